@@ -1,0 +1,1 @@
+"""The SQL index of what git holds, plus the state git cannot hold (executions, audit)."""

@@ -1,0 +1,192 @@
+"""The index tables. Every row carries ``tenant_id``; the version rows can be rebuilt
+from git alone (``indexer.rebuild``), the rest (executions, audit, drafts, migrations) is
+state git does not hold."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from indexer.types import BigId, JsonDocument, UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TENANT = String(128)
+USER = String(255)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Workflow(Base):
+    __tablename__ = "workflows"
+    __table_args__ = (Index(None, "tenant_id", "created_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    name: Mapped[str] = mapped_column(String(200))
+    # No FK: versions point at workflows, and a cycle would complicate every insert.
+    current_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    last_version_number: Mapped[int] = mapped_column(Integer, default=0)
+    # The newest commit the index knows of; git's refs/wfv/head differing means git is ahead.
+    git_head: Mapped[str | None] = mapped_column(String(40))
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WorkflowVersion(Base):
+    __tablename__ = "workflow_versions"
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "version_number"),
+        CheckConstraint("status IN ('draft', 'active', 'archived')", name="status"),
+        CheckConstraint("NOT is_current OR status = 'active'", name="current_is_active"),
+        CheckConstraint("version_number >= 1", name="version_number_positive"),
+        CheckConstraint("lock_version >= 1", name="lock_version_positive"),
+        Index(
+            "uq_workflow_versions_one_current",
+            "workflow_id",
+            unique=True,
+            postgresql_where=text("is_current"),
+            sqlite_where=text("is_current"),
+        ),
+        Index(None, "workflow_id"),
+        Index(None, "status"),
+        Index(None, "is_current"),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    version_number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    commit_sha: Mapped[str] = mapped_column(String(40))
+    tree_sha: Mapped[str] = mapped_column(String(40))
+    parent_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    rollback_of_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    published_by: Mapped[str | None] = mapped_column(USER)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A copy of the commit's document, so reads and later queries (action ids of a
+    # version) need no git access; git stays the truth and rebuild rewrites it.
+    definition: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+
+
+class VersionMigration(Base):
+    __tablename__ = "workflow_version_migrations"
+    __table_args__ = (
+        CheckConstraint("strategy IN ('immediate', 'gradual', 'manual')", name="strategy"),
+        CheckConstraint(
+            "status IN ('queued', 'running', 'paused', 'completed', 'cancelled', 'failed')",
+            name="status",
+        ),
+        Index(None, "status"),
+        Index(None, "workflow_id"),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    target_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_versions.id"))
+    source_version_ids: Mapped[list[str]] = mapped_column(JsonDocument)
+    strategy: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    mapping: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    options: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    migrated: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class VersionDraft(Base):
+    __tablename__ = "workflow_version_drafts"
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "version_id", "user_id"),
+        Index(None, "last_saved_at"),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_versions.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(USER)
+    revision: Mapped[int] = mapped_column(Integer)
+    # Encrypted at rest (the auto-save issue); never plaintext.
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    last_saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    __tablename__ = "workflow_version_audit_logs"
+    __table_args__ = (
+        Index(None, "tenant_id", "workflow_id", "id"),
+        Index(None, "workflow_id"),
+        Index(None, "version_id"),
+        Index(None, "action"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    action: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+
+
+class Execution(Base):
+    __tablename__ = "executions"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'waiting', 'completed', 'exited', 'failed')", name="status"),
+        Index(None, "workflow_id", "version_id", "status"),
+        Index(None, "workflow_id", "contact_id"),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_versions.id"))
+    contact_id: Mapped[str] = mapped_column(String(255))
+    current_action_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)

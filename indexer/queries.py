@@ -1,0 +1,142 @@
+"""Query functions over the index. Every one takes the tenant: there is no unscoped read."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import Session
+
+from indexer.models import AuditEntry, Workflow, WorkflowVersion
+from indexer.pagination import decode_cursor, encode_cursor
+
+
+def get_workflow(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, *, lock: bool = False
+) -> Workflow | None:
+    """The workflow row; ``lock`` takes the per-workflow write lock (row lock on PostgreSQL)."""
+    query = select(Workflow).where(Workflow.id == workflow_id, Workflow.tenant_id == tenant_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def _page(session: Session, query: Select[Any], limit: int) -> tuple[Sequence[Any], bool]:
+    rows = session.scalars(query.limit(limit + 1)).all()
+    return rows[:limit], len(rows) > limit
+
+
+def list_workflows(
+    session: Session, tenant_id: str, *, limit: int, cursor: str | None
+) -> tuple[Sequence[Workflow], str | None]:
+    """Newest first."""
+    query = select(Workflow).where(Workflow.tenant_id == tenant_id)
+    if cursor:
+        created, last_id = decode_cursor(cursor, datetime.fromisoformat, uuid.UUID)
+        query = query.where(tuple_(Workflow.created_at, Workflow.id) < (created, last_id))
+    query = query.order_by(Workflow.created_at.desc(), Workflow.id.desc())
+    rows, more = _page(session, query, limit)
+    last = rows[-1] if rows and more else None
+    return rows, encode_cursor(last.created_at.isoformat(), str(last.id)) if last else None
+
+
+def get_version(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, ref: uuid.UUID | int
+) -> WorkflowVersion | None:
+    """A version by id or by number, within its workflow and tenant."""
+    query = select(WorkflowVersion).where(
+        WorkflowVersion.tenant_id == tenant_id, WorkflowVersion.workflow_id == workflow_id
+    )
+    if isinstance(ref, uuid.UUID):
+        query = query.where(WorkflowVersion.id == ref)
+    else:
+        query = query.where(WorkflowVersion.version_number == ref)
+    return session.scalars(query).one_or_none()
+
+
+def list_versions(
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    *,
+    status: str | None,
+    include_deleted: bool,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[WorkflowVersion], str | None]:
+    """Newest first, by version number."""
+    query = select(WorkflowVersion).where(
+        WorkflowVersion.tenant_id == tenant_id, WorkflowVersion.workflow_id == workflow_id
+    )
+    if status:
+        query = query.where(WorkflowVersion.status == status)
+    if not include_deleted:
+        query = query.where(WorkflowVersion.deleted_at.is_(None))
+    if cursor:
+        (number,) = decode_cursor(cursor, int)
+        query = query.where(WorkflowVersion.version_number < number)
+    query = query.order_by(WorkflowVersion.version_number.desc())
+    rows, more = _page(session, query, limit)
+    return rows, encode_cursor(rows[-1].version_number) if rows and more else None
+
+
+def current_version(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> WorkflowVersion | None:
+    return session.scalars(
+        select(WorkflowVersion).where(
+            WorkflowVersion.tenant_id == tenant_id,
+            WorkflowVersion.workflow_id == workflow_id,
+            WorkflowVersion.is_current,
+        )
+    ).one_or_none()
+
+
+def add_audit(
+    session: Session,
+    *,
+    workflow: Workflow,
+    version_id: uuid.UUID | None,
+    action: str,
+    actor_id: str,
+    at: datetime,
+    details: dict[str, Any],
+) -> AuditEntry:
+    entry = AuditEntry(
+        tenant_id=workflow.tenant_id,
+        workflow_id=workflow.id,
+        version_id=version_id,
+        action=action,
+        actor_id=actor_id,
+        created_at=at,
+        details=details,
+    )
+    session.add(entry)
+    return entry
+
+
+def list_audit(
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    *,
+    version_id: uuid.UUID | None,
+    action: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[AuditEntry], str | None]:
+    """Newest first."""
+    query = select(AuditEntry).where(AuditEntry.tenant_id == tenant_id, AuditEntry.workflow_id == workflow_id)
+    if version_id:
+        query = query.where(AuditEntry.version_id == version_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if cursor:
+        (last_id,) = decode_cursor(cursor, int)
+        query = query.where(AuditEntry.id < last_id)
+    rows, more = _page(session, query.order_by(AuditEntry.id.desc()), limit)
+    return rows, encode_cursor(rows[-1].id) if rows and more else None
+
+
+def all_workflows(session: Session) -> Sequence[Workflow]:
+    """Every tenant's workflows: only for operator jobs (reindex, reconcile), never a route."""
+    return session.scalars(select(Workflow).order_by(Workflow.tenant_id, Workflow.id)).all()

@@ -1,0 +1,15 @@
+"""The bare git repositories, one per workflow: the source of truth for every version."""
+
+from repo_store.errors import RefConflict, RepoError, RepoNotFound
+from repo_store.store import CommitInfo, Identity, PygitRepoStore, RefUpdate, WorkflowRepo
+
+__all__ = [
+    "CommitInfo",
+    "Identity",
+    "PygitRepoStore",
+    "RefConflict",
+    "RefUpdate",
+    "RepoError",
+    "RepoNotFound",
+    "WorkflowRepo",
+]

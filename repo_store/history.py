@@ -1,0 +1,73 @@
+"""Read every version's record back out of a repository (for reindex and healing).
+
+A version N is its ``drafts/vN`` branch (created by a ``create`` commit, then edits and
+perhaps a ``delete``) plus, once published, tag ``vN`` on a ``main`` commit.
+"""
+
+import json
+import re
+
+from repo_store.store import CommitInfo, WorkflowRepo
+from schemas.history import (
+    HEAD_MARK_REF,
+    MAIN_REF,
+    Trailer,
+    VersionEvent,
+    VersionRecord,
+    tag_ref,
+)
+
+_DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
+
+
+def head_mark(repo: WorkflowRepo) -> str | None:
+    """The watermark ref: compared with the index's ``git_head`` to see if git is ahead."""
+    return repo.ref_target(HEAD_MARK_REF)
+
+
+def _created(repo: WorkflowRepo, head: str, version_id: str) -> CommitInfo:
+    for info in repo.first_parent_walk(head):
+        if info.trailers.get(Trailer.VERSION_ID) != version_id:
+            break
+        if info.trailers.get(Trailer.EVENT) == VersionEvent.CREATE:
+            return info
+    raise ValueError(f"draft branch at {head} has no create commit for {version_id}")
+
+
+def read_version(repo: WorkflowRepo, number: int, draft_head: str, current_id: str | None) -> VersionRecord:
+    head = repo.commit_info(draft_head)
+    version_id = head.trailers[Trailer.VERSION_ID]
+    created = _created(repo, draft_head, version_id)
+    tag = repo.ref_target(tag_ref(number))
+    published = repo.commit_info(repo.peel_to_commit(tag)) if tag else None
+    shown = published or head
+    lock = max(int(c.trailers.get(Trailer.LOCK, "1")) for c in (head, published) if c)
+    deleted = head.trailers.get(Trailer.EVENT) == VersionEvent.DELETE
+    return VersionRecord(
+        id=version_id,
+        number=number,
+        lock_version=lock,
+        commit_sha=shown.sha,
+        tree_sha=shown.tree_sha,
+        parent_version_id=created.trailers.get(Trailer.PARENT_ID),
+        rollback_of_version_id=created.trailers.get(Trailer.ROLLBACK_OF_ID),
+        created_by=created.trailers.get(Trailer.AUTHOR_ID, created.author_name),
+        created_at=created.committed_at,
+        published_by=published.trailers.get(Trailer.AUTHOR_ID) if published else None,
+        published_at=published.committed_at if published else None,
+        deleted_at=head.committed_at if deleted else None,
+        is_current=version_id == current_id,
+        definition=json.loads(repo.read_document(shown.sha)),
+    )
+
+
+def read_versions(repo: WorkflowRepo) -> list[VersionRecord]:
+    """Every version in the repository, oldest first."""
+    main = repo.ref_target(MAIN_REF)
+    current_id = repo.commit_info(main).trailers.get(Trailer.VERSION_ID) if main else None
+    drafts = []
+    for name, target in repo.refs("refs/heads/drafts/").items():
+        match = _DRAFT.match(name)
+        if match:
+            drafts.append((int(match.group(1)), target))
+    return [read_version(repo, number, head, current_id) for number, head in sorted(drafts)]

@@ -1,0 +1,239 @@
+"""Bare repositories through pygit2, written without a work tree.
+
+A version is a commit whose tree holds one blob, ``workflow.json``. Objects are written
+first and refs moved afterwards, by compare-and-swap, so the caller can put its SQL writes
+in between (the write order of DESIGN.md). A :class:`WorkflowRepo` wraps one
+``pygit2.Repository`` and must stay in the thread that opened it.
+"""
+
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import UUID
+
+import pygit2
+from pygit2.enums import ObjectType
+
+from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
+from repo_store.paths import repo_path
+
+DOCUMENT_NAME = "workflow.json"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a commit is by: the acting user (``id`` is the token's ``sub``)."""
+
+    id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    """Move ``name`` from ``old`` (None: must not exist) to ``new`` (None: delete)."""
+
+    name: str
+    old: str | None
+    new: str | None
+
+    def reverse(self) -> "RefUpdate":
+        return RefUpdate(self.name, self.new, self.old)
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """What the index needs to know of one commit."""
+
+    sha: str
+    tree_sha: str
+    parents: tuple[str, ...]
+    summary: str
+    trailers: dict[str, str]
+    author_name: str
+    author_email: str
+    committed_at: datetime
+
+
+@dataclass
+class WorkflowRepo:
+    """One open bare repository of one workflow."""
+
+    path: Path
+    repo: pygit2.Repository = field(repr=False)
+
+    def write_commit(
+        self,
+        *,
+        document: bytes,
+        parents: Sequence[str],
+        message: str,
+        trailers: dict[str, str],
+        author: Identity,
+        when: datetime,
+    ) -> tuple[str, str]:
+        """Write blob, tree and commit objects; no ref moves. Returns (commit id, tree id)."""
+        blob = self.repo.create_blob(document)
+        builder = self.repo.TreeBuilder()
+        builder.insert(DOCUMENT_NAME, blob, pygit2.GIT_FILEMODE_BLOB)
+        tree = builder.write()
+        signature = _signature(author, when)
+        body = _with_trailers(message, trailers)
+        oid = self.repo.create_commit(None, signature, signature, body, tree, list(parents))
+        return str(oid), str(tree)
+
+    def write_tag(self, *, name: str, target: str, tagger: Identity, when: datetime, message: str) -> str:
+        """Write an annotated tag object (no ref); the ref moves with :meth:`update_refs`."""
+        seconds = int(when.timestamp())
+        raw = (
+            f"object {target}\ntype commit\ntag {name}\n"
+            f"tagger {_clean(tagger.name)} <{_clean(tagger.email)}> {seconds} +0000\n\n"
+            f"{message.rstrip()}\n"
+        )
+        return str(self.repo.odb.write(ObjectType.TAG, raw.encode("utf-8")))
+
+    def update_refs(self, updates: Sequence[RefUpdate], *, reflog: str) -> None:
+        """Move every ref in ``updates`` all-or-nothing, each only if it is at its ``old``.
+
+        Raises:
+            RefLocked: another writer holds a ref's lock file.
+            RefConflict: a ref is not where the caller read it.
+        """
+        try:
+            with self.repo.transaction() as txn:
+                for update in updates:
+                    txn.lock_ref(update.name)
+                for update in updates:
+                    current = self.ref_target(update.name)
+                    if current != update.old:
+                        raise RefConflict(
+                            f"{update.name} is at {current or 'nothing'}, expected {update.old or 'nothing'}"
+                        )
+                    if update.new is None:
+                        txn.remove(update.name)
+                    else:
+                        txn.set_target(update.name, update.new, message=reflog)
+        except OSError as exc:
+            raise RefLocked(f"a ref of {self.path.name} is locked by another writer: {exc}") from exc
+        except pygit2.GitError as exc:
+            raise RefConflict(f"ref update refused: {exc}") from exc
+
+    def ref_target(self, name: str) -> str | None:
+        """The object a ref points to (the tag object for an annotated tag), or None."""
+        ref = self.repo.references.get(name)
+        if ref is None:
+            return None
+        return str(ref.target)
+
+    def refs(self, prefix: str) -> dict[str, str]:
+        """Every direct ref under ``prefix`` with its target."""
+        found = {}
+        for name in self.repo.references:
+            if name.startswith(prefix):
+                target = self.ref_target(name)
+                if target is not None:
+                    found[name] = target
+        return found
+
+    def peel_to_commit(self, sha: str) -> str:
+        """The commit an object (tag or commit) ends at."""
+        return str(self.repo[sha].peel(pygit2.Commit).id)
+
+    def read_document(self, commit_sha: str) -> bytes:
+        """The ``workflow.json`` bytes of a commit."""
+        try:
+            commit = self.repo[commit_sha].peel(pygit2.Commit)
+            entry = commit.tree[DOCUMENT_NAME]
+        except (KeyError, ValueError) as exc:
+            raise RepoError(f"commit {commit_sha} has no {DOCUMENT_NAME}") from exc
+        return bytes(self.repo[entry.id].data)
+
+    def commit_info(self, sha: str) -> CommitInfo:
+        commit = self.repo[sha].peel(pygit2.Commit)
+        return CommitInfo(
+            sha=str(commit.id),
+            tree_sha=str(commit.tree_id),
+            parents=tuple(str(p) for p in commit.parent_ids),
+            summary=commit.message.split("\n", 1)[0],
+            trailers=dict(commit.message_trailers),
+            author_name=commit.author.name,
+            author_email=commit.author.email,
+            committed_at=datetime.fromtimestamp(commit.commit_time, tz=UTC),
+        )
+
+    def first_parent_walk(self, sha: str) -> Iterator[CommitInfo]:
+        """Commits from ``sha`` back along first parents (a branch's own line)."""
+        current: str | None = sha
+        while current is not None:
+            info = self.commit_info(current)
+            yield info
+            current = info.parents[0] if info.parents else None
+
+    def get_meta(self, key: str) -> str | None:
+        try:
+            value = self.repo.config[f"wfv.{key}"]
+        except KeyError:
+            return None
+        return str(value)
+
+    def set_meta(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self.repo.config[f"wfv.{key}"] = value
+
+
+class PygitRepoStore:
+    """Opens and creates the repositories under one root folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, tenant_id: str, workflow_id: UUID) -> Path:
+        return repo_path(self.root, tenant_id, workflow_id)
+
+    def create(self, tenant_id: str, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
+        """Create an empty bare repository whose HEAD names ``main``."""
+        path = self.path_for(tenant_id, workflow_id)
+        if path.exists():
+            raise RepoError(f"repository {path.name} already exists")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        repo = pygit2.init_repository(str(path), bare=True, initial_head="main")
+        handle = WorkflowRepo(path, repo)
+        handle.set_meta(meta)
+        return handle
+
+    def open(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
+        path = self.path_for(tenant_id, workflow_id)
+        if not (path / "HEAD").is_file():
+            raise RepoNotFound(f"no repository for workflow {workflow_id}")
+        return WorkflowRepo(path, pygit2.Repository(str(path)))
+
+    def remove(self, tenant_id: str, workflow_id: UUID) -> None:
+        """Delete a repository (only used to undo a creation that did not commit)."""
+        shutil.rmtree(self.path_for(tenant_id, workflow_id), ignore_errors=True)
+
+    def iter_repos(self) -> Iterator[Path]:
+        """Every repository folder under the root, in a stable order."""
+        if not self.root.is_dir():
+            return
+        for tenant_dir in sorted(self.root.iterdir()):
+            if tenant_dir.is_dir():
+                yield from sorted(p for p in tenant_dir.glob("*.git") if (p / "HEAD").is_file())
+
+    def open_path(self, path: Path) -> WorkflowRepo:
+        return WorkflowRepo(path, pygit2.Repository(str(path)))
+
+
+def _signature(identity: Identity, when: datetime) -> pygit2.Signature:
+    return pygit2.Signature(_clean(identity.name), _clean(identity.email), int(when.timestamp()), 0)
+
+
+def _clean(text: str) -> str:
+    """Names and e-mails come from tokens: keep git's header syntax out of them."""
+    return "".join(ch for ch in text if ch not in "<>\n\r\0").strip() or "unknown"
+
+
+def _with_trailers(message: str, trailers: dict[str, str]) -> str:
+    lines = "\n".join(f"{key}: {value}" for key, value in trailers.items())
+    return f"{message.rstrip()}\n\n{lines}\n"

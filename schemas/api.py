@@ -1,0 +1,110 @@
+"""Request and answer models of the REST API (``/api/v1``)."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from schemas.status import VersionStatus
+from schemas.workflow import WorkflowDefinition
+
+WorkflowName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class WorkflowCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: WorkflowName
+    definition: WorkflowDefinition
+
+
+class WorkflowPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    current_version_id: UUID | None
+    created_at: datetime
+    created_by: str
+
+
+class WorkflowCreated(WorkflowPublic):
+    """The new workflow with its first version (a draft)."""
+
+    version: "VersionPublic"
+
+
+class WorkflowList(BaseModel):
+    items: list[WorkflowPublic]
+    next_cursor: str | None
+
+
+class VersionCreate(BaseModel):
+    """Copy of the current version by default; or of ``from_version``; or ``definition``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_version: UUID | int | None = None
+    definition: WorkflowDefinition | None = None
+    message: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class VersionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    definition: WorkflowDefinition
+    lock_version: int | None = Field(default=None, ge=1)
+    message: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class VersionPublish(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int | None = Field(default=None, ge=1)
+    message: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class VersionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    workflow_id: UUID
+    version_number: int
+    status: VersionStatus
+    is_current: bool
+    lock_version: int
+    commit_sha: str
+    parent_version_id: UUID | None
+    rollback_of_version_id: UUID | None
+    created_by: str
+    created_at: datetime
+    published_by: str | None
+    published_at: datetime | None
+    deleted_at: datetime | None
+
+
+class VersionDetail(VersionPublic):
+    definition: dict[str, Any]
+
+
+class VersionList(BaseModel):
+    items: list[VersionPublic]
+    next_cursor: str | None
+
+
+class AuditPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    action: str
+    workflow_id: UUID
+    version_id: UUID | None
+    actor_id: str
+    created_at: datetime
+    details: dict[str, Any]
+
+
+class AuditList(BaseModel):
+    items: list[AuditPublic]
+    next_cursor: str | None

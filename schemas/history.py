@@ -1,0 +1,64 @@
+"""How a version's life is written into git, and read back: the trailer vocabulary.
+
+Shared by the writer (``service``), the reader (``repo_store.history``) and the rebuild
+(``indexer.rebuild``), so the three agree on one spelling.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+MAIN_REF = "refs/heads/main"
+HEAD_MARK_REF = "refs/wfv/head"  # the newest commit any write produced: the index watermark
+
+
+def draft_ref(number: int) -> str:
+    return f"refs/heads/drafts/v{number}"
+
+
+def tag_ref(number: int) -> str:
+    return f"refs/tags/v{number}"
+
+
+class Trailer(StrEnum):
+    VERSION = "Workflow-Version"
+    VERSION_ID = "Version-Id"
+    EVENT = "Version-Event"
+    LOCK = "Lock-Version"
+    AUTHOR_ID = "Author-Id"
+    PARENT_ID = "Parent-Version-Id"
+    ROLLBACK_OF = "Rollback-Of"
+    ROLLBACK_OF_ID = "Rollback-Of-Version-Id"
+    DRAFT_COMMIT = "Draft-Commit"
+
+
+class VersionEvent(StrEnum):
+    CREATE = "create"
+    EDIT = "edit"
+    DELETE = "delete"
+    PUBLISH = "publish"
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One version as git tells it: everything its index row is made of."""
+
+    id: str
+    number: int
+    lock_version: int
+    commit_sha: str
+    tree_sha: str
+    parent_version_id: str | None
+    rollback_of_version_id: str | None
+    created_by: str
+    created_at: datetime
+    published_by: str | None
+    published_at: datetime | None
+    deleted_at: datetime | None
+    is_current: bool
+    definition: dict[str, Any]
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None

@@ -1,0 +1,1 @@
+"""The FastAPI service: routes, auth, use cases, settings, CLI."""

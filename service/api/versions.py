@@ -1,0 +1,196 @@
+"""Version routes: create, list, read, edit, delete, publish, rollback."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from schemas.api import (
+    VersionCreate,
+    VersionDetail,
+    VersionList,
+    VersionPublic,
+    VersionPublish,
+    VersionUpdate,
+)
+from schemas.status import VersionStatus
+from service import versions
+from service.deps import Admin, ContainerDep, Editor, IfMatch, Reader, VersionPath, etag
+from service.errors import PreconditionFailed, PreconditionRequired, StaleLock
+
+router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions", tags=["versions"])
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+def _detail(version: object, response: Response) -> VersionDetail:
+    detail = VersionDetail.model_validate(version)
+    response.headers["ETag"] = etag(detail.lock_version)
+    return detail
+
+
+def _expected_lock(if_match: int | None, body_lock: int | None) -> tuple[int | None, type[StaleLock]]:
+    """If-Match wins (412 when stale); the body's lock_version gives 409."""
+    if if_match is not None:
+        return if_match, PreconditionFailed
+    return body_lock, StaleLock
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=VersionDetail)
+def create_version(
+    workflow_id: uuid.UUID,
+    principal: Editor,
+    container: ContainerDep,
+    response: Response,
+    body: VersionCreate | None = None,
+) -> VersionDetail:
+    """Create the next version as a draft (copy of the current, of `from_version`, or `definition`)."""
+    body = body or VersionCreate()
+    with container.uow(write=True) as uow:
+        version = versions.create_version(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            from_version=body.from_version,
+            definition=body.definition,
+            message=body.message,
+        )
+        uow.commit()
+    response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{version.id}"
+    return _detail(version, response)
+
+
+@router.get("", response_model=VersionList)
+def list_versions(
+    workflow_id: uuid.UUID,
+    principal: Reader,
+    container: ContainerDep,
+    limit: Limit = 50,
+    cursor: str | None = None,
+    status: VersionStatus | None = None,
+    include_deleted: bool = False,
+) -> VersionList:
+    """List versions newest first (cursor pagination, optional status filter)."""
+    with container.uow() as uow:
+        rows, next_cursor = versions.list_versions(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            status=status,
+            include_deleted=include_deleted,
+            limit=limit,
+            cursor=cursor,
+        )
+        items = [VersionPublic.model_validate(row) for row in rows]
+    return VersionList(items=items, next_cursor=next_cursor)
+
+
+@router.get("/{version}", response_model=VersionDetail)
+def get_version(
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    principal: Reader,
+    container: ContainerDep,
+    response: Response,
+) -> VersionDetail:
+    """One version with its definition, by id or number; the ETag is its lock_version."""
+    with container.uow() as uow:
+        row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        return _detail(row, response)
+
+
+@router.patch("/{version}", response_model=VersionDetail)
+def update_version(
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    body: VersionUpdate,
+    principal: Editor,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch,
+) -> VersionDetail:
+    """Edit a draft; needs If-Match or lock_version (optimistic locking)."""
+    expected, stale = _expected_lock(if_match, body.lock_version)
+    if expected is None:
+        raise PreconditionRequired(
+            "send If-Match with the version's ETag, or lock_version in the body",
+            field="lock_version",
+        )
+    with container.uow(write=True) as uow:
+        row = versions.update_version(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            ref=version,
+            definition=body.definition,
+            expected_lock=expected,
+            stale_error=stale,
+            message=body.message,
+        )
+        uow.commit()
+    return _detail(row, response)
+
+
+@router.delete("/{version}", response_model=VersionPublic)
+def delete_version(
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    principal: Editor,
+    container: ContainerDep,
+    if_match: IfMatch,
+) -> VersionPublic:
+    """Soft-delete a draft (its number is never reused)."""
+    with container.uow(write=True) as uow:
+        row = versions.delete_version(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            ref=version,
+            expected_lock=if_match,
+            stale_error=PreconditionFailed,
+        )
+        uow.commit()
+    return VersionPublic.model_validate(row)
+
+
+@router.post("/{version}/publish", response_model=VersionDetail)
+def publish_version(
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    principal: Editor,
+    container: ContainerDep,
+    response: Response,
+    if_match: IfMatch,
+    body: VersionPublish | None = None,
+) -> VersionDetail:
+    """Publish a complete draft as the one current version (commit on main, tag vN)."""
+    body = body or VersionPublish()
+    expected, stale = _expected_lock(if_match, body.lock_version)
+    with container.uow(write=True) as uow:
+        row = versions.publish_version(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            ref=version,
+            expected_lock=expected,
+            stale_error=stale,
+            message=body.message,
+        )
+        uow.commit()
+    return _detail(row, response)
+
+
+@router.post("/{version}/rollback", status_code=status.HTTP_201_CREATED, response_model=VersionDetail)
+def rollback_version(
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    principal: Admin,
+    container: ContainerDep,
+    response: Response,
+) -> VersionDetail:
+    """Roll back: a new version with the target's content, published as current."""
+    with container.uow(write=True) as uow:
+        row = versions.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        uow.commit()
+    response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"
+    return _detail(row, response)

@@ -1,0 +1,88 @@
+"""FastAPI dependencies: the container, the caller, permission checks, path parsing."""
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from service.auth import Permission, Principal, decode_token
+from service.container import Container
+from service.errors import PreconditionFailed, Problem, Unauthorized
+from service.versions import VersionRef
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+_BEARER = re.compile(r"^Bearer\s+(\S+)$", re.IGNORECASE)
+
+
+def current_principal(
+    container: ContainerDep, authorization: Annotated[str | None, Header()] = None
+) -> Principal:
+    if not authorization:
+        raise Unauthorized("send Authorization: Bearer <token>")
+    match = _BEARER.match(authorization.strip())
+    if match is None:
+        raise Unauthorized("the Authorization header must be 'Bearer <token>'")
+    settings = container.settings
+    return decode_token(
+        match.group(1), secret=settings.signing_secret(), leeway_seconds=settings.jwt_leeway_seconds
+    )
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        principal.require(permission)
+        return principal
+
+    check.__name__ = f"require_{permission.name.lower()}"
+    return check
+
+
+Reader = Annotated[Principal, Depends(require(Permission.READ))]
+Editor = Annotated[Principal, Depends(require(Permission.EDIT))]
+Admin = Annotated[Principal, Depends(require(Permission.ADMIN))]
+
+
+class InvalidVersionRef(Problem):
+    status_code, title, slug = 422, "Invalid version reference", "invalid-version-ref"
+
+
+def parse_version_ref(version: str) -> VersionRef:
+    """A version is named by its UUID, its number, or ``v<number>``."""
+    text = version.strip()
+    if re.fullmatch(r"v?[1-9][0-9]{0,8}", text):
+        return int(text.lstrip("v"))
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise InvalidVersionRef(
+            "a version is named by its id (UUID), its number or v<number>", field="version"
+        ) from exc
+
+
+VersionPath = Annotated[VersionRef, Depends(parse_version_ref)]
+
+
+def parse_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    """``If-Match: "3"`` (the ETag we send) as lock_version 3; ``*`` matches anything."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise PreconditionFailed("If-Match must be an ETag this service sent", field="If-Match")
+    return int(text)
+
+
+IfMatch = Annotated[int | None, Depends(parse_if_match)]
+
+
+def etag(lock_version: int) -> str:
+    return f'"{lock_version}"'

@@ -1,0 +1,186 @@
+"""Domain errors and their one rendering: RFC 9457 ``application/problem+json``.
+
+Errors are plain exceptions with a ``status_code`` (no FastAPI inside), raised by use
+cases; :func:`install_problem_handlers` is the single place they become responses.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from indexer.pagination import InvalidCursor
+from repo_store.errors import RepoError
+from schemas.status import InvalidTransition
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("wfv.errors")
+
+
+class Problem(Exception):
+    """A failure the caller can act on. ``extra`` fields join the problem document."""
+
+    status_code = 400
+    title = "Bad request"
+    slug = "bad-request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class Unauthorized(Problem):
+    status_code, title, slug = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(Problem):
+    status_code, title, slug = 403, "Forbidden", "forbidden"
+
+
+class WorkflowNotFound(Problem):
+    status_code, title, slug = 404, "Workflow not found", "workflow-not-found"
+
+
+class VersionNotFound(Problem):
+    status_code, title, slug = 404, "Version not found", "version-not-found"
+
+
+class VersionConflict(Problem):
+    status_code, title, slug = 409, "Version conflict", "version-conflict"
+
+
+class StaleLock(Problem):
+    """A write based on an old ``lock_version`` (409 from the body, 412 from If-Match)."""
+
+    status_code, title, slug = 409, "Stale lock version", "stale-lock-version"
+
+
+class PreconditionFailed(StaleLock):
+    status_code, title = 412, "Precondition failed"
+
+
+class PreconditionRequired(Problem):
+    status_code, title, slug = 428, "Precondition required", "precondition-required"
+
+
+class VersionLimitReached(Problem):
+    status_code, title, slug = 409, "Version limit reached", "version-limit-reached"
+
+
+class DefinitionIncomplete(Problem):
+    status_code, title, slug = 422, "Definition incomplete", "definition-incomplete"
+
+
+class PayloadTooLarge(Problem):
+    status_code, title, slug = 413, "Payload too large", "payload-too-large"
+
+
+def problem_response(status: int, title: str, slug: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {
+        "type": f"/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": 'Bearer realm="wfv"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _action_id(body: Any, location: tuple[Any, ...]) -> str | None:
+    """Which action an error is in, so "actions.3.next" also says "in action 'welcome'"."""
+    if "actions" not in location:
+        return None
+    at = location.index("actions")
+    try:
+        node = body
+        for part in location[1:at]:
+            node = node[part]
+        action = node["actions"][location[at + 1]]
+        return str(action["id"]) if isinstance(action, dict) and "id" in action else None
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for error in exc.errors():
+        location = tuple(error.get("loc", ()))
+        entry: dict[str, Any] = {
+            "field": ".".join(str(part) for part in location),
+            "message": error.get("msg", "invalid"),
+        }
+        action_id = _action_id(exc.body, location)
+        if action_id is not None:
+            entry["action_id"] = action_id
+            entry["message"] = f"in action '{action_id}': {entry['message']}"
+        errors.append(entry)
+    return errors
+
+
+async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Problem)
+    return problem_response(exc.status_code, exc.title, exc.slug, exc.detail, **exc.extra)
+
+
+async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        return problem_response(
+            400, "Malformed JSON", "malformed-json", "the body is not valid JSON", errors=errors
+        )
+    first = errors[0] if errors else {"field": "", "message": "invalid"}
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return problem_response(
+        422, "Invalid request", "invalid-request", detail, field=first["field"], errors=errors
+    )
+
+
+async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
+    return problem_response(exc.status_code, str(exc.detail), slug, str(exc.detail))
+
+
+async def _on_transition(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidTransition)
+    return problem_response(
+        409,
+        "Invalid transition",
+        "invalid-transition",
+        str(exc),
+        transition=exc.transition.value,
+        status_from=exc.status.value,
+    )
+
+
+async def _on_cursor(_request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(400, "Invalid cursor", "invalid-cursor", str(exc), field="cursor")
+
+
+async def _on_repo(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RepoError)
+    if exc.status_code >= 500:
+        log.error("repository failure: %s", exc)
+        return problem_response(500, "Repository error", "repository-error", "the version store failed")
+    return problem_response(exc.status_code, "Concurrent change", "concurrent-change", str(exc))
+
+
+async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "Internal error", "internal-error", "an unexpected error occurred")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(InvalidTransition, _on_transition)
+    app.add_exception_handler(InvalidCursor, _on_cursor)
+    app.add_exception_handler(RepoError, _on_repo)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,103 @@
+"""The git side of a version change: commits with our trailers, refs moved by CAS.
+
+Order (DESIGN.md): objects are written first, the caller stages its rows, then
+:func:`move_refs` flushes those rows (constraint errors surface before git moves) and
+moves the refs plus the watermark; the unit of work's commit follows.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from indexer.models import Workflow, WorkflowVersion
+from repo_store import Identity, RefUpdate, WorkflowRepo
+from schemas.canonical import canonical_json
+from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent, draft_ref, tag_ref
+from service.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Written:
+    commit: str
+    tree: str
+    refs: list[RefUpdate]
+
+
+def version_trailers(
+    version: WorkflowVersion, event: VersionEvent, lock: int, actor: Identity
+) -> dict[str, str]:
+    return {
+        Trailer.VERSION: str(version.version_number),
+        Trailer.VERSION_ID: str(version.id),
+        Trailer.EVENT: event.value,
+        Trailer.LOCK: str(lock),
+        Trailer.AUTHOR_ID: actor.id,
+    }
+
+
+def write_draft_commit(
+    repo: WorkflowRepo,
+    *,
+    version: WorkflowVersion,
+    event: VersionEvent,
+    lock: int,
+    document: dict[str, object],
+    parent: str | None,
+    message: str,
+    actor: Identity,
+    when: datetime,
+    extra: dict[str, str] | None = None,
+) -> Written:
+    """A commit on ``drafts/vN`` (create, edit or delete)."""
+    trailers = version_trailers(version, event, lock, actor) | (extra or {})
+    commit, tree = repo.write_commit(
+        document=canonical_json(document),
+        parents=[parent] if parent else [],
+        message=message,
+        trailers=trailers,
+        author=actor,
+        when=when,
+    )
+    ref = draft_ref(version.version_number)
+    old = None if event == VersionEvent.CREATE else repo.ref_target(ref)
+    return Written(commit, tree, [RefUpdate(ref, old, commit)])
+
+
+def write_publish_commit(
+    repo: WorkflowRepo,
+    *,
+    version: WorkflowVersion,
+    lock: int,
+    message: str,
+    actor: Identity,
+    when: datetime,
+    extra: dict[str, str] | None = None,
+) -> Written:
+    """A commit on ``main`` with the draft's tree, and the annotated tag ``vN``."""
+    main = repo.ref_target(MAIN_REF)
+    trailers = version_trailers(version, VersionEvent.PUBLISH, lock, actor)
+    trailers |= {Trailer.DRAFT_COMMIT: version.commit_sha} | (extra or {})
+    commit, tree = repo.write_commit(
+        document=repo.read_document(version.commit_sha),
+        parents=[main] if main else [],
+        message=message,
+        trailers=trailers,
+        author=actor,
+        when=when,
+    )
+    name = f"v{version.version_number}"
+    tag = repo.write_tag(name=name, target=commit, tagger=actor, when=when, message=message)
+    refs = [
+        RefUpdate(MAIN_REF, main, commit),
+        RefUpdate(tag_ref(version.version_number), None, tag),
+    ]
+    return Written(commit, tree, refs)
+
+
+def move_refs(
+    uow: UnitOfWork, workflow: Workflow, repo: WorkflowRepo, written: Written, *, reflog: str
+) -> None:
+    """Flush staged rows, then move the refs and the watermark (git ahead, never behind)."""
+    uow.session.flush()
+    mark = RefUpdate(HEAD_MARK_REF, workflow.git_head, written.commit)
+    uow.move_refs(repo, [*written.refs, mark], reflog=reflog)
+    workflow.git_head = written.commit

@@ -1,0 +1,73 @@
+"""All configuration, from ``WFV_*`` environment variables (or a ``.env`` file)."""
+
+import contextlib
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WFV_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    redis_url: str | None = None
+    queue: Literal["sqlite", "redis", "memory"] | None = None
+    jwt_secret: str | None = Field(default=None, repr=False)
+    jwt_leeway_seconds: int = 30
+    max_versions_per_workflow: int = Field(default=1000, ge=1)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    page_size_max: int = 200
+    reconcile_interval_minutes: int = Field(default=5, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> "Settings":
+        if self.environment == "production":
+            if self.jwt_secret is None or self.jwt_secret.lower() in _PLACEHOLDERS:
+                raise ValueError("WFV_JWT_SECRET must be set to a real secret in production")
+            if len(self.jwt_secret) < 32:
+                raise ValueError("WFV_JWT_SECRET must be at least 32 characters in production")
+            if self.database_url is None:
+                raise ValueError("WFV_DATABASE_URL must be set in production")
+        return self
+
+    @cached_property
+    def repos_dir(self) -> Path:
+        return self.data_dir / "repos"
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'wfv.db').resolve()}"
+
+    @cached_property
+    def resolved_queue(self) -> str:
+        if self.queue is not None:
+            return self.queue
+        return "redis" if self.redis_url else "sqlite"
+
+    def signing_secret(self) -> str:
+        """The HS256 secret: configured, or generated once and kept in the data dir.
+
+        Generating it on first start lets ``wfv serve`` and ``wfv token`` agree with no
+        configuration, and no secret ever lives in code.
+        """
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fresh = secrets.token_urlsafe(48)
+            # Another process may win the race to create it: then we read theirs below.
+            with contextlib.suppress(FileExistsError), path.open("x", encoding="utf-8") as handle:
+                path.chmod(0o600)
+                handle.write(fresh)
+        return path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,86 @@
+"""The unit of work: one SQL transaction plus the git ref moves made inside it.
+
+Leaving the block without ``commit()`` rolls back the SQL and moves every ref back (by
+compare-and-swap) to where it was. Only the unit of work commits; use cases never do.
+"""
+
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from repo_store import RefUpdate, RepoError, WorkflowRepo
+
+if TYPE_CHECKING:
+    from service.container import Container
+
+log = logging.getLogger("wfv.uow")
+
+
+class UnitOfWork:
+    """``with container.uow(write=True) as uow: ...; uow.commit()``."""
+
+    session: Session
+
+    def __init__(self, container: "Container", *, write: bool) -> None:
+        self.container = container
+        self.write = write
+        self._repos: dict[UUID, WorkflowRepo] = {}
+        self._undo: list[tuple[str, Callable[[], None]]] = []
+        self._committed = False
+
+    def __enter__(self) -> "UnitOfWork":
+        factory = self.container.write_sessions if self.write else self.container.read_sessions
+        self.session = factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            self.rollback()
+        self.session.close()
+
+    def repo(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
+        """This unit's own ``Repository`` (pygit2 objects must not cross threads)."""
+        if workflow_id not in self._repos:
+            self._repos[workflow_id] = self.container.store.open(tenant_id, workflow_id)
+        return self._repos[workflow_id]
+
+    def create_repo(self, tenant_id: str, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
+        store = self.container.store
+        repo = store.create(tenant_id, workflow_id, meta)
+        self._repos[workflow_id] = repo
+        self._undo.append((f"remove {repo.path.name}", lambda: store.remove(tenant_id, workflow_id)))
+        return repo
+
+    def move_refs(self, repo: WorkflowRepo, updates: list[RefUpdate], *, reflog: str) -> None:
+        """Move refs now (git before the SQL commit); undone if the unit does not commit."""
+        repo.update_refs(updates, reflog=reflog)
+        reverse = [update.reverse() for update in reversed(updates)]
+        self._undo.append((f"revert {reflog}", lambda: repo.update_refs(reverse, reflog=f"undo: {reflog}")))
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except BaseException:
+            self.rollback()
+            raise
+        self._committed = True
+        self._undo.clear()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        while self._undo:
+            what, undo = self._undo.pop()
+            try:
+                undo()
+            except RepoError:
+                # Git stays ahead of the index; reconciliation indexes it on next access.
+                log.exception("could not %s; git is ahead of the index until reconciled", what)

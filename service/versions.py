@@ -1,0 +1,435 @@
+"""Version use cases: create, edit, delete, publish, rollback, read.
+
+Each writer takes the workflow's lock first (``load_workflow(lock=True)``), so version
+numbers, the current flag and the git refs of one workflow change one writer at a time.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from indexer import queries
+from indexer.models import Workflow, WorkflowVersion
+from repo_store import WorkflowRepo
+from schemas.canonical import canonical_json
+from schemas.history import Trailer, VersionEvent
+from schemas.status import Transition, VersionStatus, apply_transition
+from schemas.structure import structure_problems
+from schemas.workflow import WorkflowDefinition
+from service.auth import Principal
+from service.clock import utcnow
+from service.errors import (
+    DefinitionIncomplete,
+    StaleLock,
+    VersionConflict,
+    VersionLimitReached,
+    VersionNotFound,
+)
+from service.gitwrite import move_refs, write_draft_commit, write_publish_commit
+from service.uow import UnitOfWork
+from service.workflows import load_workflow
+
+VersionRef = uuid.UUID | int
+
+
+def find_version(
+    uow: UnitOfWork, workflow: Workflow, ref: VersionRef, *, deleted_ok: bool = False
+) -> WorkflowVersion:
+    version = queries.get_version(uow.session, workflow.tenant_id, workflow.id, ref)
+    if version is None or (version.deleted_at is not None and not deleted_ok):
+        raise VersionNotFound(f"workflow {workflow.id} has no version {ref}")
+    return version
+
+
+def check_lock(version: WorkflowVersion, expected: int | None, error: type[StaleLock]) -> None:
+    if expected is not None and expected != version.lock_version:
+        raise error(
+            f"version {version.version_number} is at lock_version {version.lock_version}, "
+            f"the write was based on {expected}",
+            lock_version=version.lock_version,
+        )
+
+
+def _audit(
+    uow: UnitOfWork,
+    workflow: Workflow,
+    version: WorkflowVersion,
+    action: str,
+    principal: Principal,
+    at: datetime,
+    **details: Any,
+) -> None:
+    queries.add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=version.id,
+        action=action,
+        actor_id=principal.user_id,
+        at=at,
+        details={"version_number": version.version_number, **details},
+    )
+
+
+def _source(uow: UnitOfWork, workflow: Workflow, from_version: VersionRef | None) -> WorkflowVersion | None:
+    """What a new version copies: the given one, else the current, else the newest."""
+    if from_version is not None:
+        return find_version(uow, workflow, from_version)
+    current = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
+    if current is not None:
+        return current
+    newest, _ = queries.list_versions(
+        uow.session,
+        workflow.tenant_id,
+        workflow.id,
+        status=None,
+        include_deleted=False,
+        limit=1,
+        cursor=None,
+    )
+    return newest[0] if newest else None
+
+
+def _new_version(
+    uow: UnitOfWork,
+    workflow: Workflow,
+    repo: WorkflowRepo,
+    principal: Principal,
+    *,
+    document: dict[str, Any],
+    source: WorkflowVersion | None,
+    message: str,
+    now: datetime,
+    rollback_of: WorkflowVersion | None = None,
+) -> WorkflowVersion:
+    limit = uow.container.settings.max_versions_per_workflow
+    if workflow.last_version_number >= limit:
+        raise VersionLimitReached(f"a workflow keeps at most {limit} versions", limit=limit)
+    workflow.last_version_number += 1
+    version = WorkflowVersion(
+        id=uuid.uuid4(),
+        tenant_id=workflow.tenant_id,
+        workflow_id=workflow.id,
+        version_number=workflow.last_version_number,
+        status=VersionStatus.DRAFT.value,
+        is_current=False,
+        lock_version=1,
+        parent_version_id=source.id if source else None,
+        rollback_of_version_id=rollback_of.id if rollback_of else None,
+        created_by=principal.user_id,
+        created_at=now,
+        definition=document,
+    )
+    extra = {Trailer.PARENT_ID: str(source.id)} if source else {}
+    if rollback_of is not None:
+        extra |= {
+            Trailer.ROLLBACK_OF: str(rollback_of.version_number),
+            Trailer.ROLLBACK_OF_ID: str(rollback_of.id),
+        }
+    written = write_draft_commit(
+        repo,
+        version=version,
+        event=VersionEvent.CREATE,
+        lock=1,
+        document=document,
+        parent=source.commit_sha if source else None,
+        message=message,
+        actor=principal.identity,
+        when=now,
+        extra=extra,
+    )
+    version.commit_sha, version.tree_sha = written.commit, written.tree
+    workflow.updated_at = now
+    uow.session.add(version)
+    move_refs(uow, workflow, repo, written, reflog=f"create v{version.version_number}")
+    return version
+
+
+def create_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    from_version: VersionRef | None = None,
+    definition: WorkflowDefinition | None = None,
+    message: str | None = None,
+) -> WorkflowVersion:
+    """The next version as a draft: a copy of ``from_version``/current, or ``definition``."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    repo = uow.repo(workflow.tenant_id, workflow.id)
+    source = _source(uow, workflow, from_version)
+    if definition is None and source is None:
+        raise VersionConflict("the workflow has no version to copy; send a definition")
+    document = definition.document() if definition is not None else dict(source.definition)  # type: ignore[union-attr]
+    now = utcnow()
+    origin = f" from v{source.version_number}" if source else ""
+    number = workflow.last_version_number + 1
+    version = _new_version(
+        uow,
+        workflow,
+        repo,
+        principal,
+        document=document,
+        source=source,
+        now=now,
+        message=message or f"Create draft v{number}{origin}",
+    )
+    _audit(
+        uow,
+        workflow,
+        version,
+        "create",
+        principal,
+        now,
+        source_version=source.version_number if source else None,
+        commit=version.commit_sha,
+    )
+    return version
+
+
+def update_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    definition: WorkflowDefinition,
+    expected_lock: int,
+    stale_error: type[StaleLock],
+    message: str | None = None,
+) -> WorkflowVersion:
+    """A saved edit of a draft: one commit on its branch, ``lock_version`` + 1."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    version = find_version(uow, workflow, ref)
+    apply_transition(Transition.EDIT, VersionStatus(version.status))
+    check_lock(version, expected_lock, stale_error)
+    document = definition.document()
+    if canonical_json(document) == canonical_json(version.definition):
+        return version  # same bytes, same tree: nothing to record
+    repo = uow.repo(workflow.tenant_id, workflow.id)
+    now = utcnow()
+    before = _summary(version)
+    lock = version.lock_version + 1
+    written = write_draft_commit(
+        repo,
+        version=version,
+        event=VersionEvent.EDIT,
+        lock=lock,
+        document=document,
+        parent=version.commit_sha,
+        message=message or f"Edit draft v{version.version_number}",
+        actor=principal.identity,
+        when=now,
+    )
+    version.commit_sha, version.tree_sha = written.commit, written.tree
+    version.definition, version.lock_version = document, lock
+    workflow.updated_at = now
+    move_refs(uow, workflow, repo, written, reflog=f"edit v{version.version_number}")
+    _audit(uow, workflow, version, "update", principal, now, before=before, after=_summary(version))
+    return version
+
+
+def _summary(version: WorkflowVersion) -> dict[str, Any]:
+    """The before/after of an audit entry: enough to see what moved without the document."""
+    return {
+        "status": version.status,
+        "lock_version": version.lock_version,
+        "commit": version.commit_sha,
+        "actions": len(version.definition.get("actions", [])),
+    }
+
+
+def delete_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    expected_lock: int | None,
+    stale_error: type[StaleLock],
+) -> WorkflowVersion:
+    """Soft-delete a draft: a last commit on its branch says so; the number stays used."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    version = find_version(uow, workflow, ref)
+    apply_transition(Transition.DELETE, VersionStatus(version.status))
+    check_lock(version, expected_lock, stale_error)
+    repo = uow.repo(workflow.tenant_id, workflow.id)
+    now = utcnow()
+    before = _summary(version)
+    lock = version.lock_version + 1
+    written = write_draft_commit(
+        repo,
+        version=version,
+        event=VersionEvent.DELETE,
+        lock=lock,
+        document=version.definition,
+        parent=version.commit_sha,
+        message=f"Delete draft v{version.version_number}",
+        actor=principal.identity,
+        when=now,
+    )
+    version.commit_sha, version.lock_version, version.deleted_at = written.commit, lock, now
+    workflow.updated_at = now
+    move_refs(uow, workflow, repo, written, reflog=f"delete v{version.version_number}")
+    _audit(uow, workflow, version, "delete", principal, now, before=before, after=_summary(version))
+    return version
+
+
+def _make_current(
+    uow: UnitOfWork,
+    workflow: Workflow,
+    version: WorkflowVersion,
+    principal: Principal,
+    *,
+    message: str,
+    now: datetime,
+    extra: dict[str, str] | None = None,
+) -> WorkflowVersion | None:
+    """Publish ``version`` (a complete draft); returns the version that stopped being current."""
+    problems = structure_problems(WorkflowDefinition.model_validate(version.definition))
+    if problems:
+        raise DefinitionIncomplete(
+            f"version {version.version_number} cannot be published: {len(problems)} problem(s), "
+            f"first: {problems[0].path} {problems[0].message}",
+            problems=[p.as_dict() for p in problems],
+        )
+    version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
+    repo = uow.repo(workflow.tenant_id, workflow.id)
+    lock = version.lock_version + 1
+    written = write_publish_commit(
+        repo,
+        version=version,
+        lock=lock,
+        message=message,
+        actor=principal.identity,
+        when=now,
+        extra=extra,
+    )
+    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
+    if previous is not None:
+        previous.is_current = False
+        uow.session.flush()  # one current at a time: the partial unique index checks each row
+    version.is_current, version.lock_version, version.commit_sha = True, lock, written.commit
+    version.published_by, version.published_at = principal.user_id, now
+    workflow.current_version_id, workflow.updated_at = version.id, now
+    move_refs(uow, workflow, repo, written, reflog=f"publish v{version.version_number}")
+    return previous
+
+
+def publish_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    expected_lock: int | None,
+    stale_error: type[StaleLock],
+    message: str | None = None,
+) -> WorkflowVersion:
+    """Make a complete draft the one current version: a commit on main, tag ``vN``."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    version = find_version(uow, workflow, ref)
+    check_lock(version, expected_lock, stale_error)
+    now = utcnow()
+    before = _summary(version)
+    previous = _make_current(
+        uow,
+        workflow,
+        version,
+        principal,
+        now=now,
+        message=message or f"Publish v{version.version_number}",
+    )
+    _audit(
+        uow,
+        workflow,
+        version,
+        "publish",
+        principal,
+        now,
+        before=before,
+        after=_summary(version),
+        previous_current=previous.version_number if previous else None,
+    )
+    return version
+
+
+def rollback_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    message: str | None = None,
+) -> WorkflowVersion:
+    """A new version with the target's content, published at once ("Rollback to vN")."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    target = find_version(uow, workflow, ref)
+    if target.status == VersionStatus.DRAFT.value:
+        raise VersionConflict(
+            f"v{target.version_number} is a draft; only a published version can be rolled back to"
+        )
+    if target.status == VersionStatus.ARCHIVED.value:
+        raise VersionConflict(f"v{target.version_number} is archived; unarchive it before rolling back to it")
+    if target.is_current:
+        raise VersionConflict(f"v{target.version_number} is already the current version")
+    repo = uow.repo(workflow.tenant_id, workflow.id)
+    now = utcnow()
+    title = message or f"Rollback to v{target.version_number}"
+    version = _new_version(
+        uow,
+        workflow,
+        repo,
+        principal,
+        document=dict(target.definition),
+        source=target,
+        rollback_of=target,
+        message=title,
+        now=now,
+    )
+    extra = {
+        Trailer.ROLLBACK_OF: str(target.version_number),
+        Trailer.ROLLBACK_OF_ID: str(target.id),
+    }
+    previous = _make_current(uow, workflow, version, principal, message=title, now=now, extra=extra)
+    _audit(
+        uow,
+        workflow,
+        version,
+        "rollback",
+        principal,
+        now,
+        rollback_of=target.version_number,
+        previous_current=previous.version_number if previous else None,
+        after=_summary(version),
+    )
+    return version
+
+
+def get_version(
+    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
+) -> WorkflowVersion:
+    workflow = load_workflow(uow, principal, workflow_id)
+    return find_version(uow, workflow, ref, deleted_ok=True)
+
+
+def list_versions(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    status: VersionStatus | None,
+    include_deleted: bool,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[WorkflowVersion], str | None]:
+    workflow = load_workflow(uow, principal, workflow_id)
+    return queries.list_versions(
+        uow.session,
+        workflow.tenant_id,
+        workflow.id,
+        status=status.value if status else None,
+        include_deleted=include_deleted,
+        limit=limit,
+        cursor=cursor,
+    )

@@ -1,0 +1,106 @@
+"""Workflow use cases: create (repo + version 1 as a draft), list, load with healing."""
+
+import uuid
+from collections.abc import Sequence
+
+from indexer import queries
+from indexer.models import Workflow, WorkflowVersion
+from schemas.history import VersionEvent
+from schemas.status import VersionStatus
+from schemas.workflow import WorkflowDefinition
+from service.auth import Principal
+from service.clock import utcnow
+from service.errors import WorkflowNotFound
+from service.gitwrite import move_refs, write_draft_commit
+from service.reconcile import git_is_ahead, heal
+from service.uow import UnitOfWork
+
+
+def load_workflow(
+    uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, *, lock: bool = False
+) -> Workflow:
+    """The caller's workflow, indexed up to what git holds. Another tenant's is a 404.
+
+    ``lock`` serialises writers of this workflow. A reader that finds git ahead heals the
+    index in a short writing unit of its own, then reads again.
+    """
+    workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id, lock=lock)
+    if workflow is None:
+        raise WorkflowNotFound(f"no workflow {workflow_id}")
+    if not git_is_ahead(uow, workflow):
+        return workflow
+    if lock:
+        heal(uow, workflow)
+        return workflow
+    with uow.container.uow(write=True) as healer:
+        load_workflow(healer, principal, workflow_id, lock=True)
+        healer.commit()
+    uow.session.rollback()  # end the old snapshot so the healed rows are visible
+    workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id)
+    assert workflow is not None
+    return workflow
+
+
+def create_workflow(
+    *, uow: UnitOfWork, principal: Principal, name: str, definition: WorkflowDefinition
+) -> tuple[Workflow, WorkflowVersion]:
+    """A workflow, its bare repository, and version 1 as a draft."""
+    now = utcnow()
+    workflow = Workflow(
+        id=uuid.uuid4(),
+        tenant_id=principal.tenant_id,
+        name=name,
+        last_version_number=1,
+        created_by=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    repo = uow.create_repo(
+        principal.tenant_id,
+        workflow.id,
+        {"workflowId": str(workflow.id), "tenant": principal.tenant_id, "name": name},
+    )
+    version = WorkflowVersion(
+        id=uuid.uuid4(),
+        tenant_id=principal.tenant_id,
+        workflow_id=workflow.id,
+        version_number=1,
+        status=VersionStatus.DRAFT.value,
+        is_current=False,
+        lock_version=1,
+        created_by=principal.user_id,
+        created_at=now,
+        definition=definition.document(),
+    )
+    written = write_draft_commit(
+        repo,
+        version=version,
+        event=VersionEvent.CREATE,
+        lock=1,
+        document=version.definition,
+        parent=None,
+        message=f"Create draft v1 of {name}",
+        actor=principal.identity,
+        when=now,
+    )
+    version.commit_sha, version.tree_sha = written.commit, written.tree
+    uow.session.add(workflow)
+    uow.session.flush()
+    uow.session.add(version)
+    queries.add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=version.id,
+        action="create_workflow",
+        actor_id=principal.user_id,
+        at=now,
+        details={"name": name, "version_number": 1},
+    )
+    move_refs(uow, workflow, repo, written, reflog="create workflow")
+    return workflow, version
+
+
+def list_workflows(
+    *, uow: UnitOfWork, principal: Principal, limit: int, cursor: str | None
+) -> tuple[Sequence[Workflow], str | None]:
+    return queries.list_workflows(uow.session, principal.tenant_id, limit=limit, cursor=cursor)
