@@ -148,7 +148,10 @@ class WorkflowRepo:
             entry = commit.tree[DOCUMENT_NAME]
         except (KeyError, ValueError) as exc:
             raise RepoError(f"commit {commit_sha} has no {DOCUMENT_NAME}") from exc
-        return bytes(self.repo[entry.id].data)
+        blob = self.repo[entry.id]
+        if not isinstance(blob, pygit2.Blob):
+            raise RepoError(f"{DOCUMENT_NAME} in {commit_sha} is not a file")
+        return bytes(blob.data)
 
     def commit_info(self, sha: str) -> CommitInfo:
         commit = self.repo[sha].peel(pygit2.Commit)

@@ -90,6 +90,10 @@ def _source(uow: UnitOfWork, workflow: Workflow, from_version: VersionRef | None
     return newest[0] if newest else None
 
 
+def _rollback_trailers(target: WorkflowVersion) -> dict[str, str]:
+    return {Trailer.ROLLBACK_OF: str(target.version_number), Trailer.ROLLBACK_OF_ID: str(target.id)}
+
+
 def _new_version(
     uow: UnitOfWork,
     workflow: Workflow,
@@ -120,12 +124,9 @@ def _new_version(
         created_at=now,
         definition=document,
     )
-    extra = {Trailer.PARENT_ID: str(source.id)} if source else {}
+    extra: dict[str, str] = {Trailer.PARENT_ID: str(source.id)} if source else {}
     if rollback_of is not None:
-        extra |= {
-            Trailer.ROLLBACK_OF: str(rollback_of.version_number),
-            Trailer.ROLLBACK_OF_ID: str(rollback_of.id),
-        }
+        extra |= _rollback_trailers(rollback_of)
     written = write_draft_commit(
         repo,
         version=version,
@@ -387,11 +388,9 @@ def rollback_version(
         message=title,
         now=now,
     )
-    extra = {
-        Trailer.ROLLBACK_OF: str(target.version_number),
-        Trailer.ROLLBACK_OF_ID: str(target.id),
-    }
-    previous = _make_current(uow, workflow, version, principal, message=title, now=now, extra=extra)
+    previous = _make_current(
+        uow, workflow, version, principal, message=title, now=now, extra=_rollback_trailers(target)
+    )
     _audit(
         uow,
         workflow,

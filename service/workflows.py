@@ -58,7 +58,13 @@ def create_workflow(
     repo = uow.create_repo(
         principal.tenant_id,
         workflow.id,
-        {"workflowId": str(workflow.id), "tenant": principal.tenant_id, "name": name},
+        {
+            "workflowId": str(workflow.id),
+            "tenant": principal.tenant_id,
+            "name": name,
+            "createdBy": principal.user_id,
+            "createdAt": now.isoformat(),
+        },
     )
     version = WorkflowVersion(
         id=uuid.uuid4(),

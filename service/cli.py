@@ -1,0 +1,130 @@
+"""The ``wfv`` command: serve, worker, db upgrade, reindex, token."""
+
+import logging
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from indexer.migrate import upgrade
+from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.container import Container
+
+app = typer.Typer(help="wfv: git-backed workflow versioning.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+
+
+def _container() -> "Container":
+    from service.container import build_container
+
+    return build_container(Settings())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Background task threads (embedded consumer).")] = 2,
+    embedded_worker: Annotated[bool, typer.Option(help="Run the Huey consumer in this process.")] = True,
+) -> None:
+    """Migrate the database, then serve the API (and, embedded, the task consumer)."""
+    import uvicorn
+
+    from service.app import create_app
+    from tasks import runtime
+
+    settings = Settings()
+    container = _container()
+    upgrade(container.engine)
+    runtime.configure(container)
+    consumer = _start_consumer(workers) if embedded_worker else None
+    console.print(
+        f"wfv on http://{host or settings.host}:{port or settings.port} (data: {settings.data_dir})"
+    )
+    try:
+        uvicorn.run(create_app(container=container), host=host or settings.host, port=port or settings.port)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
+        container.close()
+
+
+def _start_consumer(workers: int) -> Any:
+    import tasks.reconcile  # noqa: F401  (registers the tasks)
+    from tasks.queue import huey
+
+    if huey.immediate:
+        return None
+    consumer = huey.create_consumer(workers=workers, periodic=True, worker_type="thread")
+    consumer.start()
+    return consumer
+
+
+@app.command()
+def worker(
+    workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
+    periodic: Annotated[bool, typer.Option(help="Run periodic tasks (enable on one worker only).")] = True,
+) -> None:
+    """Run a Huey consumer for background tasks."""
+    import tasks.reconcile  # noqa: F401  (registers the tasks)
+    from tasks import runtime
+    from tasks.queue import huey
+
+    logging.basicConfig(level=logging.INFO)
+    runtime.configure(_container())
+    huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread").run()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply the Alembic migrations."""
+    container = _container()
+    upgrade(container.engine, revision)
+    console.print(f"database at {revision}")
+    container.close()
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the versions index of every workflow from the git repositories alone."""
+    from service.reindex import reindex_all
+
+    container = _container()
+    upgrade(container.engine)
+    paths = list(container.store.iter_repos())
+    with Progress(console=console) as progress:
+        bar = progress.add_task("reindexing", total=len(paths))
+        summary = reindex_all(container, lambda _path: progress.advance(bar))
+    container.close()
+    console.print(
+        f"{summary.repositories} repositories, {summary.workflows_created} workflows created, "
+        f"{summary.versions_changed} versions changed, {len(summary.errors)} errors"
+    )
+    for error in summary.errors:
+        console.print(f"[red]{error}[/red]")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def token(
+    user: Annotated[str, typer.Option(help="The user id (sub).")],
+    org: Annotated[str, typer.Option(help="The tenant (org_id).")],
+    perm: Annotated[list[str], typer.Option(help="A permission; repeat for several.")],
+    hours: Annotated[int, typer.Option(help="Lifetime in hours.")] = 12,
+) -> None:
+    """Print a development token the server with the same data dir accepts."""
+    from datetime import timedelta
+
+    from service.auth import Permission, issue_token
+
+    unknown = [p for p in perm if p not in Permission._value2member_map_]
+    if unknown:
+        raise typer.BadParameter(f"unknown permission(s): {', '.join(unknown)}", param_hint="--perm")
+    secret = Settings().signing_secret()
+    typer.echo(issue_token(secret=secret, user=user, org=org, permissions=perm, ttl=timedelta(hours=hours)))

@@ -1,0 +1,96 @@
+"""Index what the repositories hold: the whole of it (``wfv reindex``), or only the
+workflows whose git is ahead of the index (the periodic reconcile task).
+
+A repository with no workflow row (a crash after the create's ref move) is indexed too:
+its config carries the workflow's id, tenant, name and creator.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from indexer.models import Workflow
+from repo_store import WorkflowRepo
+from repo_store.history import head_mark
+from service.container import Container
+from service.reconcile import heal
+
+
+@dataclass
+class IndexSummary:
+    repositories: int = 0
+    workflows_created: int = 0
+    versions_changed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _workflow_from_meta(repo: WorkflowRepo) -> Workflow:
+    values = {key: repo.get_meta(key) for key in ("workflowId", "tenant", "name", "createdBy", "createdAt")}
+    missing = [key for key, value in values.items() if not value]
+    if missing:
+        raise ValueError(f"{repo.path} lacks wfv.{', wfv.'.join(missing)} in its config")
+    created = datetime.fromisoformat(str(values["createdAt"]))
+    return Workflow(
+        id=uuid.UUID(str(values["workflowId"])),
+        tenant_id=str(values["tenant"]),
+        name=str(values["name"]),
+        last_version_number=0,
+        created_by=str(values["createdBy"]),
+        created_at=created,
+        updated_at=created,
+    )
+
+
+def index_repository(container: Container, path: Path, summary: IndexSummary) -> None:
+    """Bring one workflow's rows up to its repository, under the workflow's lock."""
+    with container.uow(write=True) as uow:
+        found = container.store.open_path(path)
+        meta = _workflow_from_meta(found)
+        workflow = uow.session.scalars(
+            select(Workflow).where(Workflow.id == meta.id).with_for_update()
+        ).one_or_none()
+        if workflow is None:
+            uow.session.add(meta)
+            uow.session.flush()
+            workflow, summary.workflows_created = meta, summary.workflows_created + 1
+        elif workflow.tenant_id != meta.tenant_id:
+            raise ValueError(f"{path} belongs to tenant {meta.tenant_id!r}, its row to another")
+        summary.versions_changed += len(heal(uow, workflow))
+        uow.commit()
+
+
+def _each(container: Container, paths: list[Path], progress: Callable[[Path], None] | None) -> IndexSummary:
+    summary = IndexSummary()
+    for path in paths:
+        summary.repositories += 1
+        try:
+            index_repository(container, path, summary)
+        except (ValueError, KeyError) as exc:
+            summary.errors.append(f"{path}: {exc}")
+        if progress is not None:
+            progress(path)
+    return summary
+
+
+def reindex_all(container: Container, progress: Callable[[Path], None] | None = None) -> IndexSummary:
+    """Rebuild every workflow's version rows from git alone."""
+    return _each(container, list(container.store.iter_repos()), progress)
+
+
+def reconcile_all(container: Container) -> IndexSummary:
+    """Index only the repositories whose watermark differs from the index's (or unindexed)."""
+    with container.uow() as uow:
+        known = dict(uow.session.execute(select(Workflow.id, Workflow.git_head)).tuples().all())
+    behind = []
+    for path in container.store.iter_repos():
+        repo = container.store.open_path(path)
+        workflow_id = repo.get_meta("workflowId")
+        if workflow_id is None or uuid.UUID(workflow_id) not in known:
+            behind.append(path)
+        elif head_mark(repo) != known[uuid.UUID(workflow_id)]:
+            behind.append(path)
+    return _each(container, behind, None)

@@ -1,0 +1,1 @@
+"""Background work on Huey: reconciliation now; migrations, archival, draft upkeep later."""

@@ -1,0 +1,39 @@
+"""Periodic healing of every workflow whose git is ahead of the index."""
+
+import logging
+
+from huey import crontab
+
+from service.reindex import reconcile_all
+from service.settings import Settings
+from tasks import runtime
+from tasks.queue import huey
+
+log = logging.getLogger("wfv.tasks.reconcile")
+_EVERY = Settings().reconcile_interval_minutes
+
+
+@huey.periodic_task(crontab(minute=f"*/{_EVERY}"))
+@huey.lock_task("reconcile-all")
+def reconcile_periodically() -> dict[str, int]:
+    return reconcile_now.call_local()  # type: ignore[no-any-return]
+
+
+@huey.task()
+def reconcile_now() -> dict[str, int]:
+    """Index what git has and the index lacks, for every tenant."""
+    summary = reconcile_all(runtime.container())
+    for error in summary.errors:
+        log.error("reconcile: %s", error)
+    if summary.versions_changed or summary.workflows_created:
+        log.warning(
+            "reconcile healed %d version(s), %d workflow(s)",
+            summary.versions_changed,
+            summary.workflows_created,
+        )
+    return {
+        "repositories": summary.repositories,
+        "workflows_created": summary.workflows_created,
+        "versions_changed": summary.versions_changed,
+        "errors": len(summary.errors),
+    }
