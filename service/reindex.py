@@ -84,7 +84,7 @@ def reindex_all(container: Container, progress: Callable[[Path], None] | None = 
 def reconcile_all(container: Container) -> IndexSummary:
     """Index only the repositories whose watermark differs from the index's (or unindexed)."""
     with container.uow() as uow:
-        known = dict(uow.session.execute(select(Workflow.id, Workflow.git_head)).tuples().all())
+        known = {row.id: row.git_head for row in uow.session.execute(select(Workflow.id, Workflow.git_head))}
     behind = []
     for path in container.store.iter_repos():
         repo = container.store.open_path(path)

@@ -62,7 +62,7 @@ def postgres_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _truncate(url: str) -> None:
+def truncate_tables(url: str) -> None:
     engine = make_engine(url)
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     with engine.begin() as conn:
@@ -76,7 +76,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'index.db'}"
     url: str = request.getfixturevalue("postgres_url")
-    _truncate(url)
+    truncate_tables(url)
     return url
 
 
@@ -87,7 +87,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         database_url=database_url,
         jwt_secret=JWT_SECRET,
         queue="memory",
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
 
 

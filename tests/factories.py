@@ -27,3 +27,41 @@ def renamed(document: dict[str, Any], suffix: str) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     changed["actions"][0]["name"] = f"{changed['actions'][0].get('name', 'step')} {suffix}"
     return changed
+
+
+# --- helpers for the REST and git tests (appended) ---------------------------------
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def create_workflow_via_api(
+    client: Any, headers: dict[str, str], name: str = "Welcome", definition: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """POST /api/v1/workflows; asserts 201 and returns the body (``id``, ``version``...)."""
+    body = {"name": name, "definition": definition if definition is not None else example("welcome-small")}
+    response = client.post("/api/v1/workflows", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with ``status`` (and type ``/problems/<slug>``)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body: dict[str, Any] = response.json()
+    assert {"type", "title", "status", "detail"} <= body.keys()
+    assert body["status"] == status
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    if slug is not None:
+        assert body["type"] == f"/problems/{slug}"
+    return body
+
+
+def git_cli(path: Path, *args: str) -> str:
+    """Run the real ``git`` on ``path`` (a bare repository) and return its stdout."""
+    import subprocess
+
+    done = subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True)
+    return done.stdout.strip()

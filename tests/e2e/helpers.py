@@ -1,0 +1,61 @@
+"""Real processes for end-to-end tests: the ``wfv`` command and a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+WFV = str(Path(sys.executable).with_name("wfv"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wfv_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")}
+    env |= {"WFV_DATA_DIR": str(data_dir), **extra}
+    return env
+
+
+def run_wfv(*args: str, env: dict[str, str], timeout: float = 60) -> str:
+    done = subprocess.run([WFV, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, f"wfv {' '.join(args)} failed: {done.stderr}"
+    return done.stdout
+
+
+@contextmanager
+def running(
+    args: list[str], env: dict[str, str], log: Path, ready_url: str | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a process, wait until ``ready_url`` answers, stop it at the end."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while ready_url is not None:
+            assert process.poll() is None, f"{args[0]} exited early: {log.read_text()}"
+            try:
+                if httpx.get(ready_url, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"{ready_url} never answered: {log.read_text()}"
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

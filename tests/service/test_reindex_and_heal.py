@@ -1,0 +1,199 @@
+"""Git is the truth: the index can be rebuilt from it, and a crash that leaves git ahead
+of the index is healed on the next access or by the reconcile pass."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from indexer.models import AuditEntry, Workflow, WorkflowVersion
+from schemas.history import HEAD_MARK_REF, draft_ref
+from schemas.workflow import WorkflowDefinition
+from service import versions, workflows
+from service.container import Container
+from service.errors import StaleLock
+from service.reindex import reconcile_all, reindex_all
+from tests.factories import example, principal, renamed
+
+ALICE = principal()
+
+
+def _snapshot(container: Container) -> dict[str, Any]:
+    with container.uow() as uow:
+        rows = uow.session.scalars(select(WorkflowVersion).order_by(WorkflowVersion.version_number)).all()
+        flows = uow.session.scalars(select(Workflow)).all()
+        columns = [c.key for c in WorkflowVersion.__table__.columns]
+        wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
+        return {
+            "versions": [{name: getattr(row, name) for name in columns} for row in rows],
+            "workflows": [{name: getattr(row, name) for name in wf_columns} for row in flows],
+        }
+
+
+def _history(container: Container) -> Workflow:
+    """v1 published, v2 published, v3 rollback to v1, v4 edited draft, v5 deleted draft."""
+    doc = example("welcome-small")
+    with container.uow(write=True) as uow:
+        workflow, _ = workflows.create_workflow(
+            uow=uow, principal=ALICE, name="Welcome", definition=WorkflowDefinition.model_validate(doc)
+        )
+        uow.commit()
+    steps = [
+        lambda uow: versions.publish_version(
+            uow=uow,
+            principal=ALICE,
+            workflow_id=workflow.id,
+            ref=1,
+            expected_lock=None,
+            stale_error=StaleLock,
+        ),
+        lambda uow: versions.create_version(
+            uow=uow,
+            principal=ALICE,
+            workflow_id=workflow.id,
+            definition=WorkflowDefinition.model_validate(example("welcome-small-b")),
+        ),
+        lambda uow: versions.publish_version(
+            uow=uow,
+            principal=ALICE,
+            workflow_id=workflow.id,
+            ref=2,
+            expected_lock=None,
+            stale_error=StaleLock,
+        ),
+        lambda uow: versions.rollback_version(uow=uow, principal=ALICE, workflow_id=workflow.id, ref=1),
+        lambda uow: versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id),
+        lambda uow: versions.update_version(
+            uow=uow,
+            principal=ALICE,
+            workflow_id=workflow.id,
+            ref=4,
+            definition=WorkflowDefinition.model_validate(renamed(doc, "edited")),
+            expected_lock=1,
+            stale_error=StaleLock,
+        ),
+        lambda uow: versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id),
+        lambda uow: versions.delete_version(
+            uow=uow,
+            principal=ALICE,
+            workflow_id=workflow.id,
+            ref=5,
+            expected_lock=None,
+            stale_error=StaleLock,
+        ),
+    ]
+    for step in steps:
+        with container.uow(write=True) as uow:
+            step(uow)
+            uow.commit()
+    return workflow
+
+
+def test_reindex_rebuilds_the_same_rows_from_git_alone(container: Container) -> None:
+    _history(container)
+    before = _snapshot(container)
+    assert [v["status"] for v in before["versions"]] == ["active", "active", "active", "draft", "draft"]
+    with container.uow(write=True) as uow:
+        uow.session.execute(delete(WorkflowVersion))
+        uow.session.execute(delete(Workflow))
+        uow.commit()
+    assert _snapshot(container) == {"versions": [], "workflows": []}
+
+    summary = reindex_all(container)
+
+    assert summary.errors == []
+    assert summary.workflows_created == 1
+    assert summary.versions_changed == 5
+    assert _snapshot(container) == before
+
+
+def test_reindex_of_an_indexed_workflow_changes_nothing(container: Container) -> None:
+    _history(container)
+    before = _snapshot(container)
+    summary = reindex_all(container)
+    assert summary.versions_changed == 0
+    assert _snapshot(container) == before
+
+
+def _crash_after_ref_move(container: Container, workflow: Workflow) -> str:
+    """Publish v2's creation in git, then die before the SQL commit (no undo runs)."""
+    with container.uow(write=True) as uow:
+        version = versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
+        uow._undo.clear()  # what a killed process leaves: refs moved, transaction lost
+    return str(version.id)
+
+
+def test_a_read_heals_a_workflow_whose_git_is_ahead(container: Container) -> None:
+    workflow = _history(container)
+    lost_id = _crash_after_ref_move(container, workflow)
+    repo = container.store.open(workflow.tenant_id, workflow.id)
+    assert repo.ref_target(draft_ref(6)) is not None
+    with container.uow() as uow:
+        assert uow.session.get(WorkflowVersion, uuid.UUID(lost_id)) is None
+
+    with container.uow() as uow:
+        rows, _ = versions.list_versions(
+            uow=uow,
+            principal=ALICE,
+            workflow_id=workflow.id,
+            status=None,
+            include_deleted=False,
+            limit=50,
+            cursor=None,
+        )
+        assert [row.version_number for row in rows][:1] == [6]
+        assert str(rows[0].id) == lost_id
+        assert rows[0].commit_sha == repo.ref_target(draft_ref(6))
+
+    with container.uow() as uow:
+        healed = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "reconcile")).one()
+        assert healed.details["versions"] == [6]
+        stored = uow.session.get(Workflow, workflow.id)
+        assert stored is not None
+        assert stored.git_head == repo.ref_target(HEAD_MARK_REF)
+        assert stored.last_version_number == 6
+
+
+def test_the_next_version_number_after_a_crash_is_not_reused(container: Container) -> None:
+    workflow = _history(container)
+    _crash_after_ref_move(container, workflow)
+    with container.uow(write=True) as uow:
+        version = versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
+        uow.commit()
+    assert version.version_number == 7
+
+
+def test_reconcile_pass_heals_only_the_workflows_behind(container: Container) -> None:
+    behind = _history(container)
+    with container.uow(write=True) as uow:
+        fine, _ = workflows.create_workflow(
+            uow=uow,
+            principal=ALICE,
+            name="Other",
+            definition=WorkflowDefinition.model_validate(example("nurture-50")),
+        )
+        uow.commit()
+    _crash_after_ref_move(container, behind)
+
+    summary = reconcile_all(container)
+
+    assert summary.repositories == 1
+    assert summary.versions_changed == 1
+    assert reconcile_all(container).repositories == 0
+    with container.uow() as uow:
+        numbers = uow.session.scalars(
+            select(WorkflowVersion.version_number).where(WorkflowVersion.workflow_id == fine.id)
+        ).all()
+        assert numbers == [1]
+
+
+def test_a_failed_sql_commit_moves_the_refs_back(container: Container) -> None:
+    workflow = _history(container)
+    repo = container.store.open(workflow.tenant_id, workflow.id)
+    refs_before = repo.refs("refs/")
+    with container.uow(write=True) as uow:
+        versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
+        assert repo.refs("refs/") != refs_before  # git moved first
+        # leaving without commit is what a failing commit does: roll back everything
+    assert repo.refs("refs/") == refs_before
+    assert reconcile_all(container).repositories == 0
