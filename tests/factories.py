@@ -52,8 +52,10 @@ def assert_problem(response: Any, status: int, slug: str | None = None) -> dict[
     body: dict[str, Any] = response.json()
     assert {"type", "title", "status", "detail"} <= body.keys()
     assert body["status"] == status
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["title"], str)
+    assert body["title"]
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
     if slug is not None:
         assert body["type"] == f"/problems/{slug}"
     return body
@@ -65,3 +67,35 @@ def git_cli(path: Path, *args: str) -> str:
 
     done = subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True, check=True)
     return done.stdout.strip()
+
+
+API = "/api/v1/workflows"
+
+
+def versions_url(workflow_id: object, *parts: object) -> str:
+    """``/api/v1/workflows/<id>/versions[/<part>...]``."""
+    return "/".join([f"{API}/{workflow_id}/versions", *(str(p) for p in parts)])
+
+
+def post_version(client: Any, headers: dict[str, str], workflow_id: str, **body: Any) -> dict[str, Any]:
+    """POST a new version (``from_version``, ``definition``, ``message``); asserts 201."""
+    response = client.post(versions_url(workflow_id), json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def post_publish(client: Any, headers: dict[str, str], workflow_id: str, ref: object) -> dict[str, Any]:
+    """Publish version ``ref``; asserts 200."""
+    response = client.post(versions_url(workflow_id, ref, "publish"), headers=headers)
+    assert response.status_code == 200, response.text
+    published: dict[str, Any] = response.json()
+    return published
+
+
+def get_versions(client: Any, headers: dict[str, str], workflow_id: str, **params: Any) -> dict[str, Any]:
+    """One page of GET .../versions; asserts 200."""
+    response = client.get(versions_url(workflow_id), params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    page: dict[str, Any] = response.json()
+    return page

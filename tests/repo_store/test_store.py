@@ -119,7 +119,7 @@ def test_multi_ref_update_is_all_or_nothing(repo: WorkflowRepo) -> None:
     assert repo.refs("refs/") == before
     assert git(repo.path, "for-each-ref", "--format=%(refname)").splitlines() == [MAIN]
     assert not list(repo.path.rglob("*.lock"))  # the failed transaction released its locks
-    repo.update_refs(updates[:2] + [RefUpdate(MAIN, first, second)], reflog="batch")
+    repo.update_refs([*updates[:2], RefUpdate(MAIN, first, second)], reflog="batch")
     assert set(repo.refs("refs/").values()) == {second}
 
 
@@ -149,7 +149,9 @@ def test_leftover_lock_file_refuses_and_moves_nothing(repo: WorkflowRepo) -> Non
     lock = repo.path / "refs" / "heads" / "main.lock"
     lock.write_text(second + "\n")
     with pytest.raises(RefConflict, match="lock"):
-        repo.update_refs([RefUpdate("refs/wfv/head", None, second), RefUpdate(MAIN, first, second)], reflog="x")
+        repo.update_refs(
+            [RefUpdate("refs/wfv/head", None, second), RefUpdate(MAIN, first, second)], reflog="x"
+        )
     assert repo.refs("refs/") == {MAIN: first}
     assert lock.exists()  # somebody else's lock is not ours to remove
     lock.unlink()
@@ -174,7 +176,8 @@ def test_read_document_roundtrip(repo: WorkflowRepo) -> None:
     same, same_tree = repo.write_commit(
         document=document, parents=[sha], message="Again", trailers={}, author=ALICE, when=WHEN
     )
-    assert same_tree == tree and same != sha  # same bytes, same tree id
+    assert same_tree == tree
+    assert same != sha
 
 
 def test_read_document_of_a_non_commit_fails(repo: WorkflowRepo) -> None:
@@ -205,12 +208,19 @@ def test_annotated_tag_readable_by_git_cli(repo: WorkflowRepo) -> None:
 def test_trailers_and_identity_readable_by_commit_info(repo: WorkflowRepo) -> None:
     trailers = {"Workflow-Version": "3", "Version-Id": str(uuid.uuid4()), "Version-Event": "create"}
     sha, tree = repo.write_commit(
-        document=b"{}\n", parents=[], message="Create draft v3\n\n", trailers=trailers, author=ALICE, when=WHEN
+        document=b"{}\n",
+        parents=[],
+        message="Create draft v3\n\n",
+        trailers=trailers,
+        author=ALICE,
+        when=WHEN,
     )
     info = repo.commit_info(sha)
     assert info.trailers == trailers
     assert info.summary == "Create draft v3"
-    assert info.sha == sha and info.tree_sha == tree and info.parents == ()
+    assert info.sha == sha
+    assert info.tree_sha == tree
+    assert info.parents == ()
     assert (info.author_name, info.author_email) == ("Alice Example", "alice@example.test")
     assert info.committed_at == WHEN
     cli = git(repo.path, "log", "-1", "--format=%(trailers:key=Version-Event,valueonly)", sha)
@@ -221,7 +231,8 @@ def test_identity_cannot_inject_headers(repo: WorkflowRepo) -> None:
     evil = Identity("x", "Eve <evil@x>\ncommitter", "e<v>@x\n")
     sha, _ = repo.write_commit(document=b"{}\n", parents=[], message="m", trailers={}, author=evil, when=WHEN)
     info = repo.commit_info(sha)
-    assert "<" not in info.author_name and "\n" not in info.author_name
+    assert "<" not in info.author_name
+    assert "\n" not in info.author_name
     assert info.author_email == "ev@x"
     subprocess.run(["git", "-C", str(repo.path), "fsck", "--strict"], check=True, capture_output=True)
 
@@ -239,7 +250,8 @@ def test_tenant_dir_name_hashes_anything_else(tenant: str) -> None:
     name = tenant_dir_name(tenant)
     assert name.startswith("_")
     assert len(name) == 41
-    assert "/" not in name and ".." not in name
+    assert "/" not in name
+    assert ".." not in name
     assert tenant_dir_name(tenant) == name  # stable
 
 

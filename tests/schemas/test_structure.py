@@ -179,7 +179,11 @@ def test_unset_fields_stay_unset() -> None:
 
 
 def test_explicit_null_next_is_kept() -> None:
-    document = {"format": 1, "trigger": {"type": "webhook", "next": "a"}, "actions": [{"id": "a", "type": "end", "next": None}]}
+    document = {
+        "format": 1,
+        "trigger": {"type": "webhook", "next": "a"},
+        "actions": [{"id": "a", "type": "end", "next": None}],
+    }
     out = WorkflowDefinition.model_validate(document).document()
     assert out["actions"][0] == {"id": "a", "type": "end", "next": None}
 
@@ -190,4 +194,6 @@ def test_missing_required_fields() -> None:
     with pytest.raises(ValidationError):
         WorkflowDefinition.model_validate({"trigger": {"type": "webhook"}})
     with pytest.raises(ValidationError):
-        WorkflowDefinition.model_validate({"format": 1, "trigger": {"type": "webhook"}, "actions": [{"id": "a"}]})
+        WorkflowDefinition.model_validate(
+            {"format": 1, "trigger": {"type": "webhook"}, "actions": [{"id": "a"}]}
+        )

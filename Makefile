@@ -1,0 +1,24 @@
+# The two commands: `make serve` (install and run on the embedded defaults) and
+# `make test` (install and run the whole suite, on SQLite and PostgreSQL).
+.PHONY: serve test lint bench install services
+
+install:
+	./scripts/bootstrap
+
+serve: install
+	.venv/bin/wfv serve
+
+services:
+	./scripts/services
+
+test: install services
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+	.venv/bin/pytest
+
+lint: install
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy .
+
+bench: install
+	.venv/bin/python -m bench.core

@@ -1,0 +1,161 @@
+"""Core benchmark: 1,000 versions of a 50-action workflow through the service layer,
+next to raw pygit2 commits of the same documents, measured in the same run.
+
+    python -m bench.core                      # SQLite (the embedded default)
+    python -m bench.core --database-url postgresql+psycopg://postgres@127.0.0.1/test
+
+Prints versions/s, the ratio to raw pygit2 (target >= 0.25), publish latency p50/p99, and
+GET-one-version latency p50 in-process (target < 5 ms on SQLite).
+"""
+
+import argparse
+import copy
+import statistics
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pygit2
+
+from indexer.migrate import upgrade
+from schemas.api import VersionDetail
+from schemas.canonical import canonical_json
+from schemas.workflow import WorkflowDefinition
+from service import versions, workflows
+from service.app import create_app
+from service.auth import issue_token
+from service.container import Container, build_container
+from service.errors import StaleLock
+from service.settings import Settings
+from tests.factories import example, principal
+
+ALICE = principal()
+
+
+def documents(count: int) -> list[dict[str, Any]]:
+    base = example("nurture-50")
+    docs = []
+    for index in range(count):
+        doc = copy.deepcopy(base)
+        doc["actions"][index % 50]["name"] = f"Step edited {index}"
+        docs.append(doc)
+    return docs
+
+
+def raw_pygit2(root: Path, docs: list[dict[str, Any]]) -> float:
+    """Baseline: blob, tree, commit and ref update per document, nothing else."""
+    repo = pygit2.init_repository(str(root / "raw.git"), bare=True, initial_head="main")
+    signature = pygit2.Signature("alice", "alice@example.test")
+    parents: list[pygit2.Oid] = []
+    started = time.perf_counter()
+    for doc in docs:
+        builder = repo.TreeBuilder()
+        builder.insert("workflow.json", repo.create_blob(canonical_json(doc)), pygit2.GIT_FILEMODE_BLOB)
+        oid = repo.create_commit("refs/heads/main", signature, signature, "v", builder.write(), parents)
+        parents = [oid]
+    return len(docs) / (time.perf_counter() - started)
+
+
+def service_versions(container: Container, docs: list[dict[str, Any]]) -> tuple[Any, float]:
+    definitions = [WorkflowDefinition.model_validate(doc) for doc in docs]
+    started = time.perf_counter()
+    with container.uow(write=True) as uow:
+        workflow, _ = workflows.create_workflow(
+            uow=uow, principal=ALICE, name="bench", definition=definitions[0]
+        )
+        uow.commit()
+    for definition in definitions[1:]:
+        with container.uow(write=True) as uow:
+            versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id, definition=definition)
+            uow.commit()
+    return workflow, len(docs) / (time.perf_counter() - started)
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def publish_latencies(container: Container, workflow_id: Any, count: int) -> list[float]:
+    samples = []
+    for number in range(2, 2 + count):
+        started = time.perf_counter()
+        with container.uow(write=True) as uow:
+            versions.publish_version(
+                uow=uow,
+                principal=ALICE,
+                workflow_id=workflow_id,
+                ref=number,
+                expected_lock=None,
+                stale_error=StaleLock,
+            )
+            uow.commit()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def get_latencies(container: Container, workflow_id: Any, count: int) -> tuple[list[float], list[float]]:
+    """The use case + answer model, and the whole HTTP route through the ASGI app."""
+    in_process, http = [], []
+    for index in range(count):
+        number = 1 + (index * 37) % 1000
+        started = time.perf_counter()
+        with container.uow() as uow:
+            row = versions.get_version(uow=uow, principal=ALICE, workflow_id=workflow_id, ref=number)
+            VersionDetail.model_validate(row).model_dump_json()
+        in_process.append(time.perf_counter() - started)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+
+    token = issue_token(
+        secret=container.settings.signing_secret(), user="alice", org="acme", permissions=["workflows:read"]
+    )
+    with TestClient(create_app(container=container)) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        for index in range(count):
+            number = 1 + (index * 37) % 1000
+            started = time.perf_counter()
+            assert (
+                client.get(f"/api/v1/workflows/{workflow_id}/versions/{number}", headers=headers).status_code
+                == 200
+            )
+            http.append(time.perf_counter() - started)
+    return in_process, http
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--versions", type=int, default=1000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        settings = Settings(
+            data_dir=root / "var", database_url=args.database_url, jwt_secret="b" * 40, _env_file=None
+        )
+        container = build_container(settings)
+        upgrade(container.engine)
+        docs = documents(args.versions)
+        raw_rate = raw_pygit2(root, docs)
+        workflow, rate = service_versions(container, docs)
+        publishes = publish_latencies(container, workflow.id, 200)
+        gets, http_gets = get_latencies(container, workflow.id, 1000)
+        container.close()
+    print(f"database            {settings.resolved_database_url.split(':')[0]}")
+    print(f"raw pygit2          {raw_rate:8.0f} commits/s")
+    print(f"service             {rate:8.0f} versions/s   ratio {rate / raw_rate:.2f} (target >= 0.25)")
+    print(latency_line("publish", publishes))
+    print(latency_line("GET version (uc)", gets))
+    print(latency_line("GET version (http)", http_gets) + "  (target p50 < 5 ms)")
+
+
+def latency_line(label: str, samples: list[float]) -> str:
+    p50, p99 = statistics.median(samples) * 1000, percentile(samples, 0.99) * 1000
+    return f"{label:<19} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""REST errors: problem documents, bodies, authentication, tenants and the version limit."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from indexer.migrate import upgrade
+from service.app import create_app
+from service.container import build_container
+from service.settings import Settings
+from tests.factories import (
+    API,
+    assert_problem,
+    create_workflow_via_api,
+    example,
+    get_versions,
+    post_version,
+    versions_url,
+)
+
+# --- errors, auth, tenants, limits ---------------------------------------------------
+
+
+def test_malformed_json_is_a_400_problem(client: TestClient, auth) -> None:
+    headers = auth("workflows:edit") | {"Content-Type": "application/json"}
+    response = client.post(API, content=b'{"name": "x", "definition": {', headers=headers)
+    assert_problem(response, 400, "malformed-json")
+
+
+def test_invalid_definition_names_the_action(client: TestClient, auth) -> None:
+    document = example("welcome-small")
+    document["actions"][1]["id"] = "wait 1d"
+    response = client.post(API, json={"name": "x", "definition": document}, headers=auth("workflows:edit"))
+    problem = assert_problem(response, 422, "invalid-request")
+    mine = [e for e in problem["errors"] if e.get("action_id") == "wait 1d"]
+    assert mine
+    assert "in action 'wait 1d'" in mine[0]["message"]
+    assert mine[0]["field"] == "body.definition.actions.1.id"
+    extra = client.post(
+        API,
+        json={"name": "x", "definition": example("welcome-small"), "owner": "me"},
+        headers=auth("workflows:edit"),
+    )
+    assert_problem(extra, 422, "invalid-request")
+    assert client.get(API, headers=auth("workflows:read")).json()["items"] == []
+
+
+def test_body_over_one_mib_is_413(client: TestClient, auth) -> None:
+    document = example("welcome-small") | {"settings": {"pad": "x" * (1024 * 1024 + 10)}}
+    response = client.post(API, json={"name": "big", "definition": document}, headers=auth("workflows:edit"))
+    assert_problem(response, 413, "payload-too-large")
+    assert client.get(API, headers=auth("workflows:read")).json()["items"] == []
+
+
+def test_authentication_and_permissions(client: TestClient, auth) -> None:
+    problem = assert_problem(client.get(API), 401, "unauthorized")
+    assert "detail" in problem
+    assert client.get(API).headers["www-authenticate"].startswith("Bearer")
+    assert_problem(client.get(API, headers={"Authorization": "Bearer not.a.token"}), 401)
+    assert_problem(client.get(API, headers={"Authorization": "Basic abc"}), 401)
+    body = {"name": "x", "definition": example("welcome-small")}
+    assert_problem(client.post(API, json=body, headers=auth("workflows:read")), 403, "forbidden")
+    assert_problem(client.post(API, json=body, headers=auth()), 403, "forbidden")
+    assert client.get(API, headers=auth("workflows:read")).status_code == 200
+    assert (
+        client.post(API, json=body, headers=auth("workflows:admin")).status_code == 201
+    )  # admin implies edit
+
+
+def test_other_tenant_sees_nothing(client: TestClient, auth) -> None:
+    headers = auth("workflows:admin")
+    wid = create_workflow_via_api(client, headers)["id"]
+    stranger = auth("workflows:admin", org="other")
+    assert_problem(client.get(f"{API}/{wid}", headers=stranger), 404, "workflow-not-found")
+    assert client.get(API, headers=stranger).json() == {"items": [], "next_cursor": None}
+    assert_problem(client.get(versions_url(wid), headers=stranger), 404)
+    assert_problem(client.get(versions_url(wid, 1), headers=stranger), 404)
+    assert_problem(client.post(versions_url(wid), headers=stranger), 404)
+    assert_problem(client.post(versions_url(wid, 1, "publish"), headers=stranger), 404)
+    assert_problem(client.get(f"{API}/{wid}/audit", headers=stranger), 404)
+    assert client.get(versions_url(wid, 1), headers=headers).json()["status"] == "draft"
+
+
+@pytest.fixture
+def limited_client(settings: Settings) -> Iterator[TestClient]:
+    limited = settings.model_copy(update={"max_versions_per_workflow": 3})
+    built = build_container(limited)
+    if limited.resolved_database_url.startswith("sqlite"):
+        upgrade(built.engine)
+    with TestClient(create_app(container=built)) as test_client:
+        yield test_client
+    built.close()
+
+
+def test_version_limit(limited_client: TestClient, auth) -> None:
+    headers = auth("workflows:edit")
+    wid = create_workflow_via_api(limited_client, headers)["id"]
+    assert post_version(limited_client, headers, wid)["version_number"] == 2
+    assert post_version(limited_client, headers, wid)["version_number"] == 3
+    problem = assert_problem(
+        limited_client.post(versions_url(wid), headers=headers), 409, "version-limit-reached"
+    )
+    assert problem["limit"] == 3
+    assert len(get_versions(limited_client, headers, wid)["items"]) == 3
+    assert limited_client.get(versions_url(wid, 3), headers=headers).json()["version_number"] == 3
