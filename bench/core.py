@@ -61,13 +61,13 @@ def raw_pygit2(root: Path, docs: list[dict[str, Any]]) -> float:
 def service_versions(container: Container, docs: list[dict[str, Any]]) -> tuple[Any, float]:
     definitions = [WorkflowDefinition.model_validate(doc) for doc in docs]
     started = time.perf_counter()
-    with container.uow(write=True) as uow:
+    with container.uow(ALICE.tenant_id, write=True) as uow:
         workflow, _ = workflows.create_workflow(
             uow=uow, principal=ALICE, name="bench", definition=definitions[0]
         )
         uow.commit()
     for definition in definitions[1:]:
-        with container.uow(write=True) as uow:
+        with container.uow(ALICE.tenant_id, write=True) as uow:
             versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id, definition=definition)
             uow.commit()
     return workflow, len(docs) / (time.perf_counter() - started)
@@ -82,7 +82,7 @@ def publish_latencies(container: Container, workflow_id: Any, count: int) -> lis
     samples = []
     for number in range(2, 2 + count):
         started = time.perf_counter()
-        with container.uow(write=True) as uow:
+        with container.uow(ALICE.tenant_id, write=True) as uow:
             versions.publish_version(
                 uow=uow,
                 principal=ALICE,
@@ -102,7 +102,7 @@ def get_latencies(container: Container, workflow_id: Any, count: int) -> tuple[l
     for index in range(count):
         number = 1 + (index * 37) % 1000
         started = time.perf_counter()
-        with container.uow() as uow:
+        with container.uow(ALICE.tenant_id) as uow:
             row = versions.get_version(uow=uow, principal=ALICE, workflow_id=workflow_id, ref=number)
             VersionDetail.model_validate(row).model_dump_json()
         in_process.append(time.perf_counter() - started)

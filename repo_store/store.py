@@ -20,6 +20,7 @@ from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
 from repo_store.paths import repo_path
 
 DOCUMENT_NAME = "workflow.json"
+_GIT_ERROR_OS = 2  # libgit2 GIT_ERROR_OS
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,10 @@ class WorkflowRepo:
                         txn.remove(update.name)
                     else:
                         txn.set_target(update.name, update.new, message=reflog)
-        except OSError as exc:
-            raise RefLocked(f"a ref of {self.path.name} is locked by another writer: {exc}") from exc
-        except pygit2.GitError as exc:
+        except (OSError, pygit2.GitError) as exc:
+            # libgit2 reports a busy ``<ref>.lock`` as an OS-class error (it never waits).
+            if isinstance(exc, OSError) or getattr(exc, "error_class", None) == _GIT_ERROR_OS:
+                raise RefLocked(f"a ref of {self.path.name} is locked by another writer: {exc}") from exc
             raise RefConflict(f"ref update refused: {exc}") from exc
 
     def ref_target(self, name: str) -> str | None:

@@ -7,7 +7,15 @@ field for field: extending the format never loses data, and ``next`` left out st
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 ACTION_ID_PATTERN = r"^[A-Za-z0-9_.?-]{1,64}$"
 TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
@@ -15,6 +23,36 @@ TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 MAX_ACTIONS = 1000
 MAX_CONDITIONS = 1000
 MAX_RULES = 100
+MAX_DEPTH = 12  # nesting of free-form config/settings objects
+MAX_STRING = 10_000  # characters in any free-form string
+MAX_KEYS = 200  # keys of any free-form object
+
+
+def _bounded(value: Any, depth: int = 0) -> None:
+    """Free-form JSON stays small and shallow: no document can make us recurse or balloon."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str) and len(value) > MAX_STRING:
+        raise ValueError(f"a string longer than {MAX_STRING} characters")
+    if isinstance(value, dict):
+        if len(value) > MAX_KEYS:
+            raise ValueError(f"an object with more than {MAX_KEYS} keys")
+        for key, item in value.items():
+            _bounded(key, depth + 1)
+            _bounded(item, depth + 1)
+    elif isinstance(value, list):
+        if len(value) > MAX_KEYS:
+            raise ValueError(f"a list with more than {MAX_KEYS} items")
+        for item in value:
+            _bounded(item, depth + 1)
+
+
+def _check_bounded(value: dict[str, Any]) -> dict[str, Any]:
+    _bounded(value)
+    return value
+
+
+FreeForm = Annotated[dict[str, Any], AfterValidator(_check_bounded)]
 
 ElementId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
 TypeName = Annotated[str, StringConstraints(pattern=TYPE_PATTERN)]
@@ -24,10 +62,15 @@ ShortText = Annotated[str, StringConstraints(max_length=1024)]
 class _Element(BaseModel):
     model_config = ConfigDict(strict=True, extra="allow")
 
+    @model_validator(mode="after")
+    def _bounded_extras(self) -> "_Element":
+        _bounded(self.model_extra or {}, 1)
+        return self
+
 
 class Trigger(_Element):
     type: TypeName
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: FreeForm = Field(default_factory=dict)
     next: ElementId | None = None
 
 
@@ -35,7 +78,7 @@ class Action(_Element):
     id: ElementId
     type: TypeName
     name: ShortText | None = None
-    config: dict[str, Any] = Field(default_factory=dict)
+    config: FreeForm = Field(default_factory=dict)
     next: ElementId | None = None
 
 
@@ -43,6 +86,11 @@ class Rule(_Element):
     field: Annotated[str, StringConstraints(min_length=1, max_length=256)]
     op: Literal["eq", "neq", "gt", "lt", "contains", "exists"]
     value: Any = None
+
+    @model_validator(mode="after")
+    def _bounded_value(self) -> "Rule":
+        _bounded(self.value, 1)
+        return self
 
 
 class Condition(_Element):
@@ -54,11 +102,11 @@ class Condition(_Element):
 class WorkflowDefinition(_Element):
     """A whole workflow version: what ``git show vN:workflow.json`` prints."""
 
-    format: Literal[1]
+    format: Annotated[StrictInt, Field(ge=1, le=1, description="Document format; only 1 exists.")]
     trigger: Trigger
     actions: list[Action] = Field(default_factory=list, max_length=MAX_ACTIONS)
     conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
-    settings: dict[str, Any] = Field(default_factory=dict)
+    settings: FreeForm = Field(default_factory=dict)
 
     def document(self) -> dict[str, Any]:
         """The JSON document as sent: unknown fields kept, unset fields left out."""

@@ -48,46 +48,44 @@ class Principal:
         return Identity(id=self.user_id, name=self.name, email=self.email)
 
 
-def _expand(granted: Any) -> frozenset[Permission]:
-    if not isinstance(granted, list):
-        return frozenset()
+def _expand(granted: Any) -> set[Permission]:
+    """Known permissions with what they imply; unknown strings are ignored, not errors."""
     expanded: set[Permission] = set()
-    for value in granted:
-        if value in Permission._value2member_map_:
-            expanded |= _IMPLIED[Permission(value)]
-    return frozenset(expanded)
+    if isinstance(granted, list):
+        for value in granted:
+            if isinstance(value, str) and value in Permission._value2member_map_:
+                expanded |= _IMPLIED[Permission(value)]
+    return expanded
 
 
-def _text_claim(claims: dict[str, Any], name: str, limit: int) -> str:
-    value = claims.get(name)
+def _text(value: Any, name: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > limit:
         raise Unauthorized(f"the token's '{name}' claim is missing or invalid")
     return value
 
 
-def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    user_id = _text_claim(claims, "sub", 255)
-    tenant_id = _text_claim(claims, "org_id", 128)
+def _organisation(claims: dict[str, Any]) -> tuple[Any, Any]:
+    """(tenant, role): ``org_id``/``org_role``, or Clerk's compact ``o: {id, rol}``."""
+    found = claims.get("o")
+    compact: dict[str, Any] = found if isinstance(found, dict) else {}
+    tenant = claims.get("org_id", compact.get("id"))
+    role = claims.get("org_role")
+    if role is None and isinstance(compact.get("rol"), str):
+        role = f"org:{compact['rol']}"
+    return tenant, role
+
+
+def principal_from_claims(claims: dict[str, Any], role_permissions: dict[str, list[str]]) -> Principal:
+    """The caller: permissions from the ``permissions`` claim and from the org role."""
+    user_id = _text(claims.get("sub"), "sub", 255)
+    tenant, role = _organisation(claims)
+    tenant_id = _text(tenant, "org_id", 128)
+    granted = _expand(claims.get("permissions"))
+    if isinstance(role, str):
+        granted |= _expand(role_permissions.get(role, []))
     name = claims.get("name") if isinstance(claims.get("name"), str) else user_id
     email = claims.get("email") if isinstance(claims.get("email"), str) else f"{user_id}@users.wfv.invalid"
-    return Principal(
-        user_id, tenant_id, _expand(claims.get("permissions")), str(name)[:255], str(email)[:255]
-    )
-
-
-def decode_token(token: str, *, secret: str, leeway_seconds: int) -> Principal:
-    """Verify an HS256 token and read the caller out of it; any flaw is a 401."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=["HS256"],
-            leeway=leeway_seconds,
-            options={"require": ["sub", "exp"]},
-        )
-    except jwt.PyJWTError as exc:
-        raise Unauthorized(f"invalid token: {exc}") from exc
-    return principal_from_claims(claims)
+    return Principal(user_id, tenant_id, frozenset(granted), str(name)[:255], str(email)[:255])
 
 
 def issue_token(

@@ -40,7 +40,7 @@ def serve(
 
     settings = Settings()
     container = _container()
-    upgrade(container.engine)
+    upgrade(container.migration_engine())
     runtime.configure(container)
     consumer = _start_consumer(workers) if embedded_worker else None
     console.print(
@@ -84,7 +84,7 @@ def worker(
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply the Alembic migrations."""
     container = _container()
-    upgrade(container.engine, revision)
+    upgrade(container.migration_engine(), revision)
     console.print(f"database at {revision}")
     container.close()
 
@@ -95,7 +95,7 @@ def reindex() -> None:
     from service.reindex import reindex_all
 
     container = _container()
-    upgrade(container.engine)
+    upgrade(container.migration_engine())
     paths = list(container.store.iter_repos())
     with Progress(console=console) as progress:
         bar = progress.add_task("reindexing", total=len(paths))

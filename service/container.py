@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
 from service.settings import Settings
+from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
 
 
@@ -18,9 +19,15 @@ class Container:
     read_sessions: sessionmaker[Session]
     write_sessions: sessionmaker[Session]
     store: PygitRepoStore
+    verifier: TokenVerifier
 
-    def uow(self, *, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(self, write=write)
+    def uow(self, tenant: str | None, *, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(self, write=write, tenant=tenant)
+
+    def migration_engine(self) -> Engine:
+        """The schema owner's engine (``WFV_MIGRATION_DATABASE_URL``), for Alembic only."""
+        url = self.settings.resolved_migration_url
+        return self.engine if url == self.settings.resolved_database_url else make_engine(url)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -36,4 +43,5 @@ def build_container(settings: Settings) -> Container:
         read_sessions=make_session_factory(engine),
         write_sessions=make_session_factory(writer(engine)),
         store=PygitRepoStore(settings.repos_dir),
+        verifier=TokenVerifier(settings),
     )

@@ -3,11 +3,12 @@
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from service.auth import Permission, Principal, decode_token
+from service.auth import Permission, Principal, principal_from_claims
 from service.container import Container
 from service.errors import PreconditionFailed, Problem, Unauthorized
 from service.versions import VersionRef
@@ -31,10 +32,8 @@ def current_principal(
     match = _BEARER.match(authorization.strip())
     if match is None:
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
-    settings = container.settings
-    return decode_token(
-        match.group(1), secret=settings.signing_secret(), leeway_seconds=settings.jwt_leeway_seconds
-    )
+    claims = container.verifier.claims(match.group(1))
+    return principal_from_claims(claims, container.settings.role_permissions)
 
 
 def require(permission: Permission) -> Callable[[Principal], Principal]:
@@ -71,17 +70,28 @@ def parse_version_ref(version: str) -> VersionRef:
 VersionPath = Annotated[VersionRef, Depends(parse_version_ref)]
 
 
-def parse_if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
-    """``If-Match: "3"`` (the ETag we send) as lock_version 3; ``*`` matches anything."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    text = if_match.strip().removeprefix("W/").strip('"')
+@dataclass(frozen=True)
+class Precondition:
+    """What the request's If-Match says: absent, ``*`` (any version: a deliberate blind
+    write, RFC 9110), or the lock_version of the ETag this service sent."""
+
+    given: bool
+    lock_version: int | None = None
+
+
+def parse_if_match(if_match: Annotated[str | None, Header()] = None) -> Precondition:
+    if if_match is None:
+        return Precondition(given=False)
+    text = if_match.strip()
+    if text == "*":
+        return Precondition(given=True)
+    text = text.removeprefix("W/").strip('"')
     if not text.isdigit():
-        raise PreconditionFailed("If-Match must be an ETag this service sent", field="If-Match")
-    return int(text)
+        raise PreconditionFailed("If-Match must be an ETag this service sent, or *", field="If-Match")
+    return Precondition(given=True, lock_version=int(text))
 
 
-IfMatch = Annotated[int | None, Depends(parse_if_match)]
+IfMatch = Annotated[Precondition, Depends(parse_if_match)]
 
 
 def etag(lock_version: int) -> str:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.pagination import InvalidCursor
-from repo_store.errors import RepoError
+from repo_store.errors import RefConflict, RepoError, RepoNotFound
 from schemas.status import InvalidTransition
 
 PROBLEM_JSON = "application/problem+json"
@@ -143,6 +143,8 @@ async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 413:
+        return problem_response(413, "Payload too large", "payload-too-large", str(exc.detail))
     slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
     return problem_response(exc.status_code, str(exc.detail), slug, str(exc.detail))
 
@@ -165,10 +167,13 @@ async def _on_cursor(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_repo(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RepoError)
-    if exc.status_code >= 500:
-        log.error("repository failure: %s", exc)
-        return problem_response(500, "Repository error", "repository-error", "the version store failed")
-    return problem_response(exc.status_code, "Concurrent change", "concurrent-change", str(exc))
+    if isinstance(exc, RepoNotFound):
+        log.error("index names a workflow whose repository is missing: %s", exc)
+        return problem_response(404, "Repository not found", "repository-not-found", str(exc))
+    if isinstance(exc, RefConflict):
+        return problem_response(409, "Concurrent change", "concurrent-change", f"{exc}; retry the request")
+    log.error("repository failure: %s", exc)
+    return problem_response(500, "Repository error", "repository-error", "the version store failed")
 
 
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:

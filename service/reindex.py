@@ -16,6 +16,7 @@ from sqlalchemy import select
 from indexer.models import Workflow
 from repo_store import WorkflowRepo
 from repo_store.history import head_mark
+from repo_store.paths import tenant_dir_name
 from service.container import Container
 from service.reconcile import heal
 
@@ -45,10 +46,19 @@ def _workflow_from_meta(repo: WorkflowRepo) -> Workflow:
     )
 
 
+def _tenant_of(repo: WorkflowRepo) -> str:
+    """The repository's tenant, checked against the folder it sits in (a repo moved into
+    another tenant's folder is refused, not indexed for the wrong tenant)."""
+    tenant = repo.get_meta("tenant")
+    if not tenant or tenant_dir_name(tenant) != repo.path.parent.name:
+        raise ValueError(f"{repo.path} is not in its tenant's folder")
+    return tenant
+
+
 def index_repository(container: Container, path: Path, summary: IndexSummary) -> None:
     """Bring one workflow's rows up to its repository, under the workflow's lock."""
-    with container.uow(write=True) as uow:
-        found = container.store.open_path(path)
+    found = container.store.open_path(path)
+    with container.uow(_tenant_of(found), write=True) as uow:
         meta = _workflow_from_meta(found)
         workflow = uow.session.scalars(
             select(Workflow).where(Workflow.id == meta.id).with_for_update()
@@ -57,8 +67,6 @@ def index_repository(container: Container, path: Path, summary: IndexSummary) ->
             uow.session.add(meta)
             uow.session.flush()
             workflow, summary.workflows_created = meta, summary.workflows_created + 1
-        elif workflow.tenant_id != meta.tenant_id:
-            raise ValueError(f"{path} belongs to tenant {meta.tenant_id!r}, its row to another")
         summary.versions_changed += len(heal(uow, workflow))
         uow.commit()
 
@@ -81,16 +89,27 @@ def reindex_all(container: Container, progress: Callable[[Path], None] | None = 
     return _each(container, list(container.store.iter_repos()), progress)
 
 
-def reconcile_all(container: Container) -> IndexSummary:
-    """Index only the repositories whose watermark differs from the index's (or unindexed)."""
-    with container.uow() as uow:
+def _behind_in_tenant(container: Container, repos: list[WorkflowRepo]) -> list[Path]:
+    """One query per tenant folder (row-level security scopes it), one ref read per repo."""
+    try:
+        tenant = _tenant_of(repos[0])
+    except ValueError:
+        return [repo.path for repo in repos]  # indexing reports the misplaced repository
+    with container.uow(tenant) as uow:
         known = {row.id: row.git_head for row in uow.session.execute(select(Workflow.id, Workflow.git_head))}
     behind = []
-    for path in container.store.iter_repos():
-        repo = container.store.open_path(path)
+    for repo in repos:
         workflow_id = repo.get_meta("workflowId")
-        if workflow_id is None or uuid.UUID(workflow_id) not in known:
-            behind.append(path)
-        elif head_mark(repo) != known[uuid.UUID(workflow_id)]:
-            behind.append(path)
+        key = uuid.UUID(workflow_id) if workflow_id else None
+        if key not in known or head_mark(repo) != known[key]:
+            behind.append(repo.path)
+    return behind
+
+
+def reconcile_all(container: Container) -> IndexSummary:
+    """Index only the repositories whose watermark differs from the index's (or unindexed)."""
+    by_tenant: dict[Path, list[WorkflowRepo]] = {}
+    for path in container.store.iter_repos():
+        by_tenant.setdefault(path.parent, []).append(container.store.open_path(path))
+    behind = [path for repos in by_tenant.values() for path in _behind_in_tenant(container, repos)]
     return _each(container, behind, None)

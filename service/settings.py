@@ -18,10 +18,27 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("./var")
     database_url: str | None = None
+    # The schema owner, for migrations; the service itself connects as ``database_url``
+    # (on PostgreSQL, the ``wfv_app`` role that row-level security binds).
+    migration_database_url: str | None = None
     redis_url: str | None = None
     queue: Literal["sqlite", "redis", "memory"] | None = None
     jwt_secret: str | None = Field(default=None, repr=False)
-    jwt_leeway_seconds: int = 30
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # A real identity provider (RS256/ES256): a JWKS URL, or one PEM public key.
+    jwks_url: str | None = None
+    jwks_cache_seconds: float = 300
+    jwks_refresh_cooldown_seconds: float = 30
+    jwt_public_key: str | None = Field(default=None, repr=False)
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_algorithms: list[str] = ["RS256", "ES256"]
+    # Organisation roles (Clerk-style ``org_role``) to the permissions they grant.
+    role_permissions: dict[str, list[str]] = {
+        "org:admin": ["workflows:admin"],
+        "org:member": ["workflows:edit"],
+        "org:viewer": ["workflows:read"],
+    }
     max_versions_per_workflow: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     page_size_max: int = 200
@@ -32,10 +49,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":
         if self.environment == "production":
-            if self.jwt_secret is None or self.jwt_secret.lower() in _PLACEHOLDERS:
-                raise ValueError("WFV_JWT_SECRET must be set to a real secret in production")
-            if len(self.jwt_secret) < 32:
-                raise ValueError("WFV_JWT_SECRET must be at least 32 characters in production")
+            has_idp = bool(self.jwks_url or self.jwt_public_key)
+            if self.jwt_secret is None and not has_idp:
+                raise ValueError("production needs WFV_JWKS_URL, WFV_JWT_PUBLIC_KEY or WFV_JWT_SECRET")
+            if self.jwt_secret is not None and (
+                self.jwt_secret.lower() in _PLACEHOLDERS or len(self.jwt_secret) < 32
+            ):
+                raise ValueError("WFV_JWT_SECRET must be a real secret of at least 32 characters")
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
         return self
@@ -49,10 +69,21 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'wfv.db').resolve()}"
 
     @cached_property
+    def resolved_migration_url(self) -> str:
+        return self.migration_database_url or self.resolved_database_url
+
+    @cached_property
     def resolved_queue(self) -> str:
         if self.queue is not None:
             return self.queue
         return "redis" if self.redis_url else "sqlite"
+
+    def hmac_secret(self) -> str | None:
+        """The HS256 secret development tokens are checked with, or None where they are
+        refused: in production, only an explicitly configured secret is accepted."""
+        if self.environment == "production" and not self.jwt_secret:
+            return None
+        return self.signing_secret()
 
     def signing_secret(self) -> str:
         """The HS256 secret: configured, or generated once and kept in the data dir.

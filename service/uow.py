@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 
 from repo_store import RefUpdate, RepoError, WorkflowRepo
@@ -21,13 +22,18 @@ log = logging.getLogger("wfv.uow")
 
 
 class UnitOfWork:
-    """``with container.uow(write=True) as uow: ...; uow.commit()``."""
+    """``with container.uow(tenant, write=True) as uow: ...; uow.commit()``.
+
+    A unit belongs to one tenant: on PostgreSQL each of its transactions sets
+    ``app.tenant_id`` for row-level security, and it opens only that tenant's repositories.
+    """
 
     session: Session
 
-    def __init__(self, container: "Container", *, write: bool) -> None:
+    def __init__(self, container: "Container", *, write: bool, tenant: str | None) -> None:
         self.container = container
         self.write = write
+        self.tenant = tenant
         self._repos: dict[UUID, WorkflowRepo] = {}
         self._undo: list[tuple[str, Callable[[], None]]] = []
         self._committed = False
@@ -35,7 +41,18 @@ class UnitOfWork:
     def __enter__(self) -> "UnitOfWork":
         factory = self.container.write_sessions if self.write else self.container.read_sessions
         self.session = factory()
+        if self.session.get_bind().dialect.name == "postgresql":
+            event.listen(self.session, "after_begin", self._scope_to_tenant)
         return self
+
+    def _scope_to_tenant(self, _session: Session, _transaction: object, connection: Connection) -> None:
+        """Every transaction (a healing reader starts a second one) is scoped for RLS.
+
+        Without a tenant the setting is empty and row-level security shows no rows at all.
+        """
+        connection.execute(
+            text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": self.tenant or ""}
+        )
 
     def __exit__(
         self,
@@ -49,6 +66,8 @@ class UnitOfWork:
 
     def repo(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
         """This unit's own ``Repository`` (pygit2 objects must not cross threads)."""
+        if tenant_id != self.tenant:
+            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot open {tenant_id!r}'s repos")
         if workflow_id not in self._repos:
             self._repos[workflow_id] = self.container.store.open(tenant_id, workflow_id)
         return self._repos[workflow_id]

@@ -195,7 +195,7 @@ def update_version(
     workflow_id: uuid.UUID,
     ref: VersionRef,
     definition: WorkflowDefinition,
-    expected_lock: int,
+    expected_lock: int | None,
     stale_error: type[StaleLock],
     message: str | None = None,
 ) -> WorkflowVersion:

@@ -32,7 +32,7 @@ def load_workflow(
     if lock:
         heal(uow, workflow)
         return workflow
-    with uow.container.uow(write=True) as healer:
+    with uow.container.uow(principal.tenant_id, write=True) as healer:
         load_workflow(healer, principal, workflow_id, lock=True)
         healer.commit()
     uow.session.rollback()  # end the old snapshot so the healed rows are visible

@@ -26,6 +26,7 @@ from service.settings import Settings
 PG_ADMIN_URL = os.environ.get("WFV_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("WFV_REQUIRE_SERVICES") == "1"
 JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-use"
+APP_ROLE = "wfv_app"
 
 
 @pytest.fixture(autouse=True)
@@ -70,9 +71,15 @@ def truncate_tables(url: str) -> None:
     engine.dispose()
 
 
+def app_role_url(owner_url: str) -> str:
+    """The same database as the service role that row-level security binds (``wfv_app``)."""
+    scheme, rest = owner_url.split("://", 1)
+    return f"{scheme}://{APP_ROLE}@{rest.split('@', 1)[1]}"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each test that uses the database runs on both."""
+    """Each test that uses the database runs on both. This is the schema owner's URL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'index.db'}"
     url: str = request.getfixturevalue("postgres_url")
@@ -82,9 +89,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
+    """On PostgreSQL the service connects as ``wfv_app``, as in production."""
+    service_url = database_url if database_url.startswith("sqlite") else app_role_url(database_url)
     return Settings(
         data_dir=tmp_path / "data",
-        database_url=database_url,
+        database_url=service_url,
+        migration_database_url=database_url,
         jwt_secret=JWT_SECRET,
         queue="memory",
         _env_file=None,

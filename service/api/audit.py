@@ -24,7 +24,7 @@ def list_audit(
     action: Annotated[str | None, Query(max_length=32)] = None,
 ) -> AuditList:
     """The workflow's audit entries, newest first."""
-    with container.uow() as uow:
+    with container.uow(principal.tenant_id) as uow:
         workflow = load_workflow(uow, principal, workflow_id)
         rows, next_cursor = queries.list_audit(
             uow.session,

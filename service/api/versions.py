@@ -15,7 +15,7 @@ from schemas.api import (
 )
 from schemas.status import VersionStatus
 from service import versions
-from service.deps import Admin, ContainerDep, Editor, IfMatch, Reader, VersionPath, etag
+from service.deps import Admin, ContainerDep, Editor, IfMatch, Precondition, Reader, VersionPath, etag
 from service.errors import PreconditionFailed, PreconditionRequired, StaleLock
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions", tags=["versions"])
@@ -29,10 +29,10 @@ def _detail(version: object, response: Response) -> VersionDetail:
     return detail
 
 
-def _expected_lock(if_match: int | None, body_lock: int | None) -> tuple[int | None, type[StaleLock]]:
+def _expected_lock(if_match: Precondition, body_lock: int | None) -> tuple[int | None, type[StaleLock]]:
     """If-Match wins (412 when stale); the body's lock_version gives 409."""
-    if if_match is not None:
-        return if_match, PreconditionFailed
+    if if_match.given:
+        return if_match.lock_version, PreconditionFailed
     return body_lock, StaleLock
 
 
@@ -46,7 +46,7 @@ def create_version(
 ) -> VersionDetail:
     """Create the next version as a draft (copy of the current, of `from_version`, or `definition`)."""
     body = body or VersionCreate()
-    with container.uow(write=True) as uow:
+    with container.uow(principal.tenant_id, write=True) as uow:
         version = versions.create_version(
             uow=uow,
             principal=principal,
@@ -71,7 +71,7 @@ def list_versions(
     include_deleted: bool = False,
 ) -> VersionList:
     """List versions newest first (cursor pagination, optional status filter)."""
-    with container.uow() as uow:
+    with container.uow(principal.tenant_id) as uow:
         rows, next_cursor = versions.list_versions(
             uow=uow,
             principal=principal,
@@ -94,7 +94,7 @@ def get_version(
     response: Response,
 ) -> VersionDetail:
     """One version with its definition, by id or number; the ETag is its lock_version."""
-    with container.uow() as uow:
+    with container.uow(principal.tenant_id) as uow:
         row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         return _detail(row, response)
 
@@ -111,12 +111,12 @@ def update_version(
 ) -> VersionDetail:
     """Edit a draft; needs If-Match or lock_version (optimistic locking)."""
     expected, stale = _expected_lock(if_match, body.lock_version)
-    if expected is None:
+    if expected is None and not if_match.given:
         raise PreconditionRequired(
             "send If-Match with the version's ETag, or lock_version in the body",
             field="lock_version",
         )
-    with container.uow(write=True) as uow:
+    with container.uow(principal.tenant_id, write=True) as uow:
         row = versions.update_version(
             uow=uow,
             principal=principal,
@@ -140,13 +140,13 @@ def delete_version(
     if_match: IfMatch,
 ) -> VersionPublic:
     """Soft-delete a draft (its number is never reused)."""
-    with container.uow(write=True) as uow:
+    with container.uow(principal.tenant_id, write=True) as uow:
         row = versions.delete_version(
             uow=uow,
             principal=principal,
             workflow_id=workflow_id,
             ref=version,
-            expected_lock=if_match,
+            expected_lock=if_match.lock_version,
             stale_error=PreconditionFailed,
         )
         uow.commit()
@@ -166,7 +166,7 @@ def publish_version(
     """Publish a complete draft as the one current version (commit on main, tag vN)."""
     body = body or VersionPublish()
     expected, stale = _expected_lock(if_match, body.lock_version)
-    with container.uow(write=True) as uow:
+    with container.uow(principal.tenant_id, write=True) as uow:
         row = versions.publish_version(
             uow=uow,
             principal=principal,
@@ -189,7 +189,7 @@ def rollback_version(
     response: Response,
 ) -> VersionDetail:
     """Roll back: a new version with the target's content, published as current."""
-    with container.uow(write=True) as uow:
+    with container.uow(principal.tenant_id, write=True) as uow:
         row = versions.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         uow.commit()
     response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"

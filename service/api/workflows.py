@@ -19,7 +19,7 @@ def create_workflow(
     body: WorkflowCreate, principal: Editor, container: ContainerDep, response: Response
 ) -> WorkflowCreated:
     """Create a workflow, its git repository and version 1 as a draft."""
-    with container.uow(write=True) as uow:
+    with container.uow(principal.tenant_id, write=True) as uow:
         workflow, version = workflows.create_workflow(
             uow=uow, principal=principal, name=body.name, definition=body.definition
         )
@@ -34,7 +34,7 @@ def list_workflows(
     principal: Reader, container: ContainerDep, limit: Limit = 50, cursor: str | None = None
 ) -> WorkflowList:
     """List the tenant's workflows, newest first."""
-    with container.uow() as uow:
+    with container.uow(principal.tenant_id) as uow:
         rows, next_cursor = workflows.list_workflows(uow=uow, principal=principal, limit=limit, cursor=cursor)
         items = [WorkflowPublic.model_validate(row) for row in rows]
     return WorkflowList(items=items, next_cursor=next_cursor)
@@ -43,5 +43,5 @@ def list_workflows(
 @router.get("/{workflow_id}", response_model=WorkflowPublic)
 def get_workflow(workflow_id: uuid.UUID, principal: Reader, container: ContainerDep) -> WorkflowPublic:
     """One workflow."""
-    with container.uow() as uow:
+    with container.uow(principal.tenant_id) as uow:
         return WorkflowPublic.model_validate(workflows.load_workflow(uow, principal, workflow_id))

@@ -128,11 +128,6 @@ def test_reverse_update() -> None:
     assert update.reverse() == RefUpdate(MAIN, None, "a" * 40)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG repo_store/store.py update_refs: pygit2's transaction raises GitError "
-    "(error_class 2 = GIT_ERROR_OS), never OSError, so a held lock is a plain RefConflict",
-)
 def test_leftover_lock_file_is_ref_locked(repo: WorkflowRepo) -> None:
     first = commit(repo, "one")
     second = commit(repo, "two", (first,))

@@ -1,5 +1,6 @@
 """REST errors: problem documents, bodies, authentication, tenants and the version limit."""
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -53,6 +54,19 @@ def test_body_over_one_mib_is_413(client: TestClient, auth) -> None:
     assert client.get(API, headers=auth("workflows:read")).json()["items"] == []
 
 
+def test_chunked_body_over_one_mib_is_413(client: TestClient, auth) -> None:
+    document = example("welcome-small") | {"settings": {"pad": "x" * (1024 * 1024 + 10)}}
+    raw = json.dumps({"name": "big", "definition": document}).encode()
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the middleware has to count
+        for start in range(0, len(raw), 64 * 1024):
+            yield raw[start : start + 64 * 1024]
+
+    headers = auth("workflows:edit") | {"Content-Type": "application/json"}
+    response = client.post(API, content=chunks(), headers=headers)
+    assert_problem(response, 413, "payload-too-large")
+
+
 def test_authentication_and_permissions(client: TestClient, auth) -> None:
     problem = assert_problem(client.get(API), 401, "unauthorized")
     assert "detail" in problem
@@ -104,3 +118,42 @@ def test_version_limit(limited_client: TestClient, auth) -> None:
     assert problem["limit"] == 3
     assert len(get_versions(limited_client, headers, wid)["items"]) == 3
     assert limited_client.get(versions_url(wid, 3), headers=headers).json()["version_number"] == 3
+
+
+def test_unknown_body_fields_and_bad_lock_versions(client: TestClient, auth) -> None:
+    headers = auth("workflows:edit")
+    wid = create_workflow_via_api(client, headers)["id"]
+    document = example("welcome-small")
+    for body in (
+        {"definition": document, "lock_version": 1, "owner": "me"},
+        {"definition": document, "lock_version": 0},
+        {"lock_version": 1},
+    ):
+        assert_problem(client.patch(versions_url(wid, 1), json=body, headers=headers), 422, "invalid-request")
+    assert_problem(client.post(versions_url(wid), json={"from": 1}, headers=headers), 422)
+    version = client.get(versions_url(wid, 1), headers=headers).json()
+    assert version["lock_version"] == 1
+    assert version["definition"] == document
+
+
+def test_publish_checks_the_lock_too(client: TestClient, auth) -> None:
+    headers = auth("workflows:edit")
+    wid = create_workflow_via_api(client, headers)["id"]
+    stale = client.post(versions_url(wid, 1, "publish"), json={"lock_version": 5}, headers=headers)
+    assert assert_problem(stale, 409, "stale-lock-version")["lock_version"] == 1
+    stale = client.post(versions_url(wid, 1, "publish"), headers=headers | {"If-Match": '"5"'})
+    assert_problem(stale, 412)
+    assert client.get(versions_url(wid, 1), headers=headers).json()["status"] == "draft"
+    ok = client.post(versions_url(wid, 1, "publish"), json={"lock_version": 1}, headers=headers)
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "active"
+    assert ok.headers["etag"] == f'"{ok.json()["lock_version"]}"'
+
+
+def test_unknown_routes_and_methods_are_problems(client: TestClient, auth) -> None:
+    headers = auth("workflows:admin")
+    assert_problem(client.get("/api/v1/nothing-here", headers=headers), 404, "not-found")
+    assert_problem(client.put(API, headers=headers), 405)
+    wid = create_workflow_via_api(client, headers)["id"]
+    assert_problem(client.post(versions_url(wid, 9, "rollback"), headers=headers), 404, "version-not-found")
+    assert_problem(client.delete(versions_url(wid, 1), headers=auth("workflows:read")), 403, "forbidden")

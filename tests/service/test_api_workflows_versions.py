@@ -231,7 +231,6 @@ def test_patch_optimistic_locking(client: TestClient, auth, container: Container
     assert same.json()["lock_version"] == 3
     assert same.json()["commit_sha"] == both.json()["commit_sha"]
     assert repo.ref_target("refs/heads/drafts/v1") == both.json()["commit_sha"]
-    assert patch(client, headers, wid, edit, if_match="*").status_code == 200  # "*" matches anything
 
 
 def test_patch_published_version_is_an_invalid_transition(client: TestClient, auth, container) -> None:
@@ -335,7 +334,8 @@ def test_publish_then_rollback(client: TestClient, auth, container: Container) -
     refs = repo.refs("refs/")
     assert_problem(client.post(versions_url(wid, 4, "rollback"), headers=admin), 409, "version-conflict")
     assert repo.refs("refs/") == refs
-    assert git_cli(repo.path, "log", "--format=%s", "main").splitlines() == [
+    oneline = git_cli(repo.path, "log", "--oneline", "main").splitlines()
+    assert [line.split(" ", 1)[1] for line in oneline] == [
         "Rollback to v1",
         "Publish v2",
         "Publish v1",

@@ -2,6 +2,7 @@
 of the index is healed on the next access or by the reconcile pass."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -13,13 +14,14 @@ from service import versions, workflows
 from service.container import Container
 from service.errors import StaleLock
 from service.reindex import reconcile_all, reindex_all
+from service.uow import UnitOfWork
 from tests.factories import example, principal, renamed
 
 ALICE = principal()
 
 
 def _snapshot(container: Container) -> dict[str, Any]:
-    with container.uow() as uow:
+    with container.uow("acme") as uow:
         rows = uow.session.scalars(select(WorkflowVersion).order_by(WorkflowVersion.version_number)).all()
         flows = uow.session.scalars(select(Workflow)).all()
         columns = [c.key for c in WorkflowVersion.__table__.columns]
@@ -33,12 +35,12 @@ def _snapshot(container: Container) -> dict[str, Any]:
 def _history(container: Container) -> Workflow:
     """v1 published, v2 published, v3 rollback to v1, v4 edited draft, v5 deleted draft."""
     doc = example("welcome-small")
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         workflow, _ = workflows.create_workflow(
             uow=uow, principal=ALICE, name="Welcome", definition=WorkflowDefinition.model_validate(doc)
         )
         uow.commit()
-    steps = [
+    steps: list[Callable[[UnitOfWork], object]] = [
         lambda uow: versions.publish_version(
             uow=uow,
             principal=ALICE,
@@ -83,7 +85,7 @@ def _history(container: Container) -> Workflow:
         ),
     ]
     for step in steps:
-        with container.uow(write=True) as uow:
+        with container.uow("acme", write=True) as uow:
             step(uow)
             uow.commit()
     return workflow
@@ -93,7 +95,7 @@ def test_reindex_rebuilds_the_same_rows_from_git_alone(container: Container) -> 
     _history(container)
     before = _snapshot(container)
     assert [v["status"] for v in before["versions"]] == ["active", "active", "active", "draft", "draft"]
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         uow.session.execute(delete(WorkflowVersion))
         uow.session.execute(delete(Workflow))
         uow.commit()
@@ -117,7 +119,7 @@ def test_reindex_of_an_indexed_workflow_changes_nothing(container: Container) ->
 
 def _crash_after_ref_move(container: Container, workflow: Workflow) -> str:
     """Publish v2's creation in git, then die before the SQL commit (no undo runs)."""
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         version = versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
         uow._undo.clear()  # what a killed process leaves: refs moved, transaction lost
     return str(version.id)
@@ -128,10 +130,10 @@ def test_a_read_heals_a_workflow_whose_git_is_ahead(container: Container) -> Non
     lost_id = _crash_after_ref_move(container, workflow)
     repo = container.store.open(workflow.tenant_id, workflow.id)
     assert repo.ref_target(draft_ref(6)) is not None
-    with container.uow() as uow:
+    with container.uow("acme") as uow:
         assert uow.session.get(WorkflowVersion, uuid.UUID(lost_id)) is None
 
-    with container.uow() as uow:
+    with container.uow("acme") as uow:
         rows, _ = versions.list_versions(
             uow=uow,
             principal=ALICE,
@@ -145,7 +147,7 @@ def test_a_read_heals_a_workflow_whose_git_is_ahead(container: Container) -> Non
         assert str(rows[0].id) == lost_id
         assert rows[0].commit_sha == repo.ref_target(draft_ref(6))
 
-    with container.uow() as uow:
+    with container.uow("acme") as uow:
         healed = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "reconcile")).one()
         assert healed.details["versions"] == [6]
         stored = uow.session.get(Workflow, workflow.id)
@@ -157,7 +159,7 @@ def test_a_read_heals_a_workflow_whose_git_is_ahead(container: Container) -> Non
 def test_the_next_version_number_after_a_crash_is_not_reused(container: Container) -> None:
     workflow = _history(container)
     _crash_after_ref_move(container, workflow)
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         version = versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
         uow.commit()
     assert version.version_number == 7
@@ -165,7 +167,7 @@ def test_the_next_version_number_after_a_crash_is_not_reused(container: Containe
 
 def test_reconcile_pass_heals_only_the_workflows_behind(container: Container) -> None:
     behind = _history(container)
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         fine, _ = workflows.create_workflow(
             uow=uow,
             principal=ALICE,
@@ -180,7 +182,7 @@ def test_reconcile_pass_heals_only_the_workflows_behind(container: Container) ->
     assert summary.repositories == 1
     assert summary.versions_changed == 1
     assert reconcile_all(container).repositories == 0
-    with container.uow() as uow:
+    with container.uow("acme") as uow:
         numbers = uow.session.scalars(
             select(WorkflowVersion.version_number).where(WorkflowVersion.workflow_id == fine.id)
         ).all()
@@ -191,7 +193,7 @@ def test_a_failed_sql_commit_moves_the_refs_back(container: Container) -> None:
     workflow = _history(container)
     repo = container.store.open(workflow.tenant_id, workflow.id)
     refs_before = repo.refs("refs/")
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
         assert repo.refs("refs/") != refs_before  # git moved first
         # leaving without commit is what a failing commit does: roll back everything

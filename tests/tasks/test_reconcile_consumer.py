@@ -14,7 +14,7 @@ from schemas.workflow import WorkflowDefinition
 from service import versions, workflows
 from service.container import build_container
 from service.settings import Settings
-from tests.conftest import REQUIRE_SERVICES, truncate_tables
+from tests.conftest import REQUIRE_SERVICES, app_role_url, truncate_tables
 from tests.e2e.helpers import WFV, running, wfv_env
 from tests.factories import example, principal
 
@@ -42,19 +42,26 @@ def queue_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     _redis_or_skip()
     url: str = request.getfixturevalue("postgres_url")
     truncate_tables(url)
-    return wfv_env(data, WFV_QUEUE="redis", WFV_REDIS_URL=REDIS_URL, WFV_DATABASE_URL=url)
+    return wfv_env(
+        data,
+        WFV_QUEUE="redis",
+        WFV_REDIS_URL=REDIS_URL,
+        WFV_DATABASE_URL=app_role_url(url),
+        WFV_MIGRATION_DATABASE_URL=url,
+    )
 
 
 def test_worker_heals_a_workflow_left_behind_by_a_crash(queue_env: dict[str, str], tmp_path: Path) -> None:
     settings = Settings(
         data_dir=Path(queue_env["WFV_DATA_DIR"]),
         database_url=queue_env.get("WFV_DATABASE_URL"),
+        migration_database_url=queue_env.get("WFV_MIGRATION_DATABASE_URL"),
         _env_file=None,
     )
     container = build_container(settings)
-    upgrade(container.engine)
+    upgrade(container.migration_engine())
     alice = principal()
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         workflow, _ = workflows.create_workflow(
             uow=uow,
             principal=alice,
@@ -62,7 +69,7 @@ def test_worker_heals_a_workflow_left_behind_by_a_crash(queue_env: dict[str, str
             definition=WorkflowDefinition.model_validate(example("welcome-small")),
         )
         uow.commit()
-    with container.uow(write=True) as uow:
+    with container.uow("acme", write=True) as uow:
         lost = versions.create_version(uow=uow, principal=alice, workflow_id=workflow.id)
         uow._undo.clear()  # a process killed between the ref move and the SQL commit
 
@@ -79,7 +86,7 @@ def test_worker_heals_a_workflow_left_behind_by_a_crash(queue_env: dict[str, str
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["versions_changed"] == 1
     assert result["errors"] == 0
-    with container.uow() as uow:
+    with container.uow("acme") as uow:
         row = versions.find_version(uow, workflow, 2)
         assert row.id == lost.id
         assert row.commit_sha == container.store.open(workflow.tenant_id, workflow.id).ref_target(
