@@ -23,7 +23,7 @@ from indexer.migrate import upgrade
 from schemas.api import VersionDetail
 from schemas.canonical import canonical_json
 from schemas.workflow import WorkflowDefinition
-from service import versions, workflows
+from service import publishing, versions, workflows
 from service.app import create_app
 from service.auth import issue_token
 from service.container import Container, build_container
@@ -83,7 +83,7 @@ def publish_latencies(container: Container, workflow_id: Any, count: int) -> lis
     for number in range(2, 2 + count):
         started = time.perf_counter()
         with container.uow(ALICE.tenant_id, write=True) as uow:
-            versions.publish_version(
+            publishing.publish_version(
                 uow=uow,
                 principal=ALICE,
                 workflow_id=workflow_id,

@@ -15,18 +15,16 @@ from repo_store import WorkflowRepo
 from schemas.canonical import canonical_json
 from schemas.history import Trailer, VersionEvent
 from schemas.status import Transition, VersionStatus, apply_transition
-from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
 from service.errors import (
-    DefinitionIncomplete,
     StaleLock,
     VersionConflict,
     VersionLimitReached,
     VersionNotFound,
 )
-from service.gitwrite import move_refs, write_draft_commit, write_publish_commit
+from service.gitwrite import move_refs, write_draft_commit
 from service.uow import UnitOfWork
 from service.workflows import load_workflow
 
@@ -51,7 +49,7 @@ def check_lock(version: WorkflowVersion, expected: int | None, error: type[Stale
         )
 
 
-def _audit(
+def audit(
     uow: UnitOfWork,
     workflow: Workflow,
     version: WorkflowVersion,
@@ -90,11 +88,11 @@ def _source(uow: UnitOfWork, workflow: Workflow, from_version: VersionRef | None
     return newest[0] if newest else None
 
 
-def _rollback_trailers(target: WorkflowVersion) -> dict[str, str]:
+def rollback_trailers(target: WorkflowVersion) -> dict[str, str]:
     return {Trailer.ROLLBACK_OF: str(target.version_number), Trailer.ROLLBACK_OF_ID: str(target.id)}
 
 
-def _new_version(
+def new_version(
     uow: UnitOfWork,
     workflow: Workflow,
     repo: WorkflowRepo,
@@ -126,7 +124,7 @@ def _new_version(
     )
     extra: dict[str, str] = {Trailer.PARENT_ID: str(source.id)} if source else {}
     if rollback_of is not None:
-        extra |= _rollback_trailers(rollback_of)
+        extra |= rollback_trailers(rollback_of)
     written = write_draft_commit(
         repo,
         version=version,
@@ -165,7 +163,7 @@ def create_version(
     now = utcnow()
     origin = f" from v{source.version_number}" if source else ""
     number = workflow.last_version_number + 1
-    version = _new_version(
+    version = new_version(
         uow,
         workflow,
         repo,
@@ -175,7 +173,7 @@ def create_version(
         now=now,
         message=message or f"Create draft v{number}{origin}",
     )
-    _audit(
+    audit(
         uow,
         workflow,
         version,
@@ -209,7 +207,7 @@ def update_version(
         return version  # same bytes, same tree: nothing to record
     repo = uow.repo(workflow.tenant_id, workflow.id)
     now = utcnow()
-    before = _summary(version)
+    before = summary(version)
     lock = version.lock_version + 1
     written = write_draft_commit(
         repo,
@@ -226,11 +224,11 @@ def update_version(
     version.definition, version.lock_version = document, lock
     workflow.updated_at = now
     move_refs(uow, workflow, repo, written, reflog=f"edit v{version.version_number}")
-    _audit(uow, workflow, version, "update", principal, now, before=before, after=_summary(version))
+    audit(uow, workflow, version, "update", principal, now, before=before, after=summary(version))
     return version
 
 
-def _summary(version: WorkflowVersion) -> dict[str, Any]:
+def summary(version: WorkflowVersion) -> dict[str, Any]:
     """The before/after of an audit entry: enough to see what moved without the document."""
     return {
         "status": version.status,
@@ -256,7 +254,7 @@ def delete_version(
     check_lock(version, expected_lock, stale_error)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     now = utcnow()
-    before = _summary(version)
+    before = summary(version)
     lock = version.lock_version + 1
     written = write_draft_commit(
         repo,
@@ -272,136 +270,7 @@ def delete_version(
     version.commit_sha, version.lock_version, version.deleted_at = written.commit, lock, now
     workflow.updated_at = now
     move_refs(uow, workflow, repo, written, reflog=f"delete v{version.version_number}")
-    _audit(uow, workflow, version, "delete", principal, now, before=before, after=_summary(version))
-    return version
-
-
-def _make_current(
-    uow: UnitOfWork,
-    workflow: Workflow,
-    version: WorkflowVersion,
-    principal: Principal,
-    *,
-    message: str,
-    now: datetime,
-    extra: dict[str, str] | None = None,
-) -> WorkflowVersion | None:
-    """Publish ``version`` (a complete draft); returns the version that stopped being current."""
-    problems = structure_problems(WorkflowDefinition.model_validate(version.definition))
-    if problems:
-        raise DefinitionIncomplete(
-            f"version {version.version_number} cannot be published: {len(problems)} problem(s), "
-            f"first: {problems[0].path} {problems[0].message}",
-            problems=[p.as_dict() for p in problems],
-        )
-    version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
-    repo = uow.repo(workflow.tenant_id, workflow.id)
-    lock = version.lock_version + 1
-    written = write_publish_commit(
-        repo,
-        version=version,
-        lock=lock,
-        message=message,
-        actor=principal.identity,
-        when=now,
-        extra=extra,
-    )
-    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
-    if previous is not None:
-        previous.is_current = False
-        uow.session.flush()  # one current at a time: the partial unique index checks each row
-    version.is_current, version.lock_version, version.commit_sha = True, lock, written.commit
-    version.published_by, version.published_at = principal.user_id, now
-    workflow.current_version_id, workflow.updated_at = version.id, now
-    move_refs(uow, workflow, repo, written, reflog=f"publish v{version.version_number}")
-    return previous
-
-
-def publish_version(
-    *,
-    uow: UnitOfWork,
-    principal: Principal,
-    workflow_id: uuid.UUID,
-    ref: VersionRef,
-    expected_lock: int | None,
-    stale_error: type[StaleLock],
-    message: str | None = None,
-) -> WorkflowVersion:
-    """Make a complete draft the one current version: a commit on main, tag ``vN``."""
-    workflow = load_workflow(uow, principal, workflow_id, lock=True)
-    version = find_version(uow, workflow, ref)
-    check_lock(version, expected_lock, stale_error)
-    now = utcnow()
-    before = _summary(version)
-    previous = _make_current(
-        uow,
-        workflow,
-        version,
-        principal,
-        now=now,
-        message=message or f"Publish v{version.version_number}",
-    )
-    _audit(
-        uow,
-        workflow,
-        version,
-        "publish",
-        principal,
-        now,
-        before=before,
-        after=_summary(version),
-        previous_current=previous.version_number if previous else None,
-    )
-    return version
-
-
-def rollback_version(
-    *,
-    uow: UnitOfWork,
-    principal: Principal,
-    workflow_id: uuid.UUID,
-    ref: VersionRef,
-    message: str | None = None,
-) -> WorkflowVersion:
-    """A new version with the target's content, published at once ("Rollback to vN")."""
-    workflow = load_workflow(uow, principal, workflow_id, lock=True)
-    target = find_version(uow, workflow, ref)
-    if target.status == VersionStatus.DRAFT.value:
-        raise VersionConflict(
-            f"v{target.version_number} is a draft; only a published version can be rolled back to"
-        )
-    if target.status == VersionStatus.ARCHIVED.value:
-        raise VersionConflict(f"v{target.version_number} is archived; unarchive it before rolling back to it")
-    if target.is_current:
-        raise VersionConflict(f"v{target.version_number} is already the current version")
-    repo = uow.repo(workflow.tenant_id, workflow.id)
-    now = utcnow()
-    title = message or f"Rollback to v{target.version_number}"
-    version = _new_version(
-        uow,
-        workflow,
-        repo,
-        principal,
-        document=dict(target.definition),
-        source=target,
-        rollback_of=target,
-        message=title,
-        now=now,
-    )
-    previous = _make_current(
-        uow, workflow, version, principal, message=title, now=now, extra=_rollback_trailers(target)
-    )
-    _audit(
-        uow,
-        workflow,
-        version,
-        "rollback",
-        principal,
-        now,
-        rollback_of=target.version_number,
-        previous_current=previous.version_number if previous else None,
-        after=_summary(version),
-    )
+    audit(uow, workflow, version, "delete", principal, now, before=before, after=summary(version))
     return version
 
 

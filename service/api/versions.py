@@ -14,7 +14,7 @@ from schemas.api import (
     VersionUpdate,
 )
 from schemas.status import VersionStatus
-from service import versions
+from service import publishing, versions
 from service.deps import Admin, ContainerDep, Editor, IfMatch, Precondition, Reader, VersionPath, etag
 from service.errors import PreconditionFailed, PreconditionRequired, StaleLock
 
@@ -167,7 +167,7 @@ def publish_version(
     body = body or VersionPublish()
     expected, stale = _expected_lock(if_match, body.lock_version)
     with container.uow(principal.tenant_id, write=True) as uow:
-        row = versions.publish_version(
+        row = publishing.publish_version(
             uow=uow,
             principal=principal,
             workflow_id=workflow_id,
@@ -190,7 +190,7 @@ def rollback_version(
 ) -> VersionDetail:
     """Roll back: a new version with the target's content, published as current."""
     with container.uow(principal.tenant_id, write=True) as uow:
-        row = versions.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        row = publishing.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         uow.commit()
     response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"
     return _detail(row, response)

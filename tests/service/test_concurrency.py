@@ -16,7 +16,7 @@ from indexer.models import WorkflowVersion
 from repo_store import WorkflowRepo
 from schemas.history import MAIN_REF, Trailer
 from schemas.workflow import WorkflowDefinition
-from service import versions
+from service import publishing, versions
 from service.container import Container
 from service.errors import StaleLock
 from service.workflows import create_workflow
@@ -124,7 +124,7 @@ def test_concurrent_publishes_leave_exactly_one_current(container: Container) ->
 
     def publish(index: int) -> int:
         with container.uow("acme", write=True) as uow:
-            version = versions.publish_version(
+            version = publishing.publish_version(
                 uow=uow,
                 principal=WHO,
                 workflow_id=workflow_id,

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from schemas.history import HEAD_MARK_REF, draft_ref
 from schemas.workflow import WorkflowDefinition
-from service import versions, workflows
+from service import publishing, versions, workflows
 from service.container import Container
 from service.errors import StaleLock
 from service.reindex import reconcile_all, reindex_all
@@ -41,7 +41,7 @@ def _history(container: Container) -> Workflow:
         )
         uow.commit()
     steps: list[Callable[[UnitOfWork], object]] = [
-        lambda uow: versions.publish_version(
+        lambda uow: publishing.publish_version(
             uow=uow,
             principal=ALICE,
             workflow_id=workflow.id,
@@ -55,7 +55,7 @@ def _history(container: Container) -> Workflow:
             workflow_id=workflow.id,
             definition=WorkflowDefinition.model_validate(example("welcome-small-b")),
         ),
-        lambda uow: versions.publish_version(
+        lambda uow: publishing.publish_version(
             uow=uow,
             principal=ALICE,
             workflow_id=workflow.id,
@@ -63,7 +63,7 @@ def _history(container: Container) -> Workflow:
             expected_lock=None,
             stale_error=StaleLock,
         ),
-        lambda uow: versions.rollback_version(uow=uow, principal=ALICE, workflow_id=workflow.id, ref=1),
+        lambda uow: publishing.rollback_version(uow=uow, principal=ALICE, workflow_id=workflow.id, ref=1),
         lambda uow: versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id),
         lambda uow: versions.update_version(
             uow=uow,
