@@ -59,7 +59,14 @@ def _expand(granted: Any) -> set[Permission]:
 
 
 def _text(value: Any, name: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+    """A usable identifier: a non-blank string, bounded, with no control characters
+    (a NUL would reach PostgreSQL, a newline a git header)."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > limit
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+    ):
         raise Unauthorized(f"the token's '{name}' claim is missing or invalid")
     return value
 

@@ -145,6 +145,8 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 413:
         return problem_response(413, "Payload too large", "payload-too-large", str(exc.detail))
+    if exc.status_code == 400:  # FastAPI could not parse the body (e.g. JSON nested too deep)
+        return problem_response(400, "Malformed body", "malformed-body", str(exc.detail))
     slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
     return problem_response(exc.status_code, str(exc.detail), slug, str(exc.detail))
 

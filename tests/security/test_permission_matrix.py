@@ -1,0 +1,120 @@
+"""Every route x {no token, read, edit, admin, other tenant}, generated from the app's
+route table: a new route without a permission check, or without a sample here, fails."""
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from service.auth import Permission
+from tests.factories import assert_problem, create_workflow_via_api, example, post_publish, post_version
+
+LEVELS = [Permission.READ, Permission.EDIT, Permission.ADMIN]
+
+# A body that passes validation for each writing route, so only auth and tenancy decide.
+SAMPLE_BODIES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/workflows"): {"name": "matrix", "definition": example("welcome-small")},
+    ("POST", "/api/v1/workflows/{workflow_id}/versions"): {},
+    ("PATCH", "/api/v1/workflows/{workflow_id}/versions/{version}"): {
+        "definition": example("welcome-small-b"),
+        "lock_version": 1,
+    },
+    ("DELETE", "/api/v1/workflows/{workflow_id}/versions/{version}"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/publish"): {},
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/rollback"): None,
+}
+READ_METHODS = {"GET", "HEAD"}
+
+
+def _required(route: APIRoute) -> Permission | None:
+    """The permission a route's dependencies check (``require_read`` / ``_edit`` / ``_admin``)."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        name = getattr(dependency.call, "__name__", "")
+        match = re.fullmatch(r"require_(read|edit|admin)", name)
+        if match:
+            return Permission(f"workflows:{match.group(1)}")
+        stack.extend(dependency.dependencies)
+    return None
+
+
+def _flatten(routes: list[Any]) -> list[APIRoute]:
+    """APIRoutes, also inside included routers (FastAPI keeps those nested)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found.extend(_flatten(route.original_router.routes))
+    return found
+
+
+def _api_routes(client: TestClient) -> list[tuple[str, APIRoute]]:
+    routes = [r for r in _flatten(client.app.routes) if r.path.startswith("/api/")]  # type: ignore[attr-defined]
+    pairs = [(method, route) for route in routes for method in sorted(route.methods or ())]
+    # The OpenAPI document is the public route table: both views must agree, so this
+    # walk can never silently find fewer routes than the app serves.
+    documented = {
+        (method.upper(), path)
+        for path, operations in client.get("/openapi.json").json()["paths"].items()
+        if path.startswith("/api/")
+        for method in operations
+    }
+    assert {(m, r.path) for m, r in pairs} == documented
+    return pairs
+
+
+def _call(client: TestClient, method: str, route: APIRoute, workflow_id: str, headers: dict[str, str]) -> Any:
+    path = route.path.replace("{workflow_id}", workflow_id).replace("{version}", "2")
+    body = SAMPLE_BODIES.get((method, route.path))
+    return client.request(method, path, headers=headers, json=body)
+
+
+@pytest.fixture
+def workflow_id(client: TestClient, auth) -> str:
+    admin = auth("workflows:admin")
+    created = create_workflow_via_api(client, admin)
+    post_publish(client, admin, created["id"], 1)
+    post_version(client, admin, created["id"])
+    return str(created["id"])
+
+
+def test_every_api_route_checks_a_permission(client: TestClient) -> None:
+    assert len(_api_routes(client)) >= 10
+    unchecked = [f"{m} {r.path}" for m, r in _api_routes(client) if _required(r) is None]
+    assert unchecked == []
+    writes = [(m, r.path) for m, r in _api_routes(client) if m not in READ_METHODS]
+    assert [w for w in writes if w not in SAMPLE_BODIES] == [], "add a sample body for the new route"
+    for method, route in _api_routes(client):
+        expected = Permission.READ if method in READ_METHODS else None
+        if expected is not None:
+            assert _required(route) == expected, f"{method} {route.path} should only need read"
+
+
+def test_permission_matrix(client: TestClient, auth, workflow_id: str) -> None:
+    for method, route in _api_routes(client):
+        where = f"{method} {route.path}"
+        required = _required(route)
+        assert required is not None
+        assert_problem(_call(client, method, route, workflow_id, {}), 401, "unauthorized")
+        for level in LEVELS:
+            response = _call(client, method, route, workflow_id, auth(level.value))
+            if LEVELS.index(level) < LEVELS.index(required):
+                assert_problem(response, 403, "forbidden")
+            else:
+                assert response.status_code not in (401, 403), f"{where} as {level}: {response.text}"
+        stranger = _call(client, method, route, workflow_id, auth("workflows:admin", org="globex"))
+        if "{workflow_id}" in route.path:
+            assert_problem(stranger, 404)
+        else:
+            assert stranger.status_code < 400, f"{where} for another tenant: {stranger.text}"
+            assert workflow_id not in stranger.text
+
+
+def test_audit_has_no_writing_route(client: TestClient) -> None:
+    audit = [(m, r.path) for m, r in _api_routes(client) if "/audit" in r.path]
+    assert audit
+    assert {m for m, _ in audit} == {"GET"}
