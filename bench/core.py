@@ -2,7 +2,8 @@
 next to raw pygit2 commits of the same documents, measured in the same run.
 
     python -m bench.core                      # SQLite (the embedded default)
-    python -m bench.core --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    python -m bench.core --database-url postgresql+psycopg://wfv_app@127.0.0.1/wfv_bench \
+        --migration-url postgresql+psycopg://postgres@127.0.0.1/wfv_bench
 
 Prints versions/s, the ratio to raw pygit2 (target >= 0.25), publish latency p50/p99, and
 GET-one-version latency p50 in-process (target < 5 ms on SQLite).
@@ -107,7 +108,7 @@ def get_latencies(container: Container, workflow_id: Any, count: int) -> tuple[l
             VersionDetail.model_validate(row).model_dump_json()
         in_process.append(time.perf_counter() - started)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
 
     token = issue_token(
@@ -128,16 +129,23 @@ def get_latencies(container: Container, workflow_id: Any, count: int) -> tuple[l
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--database-url", default=None, help="what the service connects as (wfv_app on PostgreSQL)"
+    )
+    parser.add_argument("--migration-url", default=None, help="the schema owner, for migrations")
     parser.add_argument("--versions", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         settings = Settings(
-            data_dir=root / "var", database_url=args.database_url, jwt_secret="b" * 40, _env_file=None
+            data_dir=root / "var",
+            database_url=args.database_url,
+            migration_database_url=args.migration_url,
+            jwt_secret="b" * 40,
+            _env_file=None,
         )
         container = build_container(settings)
-        upgrade(container.engine)
+        upgrade(container.migration_engine())
         docs = documents(args.versions)
         raw_rate = raw_pygit2(root, docs)
         workflow, rate = service_versions(container, docs)
