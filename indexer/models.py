@@ -42,7 +42,10 @@ class Base(DeclarativeBase):
 
 class Workflow(Base):
     __tablename__ = "workflows"
-    __table_args__ = (Index(None, "tenant_id", "created_at", "id"),)
+    __table_args__ = (
+        Index(None, "tenant_id", "created_at", "id"),
+        CheckConstraint("required_approvals >= 0 AND required_approvals <= 10", name="required_approvals"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[str] = mapped_column(TENANT)
@@ -50,6 +53,8 @@ class Workflow(Base):
     # No FK: versions point at workflows, and a cycle would complicate every insert.
     current_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     last_version_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Approvals a draft's review needs before it may be published (0: no review needed).
+    required_approvals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The newest commit the index knows of; git's refs/wfv/head differing means git is ahead.
     git_head: Mapped[str | None] = mapped_column(String(40))
     created_by: Mapped[str] = mapped_column(USER)
@@ -190,3 +195,58 @@ class Execution(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Review(Base):
+    """A pull-request-style review of a draft against the version current when it opened."""
+
+    __tablename__ = "workflow_version_reviews"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'merged', 'closed')", name="status"),
+        Index(
+            "uq_workflow_version_reviews_one_open",
+            "version_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_versions.id", ondelete="CASCADE"))
+    base_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    opened_by: Mapped[str] = mapped_column(USER)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReviewEvent(Base):
+    """One comment or verdict. Whether an approval is stale is derived (its lock_version
+    against the draft's), never stored."""
+
+    __tablename__ = "workflow_version_review_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('comment', 'approve', 'request_changes')", name="kind"),
+        Index(None, "review_id", "id"),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    review_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflow_version_reviews.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(24))
+    author_id: Mapped[str] = mapped_column(USER)
+    body: Mapped[str] = mapped_column(Text)
+    action_id: Mapped[str | None] = mapped_column(String(64))
+    json_path: Mapped[str | None] = mapped_column(String(512))
+    lock_version: Mapped[int] = mapped_column(Integer)
+    commit_sha: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from indexer.models import AuditEntry, Workflow, WorkflowVersion
+from indexer.models import AuditEntry, Execution, Review, Workflow, WorkflowVersion
 from indexer.pagination import decode_cursor, encode_cursor
 
 
@@ -53,6 +53,23 @@ def get_version(
     else:
         query = query.where(WorkflowVersion.version_number == ref)
     return session.scalars(query).one_or_none()
+
+
+def get_versions(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, refs: Sequence[uuid.UUID | int]
+) -> list[WorkflowVersion]:
+    """Several versions (by id or number) in one query; the caller matches them to refs."""
+    ids = [ref for ref in refs if isinstance(ref, uuid.UUID)]
+    numbers = [ref for ref in refs if isinstance(ref, int)]
+    return list(
+        session.scalars(
+            select(WorkflowVersion).where(
+                WorkflowVersion.tenant_id == tenant_id,
+                WorkflowVersion.workflow_id == workflow_id,
+                or_(WorkflowVersion.id.in_(ids), WorkflowVersion.version_number.in_(numbers)),
+            )
+        )
+    )
 
 
 def list_versions(
@@ -140,3 +157,54 @@ def list_audit(
 def all_workflows(session: Session) -> Sequence[Workflow]:
     """Every tenant's workflows: only for operator jobs (reindex, reconcile), never a route."""
     return session.scalars(select(Workflow).order_by(Workflow.tenant_id, Workflow.id)).all()
+
+
+LIVE_STATUSES = ("active", "waiting")
+
+
+def live_positions(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID
+) -> dict[str, int]:
+    """Contacts in flight on a version, per action: one GROUP BY on the executions index."""
+    rows = session.execute(
+        select(Execution.current_action_id, func.count())
+        .where(
+            Execution.tenant_id == tenant_id,
+            Execution.workflow_id == workflow_id,
+            Execution.version_id == version_id,
+            Execution.status.in_(LIVE_STATUSES),
+        )
+        .group_by(Execution.current_action_id)
+    )
+    return {str(action): int(count) for action, count in rows if action is not None}
+
+
+def close_open_review(session: Session, version: WorkflowVersion, status: str, at: datetime) -> Review | None:
+    """Close the draft's open review (``merged`` on publish, ``closed`` on delete)."""
+    review = open_review(session, version)
+    if review is not None:
+        review.status, review.closed_at = status, at
+    return review
+
+
+def version_authors(session: Session, version: WorkflowVersion) -> set[str]:
+    """Who wrote this draft's content (created or edited it), from the audit trail."""
+    return set(
+        session.scalars(
+            select(AuditEntry.actor_id)
+            .where(
+                AuditEntry.tenant_id == version.tenant_id,
+                AuditEntry.version_id == version.id,
+                AuditEntry.action.in_(("create_workflow", "create", "update")),
+            )
+            .distinct()
+        )
+    )
+
+
+def open_review(session: Session, version: WorkflowVersion) -> Review | None:
+    return session.scalars(
+        select(Review).where(
+            Review.tenant_id == version.tenant_id, Review.version_id == version.id, Review.status == "open"
+        )
+    ).one_or_none()

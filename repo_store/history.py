@@ -6,6 +6,7 @@ perhaps a ``delete``) plus, once published, tag ``vN`` on a ``main`` commit.
 
 import json
 import re
+from collections.abc import Iterator
 
 from repo_store.store import CommitInfo, WorkflowRepo
 from schemas.history import (
@@ -71,3 +72,12 @@ def read_versions(repo: WorkflowRepo) -> list[VersionRecord]:
         if match:
             drafts.append((int(match.group(1)), target))
     return [read_version(repo, number, head, current_id) for number, head in sorted(drafts)]
+
+
+def published_line(repo: WorkflowRepo) -> Iterator[tuple[CommitInfo, bytes]]:
+    """``main`` oldest first: each publish commit with its document bytes."""
+    main = repo.ref_target(MAIN_REF)
+    if main is None:
+        return
+    for info in reversed(list(repo.first_parent_walk(main))):
+        yield info, repo.read_document(info.sha)

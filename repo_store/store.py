@@ -155,6 +155,33 @@ class WorkflowRepo:
             raise RepoError(f"{DOCUMENT_NAME} in {commit_sha} is not a file")
         return bytes(blob.data)
 
+    def write_note(
+        self, *, notes_ref: str, target: str, text: str, author: Identity, when: datetime
+    ) -> tuple[str | None, str]:
+        """A new commit on ``notes_ref`` whose tree sets ``target``'s note to ``text``;
+        no ref moves. Returns (the ref's current commit, the new commit) for a CAS move.
+
+        The tree layout is git's own (one blob per annotated object, named by its id),
+        so ``git log --notes=<name>`` in a clone shows it.
+        """
+        old = self.ref_target(notes_ref)
+        builder = (
+            self.repo.TreeBuilder(self.repo[old].peel(pygit2.Commit).tree) if old else self.repo.TreeBuilder()
+        )
+        builder.insert(target, self.repo.create_blob(text.encode("utf-8")), pygit2.GIT_FILEMODE_BLOB)
+        signature = _signature(author, when)
+        message = f"Notes added by wfv for {target}\n"
+        commit = self.repo.create_commit(
+            None, signature, signature, message, builder.write(), [old] if old else []
+        )
+        return old, str(commit)
+
+    def patch(self, old_commit: str, new_commit: str) -> str:
+        """git's unified diff between two commits (what ``git diff A B`` prints)."""
+        old = self.repo[old_commit].peel(pygit2.Commit)
+        new = self.repo[new_commit].peel(pygit2.Commit)
+        return self.repo.diff(old, new, context_lines=3).patch or ""
+
     def commit_info(self, sha: str) -> CommitInfo:
         commit = self.repo[sha].peel(pygit2.Commit)
         return CommitInfo(

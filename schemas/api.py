@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from schemas.compare import BreakingChange, Part, PartDiff
 from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
 
@@ -25,6 +26,7 @@ class WorkflowPublic(BaseModel):
     id: UUID
     name: str
     current_version_id: UUID | None
+    required_approvals: int
     created_at: datetime
     created_by: str
 
@@ -108,3 +110,36 @@ class AuditPublic(BaseModel):
 class AuditList(BaseModel):
     items: list[AuditPublic]
     next_cursor: str | None
+
+
+class VersionBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    version_number: int
+    status: VersionStatus
+    commit_sha: str
+
+
+class BreakingImpact(BreakingChange):
+    """A breaking change with the contacts it hits right now (``from`` version's executions)."""
+
+    live_contacts: int
+    warning: str
+
+
+class VersionComparison(BaseModel):
+    from_version: VersionBrief
+    to_version: VersionBrief
+    summary: str
+    parts: dict[Part, PartDiff]
+    breaking: list[BreakingImpact]
+
+
+class WorkflowUpdate(BaseModel):
+    """Workflow settings; every field optional, at least one given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: WorkflowName | None = None
+    required_approvals: int | None = Field(default=None, ge=0, le=10)

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.api import audit, versions, workflows
+from service.api import actions, audit, compare, reviews, versions, workflows
 from service.container import Container, build_container
 from service.errors import install_problem_handlers
 from service.limits import BodyLimitMiddleware
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.state.container = built
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    for module in (workflows, versions, audit):
+    for module in (workflows, compare, versions, reviews, actions, audit):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["ops"])

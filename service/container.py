@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
+from service.compare_cache import ComparisonCache, build_comparison_cache
 from service.settings import Settings
 from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
@@ -20,6 +21,7 @@ class Container:
     write_sessions: sessionmaker[Session]
     store: PygitRepoStore
     verifier: TokenVerifier
+    compare_cache: ComparisonCache
 
     def uow(self, tenant: str | None, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, write=write, tenant=tenant)
@@ -44,4 +46,5 @@ def build_container(settings: Settings) -> Container:
         write_sessions=make_session_factory(writer(engine)),
         store=PygitRepoStore(settings.repos_dir),
         verifier=TokenVerifier(settings),
+        compare_cache=build_comparison_cache(settings.redis_url),
     )

@@ -54,17 +54,21 @@ class InvalidVersionRef(Problem):
     status_code, title, slug = 422, "Invalid version reference", "invalid-version-ref"
 
 
-def parse_version_ref(version: str) -> VersionRef:
+def to_version_ref(text: str, field: str) -> VersionRef:
     """A version is named by its UUID, its number, or ``v<number>``."""
-    text = version.strip()
+    text = text.strip()
     if re.fullmatch(r"v?[1-9][0-9]{0,8}", text):
         return int(text.lstrip("v"))
     try:
         return uuid.UUID(text)
     except ValueError as exc:
         raise InvalidVersionRef(
-            "a version is named by its id (UUID), its number or v<number>", field="version"
+            "a version is named by its id (UUID), its number or v<number>", field=field
         ) from exc
+
+
+def parse_version_ref(version: str) -> VersionRef:
+    return to_version_ref(version, "version")
 
 
 VersionPath = Annotated[VersionRef, Depends(parse_version_ref)]

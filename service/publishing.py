@@ -9,6 +9,7 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
+from service import reviews
 from service.auth import Principal
 from service.clock import utcnow
 from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
@@ -81,6 +82,7 @@ def publish_version(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     check_lock(version, expected_lock, stale_error)
+    reviews.require_publishable(uow, workflow, version)
     now = utcnow()
     before = summary(version)
     previous = _make_current(
@@ -91,6 +93,7 @@ def publish_version(
         now=now,
         message=message or f"Publish v{version.version_number}",
     )
+    reviews.close_after_publish(uow, workflow, version, principal)
     audit(
         uow,
         workflow,

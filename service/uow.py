@@ -36,6 +36,7 @@ class UnitOfWork:
         self.tenant = tenant
         self._repos: dict[UUID, WorkflowRepo] = {}
         self._undo: list[tuple[str, Callable[[], None]]] = []
+        self._after_commit: list[tuple[str, Callable[[], None]]] = []
         self._committed = False
 
     def __enter__(self) -> "UnitOfWork":
@@ -85,6 +86,11 @@ class UnitOfWork:
         reverse = [update.reverse() for update in reversed(updates)]
         self._undo.append((f"revert {reflog}", lambda: repo.update_refs(reverse, reflog=f"undo: {reflog}")))
 
+    def after_commit(self, what: str, action: Callable[[], None]) -> None:
+        """Run ``action`` only once the transaction has committed (dropped on rollback):
+        side effects that must never describe a change that did not happen."""
+        self._after_commit.append((what, action))
+
     def commit(self) -> None:
         try:
             self.session.commit()
@@ -93,9 +99,17 @@ class UnitOfWork:
             raise
         self._committed = True
         self._undo.clear()
+        actions, self._after_commit = self._after_commit, []
+        for what, action in actions:
+            try:
+                action()
+            except Exception:
+                # The change is committed; a follow-up that failed is reported, not undone.
+                log.exception("after commit, could not %s", what)
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._after_commit.clear()
         while self._undo:
             what, undo = self._undo.pop()
             try:

@@ -40,6 +40,20 @@ def find_version(
     return version
 
 
+def find_versions(uow: UnitOfWork, workflow: Workflow, *refs: VersionRef) -> list[WorkflowVersion]:
+    """Several versions in one query, in the order asked (deleted ones included)."""
+    rows = queries.get_versions(uow.session, workflow.tenant_id, workflow.id, refs)
+    found = []
+    for ref in refs:
+        match = next(
+            (r for r in rows if (r.id if isinstance(ref, uuid.UUID) else r.version_number) == ref), None
+        )
+        if match is None:
+            raise VersionNotFound(f"workflow {workflow.id} has no version {ref}")
+        found.append(match)
+    return found
+
+
 def check_lock(version: WorkflowVersion, expected: int | None, error: type[StaleLock]) -> None:
     if expected is not None and expected != version.lock_version:
         raise error(
@@ -270,6 +284,7 @@ def delete_version(
     version.commit_sha, version.lock_version, version.deleted_at = written.commit, lock, now
     workflow.updated_at = now
     move_refs(uow, workflow, repo, written, reflog=f"delete v{version.version_number}")
+    queries.close_open_review(uow.session, version, "closed", now)
     audit(uow, workflow, version, "delete", principal, now, before=before, after=summary(version))
     return version
 

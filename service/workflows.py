@@ -106,6 +106,40 @@ def create_workflow(
     return workflow, version
 
 
+def update_workflow(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    name: str | None,
+    required_approvals: int | None,
+) -> Workflow:
+    """Rename a workflow or change its approval rule (an admin's decision, audited)."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    before = {"name": workflow.name, "required_approvals": workflow.required_approvals}
+    if name is not None:
+        workflow.name = name
+    if required_approvals is not None:
+        workflow.required_approvals = required_approvals
+    after = {"name": workflow.name, "required_approvals": workflow.required_approvals}
+    if after == before:
+        return workflow
+    workflow.updated_at = now = utcnow()
+    queries.add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=None,
+        action="update_workflow",
+        actor_id=principal.user_id,
+        at=now,
+        details={"before": before, "after": after},
+    )
+    if name is not None:
+        repo = uow.repo(workflow.tenant_id, workflow.id)
+        uow.after_commit("rename the repository's workflow", lambda: repo.set_meta({"name": workflow.name}))
+    return workflow
+
+
 def list_workflows(
     *, uow: UnitOfWork, principal: Principal, limit: int, cursor: str | None
 ) -> tuple[Sequence[Workflow], str | None]:

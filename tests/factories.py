@@ -99,3 +99,37 @@ def get_versions(client: Any, headers: dict[str, str], workflow_id: str, **param
     assert response.status_code == 200, response.text
     page: dict[str, Any] = response.json()
     return page
+
+
+def place_contacts(
+    container: Any,
+    tenant: str,
+    workflow_id: str,
+    version_id: str,
+    positions: dict[str, int],
+    status: str = "waiting",
+) -> None:
+    """Execution rows: ``positions`` maps an action id to how many contacts sit there."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from indexer.models import Execution
+
+    now = datetime.now(UTC)
+    with container.uow(tenant, write=True) as uow:
+        for action, count in positions.items():
+            for n in range(count):
+                uow.session.add(
+                    Execution(
+                        id=uuid.uuid4(),
+                        tenant_id=tenant,
+                        workflow_id=uuid.UUID(workflow_id),
+                        version_id=uuid.UUID(version_id),
+                        contact_id=f"{action}-{n}-{status}",
+                        current_action_id=action,
+                        status=status,
+                        enrolled_at=now,
+                        updated_at=now,
+                    )
+                )
+        uow.commit()

@@ -5,9 +5,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from schemas.api import VersionPublic, WorkflowCreate, WorkflowCreated, WorkflowList, WorkflowPublic
+from schemas.api import (
+    VersionPublic,
+    WorkflowCreate,
+    WorkflowCreated,
+    WorkflowList,
+    WorkflowPublic,
+    WorkflowUpdate,
+)
 from service import workflows
-from service.deps import ContainerDep, Editor, Reader
+from service.deps import Admin, ContainerDep, Editor, Reader
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
@@ -45,3 +52,20 @@ def get_workflow(workflow_id: uuid.UUID, principal: Reader, container: Container
     """One workflow."""
     with container.uow(principal.tenant_id) as uow:
         return WorkflowPublic.model_validate(workflows.load_workflow(uow, principal, workflow_id))
+
+
+@router.patch("/{workflow_id}", response_model=WorkflowPublic)
+def update_workflow(
+    workflow_id: uuid.UUID, body: WorkflowUpdate, principal: Admin, container: ContainerDep
+) -> WorkflowPublic:
+    """Rename a workflow or set how many approvals a draft needs before it is published."""
+    with container.uow(principal.tenant_id, write=True) as uow:
+        workflow = workflows.update_workflow(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            name=body.name,
+            required_approvals=body.required_approvals,
+        )
+        uow.commit()
+        return WorkflowPublic.model_validate(workflow)

@@ -24,6 +24,13 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/workflows/{workflow_id}/versions/{version}"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/publish"): {},
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/rollback"): None,
+    ("PATCH", "/api/v1/workflows/{workflow_id}"): {"name": "renamed"},
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/reviews"): {},
+    ("POST", "/api/v1/workflows/{workflow_id}/reviews/{review_id}/comments"): {"body": "looks fine"},
+    ("POST", "/api/v1/workflows/{workflow_id}/reviews/{review_id}/verdicts"): {"verdict": "request_changes"},
+}
+SAMPLE_QUERIES: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/api/v1/workflows/{workflow_id}/versions/compare"): {"from": "1", "to": "2"},
 }
 READ_METHODS = {"GET", "HEAD"}
 
@@ -67,19 +74,34 @@ def _api_routes(client: TestClient) -> list[tuple[str, APIRoute]]:
     return pairs
 
 
-def _call(client: TestClient, method: str, route: APIRoute, workflow_id: str, headers: dict[str, str]) -> Any:
-    path = route.path.replace("{workflow_id}", workflow_id).replace("{version}", "2")
+def _call(
+    client: TestClient, method: str, route: APIRoute, ids: dict[str, str], headers: dict[str, str]
+) -> Any:
+    path = route.path
+    for name, value in ids.items():
+        path = path.replace("{" + name + "}", value)
+    assert "{" not in path, f"give the matrix a value for {path}"
     body = SAMPLE_BODIES.get((method, route.path))
-    return client.request(method, path, headers=headers, json=body)
+    return client.request(
+        method, path, headers=headers, json=body, params=SAMPLE_QUERIES.get((method, route.path))
+    )
 
 
 @pytest.fixture
-def workflow_id(client: TestClient, auth) -> str:
+def ids(client: TestClient, auth) -> dict[str, str]:
+    """A workflow with v1 published and v2 a draft under review."""
     admin = auth("workflows:admin")
     created = create_workflow_via_api(client, admin)
     post_publish(client, admin, created["id"], 1)
     post_version(client, admin, created["id"])
-    return str(created["id"])
+    review = client.post(f"/api/v1/workflows/{created['id']}/versions/2/reviews", headers=admin)
+    assert review.status_code == 201, review.text
+    return {
+        "workflow_id": str(created["id"]),
+        "version": "2",
+        "review_id": review.json()["id"],
+        "action_id": "welcome",
+    }
 
 
 def test_every_api_route_checks_a_permission(client: TestClient) -> None:
@@ -94,19 +116,20 @@ def test_every_api_route_checks_a_permission(client: TestClient) -> None:
             assert _required(route) == expected, f"{method} {route.path} should only need read"
 
 
-def test_permission_matrix(client: TestClient, auth, workflow_id: str) -> None:
+def test_permission_matrix(client: TestClient, auth, ids: dict[str, str]) -> None:
+    workflow_id = ids["workflow_id"]
     for method, route in _api_routes(client):
         where = f"{method} {route.path}"
         required = _required(route)
         assert required is not None
-        assert_problem(_call(client, method, route, workflow_id, {}), 401, "unauthorized")
+        assert_problem(_call(client, method, route, ids, {}), 401, "unauthorized")
         for level in LEVELS:
-            response = _call(client, method, route, workflow_id, auth(level.value))
+            response = _call(client, method, route, ids, auth(level.value))
             if LEVELS.index(level) < LEVELS.index(required):
                 assert_problem(response, 403, "forbidden")
             else:
                 assert response.status_code not in (401, 403), f"{where} as {level}: {response.text}"
-        stranger = _call(client, method, route, workflow_id, auth("workflows:admin", org="globex"))
+        stranger = _call(client, method, route, ids, auth("workflows:admin", org="globex"))
         if "{workflow_id}" in route.path:
             assert_problem(stranger, 404)
         else:
