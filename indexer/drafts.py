@@ -6,14 +6,15 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Update, delete, select, update
+from sqlalchemy import Select, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from indexer.models import VersionDraft, Workflow, WorkflowVersion
 
+_TABLE = cast(Table, VersionDraft.__table__)
 _UNIQUE = ["workflow_id", "version_id", "user_id"]
 
 
@@ -45,11 +46,8 @@ class VersionTarget:
     deleted: bool
 
 
-def find_target(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, ref: uuid.UUID | int, *, share_lock: bool = False
-) -> VersionTarget | None:
-    """One light query. ``share_lock`` holds the workflow row in SHARE mode, so a publish
-    (which takes it FOR UPDATE) cannot slip between this check and the draft write."""
+def _target_query(*, by_id: bool, lock: bool) -> Select[uuid.UUID, int, str, datetime | None]:
+    ref = WorkflowVersion.id if by_id else WorkflowVersion.version_number
     query = (
         select(
             WorkflowVersion.id,
@@ -59,18 +57,63 @@ def find_target(
         )
         .join(Workflow, Workflow.id == WorkflowVersion.workflow_id)
         .where(
-            Workflow.tenant_id == tenant_id,
-            WorkflowVersion.tenant_id == tenant_id,
-            WorkflowVersion.workflow_id == workflow_id,
+            Workflow.tenant_id == bindparam("tenant"),
+            WorkflowVersion.tenant_id == bindparam("tenant"),
+            WorkflowVersion.workflow_id == bindparam("workflow"),
+            ref == bindparam("ref"),
         )
     )
-    if isinstance(ref, uuid.UUID):
-        query = query.where(WorkflowVersion.id == ref)
-    else:
-        query = query.where(WorkflowVersion.version_number == ref)
-    if share_lock:
-        query = query.with_for_update(read=True, of=Workflow)
-    row = session.execute(query).one_or_none()
+    return query.with_for_update(read=True, of=Workflow) if lock else query
+
+
+# The hot statements are built once: building a SQLAlchemy expression costs more than
+# running these queries does.
+_TARGETS = {
+    (by_id, lock): _target_query(by_id=by_id, lock=lock) for by_id in (True, False) for lock in (True, False)
+}
+_DRAFT = (
+    VersionDraft.tenant_id == bindparam("tenant"),
+    VersionDraft.workflow_id == bindparam("workflow"),
+    VersionDraft.version_id == bindparam("version"),
+    VersionDraft.user_id == bindparam("user"),
+)
+_GET = select(
+    VersionDraft.revision, VersionDraft.content, VersionDraft.last_saved_at, VersionDraft.created_at
+).where(*_DRAFT)
+_GET_LOCKED = _GET.with_for_update()
+_UPDATE = (
+    update(_TABLE)
+    .where(*_DRAFT, VersionDraft.revision == bindparam("expected"))
+    .values(
+        revision=bindparam("new_revision"),
+        content=bindparam("new_content"),
+        last_saved_at=bindparam("saved_at"),
+    )
+    .returning(VersionDraft.__table__.c.id)
+)
+
+
+def _key_params(key: "DraftKey") -> dict[str, Any]:
+    return {
+        "tenant": key.tenant_id,
+        "workflow": key.workflow_id,
+        "version": key.version_id,
+        "user": key.user_id,
+    }
+
+
+def find_target(
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    ref: uuid.UUID | int,
+    *,
+    share_lock: bool = False,
+) -> VersionTarget | None:
+    """One light query. ``share_lock`` holds the workflow row in SHARE mode, so a publish
+    (which takes it FOR UPDATE) cannot slip between this check and the draft write."""
+    query = _TARGETS[(isinstance(ref, uuid.UUID), share_lock)]
+    row = session.execute(query, {"tenant": tenant_id, "workflow": workflow_id, "ref": ref}).one_or_none()
     if row is None:
         return None
     return VersionTarget(row.id, row.version_number, row.status, row.deleted_at is not None)
@@ -85,29 +128,15 @@ def version_definition(session: Session, tenant_id: str, version_id: uuid.UUID) 
     return found
 
 
-def _match(key: DraftKey) -> tuple[Any, ...]:
-    return (
-        VersionDraft.tenant_id == key.tenant_id,
-        VersionDraft.workflow_id == key.workflow_id,
-        VersionDraft.version_id == key.version_id,
-        VersionDraft.user_id == key.user_id,
-    )
-
-
 def get_draft(session: Session, key: DraftKey, *, for_update: bool = False) -> DraftRow | None:
-    query = select(
-        VersionDraft.revision, VersionDraft.content, VersionDraft.last_saved_at, VersionDraft.created_at
-    ).where(*_match(key))
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).one_or_none()
+    row = session.execute(_GET_LOCKED if for_update else _GET, _key_params(key)).one_or_none()
     return DraftRow(row.revision, row.content, row.last_saved_at, row.created_at) if row else None
 
 
 def _insert(session: Session, key: DraftKey, row: DraftRow) -> Any:
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(VersionDraft).values(
+    return module.insert(VersionDraft.__table__).values(
         id=uuid.uuid4(),
         tenant_id=key.tenant_id,
         workflow_id=key.workflow_id,
@@ -121,7 +150,8 @@ def _insert(session: Session, key: DraftKey, row: DraftRow) -> Any:
 
 
 def _changed(session: Session, statement: Any) -> bool:
-    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    """Did the conditional write write? (RETURNING: psycopg reports no rowcount for an upsert.)"""
+    return session.execute(statement.returning(VersionDraft.__table__.c.id)).first() is not None
 
 
 def put_draft(session: Session, key: DraftKey, row: DraftRow, *, expected_revision: int | None) -> bool:
@@ -129,12 +159,14 @@ def put_draft(session: Session, key: DraftKey, row: DraftRow, *, expected_revisi
     if it is still at that revision. False: another writer got there first."""
     if expected_revision is None:
         return _changed(session, _insert(session, key, row).on_conflict_do_nothing(index_elements=_UNIQUE))
-    statement: Update = (
-        update(VersionDraft)
-        .where(*_match(key), VersionDraft.revision == expected_revision)
-        .values(revision=row.revision, content=row.content, last_saved_at=row.last_saved_at)
-    )
-    return _changed(session, statement)
+    params = {
+        **_key_params(key),
+        "expected": expected_revision,
+        "new_revision": row.revision,
+        "new_content": row.content,
+        "saved_at": row.last_saved_at,
+    }
+    return session.execute(_UPDATE, params).first() is not None
 
 
 def put_if_newer(session: Session, key: DraftKey, row: DraftRow) -> bool:

@@ -135,6 +135,40 @@ class VersionMigration(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Progress of the batch runner: resumable from here after a crash.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cursor: Mapped[str | None] = mapped_column(String(36))
+    source_index: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sweep: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class MigrationItem(Base):
+    """An execution a migration did not move (failed: no counterpart; exited by policy;
+    skipped: gone when its turn came): rows you can list, never just a counter."""
+
+    __tablename__ = "workflow_version_migration_items"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('failed', 'exited', 'skipped')", name="outcome"),
+        Index(None, "migration_id", "outcome", "id"),
+        Index(None, "migration_id", "execution_id"),
+        Index(None, "tenant_id", "workflow_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    migration_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflow_version_migrations.id", ondelete="CASCADE")
+    )
+    execution_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    contact_id: Mapped[str] = mapped_column(String(255))
+    from_version_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    from_action_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class VersionDraft(Base):
@@ -180,9 +214,22 @@ class Execution(Base):
     __tablename__ = "executions"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'waiting', 'completed', 'exited', 'failed')", name="status"),
-        Index(None, "workflow_id", "version_id", "status"),
+        # Counts per position (summary, dry runs, breaking impact) come from this index alone.
+        Index(None, "workflow_id", "version_id", "status", "current_action_id"),
+        # Migration batches walk a version's executions in id order (keyset ranges).
+        Index(None, "workflow_id", "version_id", "id"),
         Index(None, "workflow_id", "contact_id"),
         Index(None, "tenant_id", "workflow_id"),
+        Index(None, "last_migration_id"),
+        # A contact is in flight at most once per workflow.
+        Index(
+            "uq_executions_one_live_per_contact",
+            "workflow_id",
+            "contact_id",
+            unique=True,
+            postgresql_where=text("status IN ('active', 'waiting')"),
+            sqlite_where=text("status IN ('active', 'waiting')"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -195,6 +242,8 @@ class Execution(Base):
     enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    # The migration that last moved this execution (what a cancelled migration moved).
+    last_migration_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class Review(Base):

@@ -10,6 +10,10 @@ from schemas.compare import BreakingChange, Part, PartDiff
 from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
 
+# Bounded so no request can carry an integer the database cannot hold.
+VersionNumber = Annotated[int, Field(ge=1, le=999_999_999)]
+LockVersion = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
 WorkflowName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -47,7 +51,7 @@ class VersionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    from_version: UUID | int | None = None
+    from_version: UUID | VersionNumber | None = None
     definition: WorkflowDefinition | None = None
     message: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
@@ -56,14 +60,14 @@ class VersionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     definition: WorkflowDefinition
-    lock_version: int | None = Field(default=None, ge=1)
+    lock_version: LockVersion | None = None
     message: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class VersionPublish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int | None = Field(default=None, ge=1)
+    lock_version: LockVersion | None = None
     message: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
@@ -84,6 +88,9 @@ class VersionPublic(BaseModel):
     published_by: str | None
     published_at: datetime | None
     deleted_at: datetime | None
+    active_executions: int | None = Field(
+        default=None, description="active and waiting executions (lists only)"
+    )
 
 
 class VersionDetail(VersionPublic):

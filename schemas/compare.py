@@ -11,9 +11,7 @@ second, so the service adds it from the executions index to a cached comparison.
 """
 
 from bisect import bisect_left
-from datetime import datetime
 from typing import Any, Literal
-from uuid import UUID
 
 from deepdiff import DeepDiff
 from pydantic import BaseModel, Field
@@ -381,23 +379,3 @@ def compare_documents(old: dict[str, Any], new: dict[str, Any]) -> DocumentDiff:
         "settings": _diff_object("settings", old.get("settings", {}), new.get("settings", {})),
     }
     return DocumentDiff(parts=parts, breaking=_breaking(old, new, parts), summary=_summary(parts))
-
-
-class ActionHistoryEntry(BaseModel):
-    """One published version that touched an action."""
-
-    version_number: int
-    version_id: UUID
-    commit_sha: str
-    change: Literal["added", "modified", "removed"]
-    author_id: str
-    published_at: datetime
-    message: str
-    rollback_of: int | None
-    fields: list[FieldChange]
-    action: dict[str, Any] | None
-
-
-class ActionHistory(BaseModel):
-    action_id: str
-    entries: list[ActionHistoryEntry]

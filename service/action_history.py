@@ -6,7 +6,8 @@ import uuid
 from typing import Any
 
 from repo_store.history import published_line
-from schemas.compare import ActionHistory, ActionHistoryEntry, field_changes
+from schemas.blame import ActionHistory, ActionHistoryEntry
+from schemas.compare import field_changes
 from schemas.history import Trailer
 from service.auth import Principal
 from service.uow import UnitOfWork

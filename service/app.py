@@ -5,7 +5,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.api import actions, audit, compare, reviews, versions, workflows
+from service.api import (
+    actions,
+    audit,
+    compare,
+    drafts,
+    executions,
+    git,
+    migrations,
+    reviews,
+    versions,
+    workflows,
+)
 from service.container import Container, build_container
 from service.errors import install_problem_handlers
 from service.limits import BodyLimitMiddleware
@@ -32,8 +43,20 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     )
     app.state.container = built
     install_problem_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
-    for module in (workflows, compare, versions, reviews, actions, audit):
+    # git pushes outgrow a JSON body: /git/ bounds its own (WFV_GIT_MAX_PUSH_BYTES).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/git/",))
+    for module in (
+        workflows,
+        compare,
+        versions,
+        drafts,
+        reviews,
+        actions,
+        executions,
+        migrations,
+        audit,
+        git,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["ops"])

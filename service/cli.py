@@ -42,6 +42,7 @@ def serve(
     container = _container()
     upgrade(container.migration_engine())
     runtime.configure(container)
+    _schedule_draft_flushes(container)
     consumer = _start_consumer(workers) if embedded_worker else None
     console.print(
         f"wfv on http://{host or settings.host}:{port or settings.port} (data: {settings.data_dir})"
@@ -54,7 +55,17 @@ def serve(
         container.close()
 
 
+def _schedule_draft_flushes(container: "Container") -> None:
+    """Drafts saved to Redis ask the queue for their write-behind (``tasks/drafts.py``)."""
+    from tasks.drafts import schedule_flush
+
+    container.draft_flush_scheduler = schedule_flush
+
+
 def _start_consumer(workers: int) -> Any:
+    import tasks.drafts  # (registers the tasks)
+    import tasks.git_upkeep
+    import tasks.migrations
     import tasks.reconcile  # noqa: F401  (registers the tasks)
     from tasks.queue import huey
 
@@ -71,6 +82,9 @@ def worker(
     periodic: Annotated[bool, typer.Option(help="Run periodic tasks (enable on one worker only).")] = True,
 ) -> None:
     """Run a Huey consumer for background tasks."""
+    import tasks.drafts  # (registers the tasks)
+    import tasks.git_upkeep
+    import tasks.migrations
     import tasks.reconcile  # noqa: F401  (registers the tasks)
     from tasks import runtime
     from tasks.queue import huey

@@ -1,6 +1,8 @@
 """Everything a request or a task needs, built once from the settings it is given."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -8,6 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
 from service.compare_cache import ComparisonCache, build_comparison_cache
+from service.draft_cache import RedisDraftCache
+from service.draft_crypto import DraftCipher
 from service.settings import Settings
 from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
@@ -22,6 +26,13 @@ class Container:
     store: PygitRepoStore
     verifier: TokenVerifier
     compare_cache: ComparisonCache
+    draft_cipher: DraftCipher
+    draft_cache: RedisDraftCache | None
+    # Draft times; a test sets its own to move time along.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # Set by a process that hosts the app next to a task queue (``wfv serve``): asks a worker
+    # to flush Redis drafts to the database soon. Unset, the workers' minute sweep does it.
+    draft_flush_scheduler: Callable[[], None] | None = None
 
     def uow(self, tenant: str | None, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, write=write, tenant=tenant)
@@ -33,6 +44,8 @@ class Container:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.draft_cache is not None:
+            self.draft_cache.close()
 
 
 def build_container(settings: Settings) -> Container:
@@ -47,4 +60,6 @@ def build_container(settings: Settings) -> Container:
         store=PygitRepoStore(settings.repos_dir),
         verifier=TokenVerifier(settings),
         compare_cache=build_comparison_cache(settings.redis_url),
+        draft_cipher=DraftCipher(settings.draft_key_list()),
+        draft_cache=RedisDraftCache.from_settings(settings),
     )

@@ -24,6 +24,12 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 _BEARER = re.compile(r"^Bearer\s+(\S+)$", re.IGNORECASE)
 
 
+def principal_from_token(container: Container, token: str) -> Principal:
+    """The caller a token names: one verifier for the API and the git endpoint alike."""
+    claims = container.verifier.claims(token)
+    return principal_from_claims(claims, container.settings.role_permissions)
+
+
 def current_principal(
     container: ContainerDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
@@ -32,8 +38,7 @@ def current_principal(
     match = _BEARER.match(authorization.strip())
     if match is None:
         raise Unauthorized("the Authorization header must be 'Bearer <token>'")
-    claims = container.verifier.claims(match.group(1))
-    return principal_from_claims(claims, container.settings.role_permissions)
+    return principal_from_token(container, match.group(1))
 
 
 def require(permission: Permission) -> Callable[[Principal], Principal]:

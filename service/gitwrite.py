@@ -46,12 +46,19 @@ def write_draft_commit(
     actor: Identity,
     when: datetime,
     extra: dict[str, str] | None = None,
+    merge_parent: str | None = None,
 ) -> Written:
-    """A commit on ``drafts/vN`` (create, edit or delete)."""
+    """A commit on ``drafts/vN`` (create, edit or delete).
+
+    ``merge_parent`` (a pushed commit) becomes a second parent: the pushed history stays
+    reachable and the pusher can fast-forward onto ours, while the first-parent line that
+    reindex walks holds only our commits with our trailers.
+    """
     trailers = version_trailers(version, event, lock, actor) | (extra or {})
+    parents = ([parent] if parent else []) + ([merge_parent] if merge_parent else [])
     commit, tree = repo.write_commit(
         document=canonical_json(document),
-        parents=[parent] if parent else [],
+        parents=parents,
         message=message,
         trailers=trailers,
         author=actor,

@@ -15,14 +15,19 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    """413 problem for a body over ``max_bytes``, by Content-Length or by counting chunks."""
+    """413 problem for a body over ``max_bytes``, by Content-Length or by counting chunks.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    Paths under ``exempt_prefixes`` (git pushes, which outgrow a JSON body) bound their
+    bodies themselves, with a limit of their own.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt_prefixes = exempt_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith(self.exempt_prefixes):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])

@@ -9,7 +9,7 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
-from service import reviews
+from service import drafts, reviews
 from service.auth import Principal
 from service.clock import utcnow
 from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
@@ -46,6 +46,7 @@ def _make_current(
             problems=[p.as_dict() for p in problems],
         )
     version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
+    drafts.discard_for_version(uow, version)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     lock = version.lock_version + 1
     written = write_publish_commit(

@@ -5,6 +5,7 @@ A repository with no workflow row (a crash after the create's ref move) is index
 its config carries the workflow's id, tenant, name and creator.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from repo_store.history import head_mark
 from repo_store.paths import tenant_dir_name
 from service.container import Container
 from service.reconcile import heal
+
+log = logging.getLogger("wfv.reindex")
 
 
 @dataclass
@@ -113,3 +116,17 @@ def reconcile_all(container: Container) -> IndexSummary:
         by_tenant.setdefault(path.parent, []).append(container.store.open_path(path))
     behind = [path for repos in by_tenant.values() for path in _behind_in_tenant(container, repos)]
     return _each(container, behind, None)
+
+
+def known_tenants(container: Container) -> set[str]:
+    """Every tenant that has a repository: how cross-tenant jobs visit tenants one at a
+    time under row-level security (no session ever sees two tenants)."""
+    found = set()
+    for tenant_dir in sorted(container.store.root.iterdir()) if container.store.root.is_dir() else []:
+        first = next(iter(sorted(tenant_dir.glob("*.git"))), None)
+        if first is not None:
+            try:
+                found.add(_tenant_of(container.store.open_path(first)))
+            except ValueError as exc:
+                log.error("skipping %s: %s", tenant_dir, exc)
+    return found

@@ -1,12 +1,14 @@
 """All configuration, from ``WFV_*`` environment variables (or a ``.env`` file)."""
 
 import contextlib
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from cryptography.fernet import Fernet
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
@@ -43,6 +45,29 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     page_size_max: int = 200
     reconcile_interval_minutes: int = Field(default=5, ge=1)
+    # git over HTTP (``/git/<workflow_id>.git``): the largest push or fetch request body;
+    # how often repositories are looked after, which ones get packed (loose objects, packs),
+    # and when a ``*.lock`` file counts as left behind by a killed process.
+    git_max_push_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    git_upkeep_interval_minutes: int = Field(default=30, ge=1, le=60)
+    git_repack_loose_objects: int = Field(default=256, ge=1)
+    git_repack_max_packs: int = Field(default=16, ge=1)
+    git_stale_lock_seconds: int = Field(default=600, ge=1)
+    # The service's address as clients reach it (clone URLs); else taken from each request.
+    public_url: str | None = None
+    # Draft auto-save: Fernet keys (comma-separated; the first encrypts, all decrypt), how
+    # long an unsaved draft lives, how often Redis drafts reach the database, how many past
+    # revisions are kept for three-way merges, and how long Redis is left alone after it failed.
+    draft_keys: str | None = Field(default=None, repr=False)
+    draft_retention_days: int = Field(default=7, ge=1, le=365)
+    draft_flush_seconds: float = Field(default=2.0, ge=0.5, le=60)
+    draft_history: int = Field(default=10, ge=2, le=100)
+    draft_redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
+    draft_redis_retry_seconds: float = Field(default=5.0, ge=0, le=300)
+    # Called (HMAC-signed with webhook_secret) when a migration completes.
+    migration_webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, repr=False)
+    migration_watchdog_seconds: float = Field(default=15, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -59,6 +84,23 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
         return self
+
+    @field_validator("draft_keys")
+    @classmethod
+    def _draft_keys_are_fernet_keys(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        keys = [key.strip() for key in value.split(",") if key.strip()]
+        if not keys:
+            raise ValueError("WFV_DRAFT_KEYS is empty: give at least one Fernet key")
+        for index, key in enumerate(keys):
+            try:
+                Fernet(key)
+            except ValueError as exc:
+                raise ValueError(
+                    f"WFV_DRAFT_KEYS key #{index + 1} is not a Fernet key (32 url-safe base64 bytes)"
+                ) from exc
+        return ",".join(keys)
 
     @cached_property
     def repos_dir(self) -> Path:
@@ -102,3 +144,20 @@ class Settings(BaseSettings):
                 path.chmod(0o600)
                 handle.write(fresh)
         return path.read_text(encoding="utf-8").strip()
+
+    def draft_key_list(self) -> list[str]:
+        """The draft encryption keys: configured, or one generated once into the data dir
+        (0600), as the development token secret is, so no key ever lives in code."""
+        if self.draft_keys:
+            return self.draft_keys.split(",")
+        path = self.data_dir / "draft-keys"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            draft = path.with_name(f".draft-keys.{secrets.token_hex(8)}")
+            draft.touch(mode=0o600)
+            draft.write_text(Fernet.generate_key().decode("ascii"), encoding="utf-8")
+            # A link appears whole or not at all; a process that lost the race reads the winner's.
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+            draft.unlink()
+        return [key.strip() for key in path.read_text(encoding="utf-8").split(",") if key.strip()]

@@ -61,8 +61,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._committed:
+        if not self._committed and (self.write or self._undo):
             self.rollback()
+        # A reading unit just closes: its transaction ends without expiring what it read,
+        # so rows returned from it stay usable after the block.
         self.session.close()
 
     def repo(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:

@@ -117,6 +117,7 @@ def new_version(
     message: str,
     now: datetime,
     rollback_of: WorkflowVersion | None = None,
+    merge_parent: str | None = None,
 ) -> WorkflowVersion:
     limit = uow.container.settings.max_versions_per_workflow
     if workflow.last_version_number >= limit:
@@ -150,6 +151,7 @@ def new_version(
         actor=principal.identity,
         when=now,
         extra=extra,
+        merge_parent=merge_parent,
     )
     version.commit_sha, version.tree_sha = written.commit, written.tree
     workflow.updated_at = now
@@ -166,8 +168,12 @@ def create_version(
     from_version: VersionRef | None = None,
     definition: WorkflowDefinition | None = None,
     message: str | None = None,
+    merge_parent: str | None = None,
 ) -> WorkflowVersion:
-    """The next version as a draft: a copy of ``from_version``/current, or ``definition``."""
+    """The next version as a draft: a copy of ``from_version``/current, or ``definition``.
+
+    ``merge_parent``: a pushed commit the new draft's first commit also descends from.
+    """
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     source = _source(uow, workflow, from_version)
@@ -186,6 +192,7 @@ def create_version(
         source=source,
         now=now,
         message=message or f"Create draft v{number}{origin}",
+        merge_parent=merge_parent,
     )
     audit(
         uow,
@@ -210,8 +217,12 @@ def update_version(
     expected_lock: int | None,
     stale_error: type[StaleLock],
     message: str | None = None,
+    merge_parent: str | None = None,
 ) -> WorkflowVersion:
-    """A saved edit of a draft: one commit on its branch, ``lock_version`` + 1."""
+    """A saved edit of a draft: one commit on its branch, ``lock_version`` + 1.
+
+    ``merge_parent``: a pushed commit the edit also descends from (``git push``).
+    """
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.EDIT, VersionStatus(version.status))
@@ -233,6 +244,7 @@ def update_version(
         message=message or f"Edit draft v{version.version_number}",
         actor=principal.identity,
         when=now,
+        merge_parent=merge_parent,
     )
     version.commit_sha, version.tree_sha = written.commit, written.tree
     version.definition, version.lock_version = document, lock

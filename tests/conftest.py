@@ -7,6 +7,10 @@ and truncate every table between tests. Without a server they skip, unless
 
 import os
 import uuid
+
+# Background tasks run inline in these tests (the real consumer paths have their own tests);
+# set before anything imports tasks.queue, which builds Huey from the environment.
+os.environ["WFV_QUEUE"] = "memory"
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from service.app import create_app
 from service.auth import issue_token
 from service.container import Container, build_container
 from service.settings import Settings
+from tasks import runtime
 
 PG_ADMIN_URL = os.environ.get("WFV_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("WFV_REQUIRE_SERVICES") == "1"
@@ -106,6 +111,7 @@ def container(settings: Settings) -> Iterator[Container]:
     built = build_container(settings)
     if settings.resolved_database_url.startswith("sqlite"):
         upgrade(built.engine)
+    runtime.configure(built)  # tasks run inline here, with this test's container
     yield built
     built.close()
 

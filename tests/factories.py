@@ -125,7 +125,7 @@ def place_contacts(
                         tenant_id=tenant,
                         workflow_id=uuid.UUID(workflow_id),
                         version_id=uuid.UUID(version_id),
-                        contact_id=f"{action}-{n}-{status}",
+                        contact_id=f"{version_id[:8]}-{action}-{n}-{status}",
                         current_action_id=action,
                         status=status,
                         enrolled_at=now,
@@ -133,3 +133,44 @@ def place_contacts(
                     )
                 )
         uow.commit()
+
+
+def published_pair(container: Any, first: dict[str, Any], second: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """A workflow whose v1 (``first``) and v2 (``second``) are both published, through the
+    use cases; returns (workflow id, v1 id, v2 id)."""
+    from schemas.workflow import WorkflowDefinition
+    from service import publishing, versions, workflows
+    from service.errors import StaleLock
+
+    alice = principal()
+    with container.uow(alice.tenant_id, write=True) as uow:
+        workflow, v1 = workflows.create_workflow(
+            uow=uow, principal=alice, name="W", definition=WorkflowDefinition.model_validate(first)
+        )
+        v2 = versions.create_version(
+            uow=uow,
+            principal=alice,
+            workflow_id=workflow.id,
+            definition=WorkflowDefinition.model_validate(second),
+        )
+        for number in (1, 2):
+            publishing.publish_version(
+                uow=uow,
+                principal=alice,
+                workflow_id=workflow.id,
+                ref=number,
+                expected_lock=None,
+                stale_error=StaleLock,
+            )
+        uow.commit()
+        return workflow.id, v1.id, v2.id
+
+
+def count_executions(uow: Any, *where: Any) -> int:
+    """How many execution rows match (through the unit's tenant-scoped session)."""
+    from sqlalchemy import func, select
+
+    from indexer.models import Execution
+
+    found: int = uow.session.scalar(select(func.count()).select_from(Execution).where(*where))
+    return found

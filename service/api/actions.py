@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from schemas.compare import ActionHistory
+from schemas.blame import ActionHistory
 from schemas.workflow import ACTION_ID_PATTERN
 from service import action_history
 from service.deps import ContainerDep, Reader

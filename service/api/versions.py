@@ -14,7 +14,7 @@ from schemas.api import (
     VersionUpdate,
 )
 from schemas.status import VersionStatus
-from service import publishing, versions
+from service import executions, publishing, versions
 from service.deps import Admin, ContainerDep, Editor, IfMatch, Precondition, Reader, VersionPath, etag
 from service.errors import PreconditionFailed, PreconditionRequired, StaleLock
 
@@ -81,7 +81,13 @@ def list_versions(
             limit=limit,
             cursor=cursor,
         )
-        items = [VersionPublic.model_validate(row) for row in rows]
+        counts = executions.live_counts(
+            uow=uow, principal=principal, workflow_id=workflow_id, version_ids=[row.id for row in rows]
+        )
+        items = [
+            VersionPublic.model_validate(row).model_copy(update={"active_executions": counts.get(row.id, 0)})
+            for row in rows
+        ]
     return VersionList(items=items, next_cursor=next_cursor)
 
 

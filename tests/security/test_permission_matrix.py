@@ -2,6 +2,7 @@
 route table: a new route without a permission check, or without a sample here, fails."""
 
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -24,10 +25,27 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/workflows/{workflow_id}/versions/{version}"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/publish"): {},
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/rollback"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/draft"): {
+        "definition": example("welcome-small-b"),
+        "revision": 0,
+    },
+    ("DELETE", "/api/v1/workflows/{workflow_id}/versions/{version}/draft"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/draft/commit"): {"lock_version": 1},
     ("PATCH", "/api/v1/workflows/{workflow_id}"): {"name": "renamed"},
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/reviews"): {},
     ("POST", "/api/v1/workflows/{workflow_id}/reviews/{review_id}/comments"): {"body": "looks fine"},
     ("POST", "/api/v1/workflows/{workflow_id}/reviews/{review_id}/verdicts"): {"verdict": "request_changes"},
+    ("POST", "/api/v1/workflows/{workflow_id}/executions"): {"contact_ids": ["c-1"]},
+    ("POST", "/api/v1/workflows/{workflow_id}/executions/positions"): {
+        "moves": [{"contact_id": "c-1", "action_id": "welcome", "status": "waiting"}]
+    },
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/migrate"): {
+        "from_versions": [1],
+        "dry_run": True,
+    },
+    ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/cancel"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/pause"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/resume"): None,
 }
 SAMPLE_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/workflows/{workflow_id}/versions/compare"): {"from": "1", "to": "2"},
@@ -100,6 +118,7 @@ def ids(client: TestClient, auth) -> dict[str, str]:
         "workflow_id": str(created["id"]),
         "version": "2",
         "review_id": review.json()["id"],
+        "migration_id": str(uuid.uuid4()),
         "action_id": "welcome",
     }
 

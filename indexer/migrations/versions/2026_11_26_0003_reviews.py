@@ -1,6 +1,6 @@
 """Reviews of drafts (pull-request style) and the per-workflow approval rule.
 
-Revision ID: 0004_reviews
+Revision ID: 0003_reviews
 Revises: 0002_row_level_security
 Create Date: 2026-11-26 02:40:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_reviews"
+revision: str = "0003_reviews"
 down_revision: str | None = "0002_row_level_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,176 @@
+"""Queries over the executions index: enrolment, position reports, lists and counts."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from indexer.models import Execution, MigrationItem, WorkflowVersion
+from indexer.pagination import decode_cursor, encode_cursor
+
+LIVE = ("active", "waiting")
+_CHUNK = 1000
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def contacts_with_executions(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, contact_ids: Sequence[str], *, live_only: bool
+) -> set[str]:
+    """Which of these contacts already run on the workflow (or ever did)."""
+    found: set[str] = set()
+    for chunk in _chunks(contact_ids):
+        query = select(Execution.contact_id).where(
+            Execution.tenant_id == tenant_id,
+            Execution.workflow_id == workflow_id,
+            Execution.contact_id.in_(chunk),
+        )
+        if live_only:
+            query = query.where(Execution.status.in_(LIVE))
+        found.update(session.scalars(query))
+    return found
+
+
+def insert_executions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One multi-row INSERT per chunk (never a Python loop of single inserts)."""
+    for chunk in _chunks(rows):
+        session.execute(insert(Execution), list(chunk))
+
+
+def lock_executions(
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    *,
+    ids: Sequence[uuid.UUID],
+    contacts: Sequence[str],
+) -> list[Execution]:
+    """The executions a batch of position reports names, row-locked (a migration batch
+    touching the same rows waits, then re-checks its conditions)."""
+    found: list[Execution] = []
+    base = select(Execution).where(Execution.tenant_id == tenant_id, Execution.workflow_id == workflow_id)
+    for chunk in _chunks(ids):
+        found.extend(session.scalars(base.where(Execution.id.in_(chunk)).with_for_update()))
+    for chunk in _chunks(contacts):
+        found.extend(
+            session.scalars(
+                base.where(Execution.contact_id.in_(chunk), Execution.status.in_(LIVE)).with_for_update()
+            )
+        )
+    return found
+
+
+def apply_moves(session: Session, moves: list[dict[str, Any]], at: datetime) -> int:
+    """Compare-and-set on the version each move was validated against; returns rows moved."""
+    statement = (
+        update(Execution)
+        .where(Execution.id == bindparam("b_id"), Execution.version_id == bindparam("b_version"))
+        .values(current_action_id=bindparam("b_action"), status=bindparam("b_status"), updated_at=at)
+    )
+    moved = 0
+    for chunk in _chunks(moves):
+        result = session.connection().execute(statement, list(chunk))
+        moved += result.rowcount
+    return moved
+
+
+def list_executions(
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    *,
+    version_id: uuid.UUID | None,
+    status: str | None,
+    action: str | None,
+    migration_id: uuid.UUID | None = None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[Execution], str | None]:
+    query = select(Execution).where(Execution.tenant_id == tenant_id, Execution.workflow_id == workflow_id)
+    if migration_id is not None:
+        query = query.where(Execution.last_migration_id == migration_id)
+    if version_id is not None:
+        query = query.where(Execution.version_id == version_id)
+    if status is not None:
+        query = query.where(Execution.status == status)
+    if action is not None:
+        query = query.where(Execution.current_action_id == action)
+    if cursor:
+        (after,) = decode_cursor(cursor, uuid.UUID)
+        query = query.where(Execution.id > after)
+    rows = session.scalars(query.order_by(Execution.id).limit(limit + 1)).all()
+    page = rows[:limit]
+    return page, encode_cursor(str(page[-1].id)) if len(rows) > limit else None
+
+
+def summary(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID
+) -> list[tuple[uuid.UUID, int, str | None, str, int]]:
+    """Counts per version x action x status."""
+    rows = session.execute(
+        select(
+            Execution.version_id,
+            WorkflowVersion.version_number,
+            Execution.current_action_id,
+            Execution.status,
+            func.count(),
+        )
+        .join(WorkflowVersion, WorkflowVersion.id == Execution.version_id)
+        .where(Execution.tenant_id == tenant_id, Execution.workflow_id == workflow_id)
+        .group_by(
+            Execution.version_id,
+            WorkflowVersion.version_number,
+            Execution.current_action_id,
+            Execution.status,
+        )
+        .order_by(WorkflowVersion.version_number.desc(), Execution.current_action_id, Execution.status)
+    )
+    return [(v, n, a, s, int(c)) for v, n, a, s, c in rows]
+
+
+def live_counts_by_version(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """Active and waiting executions per version, for the versions list."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(Execution.version_id, func.count())
+        .where(
+            Execution.tenant_id == tenant_id,
+            Execution.workflow_id == workflow_id,
+            Execution.version_id.in_(version_ids),
+            Execution.status.in_(LIVE),
+        )
+        .group_by(Execution.version_id)
+    )
+    return {version: int(count) for version, count in rows}
+
+
+def list_items(
+    session: Session,
+    tenant_id: str,
+    migration_id: uuid.UUID,
+    *,
+    outcome: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[Sequence[MigrationItem], str | None]:
+    """A migration's per-execution outcomes (failed, exited, skipped), in order."""
+    query = select(MigrationItem).where(
+        MigrationItem.tenant_id == tenant_id, MigrationItem.migration_id == migration_id
+    )
+    if outcome is not None:
+        query = query.where(MigrationItem.outcome == outcome)
+    if cursor:
+        (after,) = decode_cursor(cursor, int)
+        query = query.where(MigrationItem.id > after)
+    rows = session.scalars(query.order_by(MigrationItem.id).limit(limit + 1)).all()
+    page = rows[:limit]
+    return page, encode_cursor(page[-1].id) if len(rows) > limit else None

@@ -1,0 +1,185 @@
+"""Set-based SQL for moving executions between versions: one statement per batch and
+outcome, never a loop of single-row updates.
+
+A batch is a scope of rows: a keyset range ``(lo, hi]`` of execution ids on one source
+version, or an explicit id list (manual migrations). Every statement re-checks version,
+status and position in its WHERE clause, so an execution the engine moved meanwhile is
+neither lost nor mapped twice (PostgreSQL re-evaluates the clause on a row it waited for).
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, not_, or_, select, update
+from sqlalchemy.orm import Session
+
+from indexer.models import Execution, MigrationItem, VersionMigration
+
+LIVE = ("active", "waiting")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rows one batch may touch."""
+
+    tenant_id: str
+    workflow_id: uuid.UUID
+    source_ids: Sequence[uuid.UUID]
+    lo: uuid.UUID | None = None
+    hi: uuid.UUID | None = None
+    ids: Sequence[uuid.UUID] | None = None
+
+    def clause(self) -> ColumnElement[bool]:
+        conditions = [
+            Execution.tenant_id == self.tenant_id,
+            Execution.workflow_id == self.workflow_id,
+            Execution.version_id.in_(self.source_ids),
+            Execution.status.in_(LIVE),
+        ]
+        if self.ids is not None:
+            conditions.append(Execution.id.in_(self.ids))
+        if self.lo is not None:
+            conditions.append(Execution.id > self.lo)
+        if self.hi is not None:
+            conditions.append(Execution.id <= self.hi)
+        return and_(*conditions)
+
+
+def plan_counts(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, source_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str | None, int]]:
+    """Live executions per (source version, position): a GROUP BY on the index, not a loop."""
+    rows = session.execute(
+        select(Execution.version_id, Execution.current_action_id, func.count())
+        .where(
+            Execution.tenant_id == tenant_id,
+            Execution.workflow_id == workflow_id,
+            Execution.version_id.in_(source_ids),
+            Execution.status.in_(LIVE),
+        )
+        .group_by(Execution.version_id, Execution.current_action_id)
+    )
+    return [(version, action, int(count)) for version, action, count in rows]
+
+
+def boundary(
+    session: Session, scope: Scope, limit: int, migration_id: uuid.UUID, *, sweep: bool
+) -> uuid.UUID | None:
+    """The id that closes the next batch of ``limit`` rows after ``scope.lo``, or None when
+    fewer remain (the batch then runs to the end). A sweep skips rows already reported."""
+    query = select(Execution.id).where(scope.clause())
+    if sweep:
+        query = query.where(not_(_reported(migration_id)))
+    return session.scalars(query.order_by(Execution.id).offset(limit - 1).limit(1)).first()
+
+
+def _reported(migration_id: uuid.UUID) -> ColumnElement[bool]:
+    return exists().where(
+        MigrationItem.migration_id == migration_id, MigrationItem.execution_id == Execution.id
+    )
+
+
+def move(
+    session: Session,
+    scope: Scope,
+    *,
+    target_id: uuid.UUID,
+    mapping: dict[str, str],
+    migration_id: uuid.UUID,
+    at: datetime,
+    sweep: bool = False,
+) -> int:
+    """Move the scope's executions at mapped positions to the target version. In a sweep,
+    an execution already reported stays reported (the engine may have moved it since):
+    each execution has one outcome per migration."""
+    if not mapping:
+        return 0
+    condition = and_(scope.clause(), Execution.current_action_id.in_(list(mapping)))
+    if sweep:
+        condition = and_(condition, not_(_reported(migration_id)))
+    statement = (
+        update(Execution)
+        .where(condition)
+        .values(
+            version_id=target_id,
+            current_action_id=case(mapping, value=Execution.current_action_id),
+            last_migration_id=migration_id,
+            updated_at=at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return session.connection().execute(statement).rowcount
+
+
+def _unmapped(mapped: Sequence[str]) -> ColumnElement[bool]:
+    return or_(Execution.current_action_id.is_(None), Execution.current_action_id.not_in(list(mapped)))
+
+
+def report(
+    session: Session,
+    scope: Scope,
+    *,
+    mapped: Sequence[str],
+    migration_id: uuid.UUID,
+    outcome: str,
+    reason: str,
+    at: datetime,
+) -> int:
+    """Write an item row for each scope execution at an unmapped position (once each)."""
+    rows = select(
+        literal(scope.tenant_id),
+        Execution.workflow_id,
+        literal(migration_id),
+        Execution.id,
+        Execution.contact_id,
+        Execution.version_id,
+        Execution.current_action_id,
+        literal(outcome),
+        literal(reason),
+        literal(at),
+    ).where(scope.clause(), _unmapped(mapped), not_(_reported(migration_id)))
+    statement = (
+        insert(MigrationItem)
+        .from_select(
+            [
+                "tenant_id",
+                "workflow_id",
+                "migration_id",
+                "execution_id",
+                "contact_id",
+                "from_version_id",
+                "from_action_id",
+                "outcome",
+                "reason",
+                "created_at",
+            ],
+            rows,
+        )
+        .returning(MigrationItem.id)
+    )
+    # RETURNING, because drivers report no rowcount for INSERT ... SELECT (psycopg: -1).
+    return len(session.connection().execute(statement).all())
+
+
+def exit_unmapped(
+    session: Session, scope: Scope, *, mapped: Sequence[str], migration_id: uuid.UUID, at: datetime
+) -> int:
+    """The ``exit`` policy: executions with no counterpart leave the workflow."""
+    statement = (
+        update(Execution)
+        .where(scope.clause(), _unmapped(mapped))
+        .values(status="exited", last_migration_id=migration_id, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    return session.connection().execute(statement).rowcount
+
+
+def lock_migration(session: Session, tenant_id: str, migration_id: uuid.UUID) -> VersionMigration | None:
+    """The migration row, locked: one batch of a migration at a time, on any worker."""
+    return session.scalars(
+        select(VersionMigration)
+        .where(VersionMigration.tenant_id == tenant_id, VersionMigration.id == migration_id)
+        .with_for_update()
+    ).one_or_none()

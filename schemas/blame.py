@@ -1,0 +1,29 @@
+"""Blame for a workflow step: the published versions that touched one action."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from schemas.compare import FieldChange
+
+
+class ActionHistoryEntry(BaseModel):
+    """One published version that touched an action."""
+
+    version_number: int
+    version_id: UUID
+    commit_sha: str
+    change: Literal["added", "modified", "removed"]
+    author_id: str
+    published_at: datetime
+    message: str
+    rollback_of: int | None
+    fields: list[FieldChange]
+    action: dict[str, Any] | None
+
+
+class ActionHistory(BaseModel):
+    action_id: str
+    entries: list[ActionHistoryEntry]

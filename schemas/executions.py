@@ -1,0 +1,89 @@
+"""Contacts running through a workflow, as the execution engine reports them."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from schemas.workflow import ACTION_ID_PATTERN
+
+ExecutionStatus = Literal["active", "waiting", "completed", "exited", "failed"]
+LIVE: tuple[ExecutionStatus, ...] = ("active", "waiting")
+ContactId = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]{1,255}$")]
+MAX_BATCH = 10_000
+
+
+class EnrollRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_ids: list[ContactId] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class EnrollResult(BaseModel):
+    enrolled: int
+    already_enrolled: int
+    version_id: UUID
+    version_number: int
+    action_id: str
+
+
+class PositionMove(BaseModel):
+    """Where one contact is now; named by ``execution_id`` or by ``contact_id``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    execution_id: UUID | None = None
+    contact_id: ContactId | None = None
+    action_id: Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)] | None = None
+    status: ExecutionStatus
+
+    @model_validator(mode="after")
+    def _one_name_and_a_place(self) -> "PositionMove":
+        if (self.execution_id is None) == (self.contact_id is None):
+            raise ValueError("name the execution by execution_id or by contact_id, not both")
+        if self.action_id is None and self.status in LIVE:
+            raise ValueError(f"an execution that is {self.status} sits on an action: give action_id")
+        return self
+
+
+class PositionsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    moves: list[PositionMove] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class PositionsResult(BaseModel):
+    updated: int
+
+
+class ExecutionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    workflow_id: UUID
+    version_id: UUID
+    contact_id: str
+    current_action_id: str | None
+    status: ExecutionStatus
+    enrolled_at: datetime
+    updated_at: datetime
+    last_migration_id: UUID | None
+
+
+class ExecutionList(BaseModel):
+    items: list[ExecutionPublic]
+    next_cursor: str | None
+
+
+class SummaryRow(BaseModel):
+    version_id: UUID
+    version_number: int
+    action_id: str | None
+    status: ExecutionStatus
+    count: int
+
+
+class ExecutionSummary(BaseModel):
+    items: list[SummaryRow]
+    total: int

@@ -1,0 +1,160 @@
+"""Moving contacts in flight between versions: the request and answer models, and the
+pure rule that maps each source position to a target position."""
+
+import math
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from schemas.workflow import ACTION_ID_PATTERN
+
+ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
+Strategy = Literal["immediate", "gradual", "manual"]
+MigrationStatus = Literal["queued", "running", "paused", "completed", "cancelled", "failed"]
+TERMINAL = ("completed", "cancelled", "failed")
+EXIT = "exit"
+FAIL = "fail"
+MAX_MANUAL = 10_000
+
+
+class MigrationCreate(BaseModel):
+    """``unmapped``: ``fail`` (the execution stays and is reported), ``exit``, or ``to:<action>``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_versions: list[UUID | Annotated[int, Field(ge=1, le=999_999_999)]] = Field(
+        min_length=1, max_length=20
+    )
+    strategy: Strategy = "immediate"
+    mapping: dict[ActionId, ActionId] = Field(default_factory=dict, max_length=1000)
+    unmapped: Annotated[str, StringConstraints(pattern=r"^(fail|exit|to:[A-Za-z0-9_.?-]{1,64})$")] = FAIL
+    dry_run: bool = False
+    batch_size: int = Field(default=5000, ge=100, le=50_000)
+    step_percent: float = Field(default=10, gt=0, le=100)
+    interval_seconds: int = Field(default=300, ge=1, le=86_400)
+    failure_threshold: float = Field(default=0.05, ge=0, le=1)
+    execution_ids: list[UUID] | None = Field(default=None, max_length=MAX_MANUAL)
+    contact_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=255)]] | None = Field(
+        default=None, max_length=MAX_MANUAL
+    )
+
+    @model_validator(mode="after")
+    def _ids_only_for_manual(self) -> "MigrationCreate":
+        listed = bool(self.execution_ids) or bool(self.contact_ids)
+        if self.strategy == "manual" and not listed:
+            raise ValueError("a manual migration lists execution_ids or contact_ids")
+        if self.strategy != "manual" and listed:
+            raise ValueError("execution_ids/contact_ids are for the manual strategy")
+        return self
+
+
+class PlanRow(BaseModel):
+    from_version: int
+    from_action: str | None
+    to_action: str | None
+    outcome: Literal["migrate", "exit", "fail"]
+    count: int
+
+
+class MigrationPublic(BaseModel):
+    id: UUID
+    workflow_id: UUID
+    target_version_id: UUID
+    source_version_ids: list[UUID]
+    strategy: Strategy
+    status: MigrationStatus
+    status_reason: str | None
+    total: int
+    migrated: int
+    skipped: int
+    failed: int
+    rate_per_second: float | None
+    eta_seconds: float | None
+    step: int
+    created_by: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class MigrationPlan(BaseModel):
+    """The dry run: where every live execution would go, and what the compare warns of."""
+
+    dry_run: Literal[True] = True
+    target_version: int
+    total: int
+    plan: list[PlanRow]
+    unmappable: list[PlanRow]
+    warnings: list[str]
+
+
+def position_map(
+    positions: set[str], target_actions: set[str], mapping: dict[str, str], unmapped: str
+) -> dict[str, str | None]:
+    """Where each source position goes: the explicit mapping, else the same id in the
+    target, else the ``unmapped`` policy (``to:<action>``, :data:`EXIT`, or None: fail)."""
+    fallback = unmapped[3:] if unmapped.startswith("to:") else (EXIT if unmapped == EXIT else None)
+    result: dict[str, str | None] = {}
+    for position in positions:
+        if position in mapping:
+            result[position] = mapping[position]
+        elif position in target_actions:
+            result[position] = position
+        else:
+            result[position] = fallback
+    return result
+
+
+def mapping_problems(
+    source_actions: set[str], target_actions: set[str], mapping: dict[str, str], unmapped: str
+) -> list[str]:
+    """Why a mapping cannot be used (names that exist nowhere); empty when it is sound."""
+    problems = [
+        f"mapping names '{s}', which no source version has" for s in mapping if s not in source_actions
+    ]
+    problems += [
+        f"mapping sends '{s}' to '{t}', which the target lacks"
+        for s, t in mapping.items()
+        if t not in target_actions
+    ]
+    if unmapped.startswith("to:") and unmapped[3:] not in target_actions:
+        problems.append(f"unmapped policy names '{unmapped[3:]}', which the target lacks")
+    return problems
+
+
+def rate_and_eta(processed: int, total: int, elapsed_seconds: float) -> tuple[float | None, float | None]:
+    """Executions per second so far, and seconds to go at that rate."""
+    if processed <= 0 or elapsed_seconds <= 0:
+        return None, None
+    rate = processed / elapsed_seconds
+    remaining = max(0, total - processed)
+    return round(rate, 1), round(remaining / rate, 1) if remaining else 0.0
+
+
+def step_quota(total: int, step_percent: float, step: int) -> int:
+    """How many executions a gradual migration may have processed by the end of ``step``."""
+    return min(total, math.ceil(total * min(100.0, step_percent * step) / 100))
+
+
+class MigrationItemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    execution_id: UUID
+    contact_id: str
+    from_version_id: UUID
+    from_action_id: str | None
+    outcome: Literal["failed", "exited", "skipped"]
+    reason: str
+    created_at: datetime
+
+
+class MigrationItemList(BaseModel):
+    items: list[MigrationItemPublic]
+    next_cursor: str | None
+
+
+class MigrationList(BaseModel):
+    items: list[MigrationPublic]

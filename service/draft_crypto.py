@@ -1,0 +1,128 @@
+"""Drafts at rest: what a saved working copy is, and how it is sealed.
+
+Each revision of a draft is compact JSON, compressed, then sealed with Fernet (MultiFernet:
+the first key encrypts, every key decrypts, so keys rotate without rewriting anything). The
+same sealed tokens live in Redis and in the database row, so the write-behind copies bytes
+and never decrypts. Only the revision numbers and times around them are in the clear.
+"""
+
+import json
+import logging
+import struct
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from indexer.drafts import DraftRow
+from service.errors import Problem
+
+log = logging.getLogger("wfv.drafts")
+
+_MAGIC = b"WFVD1"
+_ENTRY = struct.Struct(">II")  # revision, token length
+
+
+class DraftUnreadable(Problem):
+    """A stored draft no configured key opens: a key was dropped from WFV_DRAFT_KEYS too early."""
+
+    status_code, title, slug = 500, "Draft unreadable", "draft-unreadable"
+
+
+class DraftCipher:
+    def __init__(self, keys: list[str]) -> None:
+        self._fernet = MultiFernet([Fernet(key) for key in keys])
+
+    def seal(self, document_json: bytes) -> bytes:
+        """Compress first (8x on workflow JSON), then encrypt."""
+        return self._fernet.encrypt(zlib.compress(document_json, 1))
+
+    def open(self, token: bytes) -> dict[str, Any]:
+        try:
+            packed = self._fernet.decrypt(token)
+        except InvalidToken as exc:
+            log.error("a stored draft cannot be decrypted with any configured WFV_DRAFT_KEYS key")
+            raise DraftUnreadable("the draft was encrypted with a key this server no longer has") from exc
+        document: dict[str, Any] = json.loads(zlib.decompress(packed))
+        return document
+
+
+def compact_json(document: Any) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """One user's working copy of one version, as either store holds it.
+
+    ``history`` maps revision numbers to sealed documents: the newest few, kept so that a
+    save based on an older revision can be merged against its base; revision 0, while kept,
+    is the version's own definition the draft started from. An empty history is a
+    tombstone: the draft was discarded or committed at ``revision``, and a late copy of an
+    older revision (the write-behind) must not bring it back.
+    """
+
+    revision: int
+    saved_at: datetime
+    created_at: datetime
+    history: Mapping[int, bytes]
+
+    @property
+    def live(self) -> bool:
+        return self.revision in self.history
+
+    @property
+    def current(self) -> bytes:
+        return self.history[self.revision]
+
+    def successor(self, revision: int, token: bytes, saved_at: datetime, keep: int) -> "DraftRecord":
+        """This record with ``revision`` added, keeping the ``keep`` newest revisions."""
+        merged = {**self.history, revision: token}
+        kept = {number: merged[number] for number in sorted(merged)[-keep:]}
+        return DraftRecord(revision, saved_at, self.created_at, kept)
+
+
+def newest(*records: DraftRecord | None) -> DraftRecord | None:
+    """The later of the stores' copies; on equal revisions a tombstone wins (the draft
+    was discarded at that revision), then the first given."""
+    found = [record for record in records if record is not None]
+    if not found:
+        return None
+    return max(found, key=lambda record: (record.revision, not record.live))
+
+
+def pack_history(history: Mapping[int, bytes]) -> bytes:
+    """The database column: the sealed revisions, framed. A tombstone packs to nothing."""
+    if not history:
+        return b""
+    parts = [_MAGIC]
+    for number in sorted(history):
+        token = history[number]
+        parts.append(_ENTRY.pack(number, len(token)) + token)
+    return b"".join(parts)
+
+
+def unpack_history(blob: bytes) -> dict[int, bytes]:
+    if not blob:
+        return {}
+    if not blob.startswith(_MAGIC):
+        raise ValueError("not a packed draft history")
+    history: dict[int, bytes] = {}
+    offset = len(_MAGIC)
+    while offset < len(blob):
+        number, length = _ENTRY.unpack_from(blob, offset)
+        offset += _ENTRY.size
+        history[number] = blob[offset : offset + length]
+        offset += length
+    return history
+
+
+def record_from_row(row: DraftRow) -> DraftRecord:
+    return DraftRecord(row.revision, row.last_saved_at, row.created_at, unpack_history(row.content))
+
+
+def row_from_record(record: DraftRecord) -> DraftRow:
+    return DraftRow(record.revision, pack_history(record.history), record.saved_at, record.created_at)

@@ -1,0 +1,323 @@
+"""Draft auto-save: a user's working copy of a draft version, saved every few seconds by
+the editor, restored after a crash, discarded, or committed as the version's next edit.
+
+Where a save goes: Redis when configured (one round trip in the usual case; the
+write-behind task copies it into the database within seconds), else the database. A save
+is acknowledged only once one of them holds it. When Redis fails, the save goes to the
+database instead and the caller never knows. Reads take the newer of the two copies.
+
+Plain saves are not audited (every few seconds per user would drown the trail); a discard
+is, and a commit is audited as the version edit it becomes (``update``).
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from indexer import drafts as rows
+from indexer.drafts import DraftKey, VersionTarget
+from indexer.models import WorkflowVersion
+from schemas.drafts import DraftSave
+from schemas.workflow import WorkflowDefinition
+from service import versions
+from service.auth import Principal
+from service.clock import utcnow
+from service.container import Container
+from service.draft_cache import CacheUnavailable, PutResult, RedisDraftCache, key_name
+from service.draft_crypto import DraftRecord, newest, record_from_row, row_from_record
+from service.draft_plan import SaveContext, plan_save, sealed_definition, validated
+from service.errors import Problem, StaleLock, VersionNotFound
+from service.uow import UnitOfWork
+from service.versions import VersionRef, find_version
+from service.workflows import load_workflow
+
+log = logging.getLogger("wfv.drafts")
+_ATTEMPTS = 8  # a retry means another save won: eight concurrent tabs all get through
+
+
+class DraftNotFound(Problem):
+    status_code, title, slug = 404, "Draft not found", "draft-not-found"
+
+
+class VersionNotDraft(Problem):
+    status_code, title, slug = 409, "Version is not a draft", "version-not-draft"
+
+
+class DraftChanged(Problem):
+    status_code, title, slug = 409, "Draft changed", "draft-changed"
+
+
+class DraftBusy(Problem):
+    status_code, title, slug = 409, "Draft busy", "draft-busy"
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    revision: int
+    saved_at: datetime
+    merged: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class RestoredDraft:
+    definition: dict[str, Any]
+    revision: int
+    saved_at: datetime
+
+
+def locate(
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    *,
+    share_lock: bool = False,
+) -> VersionTarget:
+    """The version a draft route names, in the caller's tenant; 404 as the version routes say."""
+    target = rows.find_target(uow.session, principal.tenant_id, workflow_id, ref, share_lock=share_lock)
+    if target is None:
+        # Which one is missing, worded as elsewhere (and an index behind git healed: in
+        # place when this unit writes, as its SQLite write lock would block a healer's).
+        find_version(uow, load_workflow(uow, principal, workflow_id, lock=uow.write), ref)
+        target = rows.find_target(uow.session, principal.tenant_id, workflow_id, ref, share_lock=share_lock)
+    if target is None or target.deleted:
+        raise VersionNotFound(f"workflow {workflow_id} has no version {ref}")
+    return target
+
+
+def _editable(target: VersionTarget) -> VersionTarget:
+    if target.status != "draft":
+        raise VersionNotDraft(
+            f"v{target.version_number} is {target.status}; only a draft version takes draft saves",
+            version_status=target.status,
+        )
+    return target
+
+
+def _key(principal: Principal, workflow_id: uuid.UUID, target: VersionTarget) -> DraftKey:
+    return DraftKey(principal.tenant_id, workflow_id, target.version_id, principal.user_id)
+
+
+def save_draft(
+    *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
+) -> SavedDraft:
+    """Save the caller's working copy: Redis first when there is one, else the database."""
+    cache = container.draft_cache
+    if cache is not None and cache.available():
+        key = _key(principal, workflow_id, _save_target(container, principal, workflow_id, ref))
+        try:
+            return _save_to_cache(container, cache, key, change)
+        except CacheUnavailable as exc:
+            log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
+    key, saved = _save_to_database(container, principal, workflow_id, ref, change)
+    if cache is not None:
+        cache.remember_stale(key, saved.revision)
+    return saved
+
+
+def _save_target(
+    container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
+) -> VersionTarget:
+    """The draft version a save names; with Redis, remembered a second (``RecentTargets``)."""
+    cache = container.draft_cache
+    target = cache.targets.get(principal.tenant_id, workflow_id, ref) if cache else None
+    if target is None:
+        with container.uow(principal.tenant_id) as uow:
+            target = _editable(locate(uow, principal, workflow_id, ref))
+        if cache is not None:
+            cache.targets.put(principal.tenant_id, workflow_id, ref, target)
+    return target
+
+
+def _context(container: Container, version_document: Any) -> SaveContext:
+    return SaveContext(
+        cipher=container.draft_cipher,
+        keep=container.settings.draft_history,
+        now=container.clock(),
+        version_document=version_document,
+    )
+
+
+def _version_document(container: Container, key: DraftKey) -> dict[str, Any]:
+    with container.uow(key.tenant_id) as uow:
+        return rows.version_definition(uow.session, key.tenant_id, key.version_id)
+
+
+def _stored(container: Container, key: DraftKey) -> DraftRecord | None:
+    with container.uow(key.tenant_id) as uow:
+        row = rows.get_draft(uow.session, key)
+    return record_from_row(row) if row else None
+
+
+def _save_to_cache(
+    container: Container, cache: RedisDraftCache, key: DraftKey, change: DraftSave
+) -> SavedDraft:
+    ctx = _context(container, partial(_version_document, container, key))
+    if change.definition is not None:
+        # The usual case, one tab sending its whole document: one round trip, nothing read.
+        token = sealed_definition(change, ctx.cipher)
+        guess = DraftRecord(change.revision + 1, ctx.now, ctx.now, {change.revision + 1: token})
+        result = cache.put(key, expected=change.revision, record=guess, fields=guess.history)
+        if result.ok:
+            return _acknowledge(container, result, guess, None)
+    for _ in range(_ATTEMPTS):
+        cached = cache.load(key)
+        current = cached
+        if cached is None or change.revision > cached.revision:
+            current = newest(cached, _stored(container, key))  # Redis lost it, or never had it
+        expected = cached.revision if cached else None
+        if current is not None and current is not cached and current.live:
+            # The database is ahead (a Redis restart, an outage): Redis takes its copy first.
+            seed = current.history
+            cache.put(key, expected=expected, record=current, fields=seed, replace=True, dirty=False)
+            continue
+        planned = plan_save(current, change, ctx)
+        replace = planned.fresh or current is not cached
+        fields = planned.record.history if replace else planned.fields
+        result = cache.put(key, expected=expected, record=planned.record, fields=fields, replace=replace)
+        if result.ok:
+            return _acknowledge(container, result, planned.record, planned.merged)
+    raise DraftBusy("the draft kept changing while this save was merged; save again")
+
+
+def _acknowledge(
+    container: Container, result: PutResult, record: DraftRecord, merged: dict[str, Any] | None
+) -> SavedDraft:
+    scheduler = container.draft_flush_scheduler
+    if result.schedule_flush and scheduler is not None:
+        try:
+            scheduler()
+        except Exception:
+            # The save is durable in Redis; the workers' periodic sweep flushes it anyway.
+            log.exception("could not schedule the draft write-behind; the periodic sweep will")
+    return SavedDraft(record.revision, record.saved_at, merged)
+
+
+def _save_to_database(
+    container: Container,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    change: DraftSave,
+) -> tuple[DraftKey, SavedDraft]:
+    """One write transaction; the version is checked under the workflow's SHARE lock."""
+    for _ in range(_ATTEMPTS):
+        with container.uow(principal.tenant_id, write=True) as uow:
+            key = _key(
+                principal, workflow_id, _editable(locate(uow, principal, workflow_id, ref, share_lock=True))
+            )
+            row = rows.get_draft(uow.session, key, for_update=True)
+            loader = partial(rows.version_definition, uow.session, key.tenant_id, key.version_id)
+            planned = plan_save(record_from_row(row) if row else None, change, _context(container, loader))
+            expected = row.revision if row else None
+            if rows.put_draft(uow.session, key, row_from_record(planned.record), expected_revision=expected):
+                uow.commit()
+                return key, SavedDraft(planned.record.revision, planned.record.saved_at, planned.merged)
+    raise DraftBusy("the draft kept changing while this save was written; save again")
+
+
+def _cached(container: Container, key: DraftKey) -> DraftRecord | None:
+    cache = container.draft_cache
+    if cache is None or not cache.available():
+        return None
+    try:
+        return cache.load(key)
+    except CacheUnavailable as exc:
+        log.warning("Redis unavailable, reading the draft from the database: %s", exc)
+        return None
+
+
+def _latest(uow: UnitOfWork, key: DraftKey) -> DraftRecord:
+    row = rows.get_draft(uow.session, key)
+    record = newest(_cached(uow.container, key), record_from_row(row) if row else None)
+    if record is None or not record.live:
+        raise DraftNotFound("you have no saved draft of this version")
+    return record
+
+
+def restore_draft(
+    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
+) -> RestoredDraft:
+    """The caller's latest save: the newer of the Redis and database copies."""
+    target = locate(uow, principal, workflow_id, ref)
+    if target.status != "draft":
+        raise DraftNotFound(f"v{target.version_number} is {target.status}: its drafts ended at publish")
+    record = _latest(uow, _key(principal, workflow_id, target))
+    return RestoredDraft(uow.container.draft_cipher.open(record.current), record.revision, record.saved_at)
+
+
+def discard_draft(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef) -> int:
+    """Throw the working copy away (audited); returns the revision discarded."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    version = find_version(uow, workflow, ref)
+    key = DraftKey(principal.tenant_id, workflow.id, version.id, principal.user_id)
+    record = _latest(uow, key)
+    rows.bury_draft(uow.session, key, revision=record.revision, at=uow.container.clock())
+    versions.audit(uow, workflow, version, "draft_discard", principal, utcnow(), revision=record.revision)
+    _forget_after_commit(uow, key, record.revision)
+    return record.revision
+
+
+def commit_draft(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    expected_lock: int | None,
+    stale_error: type[StaleLock],
+    revision: int | None,
+    message: str | None,
+) -> WorkflowVersion:
+    """The working copy becomes the version's next edit (a commit on its draft branch,
+    optimistic locking as for any edit); the draft ends with it."""
+    target = _editable(locate(uow, principal, workflow_id, ref))
+    key = _key(principal, workflow_id, target)
+    record = _latest(uow, key)
+    if revision is not None and revision != record.revision:
+        raise DraftChanged(
+            f"the draft is at revision {record.revision}, not {revision}: restore it before committing",
+            revision=record.revision,
+        )
+    document = validated(uow.container.draft_cipher.open(record.current))
+    version = versions.update_version(
+        uow=uow,
+        principal=principal,
+        workflow_id=workflow_id,
+        ref=target.version_id,
+        definition=WorkflowDefinition.model_validate(document),
+        expected_lock=expected_lock,
+        stale_error=stale_error,
+        message=message or f"Commit draft of v{target.version_number} (revision {record.revision})",
+    )
+    rows.bury_draft(uow.session, key, revision=record.revision, at=uow.container.clock())
+    _forget_after_commit(uow, key, record.revision)
+    return version
+
+
+def _forget_after_commit(uow: UnitOfWork, key: DraftKey, revision: int) -> None:
+    cache = uow.container.draft_cache
+    if cache is not None:
+        uow.after_commit(f"evict draft {key_name(key)} from Redis", partial(cache.forget, key, revision))
+
+
+def discard_for_version(uow: UnitOfWork, version: WorkflowVersion) -> int:
+    """Publishing ends a version's drafts, every user's: the rows now, Redis after commit."""
+    removed = rows.delete_version_drafts(uow.session, version.tenant_id, version.id)
+    cache = uow.container.draft_cache
+    if cache is not None:
+        cache.targets.forget_version(version.id)
+        what = f"evict the drafts of v{version.version_number} from Redis"
+        uow.after_commit(what, partial(_forget_version, cache, version.id))
+    return removed
+
+
+def _forget_version(cache: RedisDraftCache, version_id: uuid.UUID) -> None:
+    try:
+        cache.forget_version(version_id)
+    except CacheUnavailable as exc:
+        # The write-behind drops drafts of versions that are no longer drafts; the TTL ends them.
+        log.warning("Redis unavailable, drafts of version %s left to the write-behind: %s", version_id, exc)

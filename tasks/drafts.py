@@ -1,0 +1,46 @@
+"""Draft upkeep on Huey: the write-behind of Redis drafts into the database, and the daily
+removal of drafts nobody saved for ``WFV_DRAFT_RETENTION_DAYS``.
+
+Huey's periodic tasks tick once a minute, too slow for a write-behind: a save that dirties
+Redis schedules ``flush_drafts`` ``WFV_DRAFT_FLUSH_SECONDS`` ahead (once per interval: a
+flag in Redis deduplicates), and the minute sweep catches any schedule that was lost.
+"""
+
+import logging
+
+from huey import crontab
+
+from service.draft_upkeep import delete_stale_drafts, flush_dirty
+from service.settings import Settings
+from tasks import runtime
+from tasks.queue import huey
+
+log = logging.getLogger("wfv.tasks.drafts")
+_FLUSH_SECONDS = Settings().draft_flush_seconds
+
+
+@huey.task()
+def flush_drafts() -> dict[str, int]:
+    """Copy every dirty Redis draft into the database."""
+    summary = flush_dirty(runtime.container())
+    if summary.written or summary.dropped:
+        log.info("draft write-behind: %d written, %d dropped", summary.written, summary.dropped)
+    return {"written": summary.written, "dropped": summary.dropped, "gone": summary.gone}
+
+
+@huey.periodic_task(crontab())
+def sweep_drafts() -> dict[str, int]:
+    """Every minute: flush what a lost schedule (a crashed API node) left dirty."""
+    return flush_drafts.call_local()  # type: ignore[no-any-return]
+
+
+@huey.periodic_task(crontab(hour="3", minute="41"))
+@huey.lock_task("delete-stale-drafts")
+def delete_stale_drafts_daily() -> int:
+    container = runtime.container()
+    return delete_stale_drafts(container, container.clock())
+
+
+def schedule_flush() -> None:
+    """What ``wfv serve`` gives the app: flush the drafts a save just dirtied, soon."""
+    flush_drafts.schedule(delay=_FLUSH_SECONDS)

@@ -1,0 +1,37 @@
+"""Periodic repository upkeep: pack what libgit2 leaves loose, clear stale lock files."""
+
+import logging
+
+from huey import crontab
+
+from service.git_upkeep import upkeep_all
+from service.settings import Settings
+from tasks import runtime
+from tasks.queue import huey
+
+log = logging.getLogger("wfv.tasks.git_upkeep")
+_EVERY = Settings().git_upkeep_interval_minutes
+
+
+@huey.periodic_task(crontab(minute=f"*/{_EVERY}"))
+@huey.lock_task("git-upkeep")
+def upkeep_periodically() -> dict[str, int]:
+    return upkeep_now.call_local()  # type: ignore[no-any-return]
+
+
+@huey.task()
+def upkeep_now() -> dict[str, int]:
+    """Pack the repositories that have grown and clear stale locks, every tenant."""
+    summary = upkeep_all(runtime.container())
+    if summary.repacked or summary.cleared:
+        log.info(
+            "git upkeep: %d repository(ies) packed, %d stale file(s) cleared",
+            summary.repacked,
+            summary.cleared,
+        )
+    return {
+        "repositories": summary.repositories,
+        "repacked": summary.repacked,
+        "cleared": summary.cleared,
+        "errors": len(summary.errors),
+    }

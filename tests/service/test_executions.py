@@ -1,0 +1,163 @@
+"""The execution engine's API on both databases: enrolment, position reports (all or
+nothing, checked against each execution's version), lists and counts."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.factories import (
+    assert_problem,
+    create_workflow_via_api,
+    example,
+    post_publish,
+    post_version,
+    versions_url,
+)
+
+API = "/api/v1/workflows"
+
+
+def _published(client: TestClient, auth, definition: dict[str, Any] | None = None) -> str:
+    admin = auth("workflows:admin")
+    created = create_workflow_via_api(client, admin, definition=definition)
+    post_publish(client, admin, created["id"], 1)
+    return str(created["id"])
+
+
+def _enroll(client: TestClient, auth, wid: str, contacts: list[str]) -> Any:
+    return client.post(
+        f"{API}/{wid}/executions", json={"contact_ids": contacts}, headers=auth("workflows:edit")
+    )
+
+
+def test_enrolment_starts_at_the_triggers_first_action(client: TestClient, auth) -> None:
+    wid = _published(client, auth)
+    response = _enroll(client, auth, wid, ["c-1", "c-2", "c-2"])
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["enrolled"], body["already_enrolled"], body["version_number"], body["action_id"]) == (
+        2,
+        1,
+        1,
+        "welcome",
+    )
+    again = _enroll(client, auth, wid, ["c-1", "c-3"]).json()
+    assert (again["enrolled"], again["already_enrolled"]) == (1, 1)
+    listed = client.get(f"{API}/{wid}/executions", headers=auth("workflows:read")).json()["items"]
+    assert sorted(e["contact_id"] for e in listed) == ["c-1", "c-2", "c-3"]
+    assert {(e["current_action_id"], e["status"]) for e in listed} == {("welcome", "active")}
+
+
+def test_enrolment_needs_a_published_version_and_sane_input(client: TestClient, auth) -> None:
+    draft_only = create_workflow_via_api(client, auth("workflows:edit"))["id"]
+    assert_problem(_enroll(client, auth, draft_only, ["c-1"]), 409)
+    wid = _published(client, auth)
+    assert_problem(_enroll(client, auth, wid, []), 422)
+    assert_problem(_enroll(client, auth, wid, ["bad\x00id"]), 422)
+    assert_problem(_enroll(client, auth, wid, [f"c-{i}" for i in range(10_001)]), 422)
+    assert client.get(f"{API}/{wid}/executions", headers=auth("workflows:read")).json()["items"] == []
+
+
+def test_without_reentry_a_finished_contact_is_not_enrolled_again(client: TestClient, auth) -> None:
+    wid = _published(client, auth)  # welcome-small: allow_reentry false
+    _enroll(client, auth, wid, ["c-1"])
+    moved = client.post(
+        f"{API}/{wid}/executions/positions",
+        json={"moves": [{"contact_id": "c-1", "action_id": "tips", "status": "completed"}]},
+        headers=auth("workflows:edit"),
+    )
+    assert moved.json() == {"updated": 1}
+    assert _enroll(client, auth, wid, ["c-1"]).json()["enrolled"] == 0
+    reentry = _published(client, auth, definition=example("nurture-50"))  # allow_reentry true
+    _enroll(client, auth, reentry, ["c-1"])
+    first = client.get(f"{API}/{reentry}/executions", headers=auth("workflows:read")).json()["items"][0]
+    client.post(
+        f"{API}/{reentry}/executions/positions",
+        json={"moves": [{"execution_id": first["id"], "status": "completed", "action_id": "step-000"}]},
+        headers=auth("workflows:edit"),
+    )
+    assert _enroll(client, auth, reentry, ["c-1"]).json()["enrolled"] == 1
+
+
+def test_position_reports_are_all_or_nothing(client: TestClient, auth) -> None:
+    wid = _published(client, auth)
+    _enroll(client, auth, wid, ["c-1", "c-2"])
+    url = f"{API}/{wid}/executions/positions"
+    editor = auth("workflows:edit")
+    bad = client.post(
+        url,
+        json={
+            "moves": [
+                {"contact_id": "c-1", "action_id": "wait-1d", "status": "waiting"},
+                {"contact_id": "c-2", "action_id": "not-in-v1", "status": "waiting"},
+                {"contact_id": "ghost", "action_id": "tips", "status": "active"},
+            ]
+        },
+        headers=editor,
+    )
+    problem = assert_problem(bad, 422, "invalid-moves")
+    assert [p["index"] for p in problem["problems"]] == [1, 2]
+    rows = client.get(f"{API}/{wid}/executions", headers=editor).json()["items"]
+    assert {e["current_action_id"] for e in rows} == {"welcome"}
+    ok = client.post(
+        url,
+        json={"moves": [{"contact_id": "c-1", "action_id": "wait-1d", "status": "waiting"}]},
+        headers=editor,
+    )
+    assert ok.json() == {"updated": 1}
+    assert_problem(
+        client.post(url, json={"moves": [{"contact_id": "c-1", "status": "active"}]}, headers=editor), 422
+    )
+    both = {"execution_id": rows[0]["id"], "contact_id": "c-1", "action_id": "tips", "status": "active"}
+    assert_problem(client.post(url, json={"moves": [both]}, headers=editor), 422)
+
+
+def test_lists_summary_and_version_counts(client: TestClient, auth) -> None:
+    wid = _published(client, auth)
+    _enroll(client, auth, wid, [f"c-{i}" for i in range(5)])
+    editor = auth("workflows:edit")
+    client.post(
+        f"{API}/{wid}/executions/positions",
+        json={
+            "moves": [
+                {"contact_id": "c-0", "action_id": "tips", "status": "completed"},
+                {"contact_id": "c-1", "action_id": "wait-1d", "status": "waiting"},
+            ]
+        },
+        headers=editor,
+    )
+    reader = auth("workflows:read")
+    waiting = client.get(
+        f"{API}/{wid}/executions", params={"status": "waiting", "version": "1"}, headers=reader
+    ).json()
+    assert [e["contact_id"] for e in waiting["items"]] == ["c-1"]
+    at_welcome = client.get(f"{API}/{wid}/executions", params={"action": "welcome"}, headers=reader).json()[
+        "items"
+    ]
+    assert len(at_welcome) == 3
+    seen, cursor = [], None
+    while True:
+        page = client.get(
+            f"{API}/{wid}/executions",
+            params={"limit": 2, **({"cursor": cursor} if cursor else {})},
+            headers=reader,
+        ).json()
+        seen += [e["id"] for e in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 5
+    summary = client.get(f"{API}/{wid}/executions/summary", headers=reader).json()
+    assert summary["total"] == 5
+    assert {(r["action_id"], r["status"], r["count"]) for r in summary["items"]} == {
+        ("welcome", "active", 3),
+        ("wait-1d", "waiting", 1),
+        ("tips", "completed", 1),
+    }
+    post_version(client, editor, wid)
+    listed = client.get(versions_url(wid), headers=reader).json()["items"]
+    assert [(v["version_number"], v["active_executions"]) for v in listed] == [(2, 0), (1, 4)]
+    assert_problem(client.get(f"{API}/{wid}/executions", params={"version": "zz"}, headers=reader), 422)
+    assert_problem(
+        client.get(f"{API}/{wid}/executions/summary", headers=auth("workflows:read", org="globex")), 404
+    )

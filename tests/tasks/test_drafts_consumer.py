@@ -1,0 +1,141 @@
+"""The draft write-behind and the retention task through real processes: ``wfv serve``
+(API only) and ``wfv worker`` on a Huey queue in a real redis-server of the test's own,
+with SQLite and with PostgreSQL as the database."""
+
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from indexer.migrate import upgrade
+from indexer.models import VersionDraft
+from schemas.drafts import DraftSave
+from schemas.workflow import WorkflowDefinition
+from service import drafts, workflows
+from service.auth import issue_token
+from service.container import Container, build_container
+from service.settings import Settings
+from tests.conftest import JWT_SECRET, app_role_url
+from tests.e2e.helpers import WFV, free_port, running, wfv_env
+from tests.factories import example, principal
+from tests.redis_support import own_redis
+
+FLUSH_SECONDS = 1.0
+BOUND_SECONDS = 10.0  # flush delay + the consumer's one-second scheduler tick + slack
+
+
+def _env(database_url: str, data: Path, redis_url: str) -> dict[str, str]:
+    extra = {
+        "WFV_QUEUE": "redis",
+        "WFV_REDIS_URL": redis_url,
+        "WFV_JWT_SECRET": JWT_SECRET,
+        "WFV_DRAFT_FLUSH_SECONDS": str(FLUSH_SECONDS),
+    }
+    if database_url.startswith("sqlite"):
+        return wfv_env(data, WFV_DATABASE_URL=database_url, **extra)
+    return wfv_env(
+        data, WFV_DATABASE_URL=app_role_url(database_url), WFV_MIGRATION_DATABASE_URL=database_url, **extra
+    )
+
+
+def _database_only(env: dict[str, str]) -> Container:
+    """The test's own view of the same database and keys (no Redis: what is durable)."""
+    return build_container(
+        Settings(
+            data_dir=Path(env["WFV_DATA_DIR"]),
+            database_url=env["WFV_DATABASE_URL"],
+            migration_database_url=env.get("WFV_MIGRATION_DATABASE_URL"),
+            jwt_secret=JWT_SECRET,
+            queue="memory",
+            _env_file=None,
+        )
+    )
+
+
+def _stored(container: Container) -> dict[str, int]:
+    with container.uow("acme") as uow:
+        found = uow.session.execute(select(VersionDraft.user_id, VersionDraft.revision)).all()
+    return {str(row.user_id): int(row.revision) for row in found}
+
+
+def _wait_for(container: Container, user: str, revision: int) -> float:
+    started = time.monotonic()
+    while _stored(container).get(user) != revision:
+        assert time.monotonic() - started < BOUND_SECONDS, f"revision {revision} never reached the database"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_saves_reach_the_database_through_a_real_worker(database_url: str, tmp_path: Path) -> None:
+    with own_redis(tmp_path) as server:
+        env = _env(database_url, tmp_path / "var", server.url)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        serve = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
+        with (
+            running(serve, env, tmp_path / "serve.log", f"{base}/healthz"),
+            running([WFV, "worker", "--workers", "2"], env, tmp_path / "worker.log"),
+        ):
+            token = issue_token(secret=JWT_SECRET, user="alice", org="acme", permissions=["workflows:edit"])
+            api = httpx.Client(
+                base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10
+            )
+            created = api.post("/workflows", json={"name": "W", "definition": example("welcome-small")})
+            wid = created.json()["id"]
+            url = f"/workflows/{wid}/versions/1/draft"
+            first = api.post(url, json={"definition": example("welcome-small-b"), "revision": 0})
+            assert first.json()["revision"] == 1
+            container = _database_only(env)
+            assert _wait_for(container, "alice", 1) < BOUND_SECONDS
+            for revision in range(1, 6):
+                answer = api.post(url, json={"definition": example("welcome-small"), "revision": revision})
+                assert answer.json()["revision"] == revision + 1
+            assert _wait_for(container, "alice", 6) < BOUND_SECONDS
+            assert server.client().zcard("wfv:drafts:dirty") == 0
+            server.kill()  # everything acknowledged is already in the database
+            assert api.get(url).json()["revision"] == 6
+            assert api.post(url, json={"patch": {"x-offline": True}, "revision": 6}).json()["revision"] == 7
+        assert "Executing tasks.drafts.flush_drafts" in (tmp_path / "worker.log").read_text()
+        container.close()
+
+
+def _old_draft(container: Container, workflow_id: Any) -> None:
+    carol = principal("carol")
+    container.clock = lambda: datetime.now(UTC) - timedelta(days=8)
+    change = DraftSave.model_validate({"definition": example("welcome-small"), "revision": 0})
+    drafts.save_draft(container=container, principal=carol, workflow_id=workflow_id, ref=1, change=change)
+
+
+def test_the_daily_task_deletes_drafts_older_than_the_retention(database_url: str, tmp_path: Path) -> None:
+    with own_redis(tmp_path) as server:
+        env = _env(database_url, tmp_path / "var", server.url)
+        container = _database_only(env)
+        upgrade(container.migration_engine())
+        with container.uow("acme", write=True) as uow:
+            workflow, _ = workflows.create_workflow(
+                uow=uow,
+                principal=principal(),
+                name="W",
+                definition=WorkflowDefinition.model_validate(example("welcome-small")),
+            )
+            uow.commit()
+        _old_draft(container, workflow.id)
+        container.clock = lambda: datetime.now(UTC)
+        change = DraftSave.model_validate({"definition": example("welcome-small"), "revision": 0})
+        drafts.save_draft(
+            container=container, principal=principal(), workflow_id=workflow.id, ref=1, change=change
+        )
+        assert _stored(container) == {"carol": 1, "alice": 1}
+        task = "from tasks.drafts import delete_stale_drafts_daily as t; print(t.call_local())"
+        done = subprocess.run(
+            [sys.executable, "-c", task], env=env, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[-1] == "1"
+        assert _stored(container) == {"alice": 1}
+        container.close()
