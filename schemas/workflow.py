@@ -29,22 +29,34 @@ MAX_KEYS = 200  # keys of any free-form object
 
 
 def _bounded(value: Any, depth: int = 0) -> None:
-    """Free-form JSON stays small and shallow: no document can make us recurse or balloon."""
-    if depth > MAX_DEPTH:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, str) and len(value) > MAX_STRING:
-        raise ValueError(f"a string longer than {MAX_STRING} characters")
-    if isinstance(value, dict):
-        if len(value) > MAX_KEYS:
-            raise ValueError(f"an object with more than {MAX_KEYS} keys")
-        for key, item in value.items():
-            _bounded(key, depth + 1)
-            _bounded(item, depth + 1)
-    elif isinstance(value, list):
-        if len(value) > MAX_KEYS:
-            raise ValueError(f"a list with more than {MAX_KEYS} items")
-        for item in value:
-            _bounded(item, depth + 1)
+    """Free-form JSON stays small and shallow: no document can make us recurse or balloon.
+
+    Iterative, and scalars are checked in place rather than visited: this runs on every
+    auto-save of every document, so it must cost little more than reading the nodes.
+    """
+    stack = [(value, depth)]
+    while stack:
+        node, level = stack.pop()
+        kind = type(node)
+        if kind is str:
+            if len(node) > MAX_STRING:
+                raise ValueError(f"a string longer than {MAX_STRING} characters")
+            continue
+        if kind is not dict and kind is not list:
+            continue
+        if level >= MAX_DEPTH:
+            raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+        if len(node) > MAX_KEYS:
+            raise ValueError(f"an {'object' if kind is dict else 'list'} with more than {MAX_KEYS} entries")
+        items = node.values() if kind is dict else node
+        if kind is dict and any(len(key) > MAX_STRING for key in node):
+            raise ValueError(f"a key longer than {MAX_STRING} characters")
+        for item in items:
+            item_kind = type(item)
+            if item_kind is dict or item_kind is list:
+                stack.append((item, level + 1))
+            elif item_kind is str and len(item) > MAX_STRING:
+                raise ValueError(f"a string longer than {MAX_STRING} characters")
 
 
 def _check_bounded(value: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +76,8 @@ class _Element(BaseModel):
 
     @model_validator(mode="after")
     def _bounded_extras(self) -> "_Element":
-        _bounded(self.model_extra or {}, 1)
+        if self.model_extra:
+            _bounded(self.model_extra, 1)
         return self
 
 
