@@ -13,49 +13,23 @@ import httpx
 import pytest
 from sqlalchemy import insert, select
 
-from indexer.migrate import upgrade
 from indexer.models import Execution, VersionMigration
 from service.auth import issue_token
-from service.container import Container, build_container
-from service.settings import Settings
-from tests.conftest import app_role_url, truncate_tables
-from tests.e2e.helpers import WFV, free_port, running, wfv_env
+from service.container import Container
+from tests.e2e.helpers import WFV, free_port, running
 from tests.factories import count_executions, example, published_pair
-from tests.tasks.test_reconcile_consumer import REDIS_URL, _redis_or_skip
+from tests.tasks.conftest import container_for
 
 SECRET = "consumer-test-secret-long-enough-for-hs256"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.postgres)])
-def stack(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    data = tmp_path / "var"
-    if request.param == "sqlite":
-        return wfv_env(data, WFV_QUEUE="sqlite", WFV_JWT_SECRET=SECRET)
-    _redis_or_skip()
-    url: str = request.getfixturevalue("postgres_url")
-    truncate_tables(url)
-    return wfv_env(
-        data,
-        WFV_QUEUE="redis",
-        WFV_REDIS_URL=REDIS_URL,
-        WFV_DATABASE_URL=app_role_url(url),
-        WFV_MIGRATION_DATABASE_URL=url,
-        WFV_JWT_SECRET=SECRET,
-    )
+@pytest.fixture
+def stack(queue_env: dict[str, str]) -> dict[str, str]:
+    return queue_env | {"WFV_JWT_SECRET": SECRET}
 
 
 def _container(env: dict[str, str]) -> Container:
-    settings = Settings(
-        data_dir=Path(env["WFV_DATA_DIR"]),
-        database_url=env.get("WFV_DATABASE_URL"),
-        migration_database_url=env.get("WFV_MIGRATION_DATABASE_URL"),
-        jwt_secret=SECRET,
-        queue="memory",
-        _env_file=None,
-    )
-    container = build_container(settings)
-    upgrade(container.migration_engine())
-    return container
+    return container_for(env, jwt_secret=SECRET)
 
 
 def _two_versions(container: Container, contacts: int) -> tuple[uuid.UUID, uuid.UUID]:
