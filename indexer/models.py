@@ -99,6 +99,13 @@ class WorkflowVersion(Base):
     published_by: Mapped[str | None] = mapped_column(USER)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Retention (index-only, like the archived status): a version under legal hold is never
+    # archived; ``unarchived_at`` restarts the idle clock so the next run does not undo it.
+    legal_hold_reason: Mapped[str | None] = mapped_column(Text)
+    legal_hold_by: Mapped[str | None] = mapped_column(USER)
+    legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    unarchived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # A copy of the commit's document, so reads and later queries (action ids of a
     # version) need no git access; git stays the truth and rebuild rewrites it.
     definition: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
@@ -221,6 +228,8 @@ class Execution(Base):
         Index(None, "workflow_id", "contact_id"),
         Index(None, "tenant_id", "workflow_id"),
         Index(None, "last_migration_id"),
+        # Archival asks for the latest activity of each version: an index-only max().
+        Index(None, "version_id", "updated_at"),
         # A contact is in flight at most once per workflow.
         Index(
             "uq_executions_one_live_per_contact",
@@ -299,3 +308,41 @@ class ReviewEvent(Base):
     lock_version: Mapped[int] = mapped_column(Integer)
     commit_sha: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ArchivalRun(Base):
+    """One archival pass over one tenant (row-level security keeps each tenant's runs its
+    own). At most one ``running`` row per tenant: the guard two workers cannot both pass,
+    and the cursor a resumed run continues from."""
+
+    __tablename__ = "workflow_version_archival_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'completed', 'failed')", name="status"),
+        Index(
+            "uq_workflow_version_archival_runs_one_running",
+            "tenant_id",
+            unique=True,
+            postgresql_where=text("status = 'running'"),
+            sqlite_where=text("status = 'running'"),
+        ),
+        Index(None, "tenant_id", "started_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    trigger: Mapped[str] = mapped_column(String(16))
+    triggered_by: Mapped[str] = mapped_column(USER)
+    workflow_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The policy the run applied, and the instant "idle for N days" was measured from.
+    cutoff: Mapped[datetime] = mapped_column(UtcDateTime)
+    keep_versions: Mapped[int] = mapped_column(Integer)
+    cursor: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    batches: Mapped[int] = mapped_column(Integer, default=0)
+    examined: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -88,6 +88,10 @@ class VersionPublic(BaseModel):
     published_by: str | None
     published_at: datetime | None
     deleted_at: datetime | None
+    archived_at: datetime | None = None
+    legal_hold_reason: str | None = None
+    legal_hold_by: str | None = None
+    legal_hold_at: datetime | None = None
     active_executions: int | None = Field(
         default=None, description="active and waiting executions (lists only)"
     )

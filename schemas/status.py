@@ -1,7 +1,7 @@
 """The version life cycle: a small explicit state machine.
 
-draft --publish--> active --archive--> archived; a draft can also be deleted (soft). Any
-other move is refused with the name of the transition that was attempted.
+draft --publish--> active --archive--> archived --unarchive--> active; a draft can also be
+deleted (soft). Any other move is refused with the name of the transition that was attempted.
 """
 
 from enum import StrEnum
@@ -16,6 +16,7 @@ class VersionStatus(StrEnum):
 class Transition(StrEnum):
     PUBLISH = "publish"
     ARCHIVE = "archive"
+    UNARCHIVE = "unarchive"
     DELETE = "delete"
     EDIT = "edit"
 
@@ -23,6 +24,7 @@ class Transition(StrEnum):
 _ALLOWED: dict[Transition, tuple[VersionStatus, VersionStatus]] = {
     Transition.PUBLISH: (VersionStatus.DRAFT, VersionStatus.ACTIVE),
     Transition.ARCHIVE: (VersionStatus.ACTIVE, VersionStatus.ARCHIVED),
+    Transition.UNARCHIVE: (VersionStatus.ARCHIVED, VersionStatus.ACTIVE),
     Transition.DELETE: (VersionStatus.DRAFT, VersionStatus.DRAFT),
     Transition.EDIT: (VersionStatus.DRAFT, VersionStatus.DRAFT),
 }
@@ -46,6 +48,7 @@ class InvalidTransition(Exception):
 _PAST = {
     Transition.PUBLISH: "published",
     Transition.ARCHIVE: "archived",
+    Transition.UNARCHIVE: "unarchived",
     Transition.DELETE: "deleted",
     Transition.EDIT: "edited",
 }

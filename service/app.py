@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from service.api import (
     actions,
+    archival,
     audit,
     compare,
     drafts,
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         git,
     ):
         app.include_router(module.router)
+    app.include_router(archival.version_router)
+    app.include_router(archival.admin_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

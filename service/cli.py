@@ -63,6 +63,7 @@ def _schedule_draft_flushes(container: "Container") -> None:
 
 
 def _start_consumer(workers: int) -> Any:
+    import tasks.archival
     import tasks.drafts  # (registers the tasks)
     import tasks.git_upkeep
     import tasks.migrations
@@ -82,6 +83,7 @@ def worker(
     periodic: Annotated[bool, typer.Option(help="Run periodic tasks (enable on one worker only).")] = True,
 ) -> None:
     """Run a Huey consumer for background tasks."""
+    import tasks.archival
     import tasks.drafts  # (registers the tasks)
     import tasks.git_upkeep
     import tasks.migrations

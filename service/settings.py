@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
     migration_watchdog_seconds: float = Field(default=15, ge=1)
+    # Scheduled archival (``tasks/archival.py``): when it runs (a 5-field cron, UTC), how
+    # long a version must have been idle, how many newest published versions per workflow
+    # are always kept, and how many workflows one batch (one transaction) covers.
+    archival_cron: str = "0 3 * * *"
+    archive_after_days: int = Field(default=90, ge=1, le=36500)
+    keep_versions: int = Field(default=10, ge=1, le=10000)
+    archival_batch_workflows: int = Field(default=500, ge=1, le=10000)
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -84,6 +91,17 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
         return self
+
+    @field_validator("archival_cron")
+    @classmethod
+    def _archival_cron_parses(cls, value: str) -> str:
+        from huey import crontab
+
+        fields = value.split()
+        if len(fields) != 5:
+            raise ValueError("WFV_ARCHIVAL_CRON needs 5 fields: minute hour day month day-of-week")
+        crontab(*fields)  # raises ValueError on a field huey cannot schedule
+        return " ".join(fields)
 
     @field_validator("draft_keys")
     @classmethod

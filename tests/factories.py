@@ -174,3 +174,37 @@ def count_executions(uow: Any, *where: Any) -> int:
 
     found: int = uow.session.scalar(select(func.count()).select_from(Execution).where(*where))
     return found
+
+
+def published_history(container: Any, count: int, *, org: str = "acme", drafts: int = 0) -> list[Any]:
+    """A workflow with ``count`` published versions (the last one current), then ``drafts``
+    drafts, through the use cases; returns [workflow id, v1 id, v2 id, ...]."""
+    from schemas.workflow import WorkflowDefinition
+    from service import publishing, versions, workflows
+    from service.errors import StaleLock
+
+    owner = principal(org=org)
+    document = example("welcome-small")
+    with container.uow(owner.tenant_id, write=True) as uow:
+        workflow, first = workflows.create_workflow(
+            uow=uow, principal=owner, name="History", definition=WorkflowDefinition.model_validate(document)
+        )
+        ids = [first.id]
+        for number in range(1, count + drafts + 1):
+            if number > 1:
+                edited = WorkflowDefinition.model_validate(renamed(document, f"v{number}"))
+                made = versions.create_version(
+                    uow=uow, principal=owner, workflow_id=workflow.id, definition=edited
+                )
+                ids.append(made.id)
+            if number <= count:
+                publishing.publish_version(
+                    uow=uow,
+                    principal=owner,
+                    workflow_id=workflow.id,
+                    ref=number,
+                    expected_lock=None,
+                    stale_error=StaleLock,
+                )
+        uow.commit()
+        return [workflow.id, *ids]

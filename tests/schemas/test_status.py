@@ -7,6 +7,7 @@ from schemas.status import InvalidTransition, Transition, VersionStatus, apply_t
 ALLOWED = {
     (Transition.PUBLISH, VersionStatus.DRAFT): VersionStatus.ACTIVE,
     (Transition.ARCHIVE, VersionStatus.ACTIVE): VersionStatus.ARCHIVED,
+    (Transition.UNARCHIVE, VersionStatus.ARCHIVED): VersionStatus.ACTIVE,
     (Transition.DELETE, VersionStatus.DRAFT): VersionStatus.DRAFT,
     (Transition.EDIT, VersionStatus.DRAFT): VersionStatus.DRAFT,
 }
@@ -40,7 +41,7 @@ def test_every_other_transition_is_refused(transition: Transition, status: Versi
 
 
 def test_refused_cases_cover_the_whole_table() -> None:
-    assert len(REFUSED) == len(Transition) * len(VersionStatus) - len(ALLOWED) == 8
+    assert len(REFUSED) == len(Transition) * len(VersionStatus) - len(ALLOWED) == 10
 
 
 def test_status_values_are_the_strings_the_api_uses() -> None:

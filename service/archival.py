@@ -1,0 +1,316 @@
+"""Scheduled archival: versions idle past the retention policy become ``archived``.
+
+A run visits one tenant (row-level security binds the service role to one tenant per
+transaction) in batches of workflows, one transaction per batch, so it never holds many
+locks for long and a killed worker loses at most one batch. Two guards make concurrent
+runs harmless: one ``running`` row per tenant (a partial unique index), and within a
+batch the workflows' row locks plus an UPDATE that re-checks status, current flag and
+hold, counting only the rows it changed. Archival touches the index only: git history
+stays whole, and archived versions stay readable and comparable.
+"""
+
+import logging
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from indexer import archival as sql
+from indexer.models import ArchivalRun
+from schemas.archival import (
+    STRUCTURAL,
+    ArchivalCandidates,
+    ArchivalRunPublic,
+    KeptBy,
+    VersionCandidate,
+    kept_by,
+    last_activity,
+    ranks,
+)
+from service.container import Container
+from service.errors import Problem, WorkflowNotFound
+from service.uow import UnitOfWork
+
+log = logging.getLogger("wfv.archival")
+SYSTEM_ACTOR = "system:archival"
+# A running run whose heartbeat is older than this was left by a dead worker: resumable.
+STALE_AFTER = timedelta(minutes=10)
+
+
+class ArchivalInProgress(Problem):
+    status_code, title, slug = 409, "Archival in progress", "archival-in-progress"
+
+
+@dataclass(frozen=True)
+class Policy:
+    cutoff: datetime
+    keep: int
+    batch: int
+
+    @classmethod
+    def of(cls, container: Container, now: datetime) -> "Policy":
+        settings = container.settings
+        return cls(
+            cutoff=now - timedelta(days=settings.archive_after_days),
+            keep=settings.keep_versions,
+            batch=settings.archival_batch_workflows,
+        )
+
+
+Verdict = tuple[sql.VersionFacts, list[KeptBy]]
+
+
+def judge(facts: Sequence[sql.VersionFacts], policy: Policy) -> list[Verdict]:
+    """Every draft or active version of these workflows with the rules that keep it."""
+    by_workflow: dict[uuid.UUID, list[sql.VersionFacts]] = {}
+    for row in facts:
+        by_workflow.setdefault(row.workflow_id, []).append(row)
+    verdicts: list[Verdict] = []
+    for rows in by_workflow.values():
+        places = ranks(rows)
+        for row in sorted(rows, key=lambda r: r.version_number):
+            if row.status != "archived":
+                rank = places.get(row.version_number)
+                verdicts.append((row, kept_by(row, rank, keep=policy.keep, cutoff=policy.cutoff)))
+    return verdicts
+
+
+def _tally(verdicts: Sequence[Verdict]) -> Counter[str]:
+    return Counter(reasons[0].value for _, reasons in verdicts if reasons)
+
+
+def _workflows(
+    uow: UnitOfWork,
+    tenant: str,
+    policy: Policy,
+    only: uuid.UUID | None,
+    *,
+    lock: bool,
+    after: uuid.UUID | None,
+) -> list[uuid.UUID]:
+    return sql.workflow_batch(uow.session, tenant, after=after, limit=policy.batch, only=only, lock=lock)
+
+
+def preview(
+    uow: UnitOfWork, tenant: str, *, now: datetime, workflow_id: uuid.UUID | None, limit: int
+) -> ArchivalCandidates:
+    """What a run at ``now`` would archive, and the near-misses (one rule alone keeps them)."""
+    policy = Policy.of(uow.container, now)
+    _require_workflow(uow, tenant, workflow_id)
+    report = ArchivalCandidates(
+        cutoff=policy.cutoff,
+        keep_versions=policy.keep,
+        examined=0,
+        would_archive=0,
+        skipped={},
+        candidates=[],
+        near_misses=[],
+        truncated=False,
+    )
+    skipped: Counter[str] = Counter()
+    after: uuid.UUID | None = None
+    while batch := _workflows(uow, tenant, policy, workflow_id, lock=False, after=after):
+        verdicts = judge(sql.version_facts(uow.session, tenant, batch), policy)
+        report.examined += len(verdicts)
+        skipped += _tally(verdicts)
+        for row, reasons in verdicts:
+            near = len(reasons) == 1 and reasons[0] not in STRUCTURAL
+            target = report.candidates if not reasons else report.near_misses if near else None
+            report.would_archive += 0 if reasons else 1
+            if target is None:
+                continue
+            if len(target) >= limit:
+                report.truncated = True
+                continue
+            target.append(_candidate(row, reasons))
+        after = batch[-1]
+    report.skipped = dict(skipped)
+    return report
+
+
+def _candidate(row: sql.VersionFacts, reasons: list[KeptBy]) -> VersionCandidate:
+    return VersionCandidate(
+        workflow_id=row.workflow_id,
+        version_id=row.id,
+        version_number=row.version_number,
+        last_activity_at=last_activity(row),
+        kept_by=reasons,
+    )
+
+
+def _require_workflow(uow: UnitOfWork, tenant: str, workflow_id: uuid.UUID | None) -> None:
+    if workflow_id is not None and not sql.workflow_batch(
+        uow.session, tenant, after=None, limit=1, only=workflow_id, lock=False
+    ):
+        raise WorkflowNotFound(f"no workflow {workflow_id}")
+
+
+def dry_run(
+    container: Container, tenant: str, *, actor: str, now: datetime, workflow_id: uuid.UUID | None
+) -> ArchivalRunPublic:
+    """A run's counts without a change or a record."""
+    with container.uow(tenant) as uow:
+        report = preview(uow, tenant, now=now, workflow_id=workflow_id, limit=0)
+    return ArchivalRunPublic(
+        id=None,
+        status="dry_run",
+        trigger="manual",
+        triggered_by=actor,
+        workflow_id=workflow_id,
+        started_at=now,
+        finished_at=container.clock(),
+        cutoff=report.cutoff,
+        keep_versions=report.keep_versions,
+        batches=0,
+        examined=report.examined,
+        archived=report.would_archive,
+        skipped=report.skipped,
+    )
+
+
+def _claim(
+    container: Container,
+    tenant: str,
+    *,
+    trigger: str,
+    actor: str,
+    now: datetime,
+    workflow_id: uuid.UUID | None,
+) -> uuid.UUID:
+    """Start a run, or take over this tenant's stalled one; refuse while one is alive."""
+    policy = Policy.of(container, now)
+    with container.uow(tenant, write=True) as uow:
+        _require_workflow(uow, tenant, workflow_id)
+        existing = sql.running_run(uow.session, tenant)
+        if existing is not None:
+            if existing.heartbeat_at > now - STALE_AFTER or not sql.take_over(
+                uow.session, existing, existing.heartbeat_at, now
+            ):
+                raise ArchivalInProgress(f"run {existing.id} is archiving this tenant's versions")
+            log.warning("resuming stalled archival run %s of %s", existing.id, tenant)
+            uow.commit()
+            return existing.id
+        run = ArchivalRun(
+            id=uuid.uuid4(),
+            tenant_id=tenant,
+            trigger=trigger,
+            triggered_by=actor,
+            workflow_id=workflow_id,
+            status="running",
+            started_at=now,
+            heartbeat_at=now,
+            cutoff=policy.cutoff,
+            keep_versions=policy.keep,
+            batches=0,
+            examined=0,
+            archived=0,
+            skipped={},
+        )
+        if not sql.start_run(uow.session, run):
+            raise ArchivalInProgress("another run is archiving this tenant's versions")
+        uow.commit()
+        return run.id
+
+
+def _batch(container: Container, tenant: str, run_id: uuid.UUID, clock: Callable[[], datetime]) -> bool:
+    """Archive one batch of workflows; False once the run has reached the end."""
+    with container.uow(tenant, write=True) as uow:
+        run = sql.get_run(uow.session, tenant, run_id, lock=True)
+        if run is None or run.status != "running":
+            return False  # finished by a worker that took it over meanwhile
+        batch_size = container.settings.archival_batch_workflows
+        policy = Policy(cutoff=run.cutoff, keep=run.keep_versions, batch=batch_size)
+        batch = _workflows(uow, tenant, policy, run.workflow_id, lock=True, after=run.cursor)
+        verdicts = judge(sql.version_facts(uow.session, tenant, batch), policy)
+        now = clock()
+        chosen = [row.id for row, reasons in verdicts if not reasons]
+        changed = sql.archive_versions(uow.session, tenant, chosen, now)
+        sql.add_audits(uow.session, [_audit_row(tenant, run, item, now) for item in changed])
+        skipped = Counter(run.skipped) + _tally(verdicts)
+        run.examined += len(verdicts)
+        run.archived += len(changed)
+        run.skipped, run.batches, run.heartbeat_at = dict(skipped), run.batches + 1, now
+        run.cursor = batch[-1] if batch else run.cursor
+        more = len(batch) == policy.batch
+        if not more:
+            run.status, run.finished_at = "completed", now
+        uow.commit()
+        return more
+
+
+def _audit_row(
+    tenant: str, run: ArchivalRun, item: tuple[uuid.UUID, uuid.UUID, int], at: datetime
+) -> dict[str, Any]:
+    version_id, workflow_id, number = item
+    return {
+        "tenant_id": tenant,
+        "workflow_id": workflow_id,
+        "version_id": version_id,
+        "action": "archive",
+        "actor_id": run.triggered_by,
+        "created_at": at,
+        "details": {
+            "version_number": number,
+            "run_id": str(run.id),
+            "idle_since_before": run.cutoff.isoformat(),
+            "keep_versions": run.keep_versions,
+        },
+    }
+
+
+def _fail(container: Container, tenant: str, run_id: uuid.UUID, error: BaseException) -> None:
+    with container.uow(tenant, write=True) as uow:
+        run = sql.get_run(uow.session, tenant, run_id, lock=True)
+        if run is not None and run.status == "running":
+            run.status, run.finished_at, run.error = "failed", container.clock(), repr(error)[:2000]
+            uow.commit()
+
+
+def run_archival(
+    container: Container,
+    tenant: str,
+    *,
+    trigger: str,
+    actor: str,
+    workflow_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+) -> ArchivalRun:
+    """Archive what the policy allows in this tenant (or one workflow), batch by batch."""
+    clock = container.clock
+    run_id = _claim(
+        container, tenant, trigger=trigger, actor=actor, now=now or clock(), workflow_id=workflow_id
+    )
+    try:
+        while _batch(container, tenant, run_id, clock):
+            pass
+    except Exception as exc:
+        # Recorded so the runs list says what happened; the next run starts afresh.
+        _fail(container, tenant, run_id, exc)
+        raise
+    with container.uow(tenant) as uow:
+        run = sql.get_run(uow.session, tenant, run_id)
+        assert run is not None
+        return run
+
+
+def run_all_tenants(container: Container, tenants: Sequence[str], *, trigger: str) -> dict[str, int]:
+    """The scheduled run: every tenant in turn; a tenant busy elsewhere is skipped (its
+    running run covers it), and one tenant's failure does not stop the others."""
+    archived: dict[str, int] = {}
+    for tenant in tenants:
+        try:
+            run = run_archival(container, tenant, trigger=trigger, actor=SYSTEM_ACTOR)
+        except ArchivalInProgress as busy:
+            log.info("archival of %s skipped: %s", tenant, busy.detail)
+            continue
+        except Exception:
+            log.exception("archival of %s failed", tenant)
+            continue
+        archived[tenant] = run.archived
+    return archived
+
+
+def public(run: ArchivalRun) -> ArchivalRunPublic:
+    return ArchivalRunPublic.model_validate(run)

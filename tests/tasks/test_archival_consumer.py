@@ -1,0 +1,104 @@
+"""The scheduled archival on a real ``wfv worker``: its scheduler enqueues the periodic
+task (cron every minute here; a consumer checks the schedule when it starts), which
+archives in every tenant. SQLite queue + SQLite index, and Redis + PostgreSQL as the
+service role, as in production."""
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from indexer.migrate import upgrade
+from indexer.models import ArchivalRun, WorkflowVersion
+from service.container import Container, build_container
+from service.settings import Settings
+from tests.conftest import app_role_url, truncate_tables
+from tests.e2e.helpers import WFV, running, wfv_env
+from tests.factories import published_history
+from tests.tasks.conftest import REDIS_URL, _redis_or_skip
+
+SECRET = "archival-consumer-secret-long-enough-for-hs256"
+POLICY = {"WFV_ARCHIVAL_CRON": "* * * * *", "WFV_KEEP_VERSIONS": "1", "WFV_JWT_SECRET": SECRET}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.postgres)])
+def stack(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    data = tmp_path / "var"
+    if request.param == "sqlite":
+        return wfv_env(data, WFV_QUEUE="sqlite", **POLICY)
+    _redis_or_skip()
+    url: str = request.getfixturevalue("postgres_url")
+    truncate_tables(url)
+    return wfv_env(
+        data,
+        WFV_QUEUE="redis",
+        WFV_REDIS_URL=REDIS_URL,
+        WFV_DATABASE_URL=app_role_url(url),
+        WFV_MIGRATION_DATABASE_URL=url,
+        **POLICY,
+    )
+
+
+def _container(env: dict[str, str]) -> Container:
+    settings = Settings(
+        data_dir=Path(env["WFV_DATA_DIR"]),
+        database_url=env.get("WFV_DATABASE_URL"),
+        migration_database_url=env.get("WFV_MIGRATION_DATABASE_URL"),
+        jwt_secret=SECRET,
+        queue="memory",
+        _env_file=None,
+    )
+    container = build_container(settings)
+    upgrade(container.migration_engine())
+    return container
+
+
+def _published_long_ago(container: Container, org: str) -> uuid.UUID:
+    workflow_id: uuid.UUID = published_history(container, 3, org=org)[0]
+    with container.uow(org, write=True) as uow:
+        uow.session.execute(
+            update(WorkflowVersion)
+            .where(WorkflowVersion.workflow_id == workflow_id)
+            .values(published_at=datetime.now(UTC) - timedelta(days=120))
+        )
+        uow.commit()
+    return workflow_id
+
+
+def _runs(container: Container, org: str) -> list[ArchivalRun]:
+    with container.uow(org) as uow:
+        return list(uow.session.scalars(select(ArchivalRun).where(ArchivalRun.tenant_id == org)))
+
+
+def _statuses(container: Container, org: str, workflow_id: uuid.UUID) -> list[str]:
+    with container.uow(org) as uow:
+        return list(
+            uow.session.scalars(
+                select(WorkflowVersion.status)
+                .where(WorkflowVersion.workflow_id == workflow_id)
+                .order_by(WorkflowVersion.version_number)
+            )
+        )
+
+
+def test_the_worker_archives_every_tenant_on_its_schedule(stack: dict[str, str], tmp_path: Path) -> None:
+    container = _container(stack)
+    flows = {org: _published_long_ago(container, org) for org in ("acme", "globex")}
+    with running([WFV, "worker"], stack, tmp_path / "worker.log"):
+        deadline = time.monotonic() + 45
+        while not all(any(r.status == "completed" for r in _runs(container, org)) for org in flows):
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.2)
+    for org, workflow_id in flows.items():
+        [run] = _runs(container, org)
+        assert (run.trigger, run.triggered_by, run.archived, run.examined) == (
+            "scheduled",
+            "system:archival",
+            2,
+            3,
+        )
+        assert _statuses(container, org, workflow_id) == ["archived", "archived", "active"]
+    container.close()
