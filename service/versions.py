@@ -177,9 +177,12 @@ def create_version(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     source = _source(uow, workflow, from_version)
-    if definition is None and source is None:
+    if definition is not None:
+        document = definition.document()
+    elif source is not None:
+        document = dict(source.definition)
+    else:
         raise VersionConflict("the workflow has no version to copy; send a definition")
-    document = definition.document() if definition is not None else dict(source.definition)  # type: ignore[union-attr]
     now = utcnow()
     origin = f" from v{source.version_number}" if source else ""
     number = workflow.last_version_number + 1
