@@ -87,6 +87,7 @@ def apply_records(
         if row is None:
             row = WorkflowVersion(id=version_id, tenant_id=workflow.tenant_id, workflow_id=workflow.id)
             session.add(row)
+            rows[version_id] = row
             changed.append(record.number)
         elif any(getattr(row, name) != values[name] for name in _FIELDS) or row.status != status:
             changed.append(record.number)
@@ -98,9 +99,7 @@ def apply_records(
             current_id = version_id
     session.flush()
     if current_id is not None:
-        rows_now = session.get(WorkflowVersion, current_id)
-        assert rows_now is not None
-        rows_now.is_current = True
+        rows[current_id].is_current = True  # after the flush: one current row at a time
     if workflow.current_version_id != current_id:
         workflow.current_version_id = current_id
     top = max((r.number for r in records), default=0)
