@@ -1,6 +1,6 @@
 # The two commands: `make serve` (install and run on the embedded defaults) and
 # `make test` (install and run the whole suite, on SQLite and PostgreSQL).
-.PHONY: serve test lint bench install services
+.PHONY: serve test lint bench install services browser
 
 install:
 	./scripts/bootstrap
@@ -11,7 +11,10 @@ serve: install
 services:
 	./scripts/services
 
-test: install services
+browser:
+	./scripts/browser
+
+test: install services browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .

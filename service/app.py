@@ -22,6 +22,7 @@ from service.container import Container, build_container
 from service.errors import install_problem_handlers
 from service.limits import BodyLimitMiddleware
 from service.settings import Settings
+from service.ui import mount_ui
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         app.include_router(module.router)
     app.include_router(archival.version_router)
     app.include_router(archival.admin_router)
+    mount_ui(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
