@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Response
 
+from schemas.api import VersionDetail
 from service.auth import Permission, Principal, principal_from_claims
 from service.container import Container
-from service.errors import PreconditionFailed, Problem, Unauthorized
+from service.errors import PreconditionFailed, PreconditionRequired, Problem, StaleLock, Unauthorized
 from service.versions import VersionRef
 
 
@@ -105,3 +106,25 @@ IfMatch = Annotated[Precondition, Depends(parse_if_match)]
 
 def etag(lock_version: int) -> str:
     return f'"{lock_version}"'
+
+
+def expected_lock(
+    if_match: Precondition, body_lock: int | None, *, required: bool
+) -> tuple[int | None, type[StaleLock]]:
+    """The lock_version a write is based on: If-Match wins (stale: 412), else the body's
+    (stale: 409). ``required``: an edit that names neither is refused (428), so nobody
+    overwrites a version without saying which state they edited."""
+    if if_match.given:
+        return if_match.lock_version, PreconditionFailed
+    if body_lock is None and required:
+        raise PreconditionRequired(
+            "send If-Match with the version's ETag, or lock_version in the body", field="lock_version"
+        )
+    return body_lock, StaleLock
+
+
+def version_detail(version: object, response: Response) -> VersionDetail:
+    """One version's answer, with its lock_version as the ETag."""
+    detail = VersionDetail.model_validate(version)
+    response.headers["ETag"] = etag(detail.lock_version)
+    return detail

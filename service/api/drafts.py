@@ -20,11 +20,11 @@ from service.deps import (
     Reader,
     VersionPath,
     current_principal,
-    etag,
+    expected_lock,
     get_container,
     parse_version_ref,
+    version_detail,
 )
-from service.errors import PreconditionFailed, PreconditionRequired, StaleLock
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft", tags=["drafts"])
 
@@ -117,13 +117,7 @@ def commit_draft(
     body: DraftCommit,
 ) -> VersionDetail:
     """Turn your working copy into the version's next edit; needs If-Match or lock_version."""
-    expected, stale = (
-        (if_match.lock_version, PreconditionFailed) if if_match.given else (body.lock_version, StaleLock)
-    )
-    if expected is None and not if_match.given:
-        raise PreconditionRequired(
-            "send If-Match with the version's ETag, or lock_version in the body", field="lock_version"
-        )
+    expected, stale = expected_lock(if_match, body.lock_version, required=True)
     with container.uow(principal.tenant_id, write=True) as uow:
         row = drafts.commit_draft(
             uow=uow,
@@ -136,6 +130,4 @@ def commit_draft(
             message=body.message,
         )
         uow.commit()
-    detail = VersionDetail.model_validate(row)
-    response.headers["ETag"] = etag(detail.lock_version)
-    return detail
+    return version_detail(row, response)

@@ -15,25 +15,21 @@ from schemas.api import (
 )
 from schemas.status import VersionStatus
 from service import executions, publishing, versions
-from service.deps import Admin, ContainerDep, Editor, IfMatch, Precondition, Reader, VersionPath, etag
-from service.errors import PreconditionFailed, PreconditionRequired, StaleLock
+from service.deps import (
+    Admin,
+    ContainerDep,
+    Editor,
+    IfMatch,
+    Reader,
+    VersionPath,
+    expected_lock,
+    version_detail,
+)
+from service.errors import PreconditionFailed
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions", tags=["versions"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-
-
-def _detail(version: object, response: Response) -> VersionDetail:
-    detail = VersionDetail.model_validate(version)
-    response.headers["ETag"] = etag(detail.lock_version)
-    return detail
-
-
-def _expected_lock(if_match: Precondition, body_lock: int | None) -> tuple[int | None, type[StaleLock]]:
-    """If-Match wins (412 when stale); the body's lock_version gives 409."""
-    if if_match.given:
-        return if_match.lock_version, PreconditionFailed
-    return body_lock, StaleLock
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VersionDetail)
@@ -57,7 +53,7 @@ def create_version(
         )
         uow.commit()
     response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{version.id}"
-    return _detail(version, response)
+    return version_detail(version, response)
 
 
 @router.get("", response_model=VersionList)
@@ -102,7 +98,7 @@ def get_version(
     """One version with its definition, by id or number; the ETag is its lock_version."""
     with container.uow(principal.tenant_id) as uow:
         row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
-        return _detail(row, response)
+        return version_detail(row, response)
 
 
 @router.patch("/{version}", response_model=VersionDetail)
@@ -116,12 +112,7 @@ def update_version(
     if_match: IfMatch,
 ) -> VersionDetail:
     """Edit a draft; needs If-Match or lock_version (optimistic locking)."""
-    expected, stale = _expected_lock(if_match, body.lock_version)
-    if expected is None and not if_match.given:
-        raise PreconditionRequired(
-            "send If-Match with the version's ETag, or lock_version in the body",
-            field="lock_version",
-        )
+    expected, stale = expected_lock(if_match, body.lock_version, required=True)
     with container.uow(principal.tenant_id, write=True) as uow:
         row = versions.update_version(
             uow=uow,
@@ -134,7 +125,7 @@ def update_version(
             message=body.message,
         )
         uow.commit()
-    return _detail(row, response)
+    return version_detail(row, response)
 
 
 @router.delete("/{version}", response_model=VersionPublic)
@@ -171,7 +162,7 @@ def publish_version(
 ) -> VersionDetail:
     """Publish a complete draft as the one current version (commit on main, tag vN)."""
     body = body or VersionPublish()
-    expected, stale = _expected_lock(if_match, body.lock_version)
+    expected, stale = expected_lock(if_match, body.lock_version, required=False)
     with container.uow(principal.tenant_id, write=True) as uow:
         row = publishing.publish_version(
             uow=uow,
@@ -183,7 +174,7 @@ def publish_version(
             message=body.message,
         )
         uow.commit()
-    return _detail(row, response)
+    return version_detail(row, response)
 
 
 @router.post("/{version}/rollback", status_code=status.HTTP_201_CREATED, response_model=VersionDetail)
@@ -199,4 +190,4 @@ def rollback_version(
         row = publishing.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         uow.commit()
     response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"
-    return _detail(row, response)
+    return version_detail(row, response)
