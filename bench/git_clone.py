@@ -25,7 +25,7 @@ from service.container import Container, build_container
 from service.git_upkeep import upkeep_all
 from service.settings import Settings
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
-from tests.e2e.histories import build_history
+from tests.factories import published_history
 
 SECRET = "bench-secret-that-is-long-enough-for-hs256"
 TARGET = 3.0
@@ -96,7 +96,7 @@ def main() -> None:
             container: Container = build_container(settings)
             upgrade(container.migration_engine())
             started = time.perf_counter()
-            wid = build_history(container, args.versions)
+            wid = str(published_history(container, args.versions)[0])
             built = time.perf_counter() - started
             token = issue_token(secret=SECRET, user="bench", org="acme", permissions=["workflows:read"])
             bare = next((data / "repos" / "acme").glob("*.git"))

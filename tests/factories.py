@@ -136,34 +136,10 @@ def place_contacts(
 
 
 def published_pair(container: Any, first: dict[str, Any], second: dict[str, Any]) -> tuple[Any, Any, Any]:
-    """A workflow whose v1 (``first``) and v2 (``second``) are both published, through the
-    use cases; returns (workflow id, v1 id, v2 id)."""
-    from schemas.workflow import WorkflowDefinition
-    from service import publishing, versions, workflows
-    from service.errors import StaleLock
-
-    alice = principal()
-    with container.uow(alice.tenant_id, write=True) as uow:
-        workflow, v1 = workflows.create_workflow(
-            uow=uow, principal=alice, name="W", definition=WorkflowDefinition.model_validate(first)
-        )
-        v2 = versions.create_version(
-            uow=uow,
-            principal=alice,
-            workflow_id=workflow.id,
-            definition=WorkflowDefinition.model_validate(second),
-        )
-        for number in (1, 2):
-            publishing.publish_version(
-                uow=uow,
-                principal=alice,
-                workflow_id=workflow.id,
-                ref=number,
-                expected_lock=None,
-                stale_error=StaleLock,
-            )
-        uow.commit()
-        return workflow.id, v1.id, v2.id
+    """A workflow whose v1 (``first``) and v2 (``second``) are both published; returns
+    (workflow id, v1 id, v2 id)."""
+    workflow_id, v1, v2 = published_history(container, 2, documents=[first, second])
+    return workflow_id, v1, v2
 
 
 def count_executions(uow: Any, *where: Any) -> int:
@@ -176,25 +152,39 @@ def count_executions(uow: Any, *where: Any) -> int:
     return found
 
 
-def published_history(container: Any, count: int, *, org: str = "acme", drafts: int = 0) -> list[Any]:
+def published_history(
+    container: Any,
+    count: int,
+    *,
+    org: str = "acme",
+    drafts: int = 0,
+    documents: list[dict[str, Any]] | None = None,
+) -> list[Any]:
     """A workflow with ``count`` published versions (the last one current), then ``drafts``
-    drafts, through the use cases; returns [workflow id, v1 id, v2 id, ...]."""
+    drafts, through the use cases in one unit of work (a thousand versions take seconds);
+    version N is ``documents[N-1]``, else welcome-small renamed. Returns [workflow id, v1
+    id, v2 id, ...]."""
     from schemas.workflow import WorkflowDefinition
     from service import publishing, versions, workflows
     from service.errors import StaleLock
 
     owner = principal(org=org)
     document = example("welcome-small")
+
+    def content(number: int) -> WorkflowDefinition:
+        if documents is not None:
+            return WorkflowDefinition.model_validate(documents[number - 1])
+        return WorkflowDefinition.model_validate(document if number == 1 else renamed(document, f"v{number}"))
+
     with container.uow(owner.tenant_id, write=True) as uow:
         workflow, first = workflows.create_workflow(
-            uow=uow, principal=owner, name="History", definition=WorkflowDefinition.model_validate(document)
+            uow=uow, principal=owner, name="History", definition=content(1)
         )
         ids = [first.id]
         for number in range(1, count + drafts + 1):
             if number > 1:
-                edited = WorkflowDefinition.model_validate(renamed(document, f"v{number}"))
                 made = versions.create_version(
-                    uow=uow, principal=owner, workflow_id=workflow.id, definition=edited
+                    uow=uow, principal=owner, workflow_id=workflow.id, definition=content(number)
                 )
                 ids.append(made.id)
             if number <= count:

@@ -11,7 +11,7 @@ from repo_store.upkeep import count_loose, count_packs
 from service.git_upkeep import upkeep_all
 from tests.e2e.conftest import GitServer
 from tests.e2e.gitclient import GitClient
-from tests.e2e.histories import build_history
+from tests.factories import published_history
 
 pytestmark = pytest.mark.e2e
 VERSIONS = 1000
@@ -24,12 +24,12 @@ def _check_clone(git: GitClient, repo: Path) -> None:
     assert len(drafts) == VERSIONS
     assert (
         json.loads(git.out(repo, "show", f"v{VERSIONS}:workflow.json"))["actions"][0]["name"]
-        == f"Step {VERSIONS}"
+        == f"Welcome mail v{VERSIONS}"
     )
     diff = git.out(repo, "diff", "v999", "v1000").splitlines()
     assert [line for line in diff if line.startswith(("+ ", "- "))] == [
-        '-      "name": "Step 999",',
-        '+      "name": "Step 1000",',
+        '-      "name": "Welcome mail v999",',
+        '+      "name": "Welcome mail v1000",',
     ]
 
 
@@ -37,7 +37,7 @@ def test_clone_of_a_1000_version_workflow_loose_then_packed(
     sqlite_git_server: GitServer, tmp_path: Path
 ) -> None:
     server = sqlite_git_server
-    wid = build_history(server.container, VERSIONS)
+    wid = str(published_history(server.container, VERSIONS)[0])
     git = GitClient(tmp_path / "home")
     token = server.token("workflows:read")
     repo_path = server.container.store.path_for("acme", uuid.UUID(wid))

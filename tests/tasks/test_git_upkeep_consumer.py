@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 
 from repo_store.upkeep import count_loose, count_packs
-from schemas.workflow import WorkflowDefinition
-from service import versions, workflows
 from tests.e2e.helpers import WFV, running
-from tests.factories import example, principal, renamed
+from tests.factories import published_history
 from tests.tasks.conftest import container_for
 
 ENQUEUE = (
@@ -29,19 +27,8 @@ def upkeep_env(queue_env: dict[str, str]) -> dict[str, str]:
 def test_worker_packs_a_grown_repository(upkeep_env: dict[str, str], tmp_path: Path) -> None:
     queue_env = upkeep_env
     container = container_for(queue_env)
-    alice = principal()
-    with container.uow("acme", write=True) as uow:
-        workflow, _ = workflows.create_workflow(
-            uow=uow,
-            principal=alice,
-            name="W",
-            definition=WorkflowDefinition.model_validate(example("welcome-small")),
-        )
-        for n in range(10):
-            document = WorkflowDefinition.model_validate(renamed(example("welcome-small"), str(n)))
-            versions.create_version(uow=uow, principal=alice, workflow_id=workflow.id, definition=document)
-        uow.commit()
-    repo = container.store.path_for("acme", workflow.id)
+    workflow_id = published_history(container, 1, drafts=10)[0]
+    repo = container.store.path_for("acme", workflow_id)
     assert count_loose(repo) >= 30
 
     with running([WFV, "worker", "--no-periodic"], queue_env, tmp_path / "worker.log"):
