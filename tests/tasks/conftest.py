@@ -2,6 +2,7 @@
 the embedded defaults (SQLite index, SQLite queue) and production's (PostgreSQL as the
 service role, Redis queue). Each test gets its own Redis database, flushed first."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from service.settings import Settings
 from tests.conftest import REQUIRE_SERVICES, app_role_url, truncate_tables
 from tests.e2e.helpers import wfv_env
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# One Redis database per concurrent suite run (WFV_TEST_REDIS_URL picks another).
+REDIS_URL = os.environ.get("WFV_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def _redis_or_skip() -> None:
