@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from service.api import (
     actions,
@@ -14,6 +15,7 @@ from service.api import (
     executions,
     git,
     migrations,
+    ops,
     reviews,
     versions,
     workflows,
@@ -21,8 +23,19 @@ from service.api import (
 from service.container import Container, build_container
 from service.errors import install_problem_handlers
 from service.limits import BodyLimitMiddleware
+from service.metrics import scrape_registry
+from service.observe import RequestObserver
+from service.readiness import Readiness
 from service.settings import Settings
 from service.ui import mount_ui
+
+
+class WfvApp(FastAPI):
+    """FastAPI with the request observer outermost, outside Starlette's error middleware,
+    so even an unhandled error's 500 is timed, logged and carries its request id."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestObserver(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
@@ -31,23 +44,29 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     owned = container is None
     built = container or build_container(settings)
 
+    readiness = Readiness(built)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        readiness.close()
         if owned:
             built.close()
 
-    app = FastAPI(
+    app = WfvApp(
         title="wfv",
         version="0.1.0",
         summary="Git-backed versioning of automation workflows",
         lifespan=lifespan,
     )
     app.state.container = built
+    app.state.readiness = readiness
+    app.state.metrics_registry = scrape_registry(_queue_pending)
     install_problem_handlers(app)
     # git pushes outgrow a JSON body: /git/ bounds its own (WFV_GIT_MAX_PUSH_BYTES).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/git/",))
     for module in (
+        ops,
         workflows,
         compare,
         versions,
@@ -63,10 +82,20 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(archival.version_router)
     app.include_router(archival.admin_router)
     mount_ui(app)
+    return app
 
-    @app.get("/healthz", tags=["ops"])
-    def healthz() -> dict[str, str]:
-        """The process is up."""
-        return {"status": "ok"}
 
+def _queue_pending() -> int:
+    from tasks.queue import huey
+
+    return int(huey.pending_count())
+
+
+def app_from_environment() -> FastAPI:
+    """The app uvicorn builds in each worker process (``wfv serve --processes N``), from
+    the same ``WFV_*`` environment; drafts saved to Redis ask the queue for their flush."""
+    from tasks.drafts import schedule_flush
+
+    app = create_app(Settings())
+    app.state.container.draft_flush_scheduler = schedule_flush
     return app

@@ -12,6 +12,8 @@ is, and a commit is audited as the version edit it becomes (``update``).
 
 import logging
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -22,7 +24,7 @@ from indexer.drafts import DraftKey, VersionTarget
 from indexer.models import WorkflowVersion
 from schemas.drafts import DraftSave
 from schemas.workflow import WorkflowDefinition
-from service import versions
+from service import metrics, versions
 from service.auth import Principal
 from service.clock import utcnow
 from service.container import Container
@@ -109,13 +111,40 @@ def save_draft(
     if cache is not None and cache.available():
         key = _key(principal, workflow_id, _save_target(container, principal, workflow_id, ref))
         try:
-            return _save_to_cache(container, cache, key, change)
+            with _counted("redis") as count:
+                return count(_save_to_cache(container, cache, key, change))
         except CacheUnavailable as exc:
             log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
-    key, saved = _save_to_database(container, principal, workflow_id, ref, change)
+    with _counted("database") as count:
+        key, saved = _save_to_database(container, principal, workflow_id, ref, change)
+        count(saved)
     if cache is not None:
         cache.remember_stale(key, saved.revision)
     return saved
+
+
+@contextmanager
+def _counted(store: str) -> Iterator[Callable[[SavedDraft], SavedDraft]]:
+    """``wfv_draft_saves_total{store, outcome}``: saved, merged (three-way, another tab's
+    edit kept), rejected (a problem the caller is told about), unavailable (Redis went
+    away mid-save: the database takes it) or error."""
+    outcome = "error"
+
+    def count(saved: SavedDraft) -> SavedDraft:
+        nonlocal outcome
+        outcome = "merged" if saved.merged is not None else "saved"
+        return saved
+
+    try:
+        yield count
+    except CacheUnavailable:
+        outcome = "unavailable"
+        raise
+    except Problem:
+        outcome = "rejected"
+        raise
+    finally:
+        metrics.DRAFT_SAVES.labels(store, outcome).inc()
 
 
 def _save_target(

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from indexer.pagination import InvalidCursor
 from repo_store.errors import RefConflict, RepoError, RepoNotFound
 from schemas.status import InvalidTransition
+from service.request_context import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("wfv.errors")
@@ -87,6 +88,9 @@ def problem_response(status: int, title: str, slug: str, detail: str, **extra: A
         "detail": detail,
         **extra,
     }
+    request_id = current_request_id()
+    if request_id is not None:
+        body["request_id"] = request_id  # what to quote to whoever reads the logs
     headers = {"WWW-Authenticate": 'Bearer realm="wfv"'} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 

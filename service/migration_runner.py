@@ -19,6 +19,7 @@ from indexer import migration_batches as batches
 from indexer.models import VersionMigration, Workflow
 from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
+from service import metrics
 from service.clock import utcnow
 from service.container import Container
 from service.uow import UnitOfWork
@@ -207,14 +208,17 @@ def run_batches(
     (then the caller enqueues the rest, so one migration never hogs a worker)."""
     deadline = time.monotonic() + budget_seconds
     while True:
+        started = time.perf_counter()
         with container.uow(tenant_id, write=True) as uow:
             migration = batches.lock_migration(uow.session, tenant_id, migration_id)
             if migration is None or migration.status not in ("queued", "running"):
                 return "stopped"
             now = utcnow()
+            moved_before = migration.migrated
             outcome = _step(uow, migration, now)
             migration.heartbeat_at = now
             uow.commit()
+        metrics.migration_batch(migration.migrated - moved_before, time.perf_counter() - started)
         if outcome != "more" or time.monotonic() > deadline:
             return outcome
 

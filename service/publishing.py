@@ -9,7 +9,7 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
-from service import drafts, reviews
+from service import drafts, metrics, reviews
 from service.auth import Principal
 from service.clock import utcnow
 from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
@@ -66,6 +66,7 @@ def _make_current(
     version.published_by, version.published_at = principal.user_id, now
     workflow.current_version_id, workflow.updated_at = version.id, now
     move_refs(uow, workflow, repo, written, reflog=f"publish v{version.version_number}")
+    uow.after_commit("count the published version", metrics.VERSIONS_PUBLISHED.inc)
     return previous
 
 

@@ -77,6 +77,15 @@ class Settings(BaseSettings):
     archival_batch_workflows: int = Field(default=500, ge=1, le=10000)
     host: str = "127.0.0.1"
     port: int = 8000
+    # Operations: log lines as JSON objects (default in production) or plain text (default
+    # in development); a bearer token /metrics asks for when set; where ``wfv worker`` serves
+    # its own metrics (off unless a port is given); how long one readiness check may take.
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_token: str | None = Field(default=None, repr=False)
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+    readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":
@@ -131,6 +140,12 @@ class Settings(BaseSettings):
     @cached_property
     def resolved_migration_url(self) -> str:
         return self.migration_database_url or self.resolved_database_url
+
+    @cached_property
+    def resolved_log_format(self) -> str:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.environment == "production" else "text"
 
     @cached_property
     def resolved_queue(self) -> str:

@@ -273,3 +273,18 @@ def test_completion_calls_the_signed_webhook(
         migration["id"],
         20,
     )
+
+
+def test_migration_throughput_is_counted_in_metrics(client: TestClient, auth, flow: dict[str, str]) -> None:
+    """The runner counts moved executions and times each batch once it has committed."""
+    from prometheus_client import REGISTRY
+
+    def sample(name: str) -> float:
+        return REGISTRY.get_sample_value(name) or 0.0
+
+    moved, batches = "wfv_migration_executions_moved_total", "wfv_migration_batch_duration_seconds_count"
+    before_moved, before_batches = sample(moved), sample(batches)
+    assert _migrate(client, auth, flow["wid"], batch_size=100).status_code == 202
+    assert sample(moved) == before_moved + 20  # 10 more failed: no counterpart in v2
+    assert sample(batches) > before_batches
+    assert sample("wfv_migration_batch_duration_seconds_sum") > 0
