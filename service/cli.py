@@ -8,6 +8,8 @@ from rich.console import Console
 from rich.progress import Progress
 
 from indexer.migrate import upgrade
+from service.logs import configure_logging
+from service.metrics_dir import prepare_metrics_dir
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -31,28 +33,51 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     workers: Annotated[int, typer.Option(help="Background task threads (embedded consumer).")] = 2,
     embedded_worker: Annotated[bool, typer.Option(help="Run the Huey consumer in this process.")] = True,
+    processes: Annotated[
+        int, typer.Option(min=1, help="API worker processes (uvicorn workers); metrics add up across them.")
+    ] = 1,
 ) -> None:
     """Migrate the database, then serve the API (and, embedded, the task consumer)."""
+    settings = Settings()
+    log_config = configure_logging(settings)
+    # Before anything imports prometheus_client: it picks its storage at import time.
+    metrics_dir = prepare_metrics_dir() if processes > 1 else None
     import uvicorn
 
-    from service.app import create_app
     from tasks import runtime
 
-    settings = Settings()
     container = _container()
     upgrade(container.migration_engine())
     runtime.configure(container)
     _schedule_draft_flushes(container)
+    # Once, in this process: with several API processes it supervises them and serves nothing.
     consumer = _start_consumer(workers) if embedded_worker else None
-    console.print(
-        f"wfv on http://{host or settings.host}:{port or settings.port} (data: {settings.data_dir})"
+    bind_host, bind_port = host or settings.host, port or settings.port
+    logging.getLogger("wfv.serve").info(
+        "wfv on http://%s:%s (data: %s, %s process(es))", bind_host, bind_port, settings.data_dir, processes
     )
     try:
-        uvicorn.run(create_app(container=container), host=host or settings.host, port=port or settings.port)
+        if processes > 1:
+            uvicorn.run(
+                "service.app:app_from_environment",
+                factory=True,
+                workers=processes,
+                log_config=log_config,
+                access_log=False,
+                host=bind_host,
+                port=bind_port,
+            )
+        else:
+            from service.app import create_app
+
+            app_ = create_app(container=container)
+            uvicorn.run(app_, log_config=log_config, access_log=False, host=bind_host, port=bind_port)
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
         container.close()
+        if metrics_dir is not None:
+            metrics_dir.cleanup()
 
 
 def _schedule_draft_flushes(container: "Container") -> None:
@@ -83,6 +108,8 @@ def worker(
     periodic: Annotated[bool, typer.Option(help="Run periodic tasks (enable on one worker only).")] = True,
 ) -> None:
     """Run a Huey consumer for background tasks."""
+    settings = Settings()
+    configure_logging(settings)
     import tasks.archival
     import tasks.drafts  # (registers the tasks)
     import tasks.git_upkeep
@@ -91,17 +118,50 @@ def worker(
     from tasks import runtime
     from tasks.queue import huey
 
-    logging.basicConfig(level=logging.INFO)
     runtime.configure(_container())
+    if settings.worker_metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        from service.metrics import scrape_registry
+
+        start_http_server(
+            settings.worker_metrics_port,
+            addr=settings.worker_metrics_host,
+            registry=scrape_registry(huey.pending_count),
+        )
+        logging.getLogger("wfv.worker").info(
+            "metrics on http://%s:%s/metrics", settings.worker_metrics_host, settings.worker_metrics_port
+        )
     huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread").run()
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    set_app_password: Annotated[
+        bool,
+        typer.Option(help="Then give the service role (wfv_app) the password in WFV_DATABASE_URL."),
+    ] = False,
+) -> None:
     """Apply the Alembic migrations."""
+    from indexer.roles import RolePasswordError, app_role_credentials, set_role_password
+
     container = _container()
-    upgrade(container.migration_engine(), revision)
+    try:
+        credentials = (
+            app_role_credentials(container.settings.resolved_database_url) if set_app_password else None
+        )
+    except RolePasswordError as exc:
+        container.close()
+        raise typer.BadParameter(str(exc), param_hint="--set-app-password") from exc
+    owner = container.migration_engine()
+    upgrade(owner, revision)
     console.print(f"database at {revision}")
+    if credentials is not None:
+        set_role_password(owner, *credentials)
+        console.print(f"{credentials[0]} may log in with the password of WFV_DATABASE_URL")
+    if owner is not container.engine:
+        owner.dispose()
     container.close()
 
 
