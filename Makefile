@@ -1,6 +1,6 @@
 # The two commands: `make serve` (install and run on the embedded defaults) and
 # `make test` (install and run the whole suite, on SQLite and PostgreSQL).
-.PHONY: serve test lint bench install services browser
+.PHONY: serve test lint bench install services browser compose-validator
 
 install:
 	./scripts/bootstrap
@@ -14,7 +14,10 @@ services:
 browser:
 	./scripts/browser
 
-test: install services browser
+compose-validator:
+	./scripts/compose-validator
+
+test: install services browser compose-validator
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .

@@ -1,0 +1,38 @@
+# The wfv service image: the API (`wfv serve`), the worker (`wfv worker`) and the one-shot
+# migration job (`wfv db upgrade`) all run it; docker-compose.yml says which is which.
+FROM python:3.11-slim
+
+# git itself: clones are answered by `git http-backend`, pushes are unpacked by
+# `git index-pack`, the upkeep task runs `git gc`.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends git \
+    && rm -rf /var/lib/apt/lists/*
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /build
+COPY pyproject.toml README.md ./
+COPY schemas ./schemas
+COPY repo_store ./repo_store
+COPY indexer ./indexer
+COPY service ./service
+COPY tasks ./tasks
+RUN pip install . && cd / && rm -rf /build
+
+# Not root. The repositories folder exists (owned by wfv) before a volume is mounted on
+# it, so a new named volume starts out writable by the service.
+RUN useradd --system --uid 10001 --user-group --home-dir /srv/wfv --shell /usr/sbin/nologin wfv \
+    && mkdir -p /srv/wfv/repos \
+    && chown -R wfv:wfv /srv/wfv
+USER wfv
+WORKDIR /srv/wfv
+
+ENV WFV_DATA_DIR=/srv/wfv \
+    WFV_HOST=0.0.0.0 \
+    WFV_PORT=8000 \
+    WFV_LOG_FORMAT=json
+EXPOSE 8000
+CMD ["wfv", "serve", "--processes", "2", "--no-embedded-worker"]
