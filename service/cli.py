@@ -1,6 +1,7 @@
 """The ``wfv`` command: serve, worker, db upgrade, reindex, token."""
 
 import logging
+import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -9,7 +10,7 @@ from rich.progress import Progress
 
 from indexer.migrate import upgrade
 from service.logs import configure_logging
-from service.metrics_dir import prepare_metrics_dir
+from service.metrics_dir import MULTIPROC_ENV, prepare_metrics_dir
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ def serve(
     settings = Settings()
     log_config = configure_logging(settings)
     # Before anything imports prometheus_client: it picks its storage at import time.
-    metrics_dir = prepare_metrics_dir() if processes > 1 else None
+    multiprocess = processes > 1 or bool(os.environ.get(MULTIPROC_ENV))
+    metrics_dir = prepare_metrics_dir() if multiprocess else None
     import uvicorn
 
     from tasks import runtime
