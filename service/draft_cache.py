@@ -12,6 +12,7 @@ When Redis fails the cache says so (``CacheUnavailable``) and stays out of the w
 and their older Redis copies are evicted as soon as Redis answers again.
 """
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import redis
+import redis.asyncio as aioredis
 
 from indexer.drafts import DraftKey, VersionTarget
 from service.draft_crypto import DraftRecord
@@ -181,8 +183,18 @@ class RecentTargets:
 
 
 class RedisDraftCache:
-    def __init__(self, client: "redis.Redis", *, ttl_seconds: int, keep: int, retry_seconds: float) -> None:
+    def __init__(
+        self,
+        client: "redis.Redis",
+        *,
+        ttl_seconds: int,
+        keep: int,
+        retry_seconds: float,
+        async_client: Callable[[], "aioredis.Redis"] | None = None,
+    ) -> None:
         self.client = client
+        self._async_factory = async_client
+        self._async: tuple[asyncio.AbstractEventLoop, Any] | None = None
         self.ttl = ttl_seconds
         self.keep = keep
         self.retry_seconds = retry_seconds
@@ -200,18 +212,30 @@ class RedisDraftCache:
         if not settings.redis_url:
             return None
         timeout = settings.draft_redis_timeout_seconds
-        client = redis.Redis.from_url(
-            settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
-        )
+        url = settings.redis_url
+        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         return cls(
             client,
             ttl_seconds=settings.draft_retention_days * 86_400,
             keep=settings.draft_history,
             retry_seconds=settings.draft_redis_retry_seconds,
+            async_client=lambda: aioredis.Redis.from_url(
+                url, socket_timeout=timeout, socket_connect_timeout=timeout
+            ),
         )
 
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
+
+    def takes_quick_saves(self) -> bool:
+        """Whether a save may go the event loop's way (``put_quickly``): not while the
+        breaker is open or copies overtaken by the database wait for their eviction."""
+        return self._async_factory is not None and self.available() and not self._stale
+
+    def _trip(self, exc: Exception) -> CacheUnavailable:
+        with self._lock:
+            self._down_until = time.monotonic() + self.retry_seconds
+        return CacheUnavailable(str(exc))
 
     def _run(self, call: Callable[[], T]) -> T:
         """Every Redis call: a failure opens the breaker, the first success after it
@@ -219,9 +243,7 @@ class RedisDraftCache:
         try:
             result = call()
         except _DOWN as exc:
-            with self._lock:
-                self._down_until = time.monotonic() + self.retry_seconds
-            raise CacheUnavailable(str(exc)) from exc
+            raise self._trip(exc) from exc
         if self._stale:
             self._evict_stale()
         return result
@@ -247,18 +269,15 @@ class RedisDraftCache:
     def _keys(key: DraftKey) -> list[str]:
         return [key_name(key), DIRTY, version_index(key.version_id), FLUSH_FLAG]
 
-    def put(
+    def _put_args(
         self,
         key: DraftKey,
-        *,
         expected: int | None,
         record: DraftRecord,
         fields: Mapping[int, bytes],
-        replace: bool = False,
-        dirty: bool = True,
-    ) -> PutResult:
-        """Write ``record``'s revision (setting ``fields``) if the stored revision is still
-        ``expected`` (None: no record)."""
+        replace: bool,
+        dirty: bool,
+    ) -> list[Any]:
         args: list[Any] = [
             "" if expected is None else expected,
             record.revision,
@@ -271,10 +290,44 @@ class RedisDraftCache:
         ]
         for number, token in fields.items():
             args += [f"r:{number}", token]
-        status, value = self._run(lambda: self._put(keys=self._keys(key), args=args))
+        return args
+
+    @staticmethod
+    def _outcome(answer: list[int], record: DraftRecord) -> PutResult:
+        status, value = answer
         if not status:
             return PutResult(False, int(value))
         return PutResult(True, record.revision, schedule_flush=bool(value))
+
+    def put(
+        self,
+        key: DraftKey,
+        *,
+        expected: int | None,
+        record: DraftRecord,
+        fields: Mapping[int, bytes],
+        replace: bool = False,
+        dirty: bool = True,
+    ) -> PutResult:
+        """Write ``record``'s revision (setting ``fields``) if the stored revision is still
+        ``expected`` (None: no record)."""
+        args = self._put_args(key, expected, record, fields, replace, dirty)
+        return self._outcome(self._run(lambda: self._put(keys=self._keys(key), args=args)), record)
+
+    async def put_quickly(self, key: DraftKey, *, expected: int, record: DraftRecord) -> PutResult:
+        """``put`` of one new revision from the event loop, with no worker thread: the
+        usual auto-save. Its client belongs to the loop it was made in (one per process
+        under uvicorn)."""
+        if self._async is None or self._async[0] is not asyncio.get_running_loop():
+            assert self._async_factory is not None, "quick saves need an async client"
+            client = self._async_factory()
+            self._async = (asyncio.get_running_loop(), client.register_script(_PUT))
+        args = self._put_args(key, expected, record, record.history, replace=False, dirty=True)
+        try:
+            answer = await self._async[1](keys=self._keys(key), args=args)
+        except _DOWN as exc:
+            raise self._trip(exc) from exc
+        return self._outcome(answer, record)
 
     def load(self, key: DraftKey) -> DraftRecord | None:
         found = _record(self._run(lambda: self.client.hgetall(key_name(key))))

@@ -17,6 +17,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from anyio import to_thread
+
 from indexer import drafts as rows
 from indexer.drafts import DraftKey, VersionTarget
 from indexer.models import WorkflowVersion
@@ -101,6 +103,41 @@ def _key(principal: Principal, workflow_id: uuid.UUID, target: VersionTarget) ->
     return DraftKey(principal.tenant_id, workflow_id, target.version_id, principal.user_id)
 
 
+async def save_draft_quickly(
+    *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
+) -> SavedDraft | None:
+    """The usual save (a whole definition on top of the latest revision, Redis up, the
+    version looked up within the last second) in the event loop: one Redis round trip,
+    no worker thread. None when it is not that save: ``save_draft`` then decides."""
+    cache = container.draft_cache
+    if cache is None or change.definition is None or not cache.takes_quick_saves():
+        return None
+    target = cache.targets.get(principal.tenant_id, workflow_id, ref)
+    if target is None:
+        return None
+    guess = _next_revision(container, change)
+    try:
+        result = await cache.put_quickly(
+            _key(principal, workflow_id, target), expected=change.revision, record=guess
+        )
+    except CacheUnavailable as exc:
+        log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
+        return None
+    if not result.ok:
+        return None
+    if result.schedule_flush:
+        return await to_thread.run_sync(_acknowledge, container, result, guess, None)
+    return SavedDraft(guess.revision, guess.saved_at)
+
+
+def _next_revision(container: Container, change: DraftSave) -> DraftRecord:
+    """A whole definition as the revision after ``change.revision``: right whenever that
+    is still the latest, which the store's compare-and-set decides."""
+    now = container.clock()
+    revision = change.revision + 1
+    return DraftRecord(revision, now, now, {revision: sealed_definition(change, container.draft_cipher)})
+
+
 def save_draft(
     *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
 ) -> SavedDraft:
@@ -158,8 +195,7 @@ def _save_to_cache(
     ctx = _context(container, partial(_version_document, container, key))
     if change.definition is not None:
         # The usual case, one tab sending its whole document: one round trip, nothing read.
-        token = sealed_definition(change, ctx.cipher)
-        guess = DraftRecord(change.revision + 1, ctx.now, ctx.now, {change.revision + 1: token})
+        guess = _next_revision(container, change)
         result = cache.put(key, expected=change.revision, record=guess, fields=guess.history)
         if result.ok:
             return _acknowledge(container, result, guess, None)

@@ -7,9 +7,11 @@ import uuid
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
@@ -17,8 +19,12 @@ from sqlalchemy import select
 
 from indexer import drafts as rows
 from indexer.models import VersionDraft
+from schemas.drafts import DraftSave
+from service import drafts
 from service.app import create_app
+from service.auth import Principal
 from service.container import Container
+from service.draft_cache import RecentTargets
 from service.draft_crypto import row_from_record, unpack_history
 from service.draft_upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
@@ -299,3 +305,37 @@ def test_drafts_not_saved_for_the_retention_are_deleted(
     if draft_container.draft_cache is None:  # Redis copies end by their own TTL instead
         assert_problem(draft_client.get(draft_url(wid), headers=editor), 404, "draft-not-found")
     assert restore(draft_client, bob, wid)["revision"] == 1
+
+
+def test_the_usual_save_is_one_redis_round_trip_in_the_event_loop(
+    redis_client: TestClient, redis_container: Container, editor: dict[str, str]
+) -> None:
+    """A whole definition on top of the latest revision, for a version looked up in the
+    last second, is saved without a worker thread; anything else is left to the full path
+    (None), which merges, patches or falls back to the database."""
+    wid = uuid.UUID(create_workflow_via_api(redis_client, editor)["id"])
+    saved(redis_client, editor, str(wid), {"definition": BASE, "revision": 0})  # looks v1 up
+    alice = Principal("alice", "acme", frozenset({"workflows:edit"}), "alice", "alice@example.com")
+
+    def quickly(body: dict[str, Any]) -> drafts.SavedDraft | None:
+        change = DraftSave.model_validate(body)
+        call = partial(
+            drafts.save_draft_quickly,
+            container=redis_container,
+            principal=alice,
+            workflow_id=wid,
+            ref=1,
+            change=change,
+        )
+        return anyio.run(call)
+
+    quick = quickly({"definition": named(BASE, "welcome", "quick"), "revision": 1})
+    assert quick is not None
+    assert (quick.revision, quick.merged) == (2, None)
+    assert quickly({"definition": named(BASE, "welcome", "stale"), "revision": 1}) is None
+    assert quickly({"patch": {"x-note": 1}, "revision": 2}) is None
+    found = restore(redis_client, editor, str(wid))
+    assert (found["revision"], action(found["definition"], "welcome")["name"]) == (2, "quick")
+    assert redis_container.draft_cache is not None
+    redis_container.draft_cache.targets = RecentTargets(seconds=0)  # nothing remembered
+    assert quickly({"definition": BASE, "revision": 2}) is None
