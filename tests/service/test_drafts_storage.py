@@ -22,7 +22,7 @@ from indexer.models import VersionDraft
 from schemas.drafts import DraftSave
 from service import drafts
 from service.app import create_app
-from service.auth import Principal
+from service.auth import Permission, Principal
 from service.container import Container
 from service.draft_cache import RecentTargets
 from service.draft_crypto import row_from_record, unpack_history
@@ -315,7 +315,7 @@ def test_the_usual_save_is_one_redis_round_trip_in_the_event_loop(
     (None), which merges, patches or falls back to the database."""
     wid = uuid.UUID(create_workflow_via_api(redis_client, editor)["id"])
     saved(redis_client, editor, str(wid), {"definition": BASE, "revision": 0})  # looks v1 up
-    alice = Principal("alice", "acme", frozenset({"workflows:edit"}), "alice", "alice@example.com")
+    alice = Principal("alice", "acme", frozenset({Permission.EDIT}), "alice", "alice@example.com")
 
     def quickly(body: dict[str, Any]) -> drafts.SavedDraft | None:
         change = DraftSave.model_validate(body)
