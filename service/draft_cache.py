@@ -49,12 +49,13 @@ local function prune(key, keep)
   for i = 1, #revs - keep do redis.call('HDEL', key, 'r:' .. revs[i]) end
 end
 """
-# KEYS: draft, dirty, version index, flush flag.
+# KEYS: draft, dirty, version index, flush flag, the version's closed mark.
 # ARGV: expected rev ('' = no record), new rev, at, keep, ttl, replace, dirty score ('' = clean),
 #       meta, then field/value pairs to set.
 _PUT = (
     _PRUNE
     + """
+if redis.call('EXISTS', KEYS[5]) == 1 then return {2, 0} end
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if (cur or '') ~= ARGV[1] then return {0, tonumber(cur or '-1')} end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[1]) end
@@ -87,7 +88,10 @@ local cur = redis.call('HGET', KEYS[1], 'rev')
 if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
 return redis.call('ZREM', KEYS[2], KEYS[1])
 """
-_FORGET_VERSION = """
+# Close a version for drafts (ARGV[1]: how long to keep the mark) and remove its drafts.
+# KEYS: version index, dirty, closed mark.
+_CLOSE_VERSION = """
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
 local keys = redis.call('SMEMBERS', KEYS[1])
 for _, key in ipairs(keys) do
   redis.call('DEL', key)
@@ -107,6 +111,7 @@ class PutResult:
     ok: bool
     revision: int  # the new revision, or the record's when the compare failed (-1: none)
     schedule_flush: bool = False
+    closed: bool = False  # the version was published or deleted: no draft saves
 
 
 def _micros(moment: datetime) -> int:
@@ -119,6 +124,10 @@ def _moment(micros: bytes | str | int) -> datetime:
 
 def version_index(version_id: uuid.UUID) -> str:
     return f"wfv:drafts:of:{version_id}"
+
+
+def closed_mark(version_id: uuid.UUID) -> str:
+    return f"wfv:drafts:closed:{version_id}"
 
 
 def key_name(key: DraftKey) -> str:
@@ -150,13 +159,14 @@ def _record(fields: Mapping[Any, Any]) -> tuple[DraftKey, DraftRecord] | None:
 
 
 class RecentTargets:
-    """The version lookups of recent Redis saves, kept a second: an editor saves the same
-    draft every few seconds, and a second of memory spares most saves a database round
-    trip. A publish in this process forgets its version at once; on another node a save
-    may still be taken up to a second after a publish, and the write-behind drops it as it
-    drops any save that raced a publish."""
+    """The version lookups of recent Redis saves, kept a minute: an editor saves the same
+    draft every few seconds, and this spares those saves a database round trip. What is
+    remembered cannot go stale but for the version's status, and a version that stops
+    being a draft is marked closed in Redis (``service.draft_endings``), which every save
+    checks in its own script: a process that still remembers the version refuses the
+    save all the same."""
 
-    def __init__(self, seconds: float = 1.0, size: int = 10_000) -> None:
+    def __init__(self, seconds: float = 60.0, size: int = 10_000) -> None:
         self.seconds = seconds
         self.size = size
         self._lock = threading.Lock()
@@ -201,7 +211,7 @@ class RedisDraftCache:
         self._put = client.register_script(_PUT)
         self._forget = client.register_script(_FORGET)
         self._clean = client.register_script(_CLEAN)
-        self._forget_version = client.register_script(_FORGET_VERSION)
+        self._close_version = client.register_script(_CLOSE_VERSION)
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._stale: dict[DraftKey, int] = {}
@@ -267,7 +277,7 @@ class RedisDraftCache:
 
     @staticmethod
     def _keys(key: DraftKey) -> list[str]:
-        return [key_name(key), DIRTY, version_index(key.version_id), FLUSH_FLAG]
+        return [key_name(key), DIRTY, version_index(key.version_id), FLUSH_FLAG, closed_mark(key.version_id)]
 
     def _put_args(
         self,
@@ -295,6 +305,8 @@ class RedisDraftCache:
     @staticmethod
     def _outcome(answer: list[int], record: DraftRecord) -> PutResult:
         status, value = answer
+        if status == 2:
+            return PutResult(False, -1, closed=True)
         if not status:
             return PutResult(False, int(value))
         return PutResult(True, record.revision, schedule_flush=bool(value))
@@ -358,8 +370,10 @@ class RedisDraftCache:
             self.remember_stale(key, revision)
             log.warning("Redis unavailable: draft %s will be evicted when it is back", key_name(key))
 
-    def forget_version(self, version_id: uuid.UUID) -> int:
-        removed: int = self._run(lambda: self._forget_version(keys=[version_index(version_id), DIRTY]))
+    def close_version(self, version_id: uuid.UUID) -> int:
+        """No more saves for this version (published or deleted); its drafts go."""
+        keys = [version_index(version_id), DIRTY, closed_mark(version_id)]
+        removed: int = self._run(lambda: self._close_version(keys=keys, args=[self.ttl]))
         return removed
 
     def clear_flush_flag(self) -> None:

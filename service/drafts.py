@@ -149,6 +149,11 @@ def save_draft(
             return _save_to_cache(container, cache, key, change)
         except CacheUnavailable as exc:
             log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
+        except _VersionClosed:
+            # Published or deleted since this process looked: say so as the database does.
+            cache.targets.forget_version(key.version_id)
+            _save_target(container, principal, workflow_id, ref)
+            raise VersionNotDraft("the version is no longer a draft", version_status="closed") from None
     key, saved = _save_to_database(container, principal, workflow_id, ref, change)
     if cache is not None:
         cache.remember_stale(key, saved.revision)
@@ -158,7 +163,7 @@ def save_draft(
 def _save_target(
     container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
 ) -> VersionTarget:
-    """The draft version a save names; with Redis, remembered a second (``RecentTargets``)."""
+    """The draft version a save names; with Redis, remembered a minute (``RecentTargets``)."""
     cache = container.draft_cache
     target = cache.targets.get(principal.tenant_id, workflow_id, ref) if cache else None
     if target is None:
@@ -167,6 +172,17 @@ def _save_target(
         if cache is not None:
             cache.targets.put(principal.tenant_id, workflow_id, ref, target)
     return target
+
+
+class _VersionClosed(Exception):
+    """Redis says the version was published or deleted (``service.draft_endings``)."""
+
+
+def _put(cache: RedisDraftCache, key: DraftKey, **put: Any) -> PutResult:
+    result = cache.put(key, **put)
+    if result.closed:
+        raise _VersionClosed
+    return result
 
 
 def _context(container: Container, version_document: Any) -> SaveContext:
@@ -196,7 +212,7 @@ def _save_to_cache(
     if change.definition is not None:
         # The usual case, one tab sending its whole document: one round trip, nothing read.
         guess = _next_revision(container, change)
-        result = cache.put(key, expected=change.revision, record=guess, fields=guess.history)
+        result = _put(cache, key, expected=change.revision, record=guess, fields=guess.history)
         if result.ok:
             return _acknowledge(container, result, guess, None)
     for _ in range(_ATTEMPTS):
@@ -208,12 +224,12 @@ def _save_to_cache(
         if current is not None and current is not cached and current.live:
             # The database is ahead (a Redis restart, an outage): Redis takes its copy first.
             seed = current.history
-            cache.put(key, expected=expected, record=current, fields=seed, replace=True, dirty=False)
+            _put(cache, key, expected=expected, record=current, fields=seed, replace=True, dirty=False)
             continue
         planned = plan_save(current, change, ctx)
         replace = planned.fresh or current is not cached
         fields = planned.record.history if replace else planned.fields
-        result = cache.put(key, expected=expected, record=planned.record, fields=fields, replace=replace)
+        result = _put(cache, key, expected=expected, record=planned.record, fields=fields, replace=replace)
         if result.ok:
             return _acknowledge(container, result, planned.record, planned.merged)
     raise DraftBusy("the draft kept changing while this save was merged; save again")
@@ -338,22 +354,3 @@ def _forget_after_commit(uow: UnitOfWork, key: DraftKey, revision: int) -> None:
     cache = uow.container.draft_cache
     if cache is not None:
         uow.after_commit(f"evict draft {key_name(key)} from Redis", partial(cache.forget, key, revision))
-
-
-def discard_for_version(uow: UnitOfWork, version: WorkflowVersion) -> int:
-    """Publishing ends a version's drafts, every user's: the rows now, Redis after commit."""
-    removed = rows.delete_version_drafts(uow.session, version.tenant_id, version.id)
-    cache = uow.container.draft_cache
-    if cache is not None:
-        cache.targets.forget_version(version.id)
-        what = f"evict the drafts of v{version.version_number} from Redis"
-        uow.after_commit(what, partial(_forget_version, cache, version.id))
-    return removed
-
-
-def _forget_version(cache: RedisDraftCache, version_id: uuid.UUID) -> None:
-    try:
-        cache.forget_version(version_id)
-    except CacheUnavailable as exc:
-        # The write-behind drops drafts of versions that are no longer drafts; the TTL ends them.
-        log.warning("Redis unavailable, drafts of version %s left to the write-behind: %s", version_id, exc)

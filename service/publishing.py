@@ -9,9 +9,10 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
-from service import drafts, reviews
+from service import reviews
 from service.auth import Principal
 from service.clock import utcnow
+from service.draft_endings import end_drafts_of
 from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
 from service.gitwrite import move_refs, write_publish_commit
 from service.uow import UnitOfWork
@@ -46,7 +47,7 @@ def _make_current(
             problems=[p.as_dict() for p in problems],
         )
     version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
-    drafts.discard_for_version(uow, version)
+    end_drafts_of(uow, version)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     lock = version.lock_version + 1
     written = write_publish_commit(

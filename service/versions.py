@@ -18,6 +18,7 @@ from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
+from service.draft_endings import end_drafts_of
 from service.errors import (
     StaleLock,
     VersionConflict,
@@ -300,6 +301,7 @@ def delete_version(
     workflow.updated_at = now
     move_refs(uow, workflow, repo, written, reflog=f"delete v{version.version_number}")
     queries.close_open_review(uow.session, version, "closed", now)
+    end_drafts_of(uow, version)
     audit(uow, workflow, version, "delete", principal, now, before=before, after=summary(version))
     return version
 
