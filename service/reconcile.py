@@ -5,6 +5,7 @@ from indexer.models import Workflow
 from indexer.queries import add_audit
 from indexer.rebuild import apply_records
 from repo_store.history import head_mark, read_versions
+from schemas.history import HEAD_MARK_REF
 from service.clock import utcnow
 from service.uow import UnitOfWork
 
@@ -13,7 +14,7 @@ RECONCILER = "system:reconcile"
 
 def git_is_ahead(uow: UnitOfWork, workflow: Workflow) -> bool:
     """One ref read: does git's watermark differ from the one the index recorded?"""
-    return head_mark(uow.repo(workflow.tenant_id, workflow.id)) != workflow.git_head
+    return uow.read_ref(workflow.tenant_id, workflow.id, HEAD_MARK_REF) != workflow.git_head
 
 
 def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:

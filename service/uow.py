@@ -10,9 +10,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from sqlalchemy import Connection, event, text
 from sqlalchemy.orm import Session
 
+from indexer.db import scoped
 from repo_store import RefUpdate, RepoError, WorkflowRepo
 
 if TYPE_CHECKING:
@@ -40,20 +40,13 @@ class UnitOfWork:
         self._committed = False
 
     def __enter__(self) -> "UnitOfWork":
+        # Every transaction of the unit (a healing reader starts a second one) is scoped to
+        # its tenant for RLS, in the BEGIN itself (indexer.db); without a tenant the scope
+        # is empty and row-level security shows no rows at all.
         factory = self.container.write_sessions if self.write else self.container.read_sessions
-        self.session = factory()
-        if self.session.get_bind().dialect.name == "postgresql":
-            event.listen(self.session, "after_begin", self._scope_to_tenant)
+        bind = factory.kw["bind"]
+        self.session = factory(bind=scoped(bind, self.tenant) if bind.dialect.name == "postgresql" else bind)
         return self
-
-    def _scope_to_tenant(self, _session: Session, _transaction: object, connection: Connection) -> None:
-        """Every transaction (a healing reader starts a second one) is scoped for RLS.
-
-        Without a tenant the setting is empty and row-level security shows no rows at all.
-        """
-        connection.execute(
-            text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": self.tenant or ""}
-        )
 
     def __exit__(
         self,
@@ -74,6 +67,14 @@ class UnitOfWork:
         if workflow_id not in self._repos:
             self._repos[workflow_id] = self.container.store.open(tenant_id, workflow_id)
         return self._repos[workflow_id]
+
+    def read_ref(self, tenant_id: str, workflow_id: UUID, name: str) -> str | None:
+        """A ref, from the repository this unit opened, else from the files (no opening)."""
+        if tenant_id != self.tenant:
+            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot read {tenant_id!r}'s repos")
+        if workflow_id in self._repos:
+            return self._repos[workflow_id].ref_target(name)
+        return self.container.store.read_ref(tenant_id, workflow_id, name)
 
     def create_repo(self, tenant_id: str, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
         store = self.container.store
