@@ -1,9 +1,13 @@
 """The consistency check on both databases: clean histories pass; each broken invariant is
 reported with its kind; an index merely behind git is healable, not a problem."""
 
+import json
+import subprocess
 import uuid
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
 from indexer.db import make_engine
@@ -12,7 +16,8 @@ from schemas.history import MAIN_REF, draft_ref
 from service import versions
 from service.consistency import ConsistencyReport, check_consistency
 from service.container import Container
-from tests.factories import git_cli, place_contacts, principal, published_history
+from tests.e2e.helpers import WFV, wfv_env
+from tests.factories import assert_problem, git_cli, place_contacts, principal, published_history
 
 
 def _kinds(report: ConsistencyReport) -> list[str]:
@@ -98,3 +103,51 @@ def test_a_row_pointing_at_a_missing_commit_is_reported(
     )
     report = check_consistency(container)
     assert "commit-missing" in _kinds(report)
+
+
+def test_the_admin_route_checks_the_callers_tenant_only(
+    container: Container, client: TestClient, auth: Any, history: list[uuid.UUID]
+) -> None:
+    url = "/api/v1/admin/workflows/consistency"
+    clean = client.get(url, headers=auth("workflows:admin"))
+    assert clean.status_code == 200
+    assert clean.json() | {"problems": [], "healable": []} == clean.json()
+    assert (clean.json()["ok"], clean.json()["workflows_checked"], clean.json()["versions_checked"]) == (
+        True,
+        1,
+        4,
+    )
+    assert client.get(url, headers=auth("workflows:admin", org="globex")).json()["workflows_checked"] == 0
+    assert_problem(client.get(url, headers=auth("workflows:edit")), 403, "forbidden")
+
+    path = container.store.path_for("acme", history[0])
+    git_cli(path, "update-ref", MAIN_REF, git_cli(path, "rev-parse", "v2^{commit}"))
+    body = client.get(url, headers=auth("workflows:admin")).json()
+    assert body["ok"] is False
+    assert {(p["kind"], p["ref"], p["workflow_id"]) for p in body["problems"]} == {
+        ("ref-moved", MAIN_REF, str(history[0]))
+    }
+
+
+def test_wfv_check_prints_the_report_and_fails_on_problems(
+    container: Container, history: list[uuid.UUID]
+) -> None:
+    settings = container.settings
+    env = wfv_env(
+        settings.data_dir,
+        WFV_DATABASE_URL=settings.resolved_database_url,
+        WFV_MIGRATION_DATABASE_URL=settings.resolved_migration_url,
+        WFV_QUEUE="memory",
+    )
+    done = subprocess.run(
+        [WFV, "check", "--json"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["executions_checked"] == 4
+
+    path = container.store.path_for("acme", history[0])
+    git_cli(path, "update-ref", draft_ref(4), git_cli(path, "rev-parse", "v1^{commit}"))
+    done = subprocess.run([WFV, "check"], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "ref-moved" in done.stdout
+    assert "1 problem(s)" in done.stdout
