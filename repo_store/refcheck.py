@@ -83,13 +83,29 @@ def _check_publish(name: str, number: int | None, info: CommitInfo) -> str | Non
     return None
 
 
+def draft_number(name: str) -> int | None:
+    """N for ``refs/heads/drafts/vN``, else None."""
+    match = _DRAFT.match(name)
+    return int(match.group(1)) if match else None
+
+
+def is_wfv_ref(name: str) -> bool:
+    """A name wfv writes (whatever it points at)."""
+    return (
+        name in (MAIN_REF, HEAD_MARK_REF)
+        or name.startswith(_NOTES)
+        or _DRAFT.match(name) is not None
+        or _TAG.match(name) is not None
+    )
+
+
 def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot) -> None:
+    if not is_wfv_ref(name):
+        snapshot.issues.append(RefIssue(name, target, f"{name} is not a ref wfv writes"))
+        return
     if name == HEAD_MARK_REF or name.startswith(_NOTES):
         return
     draft, tag = _DRAFT.match(name), _TAG.match(name)
-    if name != MAIN_REF and draft is None and tag is None:
-        snapshot.issues.append(RefIssue(name, target, f"{name} is not a ref wfv writes"))
-        return
     info = _commit(repo, name, target, snapshot)
     if info is None:
         return

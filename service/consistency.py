@@ -45,6 +45,7 @@ class ConsistencyProblem:
     version_number: int | None
     detail: str
     healable: bool = False
+    ref: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -120,7 +121,13 @@ def _check_tenant(container: Container, tenant: str, report: ConsistencyReport) 
         report.executions_checked += result.executions
         for finding in result.findings:
             problem = ConsistencyProblem(
-                finding.kind, tenant, workflow_id, finding.version_number, finding.detail, finding.healable
+                finding.kind,
+                tenant,
+                workflow_id,
+                finding.version_number,
+                finding.detail,
+                finding.healable,
+                finding.ref,
             )
             (report.healable if finding.healable else report.problems).append(problem)
     _unindexed_repos(container, tenant, set(ids), report)

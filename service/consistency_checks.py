@@ -22,6 +22,7 @@ class Finding(NamedTuple):
     version_number: int | None
     detail: str
     healable: bool = False
+    ref: str | None = None  # the git ref at fault, where one is
 
 
 LIVE = ("active", "waiting")
@@ -38,7 +39,7 @@ def _published(row: WorkflowVersion) -> bool:
 
 def ref_findings(snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[WorkflowVersion]) -> list[Finding]:
     """Refs against rows. A difference is healable only while git's watermark is ahead."""
-    found = [Finding("ref-moved", None, issue.detail) for issue in snapshot.issues]
+    found = [Finding("ref-moved", None, issue.detail, ref=issue.ref) for issue in snapshot.issues]
     flagged = {issue.ref for issue in snapshot.issues}
     behind = snapshot.mark != workflow.git_head
     numbers = {row.version_number for row in rows}
@@ -50,7 +51,10 @@ def ref_findings(snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[Workf
         if info is None:
             found.append(
                 Finding(
-                    "ref-moved", row.version_number, f"{ref} is missing; the index has v{row.version_number}"
+                    "ref-moved",
+                    row.version_number,
+                    f"{ref} is missing; the index has v{row.version_number}",
+                    ref=ref,
                 )
             )
         elif info.sha != row.commit_sha:
@@ -60,6 +64,7 @@ def ref_findings(snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[Workf
                     row.version_number,
                     f"{ref} is at {info.sha[:12]}, the index says {row.commit_sha[:12]}",
                     behind,
+                    ref,
                 )
             )
         elif info.trailers.get(Trailer.VERSION_ID) != str(row.id):
@@ -68,13 +73,19 @@ def ref_findings(snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[Workf
                     "trailer-mismatch",
                     row.version_number,
                     f"{ref}'s Version-Id is {info.trailers.get(Trailer.VERSION_ID)}, the row's is {row.id}",
+                    ref=ref,
                 )
             )
     for number in sorted(set(snapshot.drafts) - numbers):
         found.append(
-            Finding("index-behind", number, f"git has v{number}, the index does not", True)
+            Finding("index-behind", number, f"git has v{number}, the index does not", True, draft_ref(number))
             if behind
-            else Finding("row-missing", number, f"git has v{number} but the index lost it (wfv reindex)")
+            else Finding(
+                "row-missing",
+                number,
+                f"git has v{number} but the index lost it (wfv reindex)",
+                ref=draft_ref(number),
+            )
         )
     found.extend(_main_findings(snapshot, rows, behind, flagged))
     return found
@@ -90,7 +101,7 @@ def _main_findings(
         return []
     said = f"v{current[0].version_number}'s {expected[:12]}" if expected else "no current version"
     detail = f"main is at {actual[:12] if actual else 'nothing'}, the index has {said}"
-    return [Finding("index-behind", None, detail, True) if behind else Finding("ref-moved", None, detail)]
+    return [Finding("index-behind" if behind else "ref-moved", None, detail, behind, MAIN_REF)]
 
 
 def row_findings(workflow: Workflow, rows: Sequence[WorkflowVersion], behind: bool) -> list[Finding]:
