@@ -134,7 +134,7 @@ def _publish_race(apis: list[str], workflow: str) -> int:
 
 def _draft_across(apis: list[str], workflow: str) -> None:
     """An auto-save on one API (Redis, or the database embedded) is the other API's draft,
-    and the other API's next save builds on it."""
+    the other API's next save builds on it, and a publish on one closes it on both."""
     draft = f"{{api}}/{workflow}/versions/1/draft"
     document = renamed(example("welcome-small"), "auto-saved")
     saved = _ok(_call("POST", draft.format(api=apis[0]), json={"definition": document, "revision": 0})())
@@ -149,6 +149,10 @@ def _draft_across(apis: list[str], workflow: str) -> None:
     assert stale.status_code == 200
     assert stale.json()["merged"] is True  # based on revision 0, merged with API 0's save
     assert stale.json()["revision"] == saved["revision"] + 1
+    # API 1 remembers v1 is a draft; API 0 publishes it: API 1's next save is refused at once.
+    _ok(_call("POST", f"{apis[0]}/{workflow}/versions/1/publish")())
+    late = _call("POST", draft.format(api=apis[1]), json={"definition": document, "revision": 2})()
+    assert (late.status_code, late.json()["type"]) == (409, "/problems/version-not-draft"), late.text
 
 
 def _migration(apis: list[str]) -> tuple[str, str]:
