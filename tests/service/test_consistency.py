@@ -14,7 +14,8 @@ from sqlalchemy import delete, update
 from indexer.db import make_engine
 from indexer.models import AuditEntry, Execution, WorkflowVersion
 from schemas.history import MAIN_REF, draft_ref
-from service import versions
+from schemas.workflow import WorkflowDefinition
+from service import versions, workflows
 from service.consistency import ConsistencyReport, check_consistency
 from service.container import Container
 from tests.e2e.helpers import WFV, wfv_env
@@ -229,3 +230,17 @@ def test_every_kind_of_change_leaves_a_consistent_service(
     assert report.problems == []
     assert report.healable == []
     assert (report.versions_checked, report.executions_checked) == (5, 20)
+
+
+def test_a_repository_without_its_row_is_healable(container: Container, history: list[uuid.UUID]) -> None:
+    with container.uow("acme", write=True) as uow:
+        lost, _ = workflows.create_workflow(
+            uow=uow,
+            principal=principal(),
+            name="Lost",
+            definition=WorkflowDefinition.model_validate(example("welcome-small")),
+        )
+        uow._undo.clear()  # killed before the SQL commit: the repository stays
+    report = check_consistency(container)
+    assert report.ok
+    assert [(p.kind, p.workflow_id) for p in report.healable] == [("index-behind", lost.id)]
