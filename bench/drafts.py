@@ -3,6 +3,7 @@ clients (one user each), on a real uvicorn server (``wfv serve``), with Redis an
 next to a bare FastAPI route taking the same body, all measured in the same run.
 
     python -m bench.drafts                       # SQLite; Redis: a redis-server of its own
+    python -m bench.drafts --processes 2         # both servers with two processes
     python -m bench.drafts --database-url postgresql+psycopg://wfv_app@127.0.0.1/wfv_bench \\
         --migration-url postgresql+psycopg://postgres@127.0.0.1/wfv_bench
 
@@ -135,6 +136,7 @@ async def _load(name: str, url: str, tokens: list[str], bodies: list[bytes], arg
 def bench_bare(workdir: Path, bodies: list[bytes], args: Any) -> Result:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.drafts:bare_app", "--port", str(port)]
+    command += ["--workers", str(args.processes), "--log-level", "warning"]
     with running(command, dict(os.environ), workdir / "bare.log", f"http://127.0.0.1:{port}/docs"):
         url = f"http://127.0.0.1:{port}/bare"
         return asyncio.run(_load("bare FastAPI route", url, ["-"] * args.clients, bodies, args))
@@ -145,7 +147,9 @@ def bench_wfv(
 ) -> Result:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with running([WFV, "serve", "--port", str(port)], env, workdir / f"{name}.log", f"{base}/healthz"):
+    serve = [WFV, "serve", "--port", str(port)]
+    serve += ["--processes", str(args.processes)] if args.processes > 1 else []
+    with running(serve, env, workdir / f"{name}.log", f"{base}/healthz"):
         owner = issue_token(secret=SECRET, user="owner", org="bench", permissions=["workflows:edit"])
         created = httpx.post(
             f"{base}/api/v1/workflows",
@@ -179,6 +183,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--processes", type=int, default=1, help="server processes, the same for every run")
     parser.add_argument("--database-url", default=None, help="the service role's URL (default: SQLite)")
     parser.add_argument("--migration-url", default=None, help="the schema owner's URL")
     args = parser.parse_args()
@@ -186,7 +191,7 @@ def main() -> None:
     bodies = variants(document)
     print(
         f"draft: {len(bodies[0])} bytes of JSON, {len(document['actions'])} actions; "
-        f"{args.clients} clients, {args.seconds:.0f} s a run"
+        f"{args.clients} clients, {args.processes} server process(es), {args.seconds:.0f} s a run"
     )
     with tempfile.TemporaryDirectory(prefix="wfv-bench-drafts-") as tmp:
         workdir = Path(tmp)
