@@ -29,6 +29,7 @@ class IndexSummary:
     repositories: int = 0
     workflows_created: int = 0
     versions_changed: int = 0
+    abandoned: int = 0  # repositories of creations cut before their ref move: skipped
     errors: list[str] = field(default_factory=list)
 
 
@@ -58,9 +59,18 @@ def _tenant_of(repo: WorkflowRepo) -> str:
     return tenant
 
 
+def _abandoned(repo: WorkflowRepo) -> bool:
+    """A creation that never reached its ref move (its process died first): git holds no
+    version, so there is nothing to index, and its config may be incomplete."""
+    return head_mark(repo) is None and not repo.refs("refs/")
+
+
 def index_repository(container: Container, path: Path, summary: IndexSummary) -> None:
     """Bring one workflow's rows up to its repository, under the workflow's lock."""
     found = container.store.open_path(path)
+    if _abandoned(found):
+        summary.abandoned += 1
+        return
     with container.uow(_tenant_of(found), write=True) as uow:
         meta = _workflow_from_meta(found)
         workflow = uow.session.scalars(
@@ -92,18 +102,26 @@ def reindex_all(container: Container, progress: Callable[[Path], None] | None = 
     return _each(container, list(container.store.iter_repos()), progress)
 
 
+def _placed_tenant(repo: WorkflowRepo) -> str | None:
+    try:
+        return _tenant_of(repo)
+    except ValueError:
+        return None
+
+
 def _behind_in_tenant(container: Container, repos: list[WorkflowRepo]) -> list[Path]:
     """One query per tenant folder (row-level security scopes it), one ref read per repo."""
-    try:
-        tenant = _tenant_of(repos[0])
-    except ValueError:
-        return [repo.path for repo in repos]  # indexing reports the misplaced repository
+    tenant = next((t for t in map(_placed_tenant, repos) if t is not None), None)
+    if tenant is None:
+        return [repo.path for repo in repos]  # indexing reports the misplaced repositories
     with container.uow(tenant) as uow:
         known = {row.id: row.git_head for row in uow.session.execute(select(Workflow.id, Workflow.git_head))}
     behind = []
     for repo in repos:
         workflow_id = repo.get_meta("workflowId")
         key = uuid.UUID(workflow_id) if workflow_id else None
+        if key not in known and _abandoned(repo):
+            continue
         if key not in known or head_mark(repo) != known[key]:
             behind.append(repo.path)
     return behind
@@ -123,10 +141,14 @@ def known_tenants(container: Container) -> set[str]:
     time under row-level security (no session ever sees two tenants)."""
     found = set()
     for tenant_dir in sorted(container.store.root.iterdir()) if container.store.root.is_dir() else []:
-        first = next(iter(sorted(tenant_dir.glob("*.git"))), None)
-        if first is not None:
-            try:
-                found.add(_tenant_of(container.store.open_path(first)))
-            except ValueError as exc:
-                log.error("skipping %s: %s", tenant_dir, exc)
+        # The first repository that says whose it is: a creation cut short may have left
+        # one with no config at all, which must not hide its tenant.
+        paths = sorted(p for p in tenant_dir.glob("*.git") if (p / "HEAD").is_file())
+        tenant = next(
+            (t for t in (_placed_tenant(container.store.open_path(p)) for p in paths) if t is not None), None
+        )
+        if tenant is not None:
+            found.add(tenant)
+        elif paths:
+            log.error("skipping %s: no repository in it says which tenant it belongs to", tenant_dir)
     return found

@@ -199,3 +199,26 @@ def test_a_failed_sql_commit_moves_the_refs_back(container: Container) -> None:
         # leaving without commit is what a failing commit does: roll back everything
     assert repo.refs("refs/") == refs_before
     assert reconcile_all(container).repositories == 0
+
+
+def test_a_creation_cut_before_its_ref_move_is_not_indexed(container: Container) -> None:
+    """A process killed between creating a repository and moving its first ref leaves a
+    repository with no refs (and maybe no config): nothing to index, and it must hide
+    neither its tenant nor the workflows beside it."""
+    import pygit2
+
+    from service.reindex import known_tenants
+
+    kept = _history(container)
+    cut = uuid.UUID(int=0)  # sorts first in the tenant's folder
+    bare = container.store.path_for("acme", cut)
+    pygit2.init_repository(str(bare), bare=True, initial_head="main")  # killed before its config
+    _crash_after_ref_move(container, kept)
+
+    summary = reconcile_all(container)
+
+    assert (summary.repositories, summary.versions_changed, summary.errors) == (1, 1, [])
+    assert known_tenants(container) == {"acme"}
+    assert reindex_all(container).errors == []
+    with container.uow("acme") as uow:
+        assert uow.session.get(Workflow, cut) is None
