@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "wfv_write"
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 def is_sqlite(url: str) -> bool:
@@ -24,6 +25,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+        # A server that is down must fail a request fast (a 503), not hold it: a bounded
+        # connection attempt; pre-ping replaces pooled connections a restart killed.
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs)
 
