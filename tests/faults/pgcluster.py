@@ -4,8 +4,9 @@ The machine's cluster on 5432 is shared with other engineers' runs, so a fault t
 stops it: it ``initdb``s its own in a temporary directory (owned by ``postgres``, as
 ``initdb`` refuses root), on a free loopback port with trust authentication, tuned to start
 in well under a second (no fsync: durability across a *machine* crash is not what these
-tests are about; ``pg_ctl -m immediate`` is a crash of the server process, and WAL replay
-still runs on the next start).
+tests are about; ``pg_ctl -m immediate`` is a crash of the server process, whose WAL the
+operating system still holds and replays on the next start). ``synchronous_commit`` stays
+on: off, a crash loses commits the server had already acknowledged.
 """
 
 import os
@@ -28,7 +29,6 @@ DATABASE = "wfv"
 _SETTINGS = {
     "listen_addresses": "127.0.0.1",
     "fsync": "off",
-    "synchronous_commit": "off",
     "full_page_writes": "off",
     "max_connections": "100",
     "shared_buffers": "32MB",
