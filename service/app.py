@@ -10,6 +10,7 @@ from service.api import (
     archival,
     audit,
     compare,
+    consistency,
     drafts,
     executions,
     git,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         migrations,
         audit,
         git,
+        consistency,
     ):
         app.include_router(module.router)
     app.include_router(archival.version_router)

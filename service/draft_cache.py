@@ -47,12 +47,13 @@ local function prune(key, keep)
   for i = 1, #revs - keep do redis.call('HDEL', key, 'r:' .. revs[i]) end
 end
 """
-# KEYS: draft, dirty, version index, flush flag.
+# KEYS: draft, dirty, version index, flush flag, the version's closed marker.
 # ARGV: expected rev ('' = no record), new rev, at, keep, ttl, replace, dirty score ('' = clean),
 #       meta, then field/value pairs to set.
 _PUT = (
     _PRUNE
     + """
+if redis.call('EXISTS', KEYS[5]) == 1 then return {0, -2} end
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if (cur or '') ~= ARGV[1] then return {0, tonumber(cur or '-1')} end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[1]) end
@@ -85,7 +86,9 @@ local cur = redis.call('HGET', KEYS[1], 'rev')
 if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
 return redis.call('ZREM', KEYS[2], KEYS[1])
 """
+# KEYS: version index, dirty, the version's closed marker. ARGV: the marker's TTL.
 _FORGET_VERSION = """
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
 local keys = redis.call('SMEMBERS', KEYS[1])
 for _, key in ipairs(keys) do
   redis.call('DEL', key)
@@ -98,6 +101,14 @@ return #keys
 
 class CacheUnavailable(Exception):
     """Redis did not answer; the caller uses the database instead."""
+
+
+class VersionClosed(Exception):
+    """The version was published (on any node): Redis takes no more saves for it."""
+
+
+# A published version's marker outlives every node's ``RecentTargets`` entry by far.
+CLOSED_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,10 @@ def _moment(micros: bytes | str | int) -> datetime:
 
 def version_index(version_id: uuid.UUID) -> str:
     return f"wfv:drafts:of:{version_id}"
+
+
+def closed_marker(version_id: uuid.UUID) -> str:
+    return f"wfv:drafts:closed:{version_id}"
 
 
 def key_name(key: DraftKey) -> str:
@@ -150,9 +165,9 @@ def _record(fields: Mapping[Any, Any]) -> tuple[DraftKey, DraftRecord] | None:
 class RecentTargets:
     """The version lookups of recent Redis saves, kept a second: an editor saves the same
     draft every few seconds, and a second of memory spares most saves a database round
-    trip. A publish in this process forgets its version at once; on another node a save
-    may still be taken up to a second after a publish, and the write-behind drops it as it
-    drops any save that raced a publish."""
+    trip. A publish in this process forgets its version at once; other nodes learn it from
+    Redis: the publish leaves a marker (``closed_marker``) that the save script checks, so
+    a node whose entry is up to a second stale is refused too (``VersionClosed``)."""
 
     def __init__(self, seconds: float = 1.0, size: int = 10_000) -> None:
         self.seconds = seconds
@@ -245,7 +260,13 @@ class RedisDraftCache:
 
     @staticmethod
     def _keys(key: DraftKey) -> list[str]:
-        return [key_name(key), DIRTY, version_index(key.version_id), FLUSH_FLAG]
+        return [
+            key_name(key),
+            DIRTY,
+            version_index(key.version_id),
+            FLUSH_FLAG,
+            closed_marker(key.version_id),
+        ]
 
     def put(
         self,
@@ -272,6 +293,8 @@ class RedisDraftCache:
         for number, token in fields.items():
             args += [f"r:{number}", token]
         status, value = self._run(lambda: self._put(keys=self._keys(key), args=args))
+        if not status and int(value) == -2:
+            raise VersionClosed(f"version {key.version_id} was published")
         if not status:
             return PutResult(False, int(value))
         return PutResult(True, record.revision, schedule_flush=bool(value))
@@ -306,7 +329,8 @@ class RedisDraftCache:
             log.warning("Redis unavailable: draft %s will be evicted when it is back", key_name(key))
 
     def forget_version(self, version_id: uuid.UUID) -> int:
-        removed: int = self._run(lambda: self._forget_version(keys=[version_index(version_id), DIRTY]))
+        keys = [version_index(version_id), DIRTY, closed_marker(version_id)]
+        removed: int = self._run(lambda: self._forget_version(keys=keys, args=[CLOSED_SECONDS]))
         return removed
 
     def clear_flush_flag(self) -> None:

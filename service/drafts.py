@@ -26,7 +26,7 @@ from service import versions
 from service.auth import Principal
 from service.clock import utcnow
 from service.container import Container
-from service.draft_cache import CacheUnavailable, PutResult, RedisDraftCache, key_name
+from service.draft_cache import CacheUnavailable, PutResult, RedisDraftCache, VersionClosed, key_name
 from service.draft_crypto import DraftRecord, newest, record_from_row, row_from_record
 from service.draft_plan import SaveContext, plan_save, sealed_definition, validated
 from service.errors import Problem, StaleLock, VersionNotFound
@@ -112,6 +112,11 @@ def save_draft(
             return _save_to_cache(container, cache, key, change)
         except CacheUnavailable as exc:
             log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
+        except VersionClosed:
+            # Published on another node since this one looked the version up: ask the
+            # database, which says why (a 409), rather than trust the remembered lookup.
+            cache.targets.forget_version(key.version_id)
+            _save_target(container, principal, workflow_id, ref)
     key, saved = _save_to_database(container, principal, workflow_id, ref, change)
     if cache is not None:
         cache.remember_stale(key, saved.revision)

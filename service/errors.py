@@ -77,6 +77,13 @@ class DefinitionIncomplete(Problem):
     status_code, title, slug = 422, "Definition incomplete", "definition-incomplete"
 
 
+class RefsMoved(Problem):
+    """A repository's refs are not where wfv left them (moved by hand, a restored backup):
+    nothing is written or indexed from them until an operator puts them back."""
+
+    status_code, title, slug = 409, "Repository refs moved outside wfv", "ref-moved"
+
+
 class PayloadTooLarge(Problem):
     status_code, title, slug = 413, "Payload too large", "payload-too-large"
 

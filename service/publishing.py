@@ -49,16 +49,17 @@ def _make_current(
     drafts.discard_for_version(uow, version)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     lock = version.lock_version + 1
+    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
     written = write_publish_commit(
         repo,
         version=version,
+        main=previous.commit_sha if previous else None,
         lock=lock,
         message=message,
         actor=principal.identity,
         when=now,
         extra=extra,
     )
-    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
     if previous is not None:
         previous.is_current = False
         uow.session.flush()  # one current at a time: the partial unique index checks each row

@@ -19,7 +19,9 @@ from repo_store import WorkflowRepo
 from repo_store.history import head_mark
 from repo_store.paths import tenant_dir_name
 from service.container import Container
+from service.errors import RefsMoved
 from service.reconcile import heal
+from service.ref_guard import record_moved
 
 log = logging.getLogger("wfv.reindex")
 
@@ -66,11 +68,33 @@ def _abandoned(repo: WorkflowRepo) -> bool:
 
 
 def index_repository(container: Container, path: Path, summary: IndexSummary) -> None:
-    """Bring one workflow's rows up to its repository, under the workflow's lock."""
+    """Bring one workflow's rows up to its repository, under the workflow's lock.
+
+    Refs moved by hand are not indexed: the refusal is recorded in the workflow's audit
+    trail (``ref_moved``) and reported as this repository's error.
+    """
     found = container.store.open_path(path)
     if _abandoned(found):
         summary.abandoned += 1
         return
+    try:
+        _index(container, found, summary)
+    except RefsMoved as exc:
+        _record_refusal(container, found, [str(r["detail"]) for r in exc.extra["refs"]])
+        raise ValueError(exc.detail) from exc
+
+
+def _record_refusal(container: Container, found: WorkflowRepo, problems: list[str]) -> None:
+    workflow_id = uuid.UUID(str(found.get_meta("workflowId")))
+    with container.uow(_tenant_of(found), write=True) as uow:
+        workflow = uow.session.scalars(
+            select(Workflow).where(Workflow.id == workflow_id).with_for_update()
+        ).one_or_none()
+        if workflow is not None and record_moved(uow, workflow, problems):
+            uow.commit()
+
+
+def _index(container: Container, found: WorkflowRepo, summary: IndexSummary) -> None:
     with container.uow(_tenant_of(found), write=True) as uow:
         meta = _workflow_from_meta(found)
         workflow = uow.session.scalars(

@@ -19,6 +19,7 @@ from indexer import drafts as rows
 from indexer.models import VersionDraft
 from service.app import create_app
 from service.container import Container
+from service.draft_cache import VersionClosed, closed_marker
 from service.draft_crypto import row_from_record, unpack_history
 from service.draft_upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
@@ -239,6 +240,12 @@ def test_the_write_behind_copies_only_newer_open_drafts(
     assert raw_rows(draft_container) == []
     assert cache.load(bobs) is None
     # A save that checked the version just before the publish lands in Redis just after it:
+    # the publish's marker refuses it, on every node...
+    with pytest.raises(VersionClosed):
+        cache.put(bobs, expected=None, record=racing, fields=racing.history, replace=True)
+    # ...and had the marker been lost (Redis failing during the publish's follow-up), the
+    # write-behind still drops it.
+    cache.client.delete(closed_marker(bobs.version_id))
     assert cache.put(bobs, expected=None, record=racing, fields=racing.history, replace=True).ok
     summary = flush_dirty(draft_container)
     assert (summary.written, summary.dropped) == (0, 1)
