@@ -1,13 +1,13 @@
-"""What every fault scenario ends with: the index agrees with git, and every write the
-service acknowledged is durable and audited."""
+"""What every fault scenario ends with: the consistency check (``service.consistency``),
+and every write the service acknowledged durable and audited."""
 
 import uuid
 from collections import Counter
 
 from sqlalchemy import select
 
-from indexer.models import AuditEntry, Workflow, WorkflowVersion
-from repo_store.history import head_mark, read_versions
+from indexer.models import AuditEntry, WorkflowVersion
+from service.consistency import check_consistency
 from service.container import Container
 from tests.faults.load import Ack
 
@@ -19,70 +19,28 @@ _AUDITED_AS = {
 }
 
 
-def _rows(
-    container: Container, org: str
-) -> tuple[list[Workflow], dict[uuid.UUID, WorkflowVersion], list[AuditEntry]]:
-    with container.uow(org) as uow:
-        workflows = list(uow.session.scalars(select(Workflow)))
-        versions = {v.id: v for v in uow.session.scalars(select(WorkflowVersion))}
-        audit = list(uow.session.scalars(select(AuditEntry)))
-    return workflows, versions, audit
+def behind_git(container: Container) -> set[uuid.UUID | None]:
+    """Workflows whose index is merely behind git (healable), after asserting that the
+    check finds nothing else wrong: a crash may leave git ahead, never anything worse."""
+    report = check_consistency(container)
+    assert report.problems == [], report.problems
+    return {p.workflow_id for p in report.healable}
 
 
-def index_problems(container: Container, org: str = "acme") -> list[str]:
-    """Differences between a tenant's rows and its repositories, one line each."""
-    workflows, versions, audit = _rows(container, org)
-    problems: list[str] = []
-    known = {w.id for w in workflows}
-    for path in container.store.iter_repos():
-        repo = container.store.open_path(path)
-        if repo.get_meta("tenant") == org and uuid.UUID(str(repo.get_meta("workflowId"))) not in known:
-            if head_mark(repo) is not None:
-                problems.append(f"{path.name}: repository with commits but no workflow row")
-    reconciled = {
-        (e.workflow_id, n) for e in audit if e.action == "reconcile" for n in e.details.get("versions", [])
-    }
-    created = {e.version_id for e in audit if e.action in ("create_workflow", "create", "rollback")}
-    for workflow in workflows:
-        repo = container.store.open(org, workflow.id)
-        if head_mark(repo) != workflow.git_head:
-            problems.append(
-                f"{workflow.id}: git_head {workflow.git_head} but git's watermark {head_mark(repo)}"
-            )
-        rows = {v.id: v for v in versions.values() if v.workflow_id == workflow.id}
-        records = {uuid.UUID(r.id): r for r in read_versions(repo)}
-        if set(rows) != set(records):
-            problems.append(
-                f"{workflow.id}: rows {sorted(v.version_number for v in rows.values())} "
-                f"but git has {sorted(r.number for r in records.values())}"
-            )
-        for key, row in rows.items():
-            record = records.get(key)
-            if record is None:
-                continue
-            if (row.version_number, row.commit_sha, row.is_current) != (
-                record.number,
-                record.commit_sha,
-                record.is_current,
-            ):
-                problems.append(
-                    f"{workflow.id} v{row.version_number}: row {row.commit_sha} current={row.is_current}, "
-                    f"git {record.commit_sha} current={record.is_current}"
-                )
-            if (row.status != "draft") != (record.published_at is not None):
-                problems.append(
-                    f"{workflow.id} v{row.version_number}: {row.status} but published {record.published_at}"
-                )
-            if key not in created and (workflow.id, row.version_number) not in reconciled:
-                problems.append(f"{workflow.id} v{row.version_number}: no audit entry created or healed it")
-        if sum(v.is_current for v in rows.values()) > 1:
-            problems.append(f"{workflow.id}: more than one current version")
-    return problems
+def consistency_problems(container: Container) -> list[str]:
+    """``wfv check``: git and the index agree, one current version, an audit entry for
+    every change, executions neither lost nor doubled. Nothing may be left to heal."""
+    report = check_consistency(container)
+    return [
+        f"{p.kind} {p.workflow_id} v{p.version_number}: {p.detail}" for p in report.problems + report.healable
+    ]
 
 
 def durability_problems(container: Container, acks: list[Ack], org: str = "acme") -> list[str]:
     """Every acknowledged write is in the index and in git, and has its audit entry."""
-    _, versions, audit = _rows(container, org)
+    with container.uow(org) as uow:
+        versions = {v.id: v for v in uow.session.scalars(select(WorkflowVersion))}
+        audit = list(uow.session.scalars(select(AuditEntry)))
     problems = []
     entries = Counter((e.version_id, e.action) for e in audit)
     wanted = Counter((uuid.UUID(a.version_id), _AUDITED_AS[a.op]) for a in acks)

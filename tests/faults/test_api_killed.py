@@ -9,7 +9,7 @@ import time
 import psycopg
 import pytest
 
-from tests.faults.checks import durability_problems, index_problems
+from tests.faults.checks import behind_git, consistency_problems, durability_problems
 from tests.faults.load import Load
 from tests.faults.pgcluster import PrivateCluster
 from tests.faults.stack import FaultStack, enqueue_reconcile
@@ -37,6 +37,7 @@ def _kill_under_load(stack: FaultStack) -> Load:
 
 
 def _heal_and_check(stack: FaultStack, load: Load) -> dict[str, int]:
+    behind_git(stack.container)  # before healing: git ahead at most, nothing worse
     stack.worker("--no-periodic")
     healed = enqueue_reconcile(stack)
     assert healed["errors"] == 0, healed
@@ -45,7 +46,7 @@ def _heal_and_check(stack: FaultStack, load: Load) -> dict[str, int]:
         for workflow in listed:
             assert client.get(f"/workflows/{workflow['id']}/versions").status_code == 200
     assert durability_problems(stack.container, load.acked()) == []
-    assert index_problems(stack.container) == []
+    assert consistency_problems(stack.container) == []
     return healed
 
 

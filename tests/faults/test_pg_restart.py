@@ -9,35 +9,16 @@ A deferred trigger that sleeps at COMMIT holds writes there, so the crash lands 
 COMMITs in flight: the ambiguous case, every run."""
 
 import time
-import uuid
 
 import psycopg
 
-from repo_store.history import head_mark
-from tests.faults.checks import durability_problems, index_problems
+from tests.faults.checks import behind_git, consistency_problems, durability_problems
 from tests.faults.load import PROBLEM_JSON, Load
 from tests.faults.pgcluster import PrivateCluster
 from tests.faults.stack import FaultStack, enqueue_reconcile
 from tests.faults.test_api_killed import SLOW_COMMIT
 
 OUTAGE_SECONDS = 2.0
-
-
-def _git_ahead(stack: FaultStack) -> list[uuid.UUID]:
-    """Workflows whose repository holds more than the index says (watermark differs)."""
-    from sqlalchemy import select
-
-    from indexer.models import Workflow
-
-    with stack.container.uow("acme") as uow:
-        heads = {row.id: row.git_head for row in uow.session.execute(select(Workflow.id, Workflow.git_head))}
-    ahead = []
-    for path in stack.container.store.iter_repos():
-        repo = stack.container.store.open_path(path)
-        key = uuid.UUID(str(repo.get_meta("workflowId")))
-        if head_mark(repo) is not None and head_mark(repo) != heads.get(key):
-            ahead.append(key)
-    return ahead
 
 
 def test_postgres_restarted_under_load(pg_cluster: PrivateCluster, pg_stack: FaultStack) -> None:
@@ -73,9 +54,8 @@ def test_postgres_restarted_under_load(pg_cluster: PrivateCluster, pg_stack: Fau
 
     # Only a COMMIT with an unknown outcome may leave git ahead; every other failure
     # moved its refs back.
-    assert len(_git_ahead(pg_stack)) <= len(unknown)
+    assert len(behind_git(pg_stack.container)) <= len(unknown)
     pg_stack.worker("--no-periodic")
     assert enqueue_reconcile(pg_stack)["errors"] == 0
-    assert _git_ahead(pg_stack) == []
     assert durability_problems(pg_stack.container, load.acked()) == []
-    assert index_problems(pg_stack.container) == []
+    assert consistency_problems(pg_stack.container) == []
