@@ -5,6 +5,7 @@ plus the test's own container on the same data dir and database to look at the r
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,3 +132,12 @@ def enqueue_reconcile(stack: FaultStack) -> dict[str, int]:
     assert done.returncode == 0, done.stderr
     result: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def wait_for(what: str, done: Callable[[], object], seconds: float, stack: FaultStack) -> None:
+    """Poll ``done`` until it is true; past ``seconds`` fail with the newest process's log."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        log = stack.processes[-1].log_text()[-4000:] if stack.processes else ""
+        assert time.monotonic() < deadline, f"{what}: not within {seconds} s; {log}"
+        time.sleep(0.05)

@@ -6,9 +6,7 @@ policy names, each archived (and audited) once.
 A trigger that sleeps a little per archived row keeps the archival run going for seconds,
 so the kill lands inside it as surely as inside the 12,000-contact migration."""
 
-import time
 import uuid
-from typing import Any
 
 import psycopg
 from huey import RedisHuey
@@ -18,7 +16,7 @@ from indexer.models import ArchivalRun, AuditEntry, Execution, VersionMigration,
 from tests.factories import count_executions, migration_ready, published_long_ago
 from tests.faults.checks import consistency_problems
 from tests.faults.pgcluster import PrivateCluster
-from tests.faults.stack import FaultStack
+from tests.faults.stack import FaultStack, wait_for
 
 CONTACTS = 12_000
 IDLE_WORKFLOWS = 30
@@ -58,13 +56,6 @@ def _run_status(stack: FaultStack, run_id: uuid.UUID) -> str:
         return run.status
 
 
-def _wait(what: str, done: Any, seconds: float, stack: FaultStack) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, f"{what}: {stack.processes[-1].log_text()[-3000:]}"
-        time.sleep(0.05)
-
-
 def _start_migration(stack: FaultStack, workflow_id: uuid.UUID) -> None:
     with stack.client() as client:
         response = client.post(
@@ -98,7 +89,7 @@ def test_worker_killed_mid_migration_and_mid_archival(
     stack.serve()
     worker = stack.worker(name="worker-1")
     _start_migration(stack, moving)
-    _wait(
+    wait_for(
         "both under way",
         lambda: _migration(stack).migrated > 0 and (_run(stack) or ArchivalRun(batches=0)).batches > 2,
         30,
@@ -116,9 +107,9 @@ def test_worker_killed_mid_migration_and_mid_archival(
     queue = RedisHuey(name="wfv", url=stack.env["WFV_REDIS_URL"])
     assert queue.is_locked("archive-versions")  # the killed worker's lock, which never expires
     stack.worker(name="worker-2")
-    _wait("the stale lock cleared", lambda: not queue.is_locked("archive-versions"), 15, stack)
-    _wait("migration completed", lambda: _migration(stack).status == "completed", 60, stack)
-    _wait("archival completed", lambda: _run_status(stack, cut_run.id) == "completed", 60, stack)
+    wait_for("the stale lock cleared", lambda: not queue.is_locked("archive-versions"), 15, stack)
+    wait_for("migration completed", lambda: _migration(stack).status == "completed", 60, stack)
+    wait_for("archival completed", lambda: _run_status(stack, cut_run.id) == "completed", 60, stack)
 
     done = _migration(stack)
     with stack.container.uow("acme") as uow:
