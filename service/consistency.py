@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from indexer.models import AuditEntry, Execution, MigrationItem, VersionMigration, Workflow, WorkflowVersion
 from repo_store import RepoNotFound
+from repo_store.paths import tenant_dir_name
 from repo_store.refcheck import read_refs
 from service import consistency_checks as checks
 from service.container import Container
@@ -137,7 +138,7 @@ def _unindexed_repos(
     container: Container, tenant: str, indexed: set[uuid.UUID], report: ConsistencyReport
 ) -> None:
     """A repository without a workflow row: a create whose SQL commit never happened."""
-    folder = container.store.path_for(tenant, uuid.UUID(int=0)).parent
+    folder = container.store.root / tenant_dir_name(tenant)
     for path in sorted(folder.glob("*.git")) if folder.is_dir() else []:
         try:
             workflow_id = uuid.UUID(path.name.removesuffix(".git"))

@@ -4,6 +4,7 @@ reported with its kind; an index merely behind git is healable, not a problem.""
 import json
 import subprocess
 import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,11 +14,25 @@ from sqlalchemy import delete, update
 from indexer.db import make_engine
 from indexer.models import AuditEntry, Execution, WorkflowVersion
 from schemas.history import MAIN_REF, draft_ref
-from service import versions
+from schemas.workflow import WorkflowDefinition
+from service import versions, workflows
 from service.consistency import ConsistencyReport, check_consistency
 from service.container import Container
 from tests.e2e.helpers import WFV, wfv_env
-from tests.factories import assert_problem, git_cli, place_contacts, principal, published_history
+from tests.factories import (
+    assert_problem,
+    create_workflow_via_api,
+    example,
+    get_versions,
+    git_cli,
+    place_contacts,
+    post_publish,
+    post_version,
+    principal,
+    published_history,
+    renamed,
+    versions_url,
+)
 
 
 def _kinds(report: ConsistencyReport) -> list[str]:
@@ -151,3 +166,81 @@ def test_wfv_check_prints_the_report_and_fails_on_problems(
     assert done.returncode == 1
     assert "ref-moved" in done.stdout
     assert "1 problem(s)" in done.stdout
+
+
+def test_every_kind_of_change_leaves_a_consistent_service(
+    container: Container, client: TestClient, auth: Any
+) -> None:
+    """No false alarms: edits, draft commits, reviews, publish, rollback, delete, executions,
+    a migration, archival, unarchive and legal holds, through the API, then a clean check."""
+    admin, bob = auth("workflows:admin"), auth("workflows:edit", user="bob")
+    wid = create_workflow_via_api(client, admin)["id"]
+    doc = example("welcome-small")
+    edit = client.patch(
+        versions_url(wid, 1), json={"definition": renamed(doc, "e1")}, headers={**admin, "If-Match": '"1"'}
+    )
+    assert edit.status_code == 200, edit.text
+    draft = f"{versions_url(wid, 1)}/draft"
+    assert (
+        client.post(draft, json={"definition": renamed(doc, "d1"), "revision": 0}, headers=admin).status_code
+        == 200
+    )
+    assert client.post(f"{draft}/commit", json={"lock_version": 2}, headers=admin).status_code == 200
+    assert (
+        client.patch(f"/api/v1/workflows/{wid}", json={"required_approvals": 1}, headers=admin).status_code
+        == 200
+    )
+    review = client.post(versions_url(wid, 1, "reviews"), headers=admin).json()["id"]
+    verdict = {"verdict": "approve"}
+    assert (
+        client.post(
+            f"/api/v1/workflows/{wid}/reviews/{review}/verdicts", json=verdict, headers=bob
+        ).status_code
+        == 201
+    )
+    assert client.post(versions_url(wid, 1, "publish"), headers=admin).status_code == 200
+    assert (
+        client.patch(f"/api/v1/workflows/{wid}", json={"required_approvals": 0}, headers=admin).status_code
+        == 200
+    )
+    contacts = {"contact_ids": [f"c-{n}" for n in range(20)]}
+    assert client.post(f"/api/v1/workflows/{wid}/executions", json=contacts, headers=admin).status_code == 201
+    for number in (2, 3):
+        post_version(client, admin, wid, definition=renamed(doc, f"v{number}"))
+        post_publish(client, admin, wid, number)
+    migrate = client.post(versions_url(wid, 3, "migrate"), json={"from_versions": [1]}, headers=admin)
+    assert migrate.status_code == 202, migrate.text
+    assert client.post(versions_url(wid, 1, "rollback"), headers=admin).status_code == 201  # v4
+    post_version(client, admin, wid)  # v5
+    assert client.delete(versions_url(wid, 5), headers={**admin, "If-Match": '"1"'}).status_code == 200
+    hold = client.post(versions_url(wid, 2, "legal-hold"), json={"reason": "audit"}, headers=admin)
+    assert hold.status_code == 200, hold.text
+    container.settings.keep_versions = 1
+    container.clock = lambda: datetime.now(UTC) + timedelta(days=200)
+    run = client.post("/api/v1/admin/workflows/archive-versions", json={}, headers=admin).json()
+    assert run["archived"] >= 1, run
+    archived = [
+        v["version_number"] for v in get_versions(client, admin, wid)["items"] if v["status"] == "archived"
+    ]
+    assert archived == [1]  # v2 held, v3 has contacts, v4 current
+    assert client.post(versions_url(wid, 1, "unarchive"), headers=admin).status_code == 200
+    assert client.post("/api/v1/admin/workflows/archive-versions", json={}, headers=admin).status_code == 200
+
+    report = check_consistency(container)
+    assert report.problems == []
+    assert report.healable == []
+    assert (report.versions_checked, report.executions_checked) == (5, 20)
+
+
+def test_a_repository_without_its_row_is_healable(container: Container, history: list[uuid.UUID]) -> None:
+    with container.uow("acme", write=True) as uow:
+        lost, _ = workflows.create_workflow(
+            uow=uow,
+            principal=principal(),
+            name="Lost",
+            definition=WorkflowDefinition.model_validate(example("welcome-small")),
+        )
+        uow._undo.clear()  # killed before the SQL commit: the repository stays
+    report = check_consistency(container)
+    assert report.ok
+    assert [(p.kind, p.workflow_id) for p in report.healable] == [("index-behind", lost.id)]
