@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from indexer.models import Workflow
-from repo_store import WorkflowRepo
+from repo_store import RepoError, RepoNotFound, WorkflowRepo
 from repo_store.history import head_mark
 from repo_store.paths import tenant_dir_name
 from service.container import Container
@@ -114,7 +114,7 @@ def _each(container: Container, paths: list[Path], progress: Callable[[Path], No
         summary.repositories += 1
         try:
             index_repository(container, path, summary)
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, RepoError) as exc:
             summary.errors.append(f"{path}: {exc}")
         if progress is not None:
             progress(path)
@@ -124,6 +124,15 @@ def _each(container: Container, paths: list[Path], progress: Callable[[Path], No
 def reindex_all(container: Container, progress: Callable[[Path], None] | None = None) -> IndexSummary:
     """Rebuild every workflow's version rows from git alone."""
     return _each(container, list(container.store.iter_repos()), progress)
+
+
+def _openable(container: Container, path: Path) -> WorkflowRepo | None:
+    """The repository, or None for one a creation in flight (or being undone) holds half
+    made: a scan beside live writers meets those, and they are nobody's yet."""
+    try:
+        return container.store.open_path(path)
+    except RepoNotFound:
+        return None
 
 
 def _placed_tenant(repo: WorkflowRepo) -> str | None:
@@ -155,7 +164,9 @@ def reconcile_all(container: Container) -> IndexSummary:
     """Index only the repositories whose watermark differs from the index's (or unindexed)."""
     by_tenant: dict[Path, list[WorkflowRepo]] = {}
     for path in container.store.iter_repos():
-        by_tenant.setdefault(path.parent, []).append(container.store.open_path(path))
+        repo = _openable(container, path)
+        if repo is not None:
+            by_tenant.setdefault(path.parent, []).append(repo)
     behind = [path for repos in by_tenant.values() for path in _behind_in_tenant(container, repos)]
     return _each(container, behind, None)
 
@@ -168,9 +179,8 @@ def known_tenants(container: Container) -> set[str]:
         # The first repository that says whose it is: a creation cut short may have left
         # one with no config at all, which must not hide its tenant.
         paths = sorted(p for p in tenant_dir.glob("*.git") if (p / "HEAD").is_file())
-        tenant = next(
-            (t for t in (_placed_tenant(container.store.open_path(p)) for p in paths) if t is not None), None
-        )
+        repos = (repo for repo in (_openable(container, p) for p in paths) if repo is not None)
+        tenant = next((t for t in map(_placed_tenant, repos) if t is not None), None)
         if tenant is not None:
             found.add(tenant)
         elif paths:

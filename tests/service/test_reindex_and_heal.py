@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
@@ -222,3 +223,25 @@ def test_a_creation_cut_before_its_ref_move_is_not_indexed(container: Container)
     assert reindex_all(container).errors == []
     with container.uow("acme") as uow:
         assert uow.session.get(Workflow, cut) is None
+
+
+def test_scans_skip_a_repository_a_creation_is_still_making(container: Container) -> None:
+    """A folder with HEAD but not yet the rest (what a scan meets beside a creation in
+    flight) is nobody's yet: reconcile, the tenant list, the draft sweep and the
+    consistency check pass it by instead of failing on it."""
+    from repo_store import RepoNotFound
+    from service.consistency import check_consistency
+    from service.draft_upkeep import tenants
+    from service.reindex import known_tenants
+
+    _history(container)
+    half = container.store.path_for("acme", uuid.UUID(int=0))
+    half.mkdir(parents=True)
+    (half / "HEAD").write_text("ref: refs/heads/main\n")
+    with pytest.raises(RepoNotFound):
+        container.store.open_path(half)
+
+    assert reconcile_all(container).errors == []
+    assert known_tenants(container) == {"acme"}
+    assert tenants(container) == ["acme"]
+    assert check_consistency(container).ok
