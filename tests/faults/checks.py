@@ -7,6 +7,7 @@ from collections import Counter
 from sqlalchemy import select
 
 from indexer.models import AuditEntry, WorkflowVersion
+from repo_store import WorkflowRepo
 from service.consistency import check_consistency
 from service.container import Container
 from tests.faults.load import Ack
@@ -70,8 +71,5 @@ def durability_problems(container: Container, acks: list[Ack], org: str = "acme"
     return problems
 
 
-def _has(repo: object, head: str, commit: str) -> bool:
-    from repo_store import WorkflowRepo
-
-    assert isinstance(repo, WorkflowRepo)
+def _has(repo: WorkflowRepo, head: str, commit: str) -> bool:
     return any(info.sha == commit for info in repo.first_parent_walk(head))
