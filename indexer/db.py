@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION = "wfv_write"
 TENANT_OPTION = "wfv_tenant"  # the tenant a PostgreSQL transaction is scoped to
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 def is_sqlite(url: str) -> bool:
@@ -33,6 +34,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
+        # A server that is down must fail a request fast (a 503), not hold it: a bounded
+        # connection attempt.
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
         return _postgres_engine(url, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs)
 

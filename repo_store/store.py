@@ -264,7 +264,7 @@ class PygitRepoStore:
         path = self.path_for(tenant_id, workflow_id)
         if not (path / "HEAD").is_file():
             raise RepoNotFound(f"no repository for workflow {workflow_id}")
-        return WorkflowRepo(path, pygit2.Repository(str(path)))
+        return self.open_path(path)
 
     def remove(self, tenant_id: str, workflow_id: UUID) -> None:
         """Delete a repository (only used to undo a creation that did not commit)."""
@@ -279,7 +279,17 @@ class PygitRepoStore:
                 yield from sorted(p for p in tenant_dir.glob("*.git") if (p / "HEAD").is_file())
 
     def open_path(self, path: Path) -> WorkflowRepo:
-        return WorkflowRepo(path, pygit2.Repository(str(path)))
+        """Open the repository at ``path``.
+
+        Raises:
+            RepoNotFound: nothing openable there: a creation still in flight (HEAD written,
+                the rest not yet) or an undone one being removed, as a scan of the folders
+                running beside live writers meets them.
+        """
+        try:
+            return WorkflowRepo(path, pygit2.Repository(str(path)))
+        except pygit2.GitError as exc:
+            raise RepoNotFound(f"no repository at {path.name}: {exc}") from exc
 
 
 def _signature(identity: Identity, when: datetime) -> pygit2.Signature:

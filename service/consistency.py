@@ -147,10 +147,13 @@ def _unindexed_repos(
                 ConsistencyProblem("repo-unknown", tenant, None, None, f"{path.name} is no workflow's")
             )
             continue
-        if (
-            workflow_id not in indexed
-            and container.store.open_path(path).ref_target("refs/wfv/head") is not None
-        ):
+        if workflow_id in indexed:
+            continue
+        try:
+            mark = container.store.open_path(path).ref_target("refs/wfv/head")
+        except RepoNotFound:
+            continue  # a creation in flight (or being undone): not a repository yet
+        if mark is not None:
             report.healable.append(
                 ConsistencyProblem(
                     "index-behind",

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from indexer import queries
 from indexer.models import Workflow, WorkflowVersion
+from repo_store import RefUpdate
+from schemas.history import draft_ref
 from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
@@ -15,6 +17,7 @@ from service.clock import utcnow
 from service.draft_endings import end_drafts_of
 from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
 from service.gitwrite import move_refs, write_publish_commit
+from service.ref_guard import expect_refs
 from service.uow import UnitOfWork
 from service.versions import (
     VersionRef,
@@ -49,6 +52,11 @@ def _make_current(
     version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
     end_drafts_of(uow, version)
     repo = uow.repo(workflow.tenant_id, workflow.id)
+    # What is published is the draft as the index knows it: a draft branch moved by hand
+    # is refused as a ref the publish itself would move is (it would leave a published
+    # version whose branch says something else).
+    branch = draft_ref(version.version_number)
+    expect_refs(repo, workflow, [RefUpdate(branch, version.commit_sha, version.commit_sha)])
     lock = version.lock_version + 1
     previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
     written = write_publish_commit(

@@ -10,10 +10,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from indexer.db import scoped
 from repo_store import RefUpdate, RepoError, WorkflowRepo
+from service.errors import CommitOutcomeUnknown
 
 if TYPE_CHECKING:
     from service.container import Container
@@ -96,7 +98,22 @@ class UnitOfWork:
 
     def commit(self) -> None:
         try:
+            self.session.flush()  # a failure here comes before COMMIT: nothing was saved
+        except BaseException:
+            self.rollback()
+            raise
+        try:
             self.session.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                self._keep_refs(exc)
+            self.rollback()
+            if exc.connection_invalidated:
+                raise CommitOutcomeUnknown(
+                    "the database connection was lost while saving: the change may have been "
+                    "saved; read it back before retrying"
+                ) from exc
+            raise
         except BaseException:
             self.rollback()
             raise
@@ -110,8 +127,20 @@ class UnitOfWork:
                 # The change is committed; a follow-up that failed is reported, not undone.
                 log.exception("after commit, could not %s", what)
 
+    def _keep_refs(self, exc: DBAPIError) -> None:
+        """The connection died while committing: the server may have committed. Moving the
+        refs back could leave rows that name commits no ref reaches (the index ahead of git),
+        so they stay where they are: git is ahead at worst, and healing settles it."""
+        if self._undo:
+            what = "; ".join(name for name, _ in self._undo)
+            log.warning("connection lost while committing (%s): left to healing: %s", what, exc.orig)
+        self._undo.clear()
+
     def rollback(self) -> None:
-        self.session.rollback()
+        try:
+            self.session.rollback()
+        except DBAPIError as exc:  # a dead connection: its transaction is gone with it
+            log.warning("rollback on a lost connection: %s", exc.orig)
         self._after_commit.clear()
         while self._undo:
             what, undo = self._undo.pop()

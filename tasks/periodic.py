@@ -70,5 +70,12 @@ class ClaimingConsumer(Consumer):  # type: ignore[misc]
 
 
 def create_consumer(huey: Huey, **options: Any) -> Consumer:
-    """What ``wfv serve`` and ``wfv worker`` run: Huey's consumer with tick claims."""
+    """What ``wfv serve`` and ``wfv worker`` run: Huey's consumer with tick claims.
+
+    It starts by clearing the ``lock_task`` locks: a worker killed inside a locked task
+    leaves its lock behind for good (Huey's locks never expire), and the scheduled archival
+    would never run again. Clearing one a live consumer holds is harmless: those locks only
+    spare overlapping runs, and what each task changes is guarded in the database (archival
+    and migration rows, workflow row locks)."""
+    options.setdefault("flush_locks", True)
     return ClaimingConsumer(huey, **options)
