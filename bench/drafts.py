@@ -3,6 +3,7 @@ clients (one user each), on a real uvicorn server (``wfv serve``), with Redis an
 next to a bare FastAPI route taking the same body, all measured in the same run.
 
     python -m bench.drafts                       # SQLite; Redis: a redis-server of its own
+    python -m bench.drafts --processes 2         # both servers with two processes
     python -m bench.drafts --database-url postgresql+psycopg://wfv_app@127.0.0.1/wfv_bench \\
         --migration-url postgresql+psycopg://postgres@127.0.0.1/wfv_bench
 
@@ -15,13 +16,9 @@ import asyncio
 import copy
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +29,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 
 from bench.core import percentile
+from bench.loadgen import RawClient, redis_server
 from service.auth import issue_token
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example
@@ -95,59 +93,15 @@ class Result:
         return self.saves / self.seconds
 
 
-class HttpxPoster:
-    """One httpx.AsyncClient per simulated editor: a shared pool serialises on its lock
-    (32 clients sharing one reach a third of the rate)."""
-
-    def __init__(self, url: str, token: str) -> None:
-        self.url = url
-        self.client = httpx.AsyncClient(timeout=30)
-        self.headers = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
-
-    async def post(self, body: bytes) -> tuple[int, bytes]:
-        response = await self.client.post(self.url, content=body, headers=self.headers)
-        return response.status_code, response.content
-
-    async def close(self) -> None:
-        await self.client.aclose()
-
-
-class RawPoster:
-    """HTTP/1.1 keep-alive over an asyncio stream and nothing else: a client cheap enough
-    that the server, not the load generator, sets the rate (``--client raw``)."""
-
-    def __init__(self, url: str, token: str) -> None:
-        parts = httpx.URL(url)
-        self.address = (parts.host, parts.port or 80)
-        self.head = (
-            f"POST {parts.raw_path.decode()} HTTP/1.1\r\nHost: {parts.host}\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-        ).encode()
-        self.stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
-
-    async def post(self, body: bytes) -> tuple[int, bytes]:
-        if self.stream is None:
-            self.stream = await asyncio.open_connection(*self.address)
-        reader, writer = self.stream
-        writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
-        return int(head[9:12]), await reader.readexactly(length)
-
-    async def close(self) -> None:
-        if self.stream is not None:
-            self.stream[1].close()
-
-
 async def _client_loop(
-    poster: HttpxPoster | RawPoster, bodies: list[bytes], stop_at: float, warm_until: float
+    client: RawClient, path: str, bodies: list[bytes], stop_at: float, warm_until: float
 ) -> tuple[int, list[float], int]:
     revision, done, errors, latencies, turn = 0, 0, 0, [], 0
     while time.perf_counter() < stop_at:
         body = b'{"revision":%d,"definition":%s}' % (revision, bodies[turn % len(bodies)])
         turn += 1
         started = time.perf_counter()
-        status, content = await poster.post(body)
+        status, content = await client.request("POST", path, body)
         finished = time.perf_counter()
         if status != 200:
             errors += 1
@@ -156,45 +110,33 @@ async def _client_loop(
         if started >= warm_until:
             done += 1
             latencies.append(finished - started)
-    await poster.close()
+    await client.close()
     return done, latencies, errors
 
 
 async def _load(name: str, url: str, tokens: list[str], bodies: list[bytes], args: Any) -> Result:
     warm = 2.0
-    kind = RawPoster if args.client == "raw" else HttpxPoster
+    parts = httpx.URL(url)
     now = time.perf_counter()
     loops = [
-        _client_loop(kind(url, token), bodies, now + warm + args.seconds, now + warm) for token in tokens
+        _client_loop(
+            RawClient(parts.host, parts.port or 80, token if token != "-" else None),
+            parts.raw_path.decode(),
+            bodies,
+            now + warm + args.seconds,
+            now + warm,
+        )
+        for token in tokens
     ]
     outcomes = await asyncio.gather(*loops)
     latencies = [value for _, values, _ in outcomes for value in values]
     return Result(name, sum(o[0] for o in outcomes), args.seconds, latencies, sum(o[2] for o in outcomes))
 
 
-@contextmanager
-def redis_server(workdir: Path) -> Iterator[str]:
-    port = free_port()
-    binary = shutil.which("redis-server") or "redis-server"
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(args, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while (
-            subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip()
-            != b"PONG"
-        ):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.kill()
-        process.wait()
-
-
 def bench_bare(workdir: Path, bodies: list[bytes], args: Any) -> Result:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.drafts:bare_app", "--port", str(port)]
+    command += ["--workers", str(args.processes), "--log-level", "warning"]
     with running(command, dict(os.environ), workdir / "bare.log", f"http://127.0.0.1:{port}/docs"):
         url = f"http://127.0.0.1:{port}/bare"
         return asyncio.run(_load("bare FastAPI route", url, ["-"] * args.clients, bodies, args))
@@ -205,7 +147,9 @@ def bench_wfv(
 ) -> Result:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with running([WFV, "serve", "--port", str(port)], env, workdir / f"{name}.log", f"{base}/healthz"):
+    serve = [WFV, "serve", "--port", str(port)]
+    serve += ["--processes", str(args.processes)] if args.processes > 1 else []
+    with running(serve, env, workdir / f"{name}.log", f"{base}/healthz"):
         owner = issue_token(secret=SECRET, user="owner", org="bench", permissions=["workflows:edit"])
         created = httpx.post(
             f"{base}/api/v1/workflows",
@@ -239,7 +183,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--client", choices=["httpx", "raw"], default="httpx", help="the load generator")
+    parser.add_argument("--processes", type=int, default=1, help="server processes, the same for every run")
     parser.add_argument("--database-url", default=None, help="the service role's URL (default: SQLite)")
     parser.add_argument("--migration-url", default=None, help="the schema owner's URL")
     args = parser.parse_args()
@@ -247,7 +191,7 @@ def main() -> None:
     bodies = variants(document)
     print(
         f"draft: {len(bodies[0])} bytes of JSON, {len(document['actions'])} actions; "
-        f"{args.clients} {args.client} clients, {args.seconds:.0f} s a run"
+        f"{args.clients} clients, {args.processes} server process(es), {args.seconds:.0f} s a run"
     )
     with tempfile.TemporaryDirectory(prefix="wfv-bench-drafts-") as tmp:
         workdir = Path(tmp)

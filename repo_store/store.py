@@ -235,11 +235,36 @@ class PygitRepoStore:
         handle.set_meta(meta)
         return handle
 
+    def read_ref(self, tenant_id: str, workflow_id: UUID, name: str) -> str | None:
+        """A ref's commit as git stores it (a loose ref file, else ``packed-refs``),
+        without opening the repository: the watermark is checked on every read of the
+        API, and opening costs more than the whole query. Loose refs are replaced by
+        rename, and ``pack-refs`` writes the packed file before it removes loose ones, so
+        either read sees a whole value."""
+        path = self.path_for(tenant_id, workflow_id)
+        try:
+            loose = (path / name).read_text().strip()
+        except FileNotFoundError:
+            loose = None
+        if loose:
+            return loose
+        if not (path / "HEAD").is_file():
+            raise RepoNotFound(f"no repository for workflow {workflow_id}")
+        try:
+            packed = (path / "packed-refs").read_text()
+        except FileNotFoundError:
+            return None
+        suffix = f" {name}"
+        for line in packed.splitlines():
+            if line.endswith(suffix) and not line.startswith(("#", "^")):
+                return line.split(" ", 1)[0]
+        return None
+
     def open(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
         path = self.path_for(tenant_id, workflow_id)
         if not (path / "HEAD").is_file():
             raise RepoNotFound(f"no repository for workflow {workflow_id}")
-        return WorkflowRepo(path, pygit2.Repository(str(path)))
+        return self.open_path(path)
 
     def remove(self, tenant_id: str, workflow_id: UUID) -> None:
         """Delete a repository (only used to undo a creation that did not commit)."""
@@ -254,7 +279,17 @@ class PygitRepoStore:
                 yield from sorted(p for p in tenant_dir.glob("*.git") if (p / "HEAD").is_file())
 
     def open_path(self, path: Path) -> WorkflowRepo:
-        return WorkflowRepo(path, pygit2.Repository(str(path)))
+        """Open the repository at ``path``.
+
+        Raises:
+            RepoNotFound: nothing openable there: a creation still in flight (HEAD written,
+                the rest not yet) or an undone one being removed, as a scan of the folders
+                running beside live writers meets them.
+        """
+        try:
+            return WorkflowRepo(path, pygit2.Repository(str(path)))
+        except pygit2.GitError as exc:
+            raise RepoNotFound(f"no repository at {path.name}: {exc}") from exc
 
 
 def _signature(identity: Identity, when: datetime) -> pygit2.Signature:

@@ -3,24 +3,30 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from schemas.workflow import FreeForm, WorkflowDefinition
+from schemas.workflow import FreeForm, check_document_bounds
 
 # Revisions live in a 32-bit column; a client cannot push one past it.
 MAX_REVISION = 2_000_000_000
 
 Revision = Annotated[int, Field(ge=0, le=MAX_REVISION)]
 
+# A working copy need not be a valid workflow yet: an editor saves what its user typed,
+# half-written actions included, and refusing that would lose it. It is held to the
+# format's size limits; the whole model is checked when the draft is committed.
+WorkingCopy = Annotated[dict[str, Any], AfterValidator(check_document_bounds)]
+
 
 class DraftSave(BaseModel):
     """One auto-save: the whole working copy, or an RFC 7386 merge patch against the save
-    numbered ``revision`` (0: against the version itself)."""
+    numbered ``revision`` (0: against the version itself). Either may leave the document
+    incomplete or invalid; committing the draft validates it."""
 
     model_config = ConfigDict(extra="forbid")
 
     revision: Revision
-    definition: WorkflowDefinition | None = None
+    definition: WorkingCopy | None = None
     patch: FreeForm | None = None
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ document validated here and dumped with ``exclude_unset`` is the document that w
 field for field: extending the format never loses data, and ``next`` left out stays left out.
 """
 
+from math import isfinite
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -34,29 +35,75 @@ def _bounded(value: Any, depth: int = 0) -> None:
     Iterative, and scalars are checked in place rather than visited: this runs on every
     auto-save of every document, so it must cost little more than reading the nodes.
     """
+    kind = type(value)
+    if kind is str:
+        if len(value) > MAX_STRING:
+            raise ValueError(f"a string longer than {MAX_STRING} characters")
+        return
+    if kind is float:
+        _finite(value)
+    if kind is not dict and kind is not list:
+        return
     stack = [(value, depth)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, level = stack.pop()
-        kind = type(node)
-        if kind is str:
-            if len(node) > MAX_STRING:
-                raise ValueError(f"a string longer than {MAX_STRING} characters")
-            continue
-        if kind is not dict and kind is not list:
-            continue
+        node, level = pop()
         if level >= MAX_DEPTH:
             raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
         if len(node) > MAX_KEYS:
-            raise ValueError(f"an {'object' if kind is dict else 'list'} with more than {MAX_KEYS} entries")
-        items = node.values() if kind is dict else node
-        if kind is dict and any(len(key) > MAX_STRING for key in node):
-            raise ValueError(f"a key longer than {MAX_STRING} characters")
-        for item in items:
-            item_kind = type(item)
-            if item_kind is dict or item_kind is list:
-                stack.append((item, level + 1))
-            elif item_kind is str and len(item) > MAX_STRING:
-                raise ValueError(f"a string longer than {MAX_STRING} characters")
+            kind_name = "object" if type(node) is dict else "list"
+            raise ValueError(f"an {kind_name} with more than {MAX_KEYS} entries")
+        if type(node) is dict:
+            for key, item in node.items():
+                if len(key) > MAX_STRING:
+                    raise ValueError(f"a key longer than {MAX_STRING} characters")
+                kind = type(item)
+                if kind is str:
+                    if len(item) > MAX_STRING:
+                        raise ValueError(f"a string longer than {MAX_STRING} characters")
+                elif kind is dict or kind is list:
+                    push((item, level + 1))
+                elif kind is float:
+                    _finite(item)
+        else:
+            for item in node:
+                kind = type(item)
+                if kind is str:
+                    if len(item) > MAX_STRING:
+                        raise ValueError(f"a string longer than {MAX_STRING} characters")
+                elif kind is dict or kind is list:
+                    push((item, level + 1))
+                elif kind is float:
+                    _finite(item)
+
+
+def _finite(number: float) -> None:
+    if not isfinite(number):
+        raise ValueError("NaN and Infinity are not JSON numbers")
+
+
+_LONG_LISTS = {"actions": MAX_ACTIONS, "conditions": MAX_CONDITIONS}
+
+
+def check_document_bounds(document: dict[str, Any]) -> dict[str, Any]:
+    """The format's size limits on a document that need not be valid yet (a draft's
+    working copy): the free-form bounds everywhere, and the longer lists where the format
+    allows them. Cheaper than validating the model, and it is all an auto-save needs to
+    store a document safely; the whole model is checked when the draft is committed."""
+    if len(document) > MAX_KEYS:
+        raise ValueError(f"an object with more than {MAX_KEYS} entries")
+    for key, value in document.items():
+        limit = _LONG_LISTS.get(key)
+        if limit is not None and type(value) is list:
+            if len(value) > limit:
+                raise ValueError(f"more than {limit} {key}")
+            for item in value:
+                _bounded(item, -1)  # so an element's config is as deep as the model allows
+        else:
+            if len(key) > MAX_STRING:
+                raise ValueError(f"a key longer than {MAX_STRING} characters")
+            _bounded(value, 0)
+    return document
 
 
 def _check_bounded(value: dict[str, Any]) -> dict[str, Any]:

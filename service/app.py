@@ -11,6 +11,7 @@ from service.api import (
     archival,
     audit,
     compare,
+    consistency,
     drafts,
     executions,
     git,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         migrations,
         audit,
         git,
+        consistency,
     ):
         app.include_router(module.router)
     app.include_router(archival.version_router)

@@ -282,8 +282,15 @@ def run_archival(
     run_id = _claim(
         container, tenant, trigger=trigger, actor=actor, now=now or clock(), workflow_id=workflow_id
     )
+    return carry_on(container, tenant, run_id)
+
+
+def carry_on(container: Container, tenant: str, run_id: uuid.UUID) -> ArchivalRun:
+    """Run a claimed run's batches from its cursor to the end. Also how a run a killed
+    worker left ``running`` is resumed: each batch takes the run's row lock and re-reads the
+    cursor, so two workers carrying on the same run take batches in turn, never twice."""
     try:
-        while _batch(container, tenant, run_id, clock):
+        while _batch(container, tenant, run_id, container.clock):
             pass
     except Exception as exc:
         # Recorded so the runs list says what happened; the next run starts afresh.
@@ -293,6 +300,13 @@ def run_archival(
         run = sql.get_run(uow.session, tenant, run_id)
         assert run is not None
         return run
+
+
+def running_run_id(container: Container, tenant: str) -> uuid.UUID | None:
+    """The tenant's run left ``running`` (at most one: a partial unique index)."""
+    with container.uow(tenant) as uow:
+        run = sql.running_run(uow.session, tenant)
+        return run.id if run is not None else None
 
 
 def run_all_tenants(container: Container, tenants: Sequence[str], *, trigger: str) -> dict[str, int]:

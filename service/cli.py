@@ -1,4 +1,4 @@
-"""The ``wfv`` command: serve, worker, db upgrade, reindex, token."""
+"""The ``wfv`` command: serve, worker, db upgrade, reindex, check, token."""
 
 import logging
 import os
@@ -14,6 +14,7 @@ from service.metrics_dir import MULTIPROC_ENV, prepare_metrics_dir
 from service.settings import Settings
 
 if TYPE_CHECKING:
+    from service.consistency import ConsistencyReport
     from service.container import Container
 
 app = typer.Typer(help="wfv: git-backed workflow versioning.", no_args_is_help=True)
@@ -95,11 +96,12 @@ def _start_consumer(workers: int) -> Any:
     import tasks.git_upkeep
     import tasks.migrations
     import tasks.reconcile  # noqa: F401  (registers the tasks)
+    from tasks.periodic import create_consumer
     from tasks.queue import huey
 
     if huey.immediate:
         return None
-    consumer = huey.create_consumer(workers=workers, periodic=True, worker_type="thread")
+    consumer = create_consumer(huey, workers=workers, periodic=True, worker_type="thread")
     consumer.start()
     return consumer
 
@@ -107,7 +109,9 @@ def _start_consumer(workers: int) -> Any:
 @app.command()
 def worker(
     workers: Annotated[int, typer.Option(help="Worker threads.")] = 2,
-    periodic: Annotated[bool, typer.Option(help="Run periodic tasks (enable on one worker only).")] = True,
+    periodic: Annotated[
+        bool, typer.Option(help="Schedule periodic tasks (each tick runs once across all workers).")
+    ] = True,
 ) -> None:
     """Run a Huey consumer for background tasks."""
     settings = Settings()
@@ -118,6 +122,7 @@ def worker(
     import tasks.migrations
     import tasks.reconcile  # noqa: F401  (registers the tasks)
     from tasks import runtime
+    from tasks.periodic import create_consumer
     from tasks.queue import huey
 
     runtime.configure(_container())
@@ -134,7 +139,7 @@ def worker(
         logging.getLogger("wfv.worker").info(
             "metrics on http://%s:%s/metrics", settings.worker_metrics_host, settings.worker_metrics_port
         )
-    huey.create_consumer(workers=workers, periodic=periodic, worker_type="thread").run()
+    create_consumer(huey, workers=workers, periodic=periodic, worker_type="thread").run()
 
 
 @db_app.command("upgrade")
@@ -187,6 +192,49 @@ def reindex() -> None:
         console.print(f"[red]{error}[/red]")
     if summary.errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    tenant: Annotated[list[str] | None, typer.Option(help="Only this tenant; repeat for several.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check that git and the index agree (exit code 1 when there are problems)."""
+    import json
+
+    from service.consistency import check_consistency
+
+    container = _container()
+    try:
+        report = check_consistency(container, tenant_ids=tenant)
+    finally:
+        container.close()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report: "ConsistencyReport") -> None:
+    from rich.table import Table
+
+    out = Console()
+    out.print(
+        f"{report.tenants_checked} tenants, {report.workflows_checked} workflows, "
+        f"{report.versions_checked} versions, {report.executions_checked} executions checked"
+    )
+    sections = (("problems", report.problems, "red"), ("healable", report.healable, "yellow"))
+    for title, found, style in sections:
+        if not found:
+            continue
+        table = Table("kind", "tenant", "workflow", "version", "detail", title=title, title_style=style)
+        for p in found:
+            number = "" if p.version_number is None else f"v{p.version_number}"
+            table.add_row(p.kind, p.tenant_id, str(p.workflow_id or ""), number, p.detail)
+        out.print(table)
+    out.print("[green]consistent[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]")
 
 
 @app.command()

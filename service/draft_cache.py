@@ -12,6 +12,7 @@ When Redis fails the cache says so (``CacheUnavailable``) and stays out of the w
 and their older Redis copies are evicted as soon as Redis answers again.
 """
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import redis
+import redis.asyncio as aioredis
 
 from indexer.drafts import DraftKey, VersionTarget
 from service.draft_crypto import DraftRecord
@@ -47,12 +49,13 @@ local function prune(key, keep)
   for i = 1, #revs - keep do redis.call('HDEL', key, 'r:' .. revs[i]) end
 end
 """
-# KEYS: draft, dirty, version index, flush flag.
+# KEYS: draft, dirty, version index, flush flag, the version's closed mark.
 # ARGV: expected rev ('' = no record), new rev, at, keep, ttl, replace, dirty score ('' = clean),
 #       meta, then field/value pairs to set.
 _PUT = (
     _PRUNE
     + """
+if redis.call('EXISTS', KEYS[5]) == 1 then return {2, 0} end
 local cur = redis.call('HGET', KEYS[1], 'rev')
 if (cur or '') ~= ARGV[1] then return {0, tonumber(cur or '-1')} end
 if ARGV[6] == '1' then redis.call('DEL', KEYS[1]) end
@@ -85,7 +88,10 @@ local cur = redis.call('HGET', KEYS[1], 'rev')
 if cur and tonumber(cur) > tonumber(ARGV[1]) then return 0 end
 return redis.call('ZREM', KEYS[2], KEYS[1])
 """
-_FORGET_VERSION = """
+# Close a version for drafts (ARGV[1]: how long to keep the mark) and remove its drafts.
+# KEYS: version index, dirty, closed mark.
+_CLOSE_VERSION = """
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
 local keys = redis.call('SMEMBERS', KEYS[1])
 for _, key in ipairs(keys) do
   redis.call('DEL', key)
@@ -105,6 +111,7 @@ class PutResult:
     ok: bool
     revision: int  # the new revision, or the record's when the compare failed (-1: none)
     schedule_flush: bool = False
+    closed: bool = False  # the version was published or deleted: no draft saves
 
 
 def _micros(moment: datetime) -> int:
@@ -117,6 +124,10 @@ def _moment(micros: bytes | str | int) -> datetime:
 
 def version_index(version_id: uuid.UUID) -> str:
     return f"wfv:drafts:of:{version_id}"
+
+
+def closed_mark(version_id: uuid.UUID) -> str:
+    return f"wfv:drafts:closed:{version_id}"
 
 
 def key_name(key: DraftKey) -> str:
@@ -148,13 +159,14 @@ def _record(fields: Mapping[Any, Any]) -> tuple[DraftKey, DraftRecord] | None:
 
 
 class RecentTargets:
-    """The version lookups of recent Redis saves, kept a second: an editor saves the same
-    draft every few seconds, and a second of memory spares most saves a database round
-    trip. A publish in this process forgets its version at once; on another node a save
-    may still be taken up to a second after a publish, and the write-behind drops it as it
-    drops any save that raced a publish."""
+    """The version lookups of recent Redis saves, kept a minute: an editor saves the same
+    draft every few seconds, and this spares those saves a database round trip. What is
+    remembered cannot go stale but for the version's status, and a version that stops
+    being a draft is marked closed in Redis (``service.draft_endings``), which every save
+    checks in its own script: a process that still remembers the version refuses the
+    save all the same."""
 
-    def __init__(self, seconds: float = 1.0, size: int = 10_000) -> None:
+    def __init__(self, seconds: float = 60.0, size: int = 10_000) -> None:
         self.seconds = seconds
         self.size = size
         self._lock = threading.Lock()
@@ -181,15 +193,25 @@ class RecentTargets:
 
 
 class RedisDraftCache:
-    def __init__(self, client: "redis.Redis", *, ttl_seconds: int, keep: int, retry_seconds: float) -> None:
+    def __init__(
+        self,
+        client: "redis.Redis",
+        *,
+        ttl_seconds: int,
+        keep: int,
+        retry_seconds: float,
+        async_client: Callable[[], "aioredis.Redis"] | None = None,
+    ) -> None:
         self.client = client
+        self._async_factory = async_client
+        self._async: tuple[asyncio.AbstractEventLoop, Any] | None = None
         self.ttl = ttl_seconds
         self.keep = keep
         self.retry_seconds = retry_seconds
         self._put = client.register_script(_PUT)
         self._forget = client.register_script(_FORGET)
         self._clean = client.register_script(_CLEAN)
-        self._forget_version = client.register_script(_FORGET_VERSION)
+        self._close_version = client.register_script(_CLOSE_VERSION)
         self._lock = threading.Lock()
         self._down_until = 0.0
         self._stale: dict[DraftKey, int] = {}
@@ -200,18 +222,30 @@ class RedisDraftCache:
         if not settings.redis_url:
             return None
         timeout = settings.draft_redis_timeout_seconds
-        client = redis.Redis.from_url(
-            settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout
-        )
+        url = settings.redis_url
+        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         return cls(
             client,
             ttl_seconds=settings.draft_retention_days * 86_400,
             keep=settings.draft_history,
             retry_seconds=settings.draft_redis_retry_seconds,
+            async_client=lambda: aioredis.Redis.from_url(
+                url, socket_timeout=timeout, socket_connect_timeout=timeout
+            ),
         )
 
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
+
+    def takes_quick_saves(self) -> bool:
+        """Whether a save may go the event loop's way (``put_quickly``): not while the
+        breaker is open or copies overtaken by the database wait for their eviction."""
+        return self._async_factory is not None and self.available() and not self._stale
+
+    def _trip(self, exc: Exception) -> CacheUnavailable:
+        with self._lock:
+            self._down_until = time.monotonic() + self.retry_seconds
+        return CacheUnavailable(str(exc))
 
     def _run(self, call: Callable[[], T]) -> T:
         """Every Redis call: a failure opens the breaker, the first success after it
@@ -219,9 +253,7 @@ class RedisDraftCache:
         try:
             result = call()
         except _DOWN as exc:
-            with self._lock:
-                self._down_until = time.monotonic() + self.retry_seconds
-            raise CacheUnavailable(str(exc)) from exc
+            raise self._trip(exc) from exc
         if self._stale:
             self._evict_stale()
         return result
@@ -245,7 +277,39 @@ class RedisDraftCache:
 
     @staticmethod
     def _keys(key: DraftKey) -> list[str]:
-        return [key_name(key), DIRTY, version_index(key.version_id), FLUSH_FLAG]
+        return [key_name(key), DIRTY, version_index(key.version_id), FLUSH_FLAG, closed_mark(key.version_id)]
+
+    def _put_args(
+        self,
+        key: DraftKey,
+        expected: int | None,
+        record: DraftRecord,
+        fields: Mapping[int, bytes],
+        replace: bool,
+        dirty: bool,
+    ) -> list[Any]:
+        args: list[Any] = [
+            "" if expected is None else expected,
+            record.revision,
+            _micros(record.saved_at),
+            self.keep,
+            self.ttl,
+            "1" if replace else "0",
+            time.time() if dirty else "",
+            _meta(key, record.created_at),
+        ]
+        for number, token in fields.items():
+            args += [f"r:{number}", token]
+        return args
+
+    @staticmethod
+    def _outcome(answer: list[int], record: DraftRecord) -> PutResult:
+        status, value = answer
+        if status == 2:
+            return PutResult(False, -1, closed=True)
+        if not status:
+            return PutResult(False, int(value))
+        return PutResult(True, record.revision, schedule_flush=bool(value))
 
     def put(
         self,
@@ -259,22 +323,23 @@ class RedisDraftCache:
     ) -> PutResult:
         """Write ``record``'s revision (setting ``fields``) if the stored revision is still
         ``expected`` (None: no record)."""
-        args: list[Any] = [
-            "" if expected is None else expected,
-            record.revision,
-            _micros(record.saved_at),
-            self.keep,
-            self.ttl,
-            "1" if replace else "0",
-            time.time() if dirty else "",
-            _meta(key, record.created_at),
-        ]
-        for number, token in fields.items():
-            args += [f"r:{number}", token]
-        status, value = self._run(lambda: self._put(keys=self._keys(key), args=args))
-        if not status:
-            return PutResult(False, int(value))
-        return PutResult(True, record.revision, schedule_flush=bool(value))
+        args = self._put_args(key, expected, record, fields, replace, dirty)
+        return self._outcome(self._run(lambda: self._put(keys=self._keys(key), args=args)), record)
+
+    async def put_quickly(self, key: DraftKey, *, expected: int, record: DraftRecord) -> PutResult:
+        """``put`` of one new revision from the event loop, with no worker thread: the
+        usual auto-save. Its client belongs to the loop it was made in (one per process
+        under uvicorn)."""
+        if self._async is None or self._async[0] is not asyncio.get_running_loop():
+            assert self._async_factory is not None, "quick saves need an async client"
+            client = self._async_factory()
+            self._async = (asyncio.get_running_loop(), client.register_script(_PUT))
+        args = self._put_args(key, expected, record, record.history, replace=False, dirty=True)
+        try:
+            answer = await self._async[1](keys=self._keys(key), args=args)
+        except _DOWN as exc:
+            raise self._trip(exc) from exc
+        return self._outcome(answer, record)
 
     def load(self, key: DraftKey) -> DraftRecord | None:
         found = _record(self._run(lambda: self.client.hgetall(key_name(key))))
@@ -305,8 +370,10 @@ class RedisDraftCache:
             self.remember_stale(key, revision)
             log.warning("Redis unavailable: draft %s will be evicted when it is back", key_name(key))
 
-    def forget_version(self, version_id: uuid.UUID) -> int:
-        removed: int = self._run(lambda: self._forget_version(keys=[version_index(version_id), DIRTY]))
+    def close_version(self, version_id: uuid.UUID) -> int:
+        """No more saves for this version (published or deleted); its drafts go."""
+        keys = [version_index(version_id), DIRTY, closed_mark(version_id)]
+        removed: int = self._run(lambda: self._close_version(keys=keys, args=[self.ttl]))
         return removed
 
     def clear_flush_flag(self) -> None:

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from schemas.drafts import MAX_REVISION, DraftSave
 from schemas.merge import merge_patch, three_way_merge
-from schemas.workflow import WorkflowDefinition
+from schemas.workflow import WorkflowDefinition, check_document_bounds
 from service.draft_crypto import DraftCipher, DraftRecord, compact_json
 from service.errors import Problem
 
@@ -53,7 +53,7 @@ class SaveContext:
 
 
 def validated(document: Any) -> dict[str, Any]:
-    """A document the draft may hold (complete or not): the workflow model's checks."""
+    """The workflow model's checks, for a working copy about to become the version's edit."""
     try:
         return WorkflowDefinition.model_validate(document).document()
     except ValidationError as exc:
@@ -69,9 +69,20 @@ def validated(document: Any) -> dict[str, Any]:
         ) from exc
 
 
+def working_copy(document: Any) -> dict[str, Any]:
+    """What a patched or merged working copy must be: a JSON object within the format's
+    size limits (valid or not yet: see ``schemas.drafts.WorkingCopy``)."""
+    if not isinstance(document, dict):
+        raise DraftInvalid("the resulting definition must be a JSON object", field="definition")
+    try:
+        return check_document_bounds(document)
+    except ValueError as exc:
+        raise DraftInvalid(f"the resulting definition is too large: {exc}", field="definition") from exc
+
+
 def _document_json(change: DraftSave) -> bytes:
     assert change.definition is not None
-    return change.definition.model_dump_json(exclude_unset=True).encode("utf-8")
+    return compact_json(change.definition)
 
 
 def sealed_definition(change: DraftSave, cipher: DraftCipher) -> bytes:
@@ -91,8 +102,8 @@ def plan_save(current: DraftRecord | None, change: DraftSave, ctx: SaveContext) 
 
 def _mine(change: DraftSave, base: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     if change.definition is not None:
-        return change.definition.document()
-    return validated(merge_patch(base(), change.patch))
+        return change.definition
+    return working_copy(merge_patch(base(), change.patch))
 
 
 def _next(current: DraftRecord, revision: int, document_json: bytes, ctx: SaveContext) -> Planned:
@@ -110,9 +121,9 @@ def _start(tombstone: DraftRecord | None, change: DraftSave, ctx: SaveContext) -
         )
     version = ctx.version_document()
     mine = (
-        change.definition.document()
+        change.definition
         if change.definition is not None
-        else validated(merge_patch(version, change.patch))
+        else working_copy(merge_patch(version, change.patch))
     )
     revision = max(change.revision, tombstone.revision if tombstone else 0) + 1
     history = {0: ctx.cipher.seal(compact_json(version)), revision: ctx.cipher.seal(compact_json(mine))}
@@ -139,13 +150,13 @@ def _merge(current: DraftRecord, change: DraftSave, ctx: SaveContext) -> Planned
                 f"revision {change.revision} is older than the {ctx.keep} kept; send the whole definition",
                 revision=current.revision,
             )
-        _conflict(current, change.revision, [""], change.definition.document(), theirs)
+        _conflict(current, change.revision, [""], change.definition, theirs)
     base = ctx.cipher.open(base_token)
     mine = _mine(change, lambda: base)
     result = three_way_merge(base, mine, theirs)
     if result.conflicts:
         _conflict(current, change.revision, result.conflicts, mine, theirs)
-    merged = validated(result.document)
+    merged = working_copy(result.document)
     planned = _next(current, current.revision + 1, compact_json(merged), ctx)
     return Planned(planned.record, planned.fields, fresh=False, merged=merged)
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from indexer import drafts as rows
 from indexer.drafts import DraftKey
+from repo_store import RepoNotFound
 from service.container import Container
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftRecord, row_from_record
@@ -97,7 +98,10 @@ def tenants(container: Container) -> list[str]:
     for path in container.store.iter_repos():
         folder = str(path.parent)
         if folder not in found:
-            tenant = container.store.open_path(path).get_meta("tenant")
+            try:
+                tenant = container.store.open_path(path).get_meta("tenant")
+            except RepoNotFound:
+                continue  # a creation in flight: the folder's next repository says
             if tenant:
                 found[folder] = tenant
     return sorted(set(found.values()))

@@ -19,6 +19,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from anyio import to_thread
+
 from indexer import drafts as rows
 from indexer.drafts import DraftKey, VersionTarget
 from indexer.models import WorkflowVersion
@@ -103,6 +105,43 @@ def _key(principal: Principal, workflow_id: uuid.UUID, target: VersionTarget) ->
     return DraftKey(principal.tenant_id, workflow_id, target.version_id, principal.user_id)
 
 
+async def save_draft_quickly(
+    *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
+) -> SavedDraft | None:
+    """The usual save (a whole definition on top of the latest revision, Redis up, the
+    version looked up within the last second) in the event loop: one Redis round trip,
+    no worker thread. None when it is not that save: ``save_draft`` then decides."""
+    cache = container.draft_cache
+    if cache is None or change.definition is None or not cache.takes_quick_saves():
+        return None
+    target = cache.targets.get(principal.tenant_id, workflow_id, ref)
+    if target is None:
+        return None
+    guess = _next_revision(container, change)
+    try:
+        result = await cache.put_quickly(
+            _key(principal, workflow_id, target), expected=change.revision, record=guess
+        )
+    except CacheUnavailable as exc:
+        metrics.DRAFT_SAVES.labels("redis", "unavailable").inc()
+        log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
+        return None
+    if not result.ok:
+        return None
+    metrics.DRAFT_SAVES.labels("redis", "saved").inc()
+    if result.schedule_flush:
+        return await to_thread.run_sync(_acknowledge, container, result, guess, None)
+    return SavedDraft(guess.revision, guess.saved_at)
+
+
+def _next_revision(container: Container, change: DraftSave) -> DraftRecord:
+    """A whole definition as the revision after ``change.revision``: right whenever that
+    is still the latest, which the store's compare-and-set decides."""
+    now = container.clock()
+    revision = change.revision + 1
+    return DraftRecord(revision, now, now, {revision: sealed_definition(change, container.draft_cipher)})
+
+
 def save_draft(
     *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
 ) -> SavedDraft:
@@ -115,6 +154,11 @@ def save_draft(
                 return count(_save_to_cache(container, cache, key, change))
         except CacheUnavailable as exc:
             log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
+        except _VersionClosed:
+            # Published or deleted since this process looked: say so as the database does.
+            cache.targets.forget_version(key.version_id)
+            _save_target(container, principal, workflow_id, ref)
+            raise VersionNotDraft("the version is no longer a draft", version_status="closed") from None
     with _counted("database") as count:
         key, saved = _save_to_database(container, principal, workflow_id, ref, change)
         count(saved)
@@ -140,7 +184,7 @@ def _counted(store: str) -> Iterator[Callable[[SavedDraft], SavedDraft]]:
     except CacheUnavailable:
         outcome = "unavailable"
         raise
-    except Problem:
+    except (Problem, _VersionClosed):
         outcome = "rejected"
         raise
     finally:
@@ -150,7 +194,7 @@ def _counted(store: str) -> Iterator[Callable[[SavedDraft], SavedDraft]]:
 def _save_target(
     container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
 ) -> VersionTarget:
-    """The draft version a save names; with Redis, remembered a second (``RecentTargets``)."""
+    """The draft version a save names; with Redis, remembered a minute (``RecentTargets``)."""
     cache = container.draft_cache
     target = cache.targets.get(principal.tenant_id, workflow_id, ref) if cache else None
     if target is None:
@@ -159,6 +203,17 @@ def _save_target(
         if cache is not None:
             cache.targets.put(principal.tenant_id, workflow_id, ref, target)
     return target
+
+
+class _VersionClosed(Exception):
+    """Redis says the version was published or deleted (``service.draft_endings``)."""
+
+
+def _put(cache: RedisDraftCache, key: DraftKey, **put: Any) -> PutResult:
+    result = cache.put(key, **put)
+    if result.closed:
+        raise _VersionClosed
+    return result
 
 
 def _context(container: Container, version_document: Any) -> SaveContext:
@@ -187,9 +242,8 @@ def _save_to_cache(
     ctx = _context(container, partial(_version_document, container, key))
     if change.definition is not None:
         # The usual case, one tab sending its whole document: one round trip, nothing read.
-        token = sealed_definition(change, ctx.cipher)
-        guess = DraftRecord(change.revision + 1, ctx.now, ctx.now, {change.revision + 1: token})
-        result = cache.put(key, expected=change.revision, record=guess, fields=guess.history)
+        guess = _next_revision(container, change)
+        result = _put(cache, key, expected=change.revision, record=guess, fields=guess.history)
         if result.ok:
             return _acknowledge(container, result, guess, None)
     for _ in range(_ATTEMPTS):
@@ -201,12 +255,12 @@ def _save_to_cache(
         if current is not None and current is not cached and current.live:
             # The database is ahead (a Redis restart, an outage): Redis takes its copy first.
             seed = current.history
-            cache.put(key, expected=expected, record=current, fields=seed, replace=True, dirty=False)
+            _put(cache, key, expected=expected, record=current, fields=seed, replace=True, dirty=False)
             continue
         planned = plan_save(current, change, ctx)
         replace = planned.fresh or current is not cached
         fields = planned.record.history if replace else planned.fields
-        result = cache.put(key, expected=expected, record=planned.record, fields=fields, replace=replace)
+        result = _put(cache, key, expected=expected, record=planned.record, fields=fields, replace=replace)
         if result.ok:
             return _acknowledge(container, result, planned.record, planned.merged)
     raise DraftBusy("the draft kept changing while this save was merged; save again")
@@ -331,22 +385,3 @@ def _forget_after_commit(uow: UnitOfWork, key: DraftKey, revision: int) -> None:
     cache = uow.container.draft_cache
     if cache is not None:
         uow.after_commit(f"evict draft {key_name(key)} from Redis", partial(cache.forget, key, revision))
-
-
-def discard_for_version(uow: UnitOfWork, version: WorkflowVersion) -> int:
-    """Publishing ends a version's drafts, every user's: the rows now, Redis after commit."""
-    removed = rows.delete_version_drafts(uow.session, version.tenant_id, version.id)
-    cache = uow.container.draft_cache
-    if cache is not None:
-        cache.targets.forget_version(version.id)
-        what = f"evict the drafts of v{version.version_number} from Redis"
-        uow.after_commit(what, partial(_forget_version, cache, version.id))
-    return removed
-
-
-def _forget_version(cache: RedisDraftCache, version_id: uuid.UUID) -> None:
-    try:
-        cache.forget_version(version_id)
-    except CacheUnavailable as exc:
-        # The write-behind drops drafts of versions that are no longer drafts; the TTL ends them.
-        log.warning("Redis unavailable, drafts of version %s left to the write-behind: %s", version_id, exc)

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from indexer.pagination import InvalidCursor
@@ -18,6 +19,7 @@ from schemas.status import InvalidTransition
 from service.request_context import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 2  # a database restart or failover takes seconds, not minutes
 log = logging.getLogger("wfv.errors")
 
 
@@ -76,8 +78,28 @@ class DefinitionIncomplete(Problem):
     status_code, title, slug = 422, "Definition incomplete", "definition-incomplete"
 
 
+class RefsMoved(Problem):
+    """A repository's refs are not where wfv left them (moved by hand, a restored backup):
+    nothing is written or indexed from them until an operator puts them back."""
+
+    status_code, title, slug = 409, "Repository refs moved outside wfv", "ref-moved"
+
+
 class PayloadTooLarge(Problem):
     status_code, title, slug = 413, "Payload too large", "payload-too-large"
+
+
+class DatabaseUnavailable(Problem):
+    """The index database cannot be reached (down, restarting, pool exhausted): retry."""
+
+    status_code, title, slug = 503, "Database unavailable", "database-unavailable"
+
+
+class CommitOutcomeUnknown(DatabaseUnavailable):
+    """The connection was lost during COMMIT: the change may or may not be saved. Git was
+    left ahead of the index, never behind, so healing settles it either way."""
+
+    title, slug = "Commit outcome unknown", "commit-outcome-unknown"
 
 
 def problem_response(status: int, title: str, slug: str, detail: str, **extra: Any) -> JSONResponse:
@@ -91,7 +113,11 @@ def problem_response(status: int, title: str, slug: str, detail: str, **extra: A
     request_id = current_request_id()
     if request_id is not None:
         body["request_id"] = request_id  # what to quote to whoever reads the logs
-    headers = {"WWW-Authenticate": 'Bearer realm="wfv"'} if status == 401 else None
+    headers = None
+    if status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="wfv"'}
+    elif status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -182,6 +208,23 @@ async def _on_repo(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(500, "Repository error", "repository-error", "the version store failed")
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """Is this a database that could not be reached (rather than a query that is wrong)?
+    Disconnects, refused or timed-out connections, a pool with no connection to give, and
+    the errors a server that is shutting down or recovering answers with."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    return isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError)
+
+
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    if not database_unavailable(exc):
+        return await _on_unexpected(request, exc)
+    log.warning("database unavailable: %s", str(exc).splitlines()[0])
+    problem = DatabaseUnavailable("the database is unavailable; retry shortly")
+    return problem_response(problem.status_code, problem.title, problem.slug, problem.detail)
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "Internal error", "internal-error", "an unexpected error occurred")
@@ -194,4 +237,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidTransition, _on_transition)
     app.add_exception_handler(InvalidCursor, _on_cursor)
     app.add_exception_handler(RepoError, _on_repo)
+    for database_error in (sa_exc.DBAPIError, sa_exc.DisconnectionError, sa_exc.TimeoutError):
+        app.add_exception_handler(database_error, _on_database)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -12,6 +12,7 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import Identity, RefUpdate, WorkflowRepo
 from schemas.canonical import canonical_json
 from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent, draft_ref, tag_ref
+from service.ref_guard import expect_refs
 from service.uow import UnitOfWork
 
 
@@ -64,23 +65,27 @@ def write_draft_commit(
         author=actor,
         when=when,
     )
-    ref = draft_ref(version.version_number)
-    old = None if event == VersionEvent.CREATE else repo.ref_target(ref)
-    return Written(commit, tree, [RefUpdate(ref, old, commit)])
+    # The branch moves from where the index says this draft is (a hand-moved ref is refused).
+    old = None if event == VersionEvent.CREATE else version.commit_sha
+    return Written(commit, tree, [RefUpdate(draft_ref(version.version_number), old, commit)])
 
 
 def write_publish_commit(
     repo: WorkflowRepo,
     *,
     version: WorkflowVersion,
+    main: str | None,
     lock: int,
     message: str,
     actor: Identity,
     when: datetime,
     extra: dict[str, str] | None = None,
 ) -> Written:
-    """A commit on ``main`` with the draft's tree, and the annotated tag ``vN``."""
-    main = repo.ref_target(MAIN_REF)
+    """A commit on ``main`` with the draft's tree, and the annotated tag ``vN``.
+
+    ``main`` is the current version's commit as the index knows it: the parent of the new
+    commit and the CAS's expectation, never a fresh read of a ref someone may have moved.
+    """
     trailers = version_trailers(version, VersionEvent.PUBLISH, lock, actor)
     trailers |= {Trailer.DRAFT_COMMIT: version.commit_sha} | (extra or {})
     commit, tree = repo.write_commit(
@@ -106,5 +111,6 @@ def move_refs(
     """Flush staged rows, then move the refs and the watermark (git ahead, never behind)."""
     uow.session.flush()
     mark = RefUpdate(HEAD_MARK_REF, workflow.git_head, written.commit)
+    expect_refs(repo, workflow, [*written.refs, mark])
     uow.move_refs(repo, [*written.refs, mark], reflog=reflog)
     workflow.git_head = written.commit

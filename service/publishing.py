@@ -6,14 +6,18 @@ from datetime import datetime
 
 from indexer import queries
 from indexer.models import Workflow, WorkflowVersion
+from repo_store import RefUpdate
+from schemas.history import draft_ref
 from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.structure import structure_problems
 from schemas.workflow import WorkflowDefinition
-from service import drafts, metrics, reviews
+from service import metrics, reviews
 from service.auth import Principal
 from service.clock import utcnow
+from service.draft_endings import end_drafts_of
 from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
 from service.gitwrite import move_refs, write_publish_commit
+from service.ref_guard import expect_refs
 from service.uow import UnitOfWork
 from service.versions import (
     VersionRef,
@@ -46,19 +50,25 @@ def _make_current(
             problems=[p.as_dict() for p in problems],
         )
     version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
-    drafts.discard_for_version(uow, version)
+    end_drafts_of(uow, version)
     repo = uow.repo(workflow.tenant_id, workflow.id)
+    # What is published is the draft as the index knows it: a draft branch moved by hand
+    # is refused as a ref the publish itself would move is (it would leave a published
+    # version whose branch says something else).
+    branch = draft_ref(version.version_number)
+    expect_refs(repo, workflow, [RefUpdate(branch, version.commit_sha, version.commit_sha)])
     lock = version.lock_version + 1
+    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
     written = write_publish_commit(
         repo,
         version=version,
+        main=previous.commit_sha if previous else None,
         lock=lock,
         message=message,
         actor=principal.identity,
         when=now,
         extra=extra,
     )
-    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
     if previous is not None:
         previous.is_current = False
         uow.session.flush()  # one current at a time: the partial unique index checks each row

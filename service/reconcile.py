@@ -1,26 +1,49 @@
 """Healing: when git is ahead of the index (a crash between the ref move and the SQL
-commit), index what git has. Runs under the workflow's write lock."""
+commit), index what git has. Runs under the workflow's write lock.
 
-from indexer.models import Workflow
+Only refs wfv could have written are indexed: a ref moved by hand (a foreign commit on a
+draft branch, ``main`` moved back, a version renumbered) is refused with ``RefsMoved``
+rather than turned into rows.
+"""
+
+import pygit2
+from sqlalchemy import select
+
+from indexer.models import Workflow, WorkflowVersion
 from indexer.queries import add_audit
 from indexer.rebuild import apply_records
-from repo_store.history import head_mark, read_versions
+from repo_store.history import read_versions
+from repo_store.refcheck import RefIssue, read_refs
+from schemas.history import HEAD_MARK_REF
 from service.clock import utcnow
+from service.ref_guard import RECONCILER, check_records, refuse
 from service.uow import UnitOfWork
-
-RECONCILER = "system:reconcile"
 
 
 def git_is_ahead(uow: UnitOfWork, workflow: Workflow) -> bool:
     """One ref read: does git's watermark differ from the one the index recorded?"""
-    return head_mark(uow.repo(workflow.tenant_id, workflow.id)) != workflow.git_head
+    return uow.read_ref(workflow.tenant_id, workflow.id, HEAD_MARK_REF) != workflow.git_head
 
 
 def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:
     """Rebuild the workflow's rows from git; audit what changed. Caller holds the lock."""
     repo = uow.repo(workflow.tenant_id, workflow.id)
-    mark = head_mark(repo)
-    changed = apply_records(uow.session, workflow, read_versions(repo), mark)
+    snapshot = read_refs(repo)
+    if snapshot.issues:
+        raise refuse(workflow.tenant_id, workflow.id, snapshot.issues)
+    try:
+        records = read_versions(repo)
+    except (KeyError, ValueError, pygit2.GitError) as exc:
+        raise refuse(
+            workflow.tenant_id, workflow.id, [RefIssue("refs/heads/drafts/*", None, str(exc))]
+        ) from exc
+    indexed = uow.session.execute(
+        select(WorkflowVersion.version_number, WorkflowVersion.id).where(
+            WorkflowVersion.tenant_id == workflow.tenant_id, WorkflowVersion.workflow_id == workflow.id
+        )
+    )
+    check_records(workflow, {int(row[0]): row[1] for row in indexed}, records)
+    changed = apply_records(uow.session, workflow, records, snapshot.mark)
     if changed:
         add_audit(
             uow.session,
@@ -29,6 +52,6 @@ def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:
             action="reconcile",
             actor_id=RECONCILER,
             at=utcnow(),
-            details={"versions": changed, "git_head": mark},
+            details={"versions": changed, "git_head": snapshot.mark},
         )
     return changed

@@ -15,11 +15,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from indexer.models import Workflow
-from repo_store import WorkflowRepo
+from repo_store import RepoError, RepoNotFound, WorkflowRepo
 from repo_store.history import head_mark
 from repo_store.paths import tenant_dir_name
 from service.container import Container
+from service.errors import RefsMoved
 from service.reconcile import heal
+from service.ref_guard import record_moved
 
 log = logging.getLogger("wfv.reindex")
 
@@ -29,6 +31,7 @@ class IndexSummary:
     repositories: int = 0
     workflows_created: int = 0
     versions_changed: int = 0
+    abandoned: int = 0  # repositories of creations cut before their ref move: skipped
     errors: list[str] = field(default_factory=list)
 
 
@@ -58,9 +61,40 @@ def _tenant_of(repo: WorkflowRepo) -> str:
     return tenant
 
 
+def _abandoned(repo: WorkflowRepo) -> bool:
+    """A creation that never reached its ref move (its process died first): git holds no
+    version, so there is nothing to index, and its config may be incomplete."""
+    return head_mark(repo) is None and not repo.refs("refs/")
+
+
 def index_repository(container: Container, path: Path, summary: IndexSummary) -> None:
-    """Bring one workflow's rows up to its repository, under the workflow's lock."""
+    """Bring one workflow's rows up to its repository, under the workflow's lock.
+
+    Refs moved by hand are not indexed: the refusal is recorded in the workflow's audit
+    trail (``ref_moved``) and reported as this repository's error.
+    """
     found = container.store.open_path(path)
+    if _abandoned(found):
+        summary.abandoned += 1
+        return
+    try:
+        _index(container, found, summary)
+    except RefsMoved as exc:
+        _record_refusal(container, found, [str(r["detail"]) for r in exc.extra["refs"]])
+        raise ValueError(exc.detail) from exc
+
+
+def _record_refusal(container: Container, found: WorkflowRepo, problems: list[str]) -> None:
+    workflow_id = uuid.UUID(str(found.get_meta("workflowId")))
+    with container.uow(_tenant_of(found), write=True) as uow:
+        workflow = uow.session.scalars(
+            select(Workflow).where(Workflow.id == workflow_id).with_for_update()
+        ).one_or_none()
+        if workflow is not None and record_moved(uow, workflow, problems):
+            uow.commit()
+
+
+def _index(container: Container, found: WorkflowRepo, summary: IndexSummary) -> None:
     with container.uow(_tenant_of(found), write=True) as uow:
         meta = _workflow_from_meta(found)
         workflow = uow.session.scalars(
@@ -80,7 +114,7 @@ def _each(container: Container, paths: list[Path], progress: Callable[[Path], No
         summary.repositories += 1
         try:
             index_repository(container, path, summary)
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, RepoError) as exc:
             summary.errors.append(f"{path}: {exc}")
         if progress is not None:
             progress(path)
@@ -92,18 +126,35 @@ def reindex_all(container: Container, progress: Callable[[Path], None] | None = 
     return _each(container, list(container.store.iter_repos()), progress)
 
 
+def _openable(container: Container, path: Path) -> WorkflowRepo | None:
+    """The repository, or None for one a creation in flight (or being undone) holds half
+    made: a scan beside live writers meets those, and they are nobody's yet."""
+    try:
+        return container.store.open_path(path)
+    except RepoNotFound:
+        return None
+
+
+def _placed_tenant(repo: WorkflowRepo) -> str | None:
+    try:
+        return _tenant_of(repo)
+    except ValueError:
+        return None
+
+
 def _behind_in_tenant(container: Container, repos: list[WorkflowRepo]) -> list[Path]:
     """One query per tenant folder (row-level security scopes it), one ref read per repo."""
-    try:
-        tenant = _tenant_of(repos[0])
-    except ValueError:
-        return [repo.path for repo in repos]  # indexing reports the misplaced repository
+    tenant = next((t for t in map(_placed_tenant, repos) if t is not None), None)
+    if tenant is None:
+        return [repo.path for repo in repos]  # indexing reports the misplaced repositories
     with container.uow(tenant) as uow:
         known = {row.id: row.git_head for row in uow.session.execute(select(Workflow.id, Workflow.git_head))}
     behind = []
     for repo in repos:
         workflow_id = repo.get_meta("workflowId")
         key = uuid.UUID(workflow_id) if workflow_id else None
+        if key not in known and _abandoned(repo):
+            continue
         if key not in known or head_mark(repo) != known[key]:
             behind.append(repo.path)
     return behind
@@ -113,7 +164,9 @@ def reconcile_all(container: Container) -> IndexSummary:
     """Index only the repositories whose watermark differs from the index's (or unindexed)."""
     by_tenant: dict[Path, list[WorkflowRepo]] = {}
     for path in container.store.iter_repos():
-        by_tenant.setdefault(path.parent, []).append(container.store.open_path(path))
+        repo = _openable(container, path)
+        if repo is not None:
+            by_tenant.setdefault(path.parent, []).append(repo)
     behind = [path for repos in by_tenant.values() for path in _behind_in_tenant(container, repos)]
     return _each(container, behind, None)
 
@@ -123,10 +176,13 @@ def known_tenants(container: Container) -> set[str]:
     time under row-level security (no session ever sees two tenants)."""
     found = set()
     for tenant_dir in sorted(container.store.root.iterdir()) if container.store.root.is_dir() else []:
-        first = next(iter(sorted(tenant_dir.glob("*.git"))), None)
-        if first is not None:
-            try:
-                found.add(_tenant_of(container.store.open_path(first)))
-            except ValueError as exc:
-                log.error("skipping %s: %s", tenant_dir, exc)
+        # The first repository that says whose it is: a creation cut short may have left
+        # one with no config at all, which must not hide its tenant.
+        paths = sorted(p for p in tenant_dir.glob("*.git") if (p / "HEAD").is_file())
+        repos = (repo for repo in (_openable(container, p) for p in paths) if repo is not None)
+        tenant = next((t for t in map(_placed_tenant, repos) if t is not None), None)
+        if tenant is not None:
+            found.add(tenant)
+        elif paths:
+            log.error("skipping %s: no repository in it says which tenant it belongs to", tenant_dir)
     return found

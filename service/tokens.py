@@ -6,6 +6,7 @@ public key can never be used as an HMAC secret (the classic algorithm-confusion 
 and ``alg: none`` is never in an accepted list.
 """
 
+import time
 from typing import Any
 
 import jwt
@@ -22,11 +23,41 @@ class IdentityProviderUnavailable(Problem):
     status_code, title, slug = 503, "Identity provider unavailable", "identity-provider-unavailable"
 
 
+class VerifiedTokens:
+    """Claims of tokens verified in the last minute, by the token's exact text (signature
+    included, so nothing unverified can hit): an editor sends the same token every few
+    seconds, and verifying it each time costs more than the save it authorises. An entry
+    ends at the token's ``exp`` or after ``seconds``, whichever is first, so a key removed
+    from the identity provider stops working within a minute, as it would with its JWKS
+    cache."""
+
+    def __init__(self, seconds: float = 60.0, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    def get(self, token: str) -> dict[str, Any] | None:
+        found = self._entries.get(token)
+        if found is None or found[0] <= time.time():
+            return None
+        return found[1]
+
+    def put(self, token: str, claims: dict[str, Any]) -> None:
+        until = time.time() + self.seconds
+        expires = claims.get("exp")
+        if isinstance(expires, int | float):
+            until = min(until, float(expires))
+        if len(self._entries) >= self.size:
+            self._entries.clear()  # rare and cheap: the next request of each caller re-verifies
+        self._entries[token] = (until, claims)
+
+
 class TokenVerifier:
     """Built once per process from the settings, so the JWKS cache outlives requests."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.verified = VerifiedTokens()
         self.asymmetric = [alg for alg in settings.jwt_algorithms if alg in _ASYMMETRIC]
         self.public_key = settings.jwt_public_key
         self.jwks = (
@@ -83,4 +114,5 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
+        self.verified.put(token, claims)
         return claims

@@ -10,10 +10,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from indexer.db import scoped
 from repo_store import RefUpdate, RepoError, WorkflowRepo
+from service.errors import CommitOutcomeUnknown
 
 if TYPE_CHECKING:
     from service.container import Container
@@ -40,20 +42,13 @@ class UnitOfWork:
         self._committed = False
 
     def __enter__(self) -> "UnitOfWork":
+        # Every transaction of the unit (a healing reader starts a second one) is scoped to
+        # its tenant for RLS, in the BEGIN itself (indexer.db); without a tenant the scope
+        # is empty and row-level security shows no rows at all.
         factory = self.container.write_sessions if self.write else self.container.read_sessions
-        self.session = factory()
-        if self.session.get_bind().dialect.name == "postgresql":
-            event.listen(self.session, "after_begin", self._scope_to_tenant)
+        bind = factory.kw["bind"]
+        self.session = factory(bind=scoped(bind, self.tenant) if bind.dialect.name == "postgresql" else bind)
         return self
-
-    def _scope_to_tenant(self, _session: Session, _transaction: object, connection: Connection) -> None:
-        """Every transaction (a healing reader starts a second one) is scoped for RLS.
-
-        Without a tenant the setting is empty and row-level security shows no rows at all.
-        """
-        connection.execute(
-            text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": self.tenant or ""}
-        )
 
     def __exit__(
         self,
@@ -75,6 +70,14 @@ class UnitOfWork:
             self._repos[workflow_id] = self.container.store.open(tenant_id, workflow_id)
         return self._repos[workflow_id]
 
+    def read_ref(self, tenant_id: str, workflow_id: UUID, name: str) -> str | None:
+        """A ref, from the repository this unit opened, else from the files (no opening)."""
+        if tenant_id != self.tenant:
+            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot read {tenant_id!r}'s repos")
+        if workflow_id in self._repos:
+            return self._repos[workflow_id].ref_target(name)
+        return self.container.store.read_ref(tenant_id, workflow_id, name)
+
     def create_repo(self, tenant_id: str, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
         store = self.container.store
         repo = store.create(tenant_id, workflow_id, meta)
@@ -95,7 +98,22 @@ class UnitOfWork:
 
     def commit(self) -> None:
         try:
+            self.session.flush()  # a failure here comes before COMMIT: nothing was saved
+        except BaseException:
+            self.rollback()
+            raise
+        try:
             self.session.commit()
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                self._keep_refs(exc)
+            self.rollback()
+            if exc.connection_invalidated:
+                raise CommitOutcomeUnknown(
+                    "the database connection was lost while saving: the change may have been "
+                    "saved; read it back before retrying"
+                ) from exc
+            raise
         except BaseException:
             self.rollback()
             raise
@@ -109,8 +127,20 @@ class UnitOfWork:
                 # The change is committed; a follow-up that failed is reported, not undone.
                 log.exception("after commit, could not %s", what)
 
+    def _keep_refs(self, exc: DBAPIError) -> None:
+        """The connection died while committing: the server may have committed. Moving the
+        refs back could leave rows that name commits no ref reaches (the index ahead of git),
+        so they stay where they are: git is ahead at worst, and healing settles it."""
+        if self._undo:
+            what = "; ".join(name for name, _ in self._undo)
+            log.warning("connection lost while committing (%s): left to healing: %s", what, exc.orig)
+        self._undo.clear()
+
     def rollback(self) -> None:
-        self.session.rollback()
+        try:
+            self.session.rollback()
+        except DBAPIError as exc:  # a dead connection: its transaction is gone with it
+            log.warning("rollback on a lost connection: %s", exc.orig)
         self._after_commit.clear()
         while self._undo:
             what, undo = self._undo.pop()

@@ -18,6 +18,7 @@ from schemas.status import Transition, VersionStatus, apply_transition
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
+from service.draft_endings import end_drafts_of
 from service.errors import (
     StaleLock,
     VersionConflict,
@@ -25,6 +26,7 @@ from service.errors import (
     VersionNotFound,
 )
 from service.gitwrite import move_refs, write_draft_commit
+from service.reconcile import git_is_ahead
 from service.uow import UnitOfWork
 from service.workflows import load_workflow
 
@@ -300,6 +302,7 @@ def delete_version(
     workflow.updated_at = now
     move_refs(uow, workflow, repo, written, reflog=f"delete v{version.version_number}")
     queries.close_open_review(uow.session, version, "closed", now)
+    end_drafts_of(uow, version)
     audit(uow, workflow, version, "delete", principal, now, before=before, after=summary(version))
     return version
 
@@ -307,8 +310,14 @@ def delete_version(
 def get_version(
     *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
 ) -> WorkflowVersion:
-    workflow = load_workflow(uow, principal, workflow_id)
-    return find_version(uow, workflow, ref, deleted_ok=True)
+    found = queries.get_workflow_and_version(uow.session, principal.tenant_id, workflow_id, ref)
+    if found is None or git_is_ahead(uow, found[0]):
+        # No such workflow (the 404 as load_workflow words it), or an index to heal first.
+        return find_version(uow, load_workflow(uow, principal, workflow_id), ref, deleted_ok=True)
+    workflow, version = found
+    if version is None:
+        raise VersionNotFound(f"workflow {workflow.id} has no version {ref}")
+    return version
 
 
 def list_versions(

@@ -10,7 +10,7 @@ from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
-from service.errors import WorkflowNotFound
+from service.errors import RefsMoved, WorkflowNotFound
 from service.gitwrite import move_refs, write_draft_commit
 from service.reconcile import git_is_ahead, heal
 from service.uow import UnitOfWork
@@ -22,7 +22,8 @@ def load_workflow(
     """The caller's workflow, indexed up to what git holds. Another tenant's is a 404.
 
     ``lock`` serialises writers of this workflow. A reader that finds git ahead heals the
-    index in a short writing unit of its own, then reads again.
+    index in a short writing unit of its own, then reads again. Refs moved by hand make
+    healing refuse (``RefsMoved``): a writer gets the 409, a reader the index as it was.
     """
     workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id, lock=lock)
     if workflow is None:
@@ -32,9 +33,12 @@ def load_workflow(
     if lock:
         heal(uow, workflow)
         return workflow
-    with uow.container.uow(principal.tenant_id, write=True) as healer:
-        load_workflow(healer, principal, workflow_id, lock=True)
-        healer.commit()
+    try:
+        with uow.container.uow(principal.tenant_id, write=True) as healer:
+            load_workflow(healer, principal, workflow_id, lock=True)
+            healer.commit()
+    except RefsMoved:
+        pass  # logged; a reader gets what the index knows, writers are refused until fixed
     uow.session.rollback()  # end the old snapshot so the healed rows are visible
     workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id)
     assert workflow is not None

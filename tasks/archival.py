@@ -3,10 +3,12 @@ tenant in turn. The Huey lock keeps a second scheduler's copy from starting at a
 fails fast); the run rows in the database are the guard across queues and hosts."""
 
 import logging
+import threading
+import uuid
 
 from huey import crontab
 
-from service.archival import run_all_tenants
+from service.archival import carry_on, run_all_tenants, running_run_id
 from service.reindex import known_tenants
 from service.settings import Settings
 from tasks import runtime
@@ -24,3 +26,27 @@ def archive_versions_periodically() -> dict[str, int]:
     archived = run_all_tenants(container, sorted(known_tenants(container)), trigger="scheduled")
     log.info("archival: %d version(s) archived in %d tenant(s)", sum(archived.values()), len(archived))
     return archived
+
+
+@huey.task()
+def resume_archival(tenant: str, run_id: str) -> int:
+    """Carry on a run a killed worker left ``running``; returns what it archived in all."""
+    return carry_on(runtime.container(), tenant, uuid.UUID(run_id)).archived
+
+
+_resumed = threading.Lock()
+
+
+@huey.on_startup()
+def resume_archival_on_startup() -> None:
+    """A consumer that starts (again) carries on the runs a killed worker left: a scheduled
+    run would refuse them for ``STALE_AFTER``, and the next one may be a day away. Once per
+    process (the hook runs in every worker thread)."""
+    if huey.immediate or not _resumed.acquire(blocking=False):
+        return
+    container = runtime.container()
+    for tenant in sorted(known_tenants(container)):
+        run_id = running_run_id(container, tenant)
+        if run_id is not None:
+            log.warning("resuming archival run %s of %s", run_id, tenant)
+            resume_archival(tenant, str(run_id))

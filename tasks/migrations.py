@@ -1,6 +1,7 @@
 """Migration batches on Huey: the runner re-enqueues itself while work remains (so a
 migration never holds a worker for long), a periodic watchdog resumes a runner whose
-worker died, and a consumer that starts resumes whatever was left running. Running a
+worker died, and a consumer that starts, or sees the queue come back after an outage,
+resumes whatever was left running. Running a
 migration twice at once is harmless: batches take the migration's row lock in turn."""
 
 import logging
@@ -12,7 +13,7 @@ from service import jobs
 from service.migration_runner import interval_of, run_batches, stalled
 from service.reindex import known_tenants
 from tasks import runtime
-from tasks.queue import huey
+from tasks.queue import huey, on_queue_back
 
 log = logging.getLogger("wfv.tasks.migrations")
 
@@ -52,3 +53,11 @@ def resume_on_startup() -> None:
     """A consumer that starts (again) picks up migrations left running."""
     if not huey.immediate:
         _resume(0)
+
+
+@on_queue_back
+def resume_after_queue_outage() -> None:
+    """The queue came back, maybe empty: the runners it held (queued, or chained by a
+    running migration) may be gone, so every unfinished migration is enqueued again, as at
+    start-up. A runner that survived meets its twin at the migration's row lock: harmless."""
+    _resume(0)

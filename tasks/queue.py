@@ -1,9 +1,58 @@
 """The Huey instance, chosen by the settings: Redis in production, SQLite embedded,
-memory (immediate) in unit tests. ``huey_consumer tasks.queue.huey`` finds it here."""
+memory (immediate) in unit tests. ``huey_consumer tasks.queue.huey`` finds it here.
 
+A Redis queue can come back empty (a restart without persistence, a flush, a failover to
+an empty replica): every job it held is gone, the successors that running migrations
+enqueue for themselves included. Short outages do not even raise (redis-py retries), so
+loss is detected by what it loses: the consumers keep a marker in the queue, and the
+scheduler, which reads the queue every second, finding it gone runs the
+:func:`on_queue_back` hooks (the migrations resume) instead of leaving the work to the
+minute watchdog.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import redis
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from service.settings import Settings
+
+log = logging.getLogger("wfv.tasks.queue")
+_queue_back: list[Callable[[], None]] = []
+_MARKER = "wfv:queue-marker"
+# Enqueueing from a request must not hang on a Redis that stopped answering; the blocking
+# read of the consumer waits 1 s at a time, well inside the socket timeout.
+_REDIS_TIMEOUTS = {"socket_timeout": 5, "socket_connect_timeout": 2}
+
+
+def on_queue_back(hook: Callable[[], None]) -> Callable[[], None]:
+    """Register ``hook`` to run in a consumer when the queue turns out to have lost its jobs."""
+    _queue_back.append(hook)
+    return hook
+
+
+class WatchedRedisHuey(RedisHuey):  # type: ignore[misc]
+    """RedisHuey whose scheduler (the only caller of ``read_schedule``: one thread per
+    consumer, once a second) checks the marker. ``put_if_empty`` lets one consumer alone
+    put it back and run the hooks; one that never saw it (just started) runs none, since
+    start-up resumes the same work."""
+
+    _seen_marker = False
+
+    def read_schedule(self, timestamp: datetime | None = None) -> Any:
+        found = super().read_schedule(timestamp)
+        if self.storage.put_if_empty(_MARKER, b"1") and self._seen_marker:
+            log.warning("the queue lost its jobs (restarted empty?): resuming the work they carried")
+            for hook in list(_queue_back):
+                try:
+                    hook()
+                except Exception:
+                    log.exception("queue-back hook %s failed", getattr(hook, "__name__", hook))
+        self._seen_marker = True
+        return found
 
 
 def build_huey(settings: Settings) -> Huey:
@@ -12,7 +61,8 @@ def build_huey(settings: Settings) -> Huey:
     if kind == "redis":
         if not settings.redis_url:
             raise ValueError("WFV_QUEUE=redis needs WFV_REDIS_URL")
-        return RedisHuey(url=settings.redis_url, **common)
+        pool = redis.ConnectionPool.from_url(settings.redis_url, **_REDIS_TIMEOUTS)
+        return WatchedRedisHuey(connection_pool=pool, **common)
     if kind == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return SqliteHuey(filename=str(settings.data_dir / "queue.db"), **common)

@@ -1,9 +1,11 @@
-"""Periodic healing of every workflow whose git is ahead of the index."""
+"""Periodic healing of every workflow whose git is ahead of the index, and the watch for
+refs moved behind the service's back (``service.ref_sweep``)."""
 
 import logging
 
 from huey import crontab
 
+from service.ref_sweep import sweep_moved_refs
 from service.reindex import reconcile_all
 from service.settings import Settings
 from tasks import runtime
@@ -21,8 +23,9 @@ def reconcile_periodically() -> dict[str, int]:
 
 @huey.task()
 def reconcile_now() -> dict[str, int]:
-    """Index what git has and the index lacks, for every tenant."""
-    summary = reconcile_all(runtime.container())
+    """Index what git has and the index lacks, then look for refs moved by hand."""
+    container = runtime.container()
+    summary = reconcile_all(container)
     for error in summary.errors:
         log.error("reconcile: %s", error)
     if summary.versions_changed or summary.workflows_created:
@@ -31,9 +34,11 @@ def reconcile_now() -> dict[str, int]:
             summary.versions_changed,
             summary.workflows_created,
         )
+    moved = sweep_moved_refs(container)
     return {
         "repositories": summary.repositories,
         "workflows_created": summary.workflows_created,
         "versions_changed": summary.versions_changed,
         "errors": len(summary.errors),
+        "refs_moved": len(moved),
     }

@@ -198,3 +198,66 @@ def published_history(
                 )
         uow.commit()
         return [workflow.id, *ids]
+
+
+def waiting_contacts(
+    container: Any, workflow_id: Any, version_id: Any, count: int, *, org: str = "acme"
+) -> None:
+    """``count`` contacts waiting on ``version_id``, spread over welcome-small's actions;
+    inserted in bulk (ten thousand in about a second)."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from indexer.models import Execution
+
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "tenant_id": org,
+            "workflow_id": workflow_id,
+            "version_id": version_id,
+            "contact_id": f"c-{i}",
+            "current_action_id": ("welcome", "wait-1d", "tips")[i % 3],
+            "status": "waiting",
+            "enrolled_at": now,
+            "updated_at": now,
+        }
+        for i in range(count)
+    ]
+    with container.uow(org, write=True) as uow:
+        for start in range(0, count, 5000):
+            uow.session.execute(insert(Execution), rows[start : start + 5000])
+        uow.commit()
+
+
+def migration_ready(container: Any, contacts: int, *, org: str = "acme") -> tuple[Any, Any]:
+    """v1 and v2 published (welcome-small, welcome-small-a) with ``contacts`` waiting on v1,
+    ready to be migrated to v2; returns (workflow id, v1 id)."""
+    workflow_id, v1, _ = published_history(
+        container, 2, org=org, documents=[example("welcome-small"), example("welcome-small-a")]
+    )
+    waiting_contacts(container, workflow_id, v1, contacts, org=org)
+    return workflow_id, v1
+
+
+def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, days: int = 120) -> Any:
+    """A workflow whose ``versions`` published versions were all published ``days`` ago, so
+    the retention policy may archive all but the newest it keeps; returns its id."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from indexer.models import WorkflowVersion
+
+    workflow_id = published_history(container, versions, org=org)[0]
+    with container.uow(org, write=True) as uow:
+        uow.session.execute(
+            update(WorkflowVersion)
+            .where(WorkflowVersion.workflow_id == workflow_id)
+            .values(published_at=datetime.now(UTC) - timedelta(days=days))
+        )
+        uow.commit()
+    return workflow_id

@@ -13,11 +13,11 @@ from service.versions import VersionRef
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions", tags=["versions"])
 
 
-def _from(version: Annotated[str, Query(alias="from", max_length=64)]) -> VersionRef:
+async def _from(version: Annotated[str, Query(alias="from", max_length=64)]) -> VersionRef:
     return to_version_ref(version, "from")
 
 
-def _to(version: Annotated[str, Query(alias="to", max_length=64)]) -> VersionRef:
+async def _to(version: Annotated[str, Query(alias="to", max_length=64)]) -> VersionRef:
     return to_version_ref(version, "to")
 
 

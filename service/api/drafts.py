@@ -1,45 +1,26 @@
 """Draft auto-save routes: the caller's own working copy of a draft version."""
 
 import uuid
-from dataclasses import dataclass
 from functools import partial
-from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
 from service import drafts
-from service.auth import Permission, Principal
 from service.container import Container
-from service.deps import (
-    ContainerDep,
-    Editor,
-    IfMatch,
-    Reader,
-    VersionPath,
-    current_principal,
-    expected_lock,
-    get_container,
-    parse_version_ref,
-    version_detail,
-)
+from service.deps import ContainerDep, Editor, IfMatch, Reader, VersionPath, expected_lock, version_detail
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft", tags=["drafts"])
 
 
-@dataclass(frozen=True)
-class Caller:
-    principal: Principal
-    container: Container
-
-
-# A save to Redis is about a millisecond of CPU under the GIL: two threads at a time do them
-# faster than a thread per request, which mostly hand the GIL around (bench/drafts.py, 32
-# clients: +25% saves/s). SQLite takes one writer at a time anyway: queueing its saves here
-# is fair, where its busy-wait is a lottery (p99 over a second at 32 clients). Saves to
-# PostgreSQL wait on I/O and keep the common pool.
+# A save to Redis that cannot go the event loop's way (a merge, a version not looked up
+# lately) is about a millisecond of CPU under the GIL: two threads at a time do them
+# faster than a thread per request, which mostly hand the GIL around. SQLite takes one
+# writer at a time anyway: queueing its saves here is fair, where its busy-wait is a
+# lottery (p99 over a second at 32 clients). Saves to PostgreSQL wait on I/O and keep the
+# common pool.
 _REDIS_SAVERS = CapacityLimiter(2)
 _SQLITE_SAVERS = CapacityLimiter(1)
 
@@ -51,33 +32,27 @@ def _savers(container: Container) -> CapacityLimiter | None:
     return _SQLITE_SAVERS if container.engine.dialect.name == "sqlite" else None
 
 
-def _authorize(container: Container, authorization: str | None) -> Caller:
-    principal = current_principal(container, authorization)
-    principal.require(Permission.EDIT)
-    return Caller(principal, container)
-
-
-async def require_edit(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
-    """The Editor check and the container in one dependency (one trip to a thread instead of
-    three), for the route editors call every few seconds."""
-    container = get_container(request)
-    return await to_thread.run_sync(_authorize, container, authorization, limiter=_savers(container))
-
-
 @router.post("", response_model=DraftSaved)
 async def save_draft(
-    workflow_id: uuid.UUID, version: str, body: DraftSave, caller: Annotated[Caller, Depends(require_edit)]
+    workflow_id: uuid.UUID, principal: Editor, version: VersionPath, body: DraftSave, container: ContainerDep
 ) -> DraftSaved:
-    """Auto-save your working copy: a whole `definition` or a JSON merge `patch`, and its base `revision`."""
-    save = partial(
-        drafts.save_draft,
-        container=caller.container,
-        principal=caller.principal,
-        workflow_id=workflow_id,
-        ref=parse_version_ref(version),
-        change=body,
+    """Auto-save your working copy: a whole `definition` or a JSON merge `patch`, and its base `revision`.
+
+    The working copy may be incomplete or invalid (it is what the editor holds); it is
+    bounded by the format's size limits, and validated when the draft is committed."""
+    saved = await drafts.save_draft_quickly(
+        container=container, principal=principal, workflow_id=workflow_id, ref=version, change=body
     )
-    saved = await to_thread.run_sync(save, limiter=_savers(caller.container))
+    if saved is None:
+        save = partial(
+            drafts.save_draft,
+            container=container,
+            principal=principal,
+            workflow_id=workflow_id,
+            ref=version,
+            change=body,
+        )
+        saved = await to_thread.run_sync(save, limiter=_savers(container))
     return DraftSaved(
         revision=saved.revision,
         saved_at=saved.saved_at,

@@ -22,7 +22,9 @@ from service.deps import (
     IfMatch,
     Reader,
     VersionPath,
+    etag,
     expected_lock,
+    json_answer,
     version_detail,
 )
 from service.errors import PreconditionFailed
@@ -93,12 +95,12 @@ def get_version(
     version: VersionPath,
     principal: Reader,
     container: ContainerDep,
-    response: Response,
-) -> VersionDetail:
+) -> Response:
     """One version with its definition, by id or number; the ETag is its lock_version."""
     with container.uow(principal.tenant_id) as uow:
         row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
-        return version_detail(row, response)
+        detail = VersionDetail.model_validate(row)
+    return json_answer(detail, {"ETag": etag(detail.lock_version)})
 
 
 @router.patch("/{version}", response_model=VersionDetail)

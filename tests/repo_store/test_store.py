@@ -263,3 +263,27 @@ def test_repo_path_requires_a_uuid(tmp_path: Path) -> None:
         repo_path(tmp_path, "acme", str(workflow_id))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         repo_path(tmp_path, "acme", "../../etc")  # type: ignore[arg-type]
+
+
+def test_read_ref_without_opening_sees_loose_and_packed_refs(store: PygitRepoStore) -> None:
+    """The watermark read on every API read: the files as git keeps them, before and after
+    ``git pack-refs`` (which real upkeep runs), and the same answers as libgit2's."""
+    workflow_id = uuid.uuid4()
+    repo = store.create("acme", workflow_id, {"name": "Welcome"})
+    assert store.read_ref("acme", workflow_id, "refs/wfv/head") is None
+    first = commit(repo, "one")
+    repo.update_refs([RefUpdate("refs/wfv/head", None, first), RefUpdate(MAIN, None, first)], reflog="t")
+    assert store.read_ref("acme", workflow_id, "refs/wfv/head") == first == repo.ref_target("refs/wfv/head")
+    git(repo.path, "pack-refs", "--all")
+    assert not (repo.path / "refs/wfv/head").exists()
+    assert store.read_ref("acme", workflow_id, "refs/wfv/head") == first
+    second = commit(repo, "two", (first,))
+    repo.update_refs([RefUpdate("refs/wfv/head", first, second)], reflog="t")
+    assert (
+        store.read_ref("acme", workflow_id, "refs/wfv/head")
+        == second
+        == git(repo.path, "rev-parse", "refs/wfv/head")
+    )
+    assert store.read_ref("acme", workflow_id, "refs/wfv/other") is None
+    with pytest.raises(RepoNotFound):
+        store.read_ref("acme", uuid.uuid4(), "refs/wfv/head")

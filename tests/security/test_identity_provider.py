@@ -195,3 +195,23 @@ def test_production_refuses_development_tokens_without_a_configured_secret(
     ) as client:
         assert _get(client, dev)[0] == 401
         assert _get(client, signer.sign(claims()))[0] == 200
+
+
+def test_a_remembered_token_still_ends_at_its_exp(settings: Settings, jwks: Jwks, signer: SigningKey) -> None:
+    """Verified tokens are remembered a minute (service/tokens.py VerifiedTokens), never
+    past their own ``exp``: the second request after expiry is verified again, and refused."""
+    with (
+        serve_jwks(jwks) as url,
+        _client(
+            settings, jwks_url=url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE, jwt_leeway_seconds=0
+        ) as client,
+    ):
+        token = signer.sign(claims(exp=int(time.time()) + 2))
+        assert _get(client, token)[0] == 200
+        assert _get(client, token)[0] == 200  # remembered
+        time.sleep(
+            max(0.0, jwt.decode(token, options={"verify_signature": False})["exp"] - time.time() + 0.2)
+        )
+        status, body = _get(client, token)
+        assert status == 401
+        assert "expired" in str(body["detail"])

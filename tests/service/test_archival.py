@@ -234,6 +234,33 @@ def test_a_stalled_run_is_resumed_from_its_cursor(container: Container) -> None:
     assert statuses(container, ids[1]) == {1: "archived", 2: "archived", 3: "active"}
 
 
+def test_a_run_a_killed_worker_left_is_carried_on_at_once(container: Container) -> None:
+    """A consumer that starts carries on the run left ``running`` (its heartbeat still
+    fresh, so a scheduled run would refuse it), from its cursor; two carrying it on at once
+    take its batches in turn."""
+    container.settings.archival_batch_workflows = 1
+    ids = sorted(published_history(container, 3)[0] for _ in range(3))
+    now = datetime.now(UTC) + 200 * DAY
+    at(container, now)
+    left = _insert_run(container, heartbeat=now - timedelta(seconds=5), cursor=ids[0])
+    assert archival.running_run_id(container, "acme") == left
+    with pytest.raises(ArchivalInProgress):
+        run_archival(container, "acme", trigger="scheduled", actor="system:archival")
+    finished: list[ArchivalRun] = []
+    threads = [threading.Thread(target=lambda: finished.append(archival.carry_on(container, "acme", left)))]
+    threads.append(
+        threading.Thread(target=lambda: finished.append(archival.carry_on(container, "acme", left)))
+    )
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert [(r.id, r.status) for r in finished] == [(left, "completed")] * 2
+    assert finished[0].archived == finished[1].archived == 4  # ids[1] and ids[2]: v1, v2 each
+    assert len(archive_audits(container)) == 4
+    assert archival.running_run_id(container, "acme") is None
+
+
 def test_runs_and_candidates_stay_in_their_tenant(container: Container, scene: dict[str, Any]) -> None:
     other, *_ = published_history(container, 3, org="globex")
     globex = run_archival(container, "globex", trigger="manual", actor="gina")

@@ -63,6 +63,13 @@ def wid(draft_client: TestClient, editor: Headers) -> str:
 BASE = example("welcome-small")
 
 
+def _nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(levels):
+        value = {"n": value}
+    return value
+
+
 def test_save_then_restore(draft_client: TestClient, editor: Headers, wid: str) -> None:
     first = saved(draft_client, editor, wid, {"definition": named(BASE, "welcome", "Hi"), "revision": 0})
     assert first["revision"] == 1
@@ -226,15 +233,23 @@ def test_drafts_belong_to_their_user_and_tenant(
         ({"definition": BASE}, 422, "invalid-request"),
         ({"definition": BASE, "revision": -1}, 422, "invalid-request"),
         ({"definition": BASE, "revision": 2_000_000_001}, 422, "invalid-request"),
-        ({"definition": {**BASE, "format": 2}, "revision": 0}, 422, "invalid-request"),
         ({"definition": BASE, "revision": 0, "extra": 1}, 422, "invalid-request"),
-        ({"patch": {"trigger": None}, "revision": 0}, 422, "invalid-draft"),
-        ({"patch": {"actions": [{"id": "bad id!", "type": "wait"}]}, "revision": 0}, 422, "invalid-draft"),
+        ({"definition": [BASE], "revision": 0}, 422, "invalid-request"),
+        ({"definition": {**BASE, "settings": {"k": "x" * 10_001}}, "revision": 0}, 422, "invalid-request"),
+        (
+            {"definition": {**BASE, "actions": [{"id": f"a{n}"} for n in range(1001)]}, "revision": 0},
+            422,
+            None,
+        ),
+        ({"definition": {**BASE, "settings": _nested(13)}, "revision": 0}, 422, "invalid-request"),
+        ({"patch": {"settings": _nested(13)}, "revision": 0}, 422, "invalid-request"),
+        # the patch is within bounds, the document it makes is not (201 settings)
+        ({"patch": {"settings": {f"k{n}": n for n in range(199)}}, "revision": 0}, 422, "invalid-draft"),
         ({"patch": "not an object", "revision": 0}, 422, "invalid-request"),
     ],
 )
 def test_bad_saves_are_problems_that_change_nothing(
-    draft_client: TestClient, editor: Headers, wid: str, body: dict[str, Any], status: int, slug: str
+    draft_client: TestClient, editor: Headers, wid: str, body: dict[str, Any], status: int, slug: str | None
 ) -> None:
     saved(draft_client, editor, wid, {"definition": named(BASE, "welcome", "good"), "revision": 0})
     assert_problem(save(draft_client, editor, wid, body), status, slug)
@@ -243,14 +258,30 @@ def test_bad_saves_are_problems_that_change_nothing(
     assert action(found["definition"], "welcome")["name"] == "good"
 
 
-def test_an_invalid_patch_names_the_field(draft_client: TestClient, editor: Headers, wid: str) -> None:
-    problem = assert_problem(
-        save(draft_client, editor, wid, {"patch": {"trigger": {"type": 7}}, "revision": 0}),
-        422,
-        "invalid-draft",
-    )
-    assert problem["field"] == "trigger.type"
-    assert problem["errors"][0]["field"] == "trigger.type"
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"definition": {**BASE, "format": 2}}, "format"),
+        ({"patch": {"trigger": None}}, "trigger"),
+        ({"patch": {"trigger": {"type": 7}}}, "trigger.type"),
+        ({"patch": {"actions": [{"id": "bad id!", "type": "wait"}]}}, "actions.0.id"),
+    ],
+)
+def test_an_unfinished_working_copy_is_kept_and_commit_names_what_is_wrong(
+    draft_client: TestClient, editor: Headers, wid: str, body: dict[str, Any], field: str
+) -> None:
+    """What the editor holds is saved even while it is not a valid workflow yet: refusing
+    it would lose what the user typed. Committing it is where the model is enforced."""
+    answer = saved(draft_client, editor, wid, {**body, "revision": 0})
+    working_copy = restore(draft_client, editor, wid)
+    assert working_copy["revision"] == answer["revision"] == 1
+    if "definition" in body:
+        assert working_copy["definition"] == body["definition"]
+    refused = draft_client.post(draft_url(wid, 1, "commit"), json={"lock_version": 1}, headers=editor)
+    problem = assert_problem(refused, 422, "invalid-draft")
+    assert problem["field"] == field
+    assert draft_client.get(versions_url(wid, 1), headers=editor).json()["lock_version"] == 1
+    assert restore(draft_client, editor, wid)["revision"] == 1
 
 
 def test_unknown_and_bad_versions(draft_client: TestClient, editor: Headers, wid: str) -> None:

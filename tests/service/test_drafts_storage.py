@@ -6,10 +6,13 @@ import time
 import uuid
 import zlib
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
@@ -17,8 +20,12 @@ from sqlalchemy import select
 
 from indexer import drafts as rows
 from indexer.models import VersionDraft
+from schemas.drafts import DraftSave
+from service import drafts
 from service.app import create_app
+from service.auth import Permission, Principal
 from service.container import Container
+from service.draft_cache import RecentTargets, closed_mark
 from service.draft_crypto import row_from_record, unpack_history
 from service.draft_upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
@@ -238,7 +245,12 @@ def test_the_write_behind_copies_only_newer_open_drafts(
     assert draft_client.post(f"/api/v1/workflows/{wid}/versions/1/publish", headers=editor).status_code == 200
     assert raw_rows(draft_container) == []
     assert cache.load(bobs) is None
-    # A save that checked the version just before the publish lands in Redis just after it:
+    # A save that checked the version before the publish and lands in Redis after it finds
+    # the version closed; one that lands between the SQL commit and the closing mark
+    # (taken away here to stand for that moment) is dropped by the write-behind.
+    late = cache.put(bobs, expected=None, record=racing, fields=racing.history, replace=True)
+    assert (late.ok, late.closed) == (False, True)
+    cache.client.delete(closed_mark(key.version_id))
     assert cache.put(bobs, expected=None, record=racing, fields=racing.history, replace=True).ok
     summary = flush_dirty(draft_container)
     assert (summary.written, summary.dropped) == (0, 1)
@@ -299,3 +311,63 @@ def test_drafts_not_saved_for_the_retention_are_deleted(
     if draft_container.draft_cache is None:  # Redis copies end by their own TTL instead
         assert_problem(draft_client.get(draft_url(wid), headers=editor), 404, "draft-not-found")
     assert restore(draft_client, bob, wid)["revision"] == 1
+
+
+def test_the_usual_save_is_one_redis_round_trip_in_the_event_loop(
+    redis_client: TestClient, redis_container: Container, editor: dict[str, str]
+) -> None:
+    """A whole definition on top of the latest revision, for a version looked up in the
+    last second, is saved without a worker thread; anything else is left to the full path
+    (None), which merges, patches or falls back to the database."""
+    wid = uuid.UUID(create_workflow_via_api(redis_client, editor)["id"])
+    saved(redis_client, editor, str(wid), {"definition": BASE, "revision": 0})  # looks v1 up
+    alice = Principal("alice", "acme", frozenset({Permission.EDIT}), "alice", "alice@example.com")
+
+    def quickly(body: dict[str, Any]) -> drafts.SavedDraft | None:
+        change = DraftSave.model_validate(body)
+        call = partial(
+            drafts.save_draft_quickly,
+            container=redis_container,
+            principal=alice,
+            workflow_id=wid,
+            ref=1,
+            change=change,
+        )
+        return anyio.run(call)
+
+    quick = quickly({"definition": named(BASE, "welcome", "quick"), "revision": 1})
+    assert quick is not None
+    assert (quick.revision, quick.merged) == (2, None)
+    assert quickly({"definition": named(BASE, "welcome", "stale"), "revision": 1}) is None
+    assert quickly({"patch": {"x-note": 1}, "revision": 2}) is None
+    found = restore(redis_client, editor, str(wid))
+    assert (found["revision"], action(found["definition"], "welcome")["name"]) == (2, "quick")
+    assert redis_container.draft_cache is not None
+    redis_container.draft_cache.targets = RecentTargets(seconds=0)  # nothing remembered
+    assert quickly({"definition": BASE, "revision": 2}) is None
+
+
+@pytest.mark.parametrize("ending", ["publish", "delete"])
+def test_a_process_that_remembers_the_version_as_a_draft_still_refuses_saves_after_it_ends(
+    redis_client: TestClient, redis_container: Container, editor: dict[str, str], ending: str
+) -> None:
+    """Two API processes (two containers: each its own memory of versions) on one Redis and
+    one database: B remembers v1 as a draft for a minute, A publishes or deletes it, and B
+    refuses the next save as the database would, storing nothing."""
+    a, b_container = redis_client, open_container(redis_container.settings)
+    with closing(b_container), TestClient(create_app(container=b_container)) as b:
+        wid = create_workflow_via_api(a, editor)["id"]
+        saved(b, editor, wid, {"definition": BASE, "revision": 0})  # B now remembers v1
+        url = f"/api/v1/workflows/{wid}/versions/1"
+        if ending == "publish":
+            assert a.post(f"{url}/publish", json={"lock_version": 1}, headers=editor).status_code == 200
+        else:
+            assert a.request("DELETE", url, json={"lock_version": 1}, headers=editor).status_code == 200
+        refused = save(b, editor, wid, {"definition": named(BASE, "welcome", "late"), "revision": 1})
+        if ending == "publish":
+            assert_problem(refused, 409, "version-not-draft")
+        else:
+            assert_problem(refused, 404, "version-not-found")
+        assert redis_container.draft_cache is not None
+        assert redis_container.draft_cache.client.keys("wfv:draft:*") == []
+        assert raw_rows(redis_container) == []

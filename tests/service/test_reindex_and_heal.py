@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
@@ -199,3 +200,48 @@ def test_a_failed_sql_commit_moves_the_refs_back(container: Container) -> None:
         # leaving without commit is what a failing commit does: roll back everything
     assert repo.refs("refs/") == refs_before
     assert reconcile_all(container).repositories == 0
+
+
+def test_a_creation_cut_before_its_ref_move_is_not_indexed(container: Container) -> None:
+    """A process killed between creating a repository and moving its first ref leaves a
+    repository with no refs (and maybe no config): nothing to index, and it must hide
+    neither its tenant nor the workflows beside it."""
+    import pygit2
+
+    from service.reindex import known_tenants
+
+    kept = _history(container)
+    cut = uuid.UUID(int=0)  # sorts first in the tenant's folder
+    bare = container.store.path_for("acme", cut)
+    pygit2.init_repository(str(bare), bare=True, initial_head="main")  # killed before its config
+    _crash_after_ref_move(container, kept)
+
+    summary = reconcile_all(container)
+
+    assert (summary.repositories, summary.versions_changed, summary.errors) == (1, 1, [])
+    assert known_tenants(container) == {"acme"}
+    assert reindex_all(container).errors == []
+    with container.uow("acme") as uow:
+        assert uow.session.get(Workflow, cut) is None
+
+
+def test_scans_skip_a_repository_a_creation_is_still_making(container: Container) -> None:
+    """A folder with HEAD but not yet the rest (what a scan meets beside a creation in
+    flight) is nobody's yet: reconcile, the tenant list, the draft sweep and the
+    consistency check pass it by instead of failing on it."""
+    from repo_store import RepoNotFound
+    from service.consistency import check_consistency
+    from service.draft_upkeep import tenants
+    from service.reindex import known_tenants
+
+    _history(container)
+    half = container.store.path_for("acme", uuid.UUID(int=0))
+    half.mkdir(parents=True)
+    (half / "HEAD").write_text("ref: refs/heads/main\n")
+    with pytest.raises(RepoNotFound):
+        container.store.open_path(half)
+
+    assert reconcile_all(container).errors == []
+    assert known_tenants(container) == {"acme"}
+    assert tenants(container) == ["acme"]
+    assert check_consistency(container).ok

@@ -5,11 +5,10 @@ service role, as in production."""
 
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from indexer.migrate import upgrade
 from indexer.models import ArchivalRun, WorkflowVersion
@@ -17,7 +16,7 @@ from service.container import Container, build_container
 from service.settings import Settings
 from tests.conftest import app_role_url, truncate_tables
 from tests.e2e.helpers import WFV, running, wfv_env
-from tests.factories import published_history
+from tests.factories import published_long_ago
 from tests.tasks.conftest import REDIS_URL, _redis_or_skip
 
 SECRET = "archival-consumer-secret-long-enough-for-hs256"
@@ -56,18 +55,6 @@ def _container(env: dict[str, str]) -> Container:
     return container
 
 
-def _published_long_ago(container: Container, org: str) -> uuid.UUID:
-    workflow_id: uuid.UUID = published_history(container, 3, org=org)[0]
-    with container.uow(org, write=True) as uow:
-        uow.session.execute(
-            update(WorkflowVersion)
-            .where(WorkflowVersion.workflow_id == workflow_id)
-            .values(published_at=datetime.now(UTC) - timedelta(days=120))
-        )
-        uow.commit()
-    return workflow_id
-
-
 def _runs(container: Container, org: str) -> list[ArchivalRun]:
     with container.uow(org) as uow:
         return list(uow.session.scalars(select(ArchivalRun).where(ArchivalRun.tenant_id == org)))
@@ -86,7 +73,7 @@ def _statuses(container: Container, org: str, workflow_id: uuid.UUID) -> list[st
 
 def test_the_worker_archives_every_tenant_on_its_schedule(stack: dict[str, str], tmp_path: Path) -> None:
     container = _container(stack)
-    flows = {org: _published_long_ago(container, org) for org in ("acme", "globex")}
+    flows = {org: published_long_ago(container, org=org) for org in ("acme", "globex")}
     with running([WFV, "worker"], stack, tmp_path / "worker.log"):
         deadline = time.monotonic() + 45
         while not all(any(r.status == "completed" for r in _runs(container, org)) for org in flows):

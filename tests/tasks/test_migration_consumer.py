@@ -5,19 +5,18 @@ Redis queue + PostgreSQL (as the service role) as in production."""
 
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from indexer.models import Execution, VersionMigration
 from service.auth import issue_token
 from service.container import Container
 from tests.e2e.helpers import WFV, free_port, running
-from tests.factories import count_executions, example, published_pair
+from tests.factories import count_executions, migration_ready
 from tests.tasks.conftest import container_for
 
 SECRET = "consumer-test-secret-long-enough-for-hs256"
@@ -30,31 +29,6 @@ def stack(queue_env: dict[str, str]) -> dict[str, str]:
 
 def _container(env: dict[str, str]) -> Container:
     return container_for(env, jwt_secret=SECRET)
-
-
-def _two_versions(container: Container, contacts: int) -> tuple[uuid.UUID, uuid.UUID]:
-    """v1 and v2 published (welcome-small, welcome-small-a); ``contacts`` waiting on v1."""
-    workflow_id, v1, _ = published_pair(container, example("welcome-small"), example("welcome-small-a"))
-    now = datetime.now(UTC)
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "tenant_id": "acme",
-            "workflow_id": workflow_id,
-            "version_id": v1,
-            "contact_id": f"c-{i}",
-            "current_action_id": ("welcome", "wait-1d", "tips")[i % 3],
-            "status": "waiting",
-            "enrolled_at": now,
-            "updated_at": now,
-        }
-        for i in range(contacts)
-    ]
-    with container.uow("acme", write=True) as uow:
-        for start in range(0, contacts, 5000):
-            uow.session.execute(insert(Execution), rows[start : start + 5000])
-        uow.commit()
-    return workflow_id, v1
 
 
 def _state(container: Container) -> VersionMigration:
@@ -86,7 +60,7 @@ def _start(base: str, workflow_id: uuid.UUID, body: dict[str, Any]) -> dict[str,
 
 def test_gradual_migration_steps_on_the_consumers_schedule(stack: dict[str, str], tmp_path: Path) -> None:
     container = _container(stack)
-    workflow_id, _ = _two_versions(container, 40)
+    workflow_id, _ = migration_ready(container, 40)
     port = free_port()
     with running(
         [WFV, "serve", "--port", str(port)], stack, tmp_path / "serve.log", f"http://127.0.0.1:{port}/healthz"
@@ -113,7 +87,7 @@ def test_a_killed_worker_is_resumed_and_moves_each_execution_once(
 ) -> None:
     total = 12_000
     container = _container(stack)
-    workflow_id, v1 = _two_versions(container, total)
+    workflow_id, v1 = migration_ready(container, total)
     port = free_port()
     api = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
     with running(api, stack, tmp_path / "serve.log", f"http://127.0.0.1:{port}/healthz"):
