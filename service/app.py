@@ -23,6 +23,7 @@ from service.api import (
 )
 from service.container import Container, build_container
 from service.errors import install_problem_handlers
+from service.gc_tuning import tune_collector
 from service.limits import BodyLimitMiddleware
 from service.metrics import scrape_registry
 from service.observe import RequestObserver
@@ -98,6 +99,8 @@ def app_from_environment() -> FastAPI:
     the same ``WFV_*`` environment; drafts saved to Redis ask the queue for their flush."""
     from tasks.drafts import schedule_flush
 
-    app = create_app(Settings())
+    settings = Settings()
+    app = create_app(settings)
     app.state.container.draft_flush_scheduler = schedule_flush
+    tune_collector(settings)
     return app

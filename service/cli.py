@@ -72,8 +72,10 @@ def serve(
             )
         else:
             from service.app import create_app
+            from service.gc_tuning import tune_collector
 
             app_ = create_app(container=container)
+            tune_collector(settings)
             uvicorn.run(app_, log_config=log_config, access_log=False, host=bind_host, port=bind_port)
     finally:
         if consumer is not None:

@@ -5,13 +5,16 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from cryptography.fernet import Fernet
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
+
+
+GcThreshold = Annotated[int, Field(ge=1, le=10_000_000)]
 
 
 class Settings(BaseSettings):
@@ -86,6 +89,9 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     worker_metrics_host: str = "127.0.0.1"
     readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # The garbage collector's thresholds in server processes (service/gc_tuning.py), as
+    # WFV_GC_THRESHOLDS='[50000, 50, 100]'; CPython's own are 700, 10, 10.
+    gc_thresholds: tuple[GcThreshold, GcThreshold, GcThreshold] = (50_000, 50, 100)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":
