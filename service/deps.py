@@ -21,13 +21,9 @@ from service.versions import VersionRef
 # hops per request cost more than most of our routes do.
 
 
-def container_of(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
-
-
-async def get_container(request: Request) -> Container:
-    return container_of(request)
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
@@ -93,12 +89,8 @@ def to_version_ref(text: str, field: str) -> VersionRef:
         ) from exc
 
 
-def parse_version_ref(version: str) -> VersionRef:
-    return to_version_ref(version, "version")
-
-
 async def version_path(version: str) -> VersionRef:
-    return parse_version_ref(version)
+    return to_version_ref(version, "version")
 
 
 VersionPath = Annotated[VersionRef, Depends(version_path)]

@@ -109,7 +109,7 @@ async def save_draft_quickly(
     *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
 ) -> SavedDraft | None:
     """The usual save (a whole definition on top of the latest revision, Redis up, the
-    version looked up within the last second) in the event loop: one Redis round trip,
+    version looked up within the last minute) in the event loop: one Redis round trip,
     no worker thread. None when it is not that save: ``save_draft`` then decides."""
     cache = container.draft_cache
     if cache is None or change.definition is None or not cache.takes_quick_saves():

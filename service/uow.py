@@ -62,18 +62,20 @@ class UnitOfWork:
         # so rows returned from it stay usable after the block.
         self.session.close()
 
+    def _own(self, tenant_id: str) -> None:
+        if tenant_id != self.tenant:
+            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot use {tenant_id!r}'s repos")
+
     def repo(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
         """This unit's own ``Repository`` (pygit2 objects must not cross threads)."""
-        if tenant_id != self.tenant:
-            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot open {tenant_id!r}'s repos")
+        self._own(tenant_id)
         if workflow_id not in self._repos:
             self._repos[workflow_id] = self.container.store.open(tenant_id, workflow_id)
         return self._repos[workflow_id]
 
     def read_ref(self, tenant_id: str, workflow_id: UUID, name: str) -> str | None:
         """A ref, from the repository this unit opened, else from the files (no opening)."""
-        if tenant_id != self.tenant:
-            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot read {tenant_id!r}'s repos")
+        self._own(tenant_id)
         if workflow_id in self._repos:
             return self._repos[workflow_id].ref_target(name)
         return self.container.store.read_ref(tenant_id, workflow_id, name)

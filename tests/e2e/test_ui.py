@@ -104,6 +104,16 @@ def workflow(server: Server, name: str, definition: dict[str, Any] | None = None
     return wid
 
 
+def second_version(server: Server, wid: str, *, publish: bool = False) -> None:
+    """v2 = welcome-small-b (drops 'reminder', changes 'wait-1d'), as a draft or published."""
+    with server.api() as api:
+        assert api.post(
+            f"/workflows/{wid}/versions", json={"definition": example("welcome-small-b")}
+        ).is_success
+        if publish:
+            assert api.post(f"/workflows/{wid}/versions/2/publish").status_code == 200
+
+
 def contacts_in_flight(server: Server, wid: str) -> None:
     """Four contacts on the current version; c-1 waits on 'reminder', c-2 on 'wait-1d'."""
     with server.api() as api:
@@ -129,10 +139,7 @@ def test_the_ui_is_served_by_the_service_itself(server: Server) -> None:
 
 def test_history_lists_versions_and_publishes_a_draft(page: Page, server: Server) -> None:
     wid = workflow(server, "History flow")
-    with server.api() as api:
-        assert api.post(
-            f"/workflows/{wid}/versions", json={"definition": example("welcome-small-b")}
-        ).is_success
+    second_version(server, wid)
     sign_in(page, server, "alice", "History flow")
     rows = page.locator("#versions tbody tr")
     expect(rows).to_have_count(2)
@@ -159,11 +166,7 @@ def test_history_lists_versions_and_publishes_a_draft(page: Page, server: Server
 def test_compare_shows_changes_breaking_warnings_and_the_patch(page: Page, server: Server) -> None:
     wid = workflow(server, "Compare flow")
     contacts_in_flight(server, wid)
-    with server.api() as api:
-        assert api.post(
-            f"/workflows/{wid}/versions", json={"definition": example("welcome-small-b")}
-        ).is_success
-        assert api.post(f"/workflows/{wid}/versions/2/publish").status_code == 200
+    second_version(server, wid, publish=True)
     sign_in(page, server, "alice", "Compare flow", tab="Compare")
     page.get_by_label("From", exact=True).select_option("1")
     page.get_by_label("To", exact=True).select_option("2")
@@ -183,10 +186,8 @@ def test_compare_shows_changes_breaking_warnings_and_the_patch(page: Page, serve
 
 def test_review_thread_comment_approve_and_publish(page: Page, server: Server) -> None:
     wid = workflow(server, "Review flow")
+    second_version(server, wid)
     with server.api() as api:
-        assert api.post(
-            f"/workflows/{wid}/versions", json={"definition": example("welcome-small-b")}
-        ).is_success
         assert api.patch(f"/workflows/{wid}", json={"required_approvals": 1}).status_code == 200
     sign_in(page, server, "bob", "Review flow", tab="Review")
     page.get_by_role("button", name="Open review").click()
@@ -210,11 +211,7 @@ def test_review_thread_comment_approve_and_publish(page: Page, server: Server) -
 def test_migration_wizard_runs_to_a_summary_with_failures(page: Page, server: Server) -> None:
     wid = workflow(server, "Migration flow")
     contacts_in_flight(server, wid)
-    with server.api() as api:
-        assert api.post(
-            f"/workflows/{wid}/versions", json={"definition": example("welcome-small-b")}
-        ).is_success
-        assert api.post(f"/workflows/{wid}/versions/2/publish").status_code == 200
+    second_version(server, wid, publish=True)
     sign_in(page, server, "alice", "Migration flow")
     page.locator('tr[data-version="2"]').get_by_role("button", name="Migrate here").click()
     expect(page.get_by_label(re.compile(r"v1 \(active\) — 4 in flight"))).to_be_checked()

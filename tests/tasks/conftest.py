@@ -2,8 +2,12 @@
 the embedded defaults (SQLite index, SQLite queue) and production's (PostgreSQL as the
 service role, Redis queue). Each test gets its own Redis database, flushed first."""
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -12,7 +16,7 @@ from indexer.migrate import upgrade
 from service.container import Container, build_container
 from service.settings import Settings
 from tests.conftest import REQUIRE_SERVICES, app_role_url, truncate_tables
-from tests.e2e.helpers import wfv_env
+from tests.e2e.helpers import WFV, running, wfv_env
 
 # One Redis database per concurrent suite run (WFV_TEST_REDIS_URL picks another).
 REDIS_URL = os.environ.get("WFV_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -59,3 +63,17 @@ def container_for(env: dict[str, str], **settings: object) -> Container:
     )
     upgrade(built.migration_engine())
     return built
+
+
+def run_on_worker(env: dict[str, str], task: str, log: Path) -> Any:
+    """Run ``task`` (``module:function``, a task whose result is JSON) on a real ``wfv
+    worker``: enqueued by another process, as the API would, its result waited for."""
+    module, name = task.split(":")
+    result = f"{name}().get(blocking=True, timeout=60)"
+    script = f"import json; from {module} import {name}; print(json.dumps({result}))"
+    with running([WFV, "worker", "--no-periodic"], env, log):
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=90, check=False
+        )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -10,49 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from indexer.migrate import upgrade
 from indexer.models import ArchivalRun, WorkflowVersion
-from service.container import Container, build_container
-from service.settings import Settings
-from tests.conftest import app_role_url, truncate_tables
-from tests.e2e.helpers import WFV, running, wfv_env
+from service.container import Container
+from tests.e2e.helpers import WFV, running
 from tests.factories import published_long_ago
-from tests.tasks.conftest import REDIS_URL, _redis_or_skip
+from tests.tasks.conftest import container_for
 
 SECRET = "archival-consumer-secret-long-enough-for-hs256"
 POLICY = {"WFV_ARCHIVAL_CRON": "* * * * *", "WFV_KEEP_VERSIONS": "1", "WFV_JWT_SECRET": SECRET}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.postgres)])
-def stack(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
-    data = tmp_path / "var"
-    if request.param == "sqlite":
-        return wfv_env(data, WFV_QUEUE="sqlite", **POLICY)
-    _redis_or_skip()
-    url: str = request.getfixturevalue("postgres_url")
-    truncate_tables(url)
-    return wfv_env(
-        data,
-        WFV_QUEUE="redis",
-        WFV_REDIS_URL=REDIS_URL,
-        WFV_DATABASE_URL=app_role_url(url),
-        WFV_MIGRATION_DATABASE_URL=url,
-        **POLICY,
-    )
-
-
-def _container(env: dict[str, str]) -> Container:
-    settings = Settings(
-        data_dir=Path(env["WFV_DATA_DIR"]),
-        database_url=env.get("WFV_DATABASE_URL"),
-        migration_database_url=env.get("WFV_MIGRATION_DATABASE_URL"),
-        jwt_secret=SECRET,
-        queue="memory",
-        _env_file=None,
-    )
-    container = build_container(settings)
-    upgrade(container.migration_engine())
-    return container
+@pytest.fixture
+def stack(queue_env: dict[str, str]) -> dict[str, str]:
+    return queue_env | POLICY
 
 
 def _runs(container: Container, org: str) -> list[ArchivalRun]:
@@ -72,7 +42,7 @@ def _statuses(container: Container, org: str, workflow_id: uuid.UUID) -> list[st
 
 
 def test_the_worker_archives_every_tenant_on_its_schedule(stack: dict[str, str], tmp_path: Path) -> None:
-    container = _container(stack)
+    container = container_for(stack, jwt_secret=SECRET)
     flows = {org: published_long_ago(container, org=org) for org in ("acme", "globex")}
     with running([WFV, "worker"], stack, tmp_path / "worker.log"):
         deadline = time.monotonic() + 45

@@ -1,22 +1,13 @@
 """The upkeep task through a real queue and a real ``wfv worker`` process: SQLite queue
 on the embedded defaults, Redis queue with PostgreSQL as in production."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from repo_store.upkeep import count_loose, count_packs
-from tests.e2e.helpers import WFV, running
 from tests.factories import published_history
-from tests.tasks.conftest import container_for
-
-ENQUEUE = (
-    "import json; from tasks.git_upkeep import upkeep_now; "
-    "print(json.dumps(upkeep_now().get(blocking=True, timeout=60)))"
-)
+from tests.tasks.conftest import container_for, run_on_worker
 
 
 @pytest.fixture
@@ -31,17 +22,7 @@ def test_worker_packs_a_grown_repository(upkeep_env: dict[str, str], tmp_path: P
     repo = container.store.path_for("acme", workflow_id)
     assert count_loose(repo) >= 30
 
-    with running([WFV, "worker", "--no-periodic"], queue_env, tmp_path / "worker.log"):
-        done = subprocess.run(
-            [sys.executable, "-c", ENQUEUE],
-            env=queue_env,
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=False,
-        )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_on_worker(queue_env, "tasks.git_upkeep:upkeep_now", tmp_path / "worker.log")
     assert result == {"repositories": 1, "repacked": 1, "cleared": 0, "errors": 0}
     assert count_loose(repo) == 0
     assert count_packs(repo) == 1

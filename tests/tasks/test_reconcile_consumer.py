@@ -1,21 +1,12 @@
 """The reconcile task through a real queue and a real ``wfv worker`` process:
 SQLite queue on the embedded defaults, Redis queue with PostgreSQL as in production."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from schemas.workflow import WorkflowDefinition
 from service import versions, workflows
-from tests.e2e.helpers import WFV, running
 from tests.factories import example, principal
-from tests.tasks.conftest import container_for
-
-ENQUEUE = (
-    "import json; from tasks.reconcile import reconcile_now; "
-    "print(json.dumps(reconcile_now().get(blocking=True, timeout=60)))"
-)
+from tests.tasks.conftest import container_for, run_on_worker
 
 
 def test_worker_heals_a_workflow_left_behind_by_a_crash(queue_env: dict[str, str], tmp_path: Path) -> None:
@@ -33,17 +24,7 @@ def test_worker_heals_a_workflow_left_behind_by_a_crash(queue_env: dict[str, str
         lost = versions.create_version(uow=uow, principal=alice, workflow_id=workflow.id)
         uow._undo.clear()  # a process killed between the ref move and the SQL commit
 
-    with running([WFV, "worker", "--no-periodic"], queue_env, tmp_path / "worker.log"):
-        done = subprocess.run(
-            [sys.executable, "-c", ENQUEUE],
-            env=queue_env,
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=False,
-        )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = run_on_worker(queue_env, "tasks.reconcile:reconcile_now", tmp_path / "worker.log")
     assert result["versions_changed"] == 1
     assert result["errors"] == 0
     with container.uow("acme") as uow:
