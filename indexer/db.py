@@ -3,7 +3,8 @@
 SQLite is made to behave like a real transactional database: WAL, foreign keys, a busy
 timeout, and ``BEGIN IMMEDIATE`` for writing units of work so two writers queue at the
 start instead of deadlocking on the read-to-write upgrade (SQLite's single writer is our
-per-workflow serialisation there; PostgreSQL uses a row lock on the workflow).
+per-workflow serialisation there; PostgreSQL uses a row lock on the workflow). Writers
+queue for that lock in the kernel (``SqliteWriteLock``), not in SQLite's busy handler.
 
 On PostgreSQL we issue BEGIN ourselves too, so that the transaction's tenant scope for
 row-level security (``set_config('app.tenant_id', …, true)``) travels in the same round
@@ -13,7 +14,9 @@ no pre-ping: a connection that died with its server fails its statement, SQLAlch
 the disconnect and empties the pool, and the next request connects afresh.
 """
 
-from typing import Any
+import fcntl
+import threading
+from typing import IO, Any
 
 from psycopg import sql
 from sqlalchemy import Engine, create_engine, event
@@ -39,6 +42,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
         return _postgres_engine(url, **kwargs)
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kwargs)
+    database = engine.url.database
+    write_lock = SqliteWriteLock(f"{database}.write-lock") if database and database != ":memory:" else None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -53,9 +58,63 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get(WRITE_OPTION, False)
+        if write and write_lock is not None:
+            conn.info[_HELD] = write_lock.acquire()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
+    @event.listens_for(engine, "checkin")
+    @event.listens_for(engine, "invalidate")
+    def _on_checkin(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+        # After COMMIT or ROLLBACK (the connection is back in the pool), or with a broken
+        # connection: the next writer goes.
+        held = record.info.pop(_HELD, None)
+        if held is not None and write_lock is not None:
+            write_lock.release(held)
+
     return engine
+
+
+_HELD = "wfv_write_lock"
+
+
+class SqliteWriteLock:
+    """One writer at a time across threads and processes: an exclusive ``flock`` on a file
+    beside the database, taken before ``BEGIN IMMEDIATE`` and given back when the
+    connection returns to the pool.
+
+    SQLite's own wait for its write lock is a busy handler that sleeps 1, 2, 5 … 100 ms
+    between tries: under load a writer that just finished wins again and again while the
+    others sleep (two server processes saving drafts: p99 over 4 s). Waiters on a ``flock``
+    sleep in the kernel and wake as it is released. A thread that already holds it (a
+    second write transaction inside a first) does not take it again: it meets SQLite's
+    own lock, as before.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._holders: dict[int, IO[bytes]] = {}
+        self._guard = threading.Lock()
+
+    def acquire(self) -> tuple[int, IO[bytes]] | None:
+        thread = threading.get_ident()
+        with self._guard:
+            if thread in self._holders:
+                return None
+        handle = open(self._path, "ab")  # held past this call: closed by release
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # the GIL is released while it waits
+        except BaseException:
+            handle.close()
+            raise
+        with self._guard:
+            self._holders[thread] = handle
+        return thread, handle
+
+    def release(self, held: tuple[int, IO[bytes]]) -> None:
+        thread, handle = held
+        with self._guard:
+            self._holders.pop(thread, None)
+        handle.close()  # closing the only descriptor drops the lock
 
 
 def _postgres_engine(url: str, **kwargs: Any) -> Engine:

@@ -192,10 +192,24 @@ class VersionDraft(Base):
     version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_versions.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(USER)
     revision: Mapped[int] = mapped_column(Integer)
-    # Encrypted at rest (the auto-save issue); never plaintext.
-    content: Mapped[bytes] = mapped_column(LargeBinary)
     last_saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class VersionDraftRevision(Base):
+    """A kept revision of a draft: a save adds one row (a few KB) and drops the oldest,
+    where one row holding the whole history rewrote ten times that on every save. A draft
+    with no row at its own revision is a tombstone (discarded or committed there)."""
+
+    __tablename__ = "workflow_version_draft_revisions"
+
+    draft_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflow_version_drafts.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    # Sealed (compressed, then Fernet-encrypted) by the service; never plaintext.
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class AuditEntry(Base):

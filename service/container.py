@@ -1,8 +1,10 @@
 """Everything a request or a task needs, built once from the settings it is given."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,9 +14,13 @@ from repo_store import PygitRepoStore
 from service.compare_cache import ComparisonCache, build_comparison_cache
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
+from service.group_commit import BatchHandler, GroupCommit
 from service.settings import Settings
 from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
+
+P = TypeVar("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -33,6 +39,8 @@ class Container:
     # Set by a process that hosts the app next to a task queue (``wfv serve``): asks a worker
     # to flush Redis drafts to the database soon. Unset, the workers' minute sweep does it.
     draft_flush_scheduler: Callable[[], None] | None = None
+    _writers: dict[str, GroupCommit[Any, Any]] = field(default_factory=dict)
+    _writers_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def uow(self, tenant: str | None, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, write=write, tenant=tenant)
@@ -42,7 +50,19 @@ class Container:
         url = self.settings.resolved_migration_url
         return self.engine if url == self.settings.resolved_database_url else make_engine(url)
 
+    def group_commit(self, name: str, handler: BatchHandler[P, R]) -> GroupCommit[P, R]:
+        """This container's writer ``name`` (``service.group_commit``), made on first use."""
+        with self._writers_lock:
+            if name not in self._writers:
+                self._writers[name] = GroupCommit(handler, name=name)
+            found: GroupCommit[P, R] = self._writers[name]
+            return found
+
     def close(self) -> None:
+        with self._writers_lock:
+            batch_writers, self._writers = list(self._writers.values()), {}
+        for batch_writer in batch_writers:
+            batch_writer.close()
         self.engine.dispose()
         if self.draft_cache is not None:
             self.draft_cache.close()

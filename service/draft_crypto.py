@@ -2,13 +2,14 @@
 
 Each revision of a draft is compact JSON, compressed, then sealed with Fernet (MultiFernet:
 the first key encrypts, every key decrypts, so keys rotate without rewriting anything). The
-same sealed tokens live in Redis and in the database row, so the write-behind copies bytes
-and never decrypts. Only the revision numbers and times around them are in the clear.
+same sealed tokens live in Redis and in the database's revision rows, so the write-behind
+copies bytes and never decrypts. Only the revision numbers and times around them are in
+the clear.
 """
 
 import json
 import logging
-import struct
+import uuid
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,13 +19,10 @@ from typing import Any
 import orjson
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from indexer.drafts import DraftRow
+from indexer.drafts import DraftRow, Revisions
 from service.errors import Problem
 
 log = logging.getLogger("wfv.drafts")
-
-_MAGIC = b"WFVD1"
-_ENTRY = struct.Struct(">II")  # revision, token length
 
 
 class DraftUnreadable(Problem):
@@ -84,11 +82,16 @@ class DraftRecord:
     def current(self) -> bytes:
         return self.history[self.revision]
 
+    def loaded(self) -> "DraftRecord":
+        """This record with every document read now (its session is about to close)."""
+        return DraftRecord(self.revision, self.saved_at, self.created_at, dict(self.history))
+
     def successor(self, revision: int, token: bytes, saved_at: datetime, keep: int) -> "DraftRecord":
-        """This record with ``revision`` added, keeping the ``keep`` newest revisions."""
-        merged = {**self.history, revision: token}
-        kept = {number: merged[number] for number in sorted(merged)[-keep:]}
-        return DraftRecord(revision, saved_at, self.created_at, kept)
+        """This record with ``revision`` added, keeping the ``keep`` newest revisions (the
+        older documents are not read: a store adds one and drops what fell off)."""
+        kept = sorted({*self.history, revision})[-keep:]
+        history = Revisions(kept, {revision: token}, lambda: self.history)
+        return DraftRecord(revision, saved_at, self.created_at, history)
 
 
 def newest(*records: DraftRecord | None) -> DraftRecord | None:
@@ -100,35 +103,10 @@ def newest(*records: DraftRecord | None) -> DraftRecord | None:
     return max(found, key=lambda record: (record.revision, not record.live))
 
 
-def pack_history(history: Mapping[int, bytes]) -> bytes:
-    """The database column: the sealed revisions, framed. A tombstone packs to nothing."""
-    if not history:
-        return b""
-    parts = [_MAGIC]
-    for number in sorted(history):
-        token = history[number]
-        parts.append(_ENTRY.pack(number, len(token)) + token)
-    return b"".join(parts)
-
-
-def unpack_history(blob: bytes) -> dict[int, bytes]:
-    if not blob:
-        return {}
-    if not blob.startswith(_MAGIC):
-        raise ValueError("not a packed draft history")
-    history: dict[int, bytes] = {}
-    offset = len(_MAGIC)
-    while offset < len(blob):
-        number, length = _ENTRY.unpack_from(blob, offset)
-        offset += _ENTRY.size
-        history[number] = blob[offset : offset + length]
-        offset += length
-    return history
-
-
 def record_from_row(row: DraftRow) -> DraftRecord:
-    return DraftRecord(row.revision, row.last_saved_at, row.created_at, unpack_history(row.content))
+    return DraftRecord(row.revision, row.last_saved_at, row.created_at, row.tokens)
 
 
 def row_from_record(record: DraftRecord) -> DraftRow:
-    return DraftRow(record.revision, pack_history(record.history), record.saved_at, record.created_at)
+    """A record as a row to write (a new row's id, should there be none yet)."""
+    return DraftRow(uuid.uuid4(), record.revision, record.saved_at, record.created_at, record.history)

@@ -9,27 +9,20 @@ from fastapi import APIRouter, Response, status
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
 from service import drafts
-from service.container import Container
+from service.api.json_body import OrjsonRoute
 from service.deps import ContainerDep, Editor, IfMatch, Reader, VersionPath, expected_lock, version_detail
 
-router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft", tags=["drafts"])
+router = APIRouter(
+    prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft",
+    tags=["drafts"],
+    route_class=OrjsonRoute,
+)
 
 
 # A save to Redis that cannot go the event loop's way (a merge, a version not looked up
 # lately) is about a millisecond of CPU under the GIL: two threads at a time do them
-# faster than a thread per request, which mostly hand the GIL around. SQLite takes one
-# writer at a time anyway: queueing its saves here is fair, where its busy-wait is a
-# lottery (p99 over a second at 32 clients). Saves to PostgreSQL wait on I/O and keep the
-# common pool.
+# faster than a thread per request, which mostly hand the GIL around.
 _REDIS_SAVERS = CapacityLimiter(2)
-_SQLITE_SAVERS = CapacityLimiter(1)
-
-
-def _savers(container: Container) -> CapacityLimiter | None:
-    cache = container.draft_cache
-    if cache is not None and cache.available():
-        return _REDIS_SAVERS
-    return _SQLITE_SAVERS if container.engine.dialect.name == "sqlite" else None
 
 
 @router.post("", response_model=DraftSaved)
@@ -43,6 +36,11 @@ async def save_draft(
     saved = await drafts.save_draft_quickly(
         container=container, principal=principal, workflow_id=workflow_id, ref=version, change=body
     )
+    cache = container.draft_cache
+    if saved is None and (cache is None or not cache.available()):
+        saved = await drafts.save_draft_to_database(
+            container=container, principal=principal, workflow_id=workflow_id, ref=version, change=body
+        )
     if saved is None:
         save = partial(
             drafts.save_draft,
@@ -52,7 +50,7 @@ async def save_draft(
             ref=version,
             change=body,
         )
-        saved = await to_thread.run_sync(save, limiter=_savers(container))
+        saved = await to_thread.run_sync(save, limiter=_REDIS_SAVERS)
     return DraftSaved(
         revision=saved.revision,
         saved_at=saved.saved_at,
