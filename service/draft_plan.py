@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from schemas.drafts import MAX_REVISION, DraftSave
 from schemas.merge import merge_patch, three_way_merge
 from schemas.workflow import WorkflowDefinition, check_document_bounds
-from service.draft_crypto import DraftCipher, DraftRecord, compact_json
+from service.draft_crypto import DraftCipher, DraftInvalid, DraftRecord, compact_json
 from service.errors import Problem
 
 
@@ -30,10 +30,6 @@ class DraftConflict(Problem):
 
 class DraftBaseUnknown(Problem):
     status_code, title, slug = 409, "Draft base unknown", "draft-base-unknown"
-
-
-class DraftInvalid(Problem):
-    status_code, title, slug = 422, "Invalid draft", "invalid-draft"
 
 
 @dataclass(frozen=True)

@@ -282,7 +282,9 @@ def _acknowledge(
 
 
 @dataclass(frozen=True)
-class _DatabaseSave:
+class DatabaseSave:
+    """One save waiting for the database writer's next batch."""
+
     principal: Principal
     workflow_id: uuid.UUID
     ref: VersionRef
@@ -292,9 +294,9 @@ class _DatabaseSave:
 _WrittenSave = tuple[DraftKey, SavedDraft]
 
 
-def _database_writer(container: Container) -> GroupCommit[_DatabaseSave, _WrittenSave]:
+def _database_writer(container: Container) -> GroupCommit[DatabaseSave, _WrittenSave]:
     """This process's database saves, a transaction per batch (``service.group_commit``)."""
-    return container.group_commit("draft-saves", partial(_write_batch, container))
+    return container.group_commit("draft-saves", partial(write_save_batch, container))
 
 
 def _save_to_database(
@@ -304,7 +306,7 @@ def _save_to_database(
     ref: VersionRef,
     change: DraftSave,
 ) -> _WrittenSave:
-    return _database_writer(container).submit(_DatabaseSave(principal, workflow_id, ref, change)).result()
+    return _database_writer(container).submit(DatabaseSave(principal, workflow_id, ref, change)).result()
 
 
 async def save_draft_to_database(
@@ -312,7 +314,7 @@ async def save_draft_to_database(
 ) -> SavedDraft:
     """The save when Redis is not configured or is down, from the event loop: no thread
     of its own, it waits for its place in the database writer's next batch."""
-    written = _database_writer(container).submit(_DatabaseSave(principal, workflow_id, ref, change))
+    written = _database_writer(container).submit(DatabaseSave(principal, workflow_id, ref, change))
     with _counted("database") as count:
         key, saved = await asyncio.wrap_future(written)
         count(saved)
@@ -321,7 +323,7 @@ async def save_draft_to_database(
     return saved
 
 
-def _write_batch(container: Container, saves: list[_DatabaseSave]) -> list[_WrittenSave | Exception]:
+def write_save_batch(container: Container, saves: list[DatabaseSave]) -> list[_WrittenSave | Exception]:
     """One write transaction per tenant. A save refused (a problem the caller is told
     about) leaves the others alone; a database error fails the transaction, and then each
     save is tried again in a transaction of its own, so one cannot sink the rest."""
@@ -354,7 +356,7 @@ def _write_batch(container: Container, saves: list[_DatabaseSave]) -> list[_Writ
 def _write_tenant_batch(
     container: Container,
     tenant: str,
-    saves: list[_DatabaseSave],
+    saves: list[DatabaseSave],
     indexes: list[int],
     outcomes: list[_WrittenSave | Exception],
 ) -> None:
@@ -398,7 +400,7 @@ def _write_tenant_batch(
 
 def _batch_keys(
     uow: UnitOfWork,
-    saves: list[_DatabaseSave],
+    saves: list[DatabaseSave],
     indexes: list[int],
     refused: dict[int, _WrittenSave | Exception],
 ) -> dict[int, DraftKey]:

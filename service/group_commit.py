@@ -39,6 +39,8 @@ class GroupCommit(Generic[P, R]):
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self.batches_written = 0  # batches and items handled, for tests and the curious
+        self.items_written = 0
 
     def submit(self, item: P) -> Future[R]:
         future: Future[R] = Future()
@@ -91,6 +93,8 @@ class GroupCommit(Generic[P, R]):
         except Exception as exc:
             log.exception("%s: a batch of %d failed", self._name, len(live))
             outcomes = [exc] * len(live)
+        self.batches_written += 1
+        self.items_written += len(live)
         for (_, future), outcome in zip(live, outcomes, strict=True):
             if isinstance(outcome, Exception):
                 future.set_exception(outcome)

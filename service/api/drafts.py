@@ -9,14 +9,9 @@ from fastapi import APIRouter, Response, status
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
 from service import drafts
-from service.api.json_body import OrjsonRoute
 from service.deps import ContainerDep, Editor, IfMatch, Reader, VersionPath, expected_lock, version_detail
 
-router = APIRouter(
-    prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft",
-    tags=["drafts"],
-    route_class=OrjsonRoute,
-)
+router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft", tags=["drafts"])
 
 
 # A save to Redis that cannot go the event loop's way (a merge, a version not looked up

@@ -2,6 +2,7 @@
 restore, patches, merges and conflicts between tabs, ownership, discard, commit, publish."""
 
 import copy
+import json
 import uuid
 from typing import Any
 
@@ -369,3 +370,36 @@ def test_publishing_ends_every_users_drafts(
         assert cache.client.keys("wfv:draft:*") == []
         assert cache.client.keys("wfv:drafts:of:*") == []
         assert cache.client.zcard("wfv:drafts:dirty") == 0
+
+
+def _raw_save(client: TestClient, headers: Headers, workflow_id: str, extra: bytes) -> Any:
+    raw = b'{"revision": 0, "definition": ' + json.dumps(BASE)[:-1].encode() + b", " + extra + b"}}"
+    return client.post(
+        draft_url(workflow_id), content=raw, headers=headers | {"content-type": "application/json"}
+    )
+
+
+def test_bodies_orjson_refuses_are_read_as_before(
+    draft_client: TestClient, editor: Headers, wid: str
+) -> None:
+    """Draft bodies are parsed by orjson; what it will not read goes to the standard
+    library: an integer beyond 64 bits is kept, a lone surrogate (valid JSON, but no
+    Unicode text) is a 422 problem, not a 500."""
+    surrogate = _raw_save(draft_client, editor, wid, b'"x_text": "\\ud800"')
+    assert_problem(surrogate, 422, "invalid-draft")
+    assert_problem(draft_client.get(draft_url(wid), headers=editor), 404, "draft-not-found")
+    big = _raw_save(draft_client, editor, wid, b'"x_big": 123456789012345678901234567890')
+    assert big.status_code == 200, big.text
+    assert restore(draft_client, editor, wid)["definition"]["x_big"] == 123456789012345678901234567890
+
+
+@pytest.mark.parametrize("raw", [b'{"revision": 0, "definition": {', b'{"revision": 0, "definition": NaN}'])
+def test_malformed_bodies_are_problems_and_save_nothing(
+    draft_client: TestClient, editor: Headers, wid: str, raw: bytes
+) -> None:
+    response = draft_client.post(
+        draft_url(wid), content=raw, headers=editor | {"content-type": "application/json"}
+    )
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert_problem(draft_client.get(draft_url(wid), headers=editor), 404, "draft-not-found")
