@@ -368,7 +368,8 @@ def _write_tenant_batch(
     written: dict[int, _WrittenSave | Exception] = {}
     with container.uow(tenant, write=True) as uow:
         keys = _batch_keys(uow, saves, indexes, written)
-        stored = rows.get_drafts(uow.session, set(keys.values()), for_update=True)
+        # In batch order (the saves are sorted): every batch locks its drafts in one order.
+        stored = rows.get_drafts(uow.session, list(dict.fromkeys(keys.values())), for_update=True)
         current: dict[DraftKey, DraftRecord | None] = {
             key: record_from_row(stored[key]) if key in stored else None for key in keys.values()
         }

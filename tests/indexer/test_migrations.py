@@ -106,10 +106,11 @@ def test_saved_drafts_survive_the_move_to_revision_rows_and_back(
 
         command.downgrade(alembic_config(container.engine), "0005_archival")
         with container.engine.connect() as conn:
-            packed = dict(conn.execute(text("SELECT user_id, content FROM workflow_version_drafts")).all())
+            found = conn.execute(text("SELECT user_id, content FROM workflow_version_drafts"))
+            packed: dict[str, bytes] = {user: bytes(content) for user, content in found}
         assert packed["bob"] == b""
-        assert bytes(packed["alice"]).startswith(b"WFVD1")
-        assert all(token in bytes(packed["alice"]) for token in before["alice"][1].values())
+        assert packed["alice"].startswith(b"WFVD1")
+        assert all(token in packed["alice"] for token in before["alice"][1].values())
 
         upgrade(container.engine)
         assert _stored_drafts(container, workflow.id) == before
