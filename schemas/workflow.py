@@ -30,21 +30,28 @@ MAX_KEYS = 200  # keys of any free-form object
 
 
 def _bounded(value: Any, depth: int = 0) -> None:
-    """Free-form JSON stays small and shallow: no document can make us recurse or balloon.
+    """Free-form JSON stays small and shallow: no document can make us recurse or balloon."""
+    stack: list[tuple[Any, int]] = []
+    _push_checked(value, depth, stack)
+    _walk(stack)
 
-    Iterative, and scalars are checked in place rather than visited: this runs on every
-    auto-save of every document, so it must cost little more than reading the nodes.
-    """
+
+def _push_checked(value: Any, depth: int, stack: list[tuple[Any, int]]) -> None:
+    """A scalar is checked in place, a container goes on the stack to be walked."""
     kind = type(value)
-    if kind is str:
+    if kind is dict or kind is list:
+        stack.append((value, depth))
+    elif kind is str:
         if len(value) > MAX_STRING:
             raise ValueError(f"a string longer than {MAX_STRING} characters")
-        return
-    if kind is float:
+    elif kind is float:
         _finite(value)
-    if kind is not dict and kind is not list:
-        return
-    stack = [(value, depth)]
+
+
+def _walk(stack: list[tuple[Any, int]]) -> None:
+    """Iterative, one stack for a whole document, and scalars checked in place rather
+    than visited: this runs on every auto-save of every document, so it must cost little
+    more than reading the nodes."""
     pop, push = stack.pop, stack.append
     while stack:
         node, level = pop()
@@ -53,6 +60,7 @@ def _bounded(value: Any, depth: int = 0) -> None:
         if len(node) > MAX_KEYS:
             kind_name = "object" if type(node) is dict else "list"
             raise ValueError(f"an {kind_name} with more than {MAX_KEYS} entries")
+        level += 1
         if type(node) is dict:
             for key, item in node.items():
                 if len(key) > MAX_STRING:
@@ -62,7 +70,7 @@ def _bounded(value: Any, depth: int = 0) -> None:
                     if len(item) > MAX_STRING:
                         raise ValueError(f"a string longer than {MAX_STRING} characters")
                 elif kind is dict or kind is list:
-                    push((item, level + 1))
+                    push((item, level))
                 elif kind is float:
                     _finite(item)
         else:
@@ -72,7 +80,7 @@ def _bounded(value: Any, depth: int = 0) -> None:
                     if len(item) > MAX_STRING:
                         raise ValueError(f"a string longer than {MAX_STRING} characters")
                 elif kind is dict or kind is list:
-                    push((item, level + 1))
+                    push((item, level))
                 elif kind is float:
                     _finite(item)
 
@@ -92,17 +100,19 @@ def check_document_bounds(document: dict[str, Any]) -> dict[str, Any]:
     store a document safely; the whole model is checked when the draft is committed."""
     if len(document) > MAX_KEYS:
         raise ValueError(f"an object with more than {MAX_KEYS} entries")
+    stack: list[tuple[Any, int]] = []
     for key, value in document.items():
         limit = _LONG_LISTS.get(key)
         if limit is not None and type(value) is list:
             if len(value) > limit:
                 raise ValueError(f"more than {limit} {key}")
             for item in value:
-                _bounded(item, -1)  # so an element's config is as deep as the model allows
+                _push_checked(item, -1, stack)  # so an element's config is as deep as the model allows
         else:
             if len(key) > MAX_STRING:
                 raise ValueError(f"a key longer than {MAX_STRING} characters")
-            _bounded(value, 0)
+            _push_checked(value, 0, stack)
+    _walk(stack)
     return document
 
 
