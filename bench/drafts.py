@@ -151,29 +151,38 @@ async def _load(name: str, url: str, tokens: list[str], bodies: list[bytes], arg
 
 
 def _measure(
-    name: str, url: str, tokens: Callable[[str], list[str]], bodies: list[bytes], args: Any, workdir: Path
+    name: str,
+    url: str,
+    users: list[str],
+    bodies: list[bytes],
+    args: Any,
+    workdir: Path,
+    revisions: Callable[[], list[int]] | None = None,
 ) -> Result:
-    """One run; ``tokens(run)`` gives the users of a run (fresh ones for the warm-up and the
-    measured run, so every user's first save is revision 0)."""
+    """A warm-up, then the measured run by the same users. An editor saves a draft
+    hundreds of times for each first save (which also seals the version it started from):
+    the first saves fall in the warm-up, and each user's measured saves continue from its
+    revision (``revisions()``, read after the warm-up), as the asyncio client's do."""
     if args.client == "python":
-        return asyncio.run(_load(name, url, tokens("measured"), bodies, args))
+        return asyncio.run(_load(name, url, users, bodies, args))
     parts = httpx.URL(url)
     base, paths = f"http://{parts.host}:{parts.port}", [parts.path]
+    tokens = [token if token != "-" else "" for token in users]
 
-    def run(label: str, seconds: float) -> wrk.WrkResult:
-        users = [token if token != "-" else "" for token in tokens(label)]
+    def run(seconds: float, starts: list[int] | None) -> wrk.WrkResult:
         return wrk.run(
             base,
             paths,
-            users=users,
+            users=tokens,
             seconds=seconds,
             connections=args.clients,
             workdir=workdir,
             bodies=bodies,
+            revisions=starts,
         )
 
-    run("warm-up", 2)
-    ran = run("measured", args.seconds)
+    run(2, None)
+    ran = run(args.seconds, revisions() if revisions else None)
     if ran.errors:
         print(f"  {name}: {ran.errors} errors, e.g. {ran.sample_error}")
     return Result(name, ran.requests, ran.seconds, ran.p50_ms, ran.p99_ms, ran.errors)
@@ -185,7 +194,7 @@ def bench_bare(workdir: Path, bodies: list[bytes], args: Any) -> Result:
     command += ["--workers", str(args.processes), "--log-level", "warning"]
     with running(command, dict(os.environ), workdir / "bare.log", f"http://127.0.0.1:{port}/docs"):
         url = f"http://127.0.0.1:{port}/bare"
-        return _measure("bare FastAPI route", url, lambda _: ["-"] * args.clients, bodies, args, workdir)
+        return _measure("bare FastAPI route", url, ["-"] * args.clients, bodies, args, workdir)
 
 
 def bench_wfv(
@@ -206,13 +215,20 @@ def bench_wfv(
         assert created.status_code == 201, created.text
         url = f"{base}/api/v1/workflows/{created.json()['id']}/versions/1/draft"
 
-        def tokens(run: str) -> list[str]:
-            return [
-                issue_token(secret=SECRET, user=f"{run}-{i}", org="bench", permissions=["workflows:edit"])
-                for i in range(args.clients)
-            ]
+        users = [
+            issue_token(secret=SECRET, user=f"editor-{i}", org="bench", permissions=["workflows:edit"])
+            for i in range(args.clients)
+        ]
 
-        return _measure(name, url, tokens, bodies, args, workdir)
+        def revisions() -> list[int]:
+            numbers = []
+            for user in users:
+                restored = httpx.get(url, headers={"Authorization": f"Bearer {user}"}, timeout=30)
+                assert restored.status_code == 200, restored.text  # every user saved in the warm-up
+                numbers.append(restored.json()["revision"])
+            return numbers
+
+        return _measure(name, url, users, bodies, args, workdir, revisions)
 
 
 def report(results: list[Result], bare: Result) -> None:

@@ -16,6 +16,7 @@ _RESULT = "WFV_WRK"
 
 _COMMON = """
 local users = {tokens}
+local revisions = {revisions}
 local paths = {paths}
 local bodies = {{}}
 for i, name in ipairs({body_files}) do
@@ -32,7 +33,7 @@ end
 
 function init(args)
   token = users[((id - 1) % #users) + 1]
-  revision = 0
+  revision = revisions[((id - 1) % #users) + 1] or 0
   turn = 0
   failures = 0
   sample = ""
@@ -102,9 +103,11 @@ def run(
     connections: int,
     workdir: Path,
     bodies: list[bytes] | None = None,
+    revisions: list[int] | None = None,
 ) -> WrkResult:
     """``connections`` users on as many wrk threads: GETs of random ``paths``, or, with
-    ``bodies``, draft saves whose revisions follow the answers."""
+    ``bodies``, draft saves whose revisions follow the answers (starting from each user's
+    entry in ``revisions``, else 0). The same users get the same threads run after run."""
     files = []
     for index, body in enumerate(bodies or []):
         file = workdir / f"wrk-body-{index}.json"
@@ -114,6 +117,7 @@ def run(
     script.write_text(
         _COMMON.format(
             tokens=_lua_strings(users),
+            revisions="{" + ", ".join(str(number) for number in revisions or []) + "}",
             paths=_lua_strings(paths),
             body_files=_lua_strings(files),
             result=_RESULT,
