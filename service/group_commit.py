@@ -47,8 +47,9 @@ class GroupCommit(Generic[P, R]):
         with self._lock:
             if self._closed:
                 raise Closed(f"{self._name} is shut down")
-            if self._thread is None:
-                # Started on first use: a server forks its processes after building the app.
+            if self._thread is None or not self._thread.is_alive():
+                # Started on first use (a server forks its processes after building the
+                # app), and again should it ever have died.
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
             self._queue.put((item, future))
@@ -93,6 +94,15 @@ class GroupCommit(Generic[P, R]):
         except Exception as exc:
             log.exception("%s: a batch of %d failed", self._name, len(live))
             outcomes = [exc] * len(live)
+        except BaseException as exc:
+            # The thread is going down: the next submit starts another, and nobody is left
+            # waiting on an answer that never comes.
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread = None
+            for _, future in live:
+                future.set_exception(Closed(f"{self._name} stopped: {exc!r}"))
+            raise
         self.batches_written += 1
         self.items_written += len(live)
         for (_, future), outcome in zip(live, outcomes, strict=True):

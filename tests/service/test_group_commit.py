@@ -90,3 +90,17 @@ def test_close_writes_what_is_queued_then_refuses_more() -> None:
     assert queued.result(0) == "QUEUED"
     with pytest.raises(Closed):
         writer.submit("late")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_writer_thread_that_died_answers_its_batch_and_is_started_again() -> None:
+    def handler(items: list[str]) -> list[str | Exception]:
+        if "die" in items:
+            raise SystemExit("the thread goes down")
+        return [item.upper() for item in items]
+
+    writer: GroupCommit[str, str] = GroupCommit(handler, name="test")
+    with pytest.raises(Closed, match="stopped"):
+        writer.submit("die").result(5)
+    assert writer.submit("again").result(5) == "AGAIN"
+    writer.close()
