@@ -286,7 +286,11 @@ def write_drafts(session: Session, writes: Collection[DraftWrite]) -> bool:
                 {"draft": draft_id, "number": number, "tenant": tenant, "token": write.tokens[number]}
             )
     connection = session.connection()
-    for statement, rows in ((_MOVE_HEAD, heads), (_DROP_OLDER, drop_older), (_ADD_REVISION, added)):
+    if heads:
+        moved = connection.execute(_MOVE_HEAD, heads).rowcount
+        if moved != len(heads):  # the caller's locks make this impossible: say so loudly
+            raise RuntimeError(f"{len(heads) - moved} draft(s) moved under a held lock")
+    for statement, rows in ((_DROP_OLDER, drop_older), (_ADD_REVISION, added)):
         if rows:
             connection.execute(statement, rows)
     return True
