@@ -99,8 +99,11 @@ def test_a_writer_thread_that_died_answers_its_batch_and_is_started_again() -> N
             raise SystemExit("the thread goes down")
         return [item.upper() for item in items]
 
-    writer: GroupCommit[str, str] = GroupCommit(handler, name="test")
+    writer: GroupCommit[str, str] = GroupCommit(handler, name="dying-writer")
     with pytest.raises(Closed, match="stopped"):
         writer.submit("die").result(5)
+    # Let it finish dying inside this test, where its exception is expected.
+    for thread in [thread for thread in threading.enumerate() if thread.name == "dying-writer"]:
+        thread.join(5)
     assert writer.submit("again").result(5) == "AGAIN"
     writer.close()
