@@ -62,27 +62,21 @@ def _walk(stack: list[tuple[Any, int]]) -> None:
             raise ValueError(f"an {kind_name} with more than {MAX_KEYS} entries")
         level += 1
         if type(node) is dict:
-            for key, item in node.items():
+            for key in node:
                 if len(key) > MAX_STRING:
                     raise ValueError(f"a key longer than {MAX_STRING} characters")
-                kind = type(item)
-                if kind is str:
-                    if len(item) > MAX_STRING:
-                        raise ValueError(f"a string longer than {MAX_STRING} characters")
-                elif kind is dict or kind is list:
-                    push((item, level))
-                elif kind is float:
-                    _finite(item)
+            items = node.values()
         else:
-            for item in node:
-                kind = type(item)
-                if kind is str:
-                    if len(item) > MAX_STRING:
-                        raise ValueError(f"a string longer than {MAX_STRING} characters")
-                elif kind is dict or kind is list:
-                    push((item, level))
-                elif kind is float:
-                    _finite(item)
+            items = node
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                if len(item) > MAX_STRING:
+                    raise ValueError(f"a string longer than {MAX_STRING} characters")
+            elif kind is dict or kind is list:
+                push((item, level))
+            elif kind is float:
+                _finite(item)
 
 
 def _finite(number: float) -> None:
