@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
-from service import drafts
+from service import draft_batches, drafts
 from service.deps import ContainerDep, Editor, IfMatch, Reader, VersionPath, expected_lock, version_detail
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft", tags=["drafts"])
@@ -33,7 +33,7 @@ async def save_draft(
     )
     cache = container.draft_cache
     if saved is None and (cache is None or not cache.available()):
-        saved = await drafts.save_draft_to_database(
+        saved = await draft_batches.save_draft_to_database(
             container=container, principal=principal, workflow_id=workflow_id, ref=version, change=body
         )
     if saved is None:

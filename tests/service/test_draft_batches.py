@@ -1,4 +1,4 @@
-"""Database draft saves by group commit (``service.drafts.write_save_batch``): many saves
+"""Database draft saves by group commit (``service.draft_batches.write_save_batch``): many saves
 in one transaction, each with its own answer, on both databases."""
 
 import threading
@@ -13,8 +13,9 @@ from schemas.workflow import WorkflowDefinition
 from service import drafts
 from service.auth import Principal
 from service.container import Container
+from service.draft_batches import DatabaseSave, database_writer, write_save_batch
+from service.draft_common import DraftNotFound, SavedDraft
 from service.draft_plan import DraftBaseUnknown
-from service.drafts import DatabaseSave, SavedDraft
 from service.errors import VersionNotFound
 from service.workflows import create_workflow
 from tests.factories import example, principal, renamed
@@ -46,7 +47,7 @@ def _restored(container: Container, user: Principal, workflow_id: uuid.UUID) -> 
 def test_a_refused_save_leaves_the_rest_of_its_batch_alone(container: Container) -> None:
     workflow_id = _workflow(container)
     alice, bob, carol = principal("alice"), principal("bob"), principal("carol")
-    outcomes = drafts.write_save_batch(
+    outcomes = write_save_batch(
         container,
         [
             _save(alice, workflow_id, definition=named(BASE, "welcome", "A"), revision=0),
@@ -64,18 +65,18 @@ def test_a_refused_save_leaves_the_rest_of_its_batch_alone(container: Container)
     assert _restored(container, alice, workflow_id) == (1, named(BASE, "welcome", "A"))
     assert _restored(container, bob, workflow_id) == (1, named(BASE, "welcome", "B"))
     with container.uow("acme") as uow:
-        with pytest.raises(drafts.DraftNotFound):
+        with pytest.raises(DraftNotFound):
             drafts.restore_draft(uow=uow, principal=carol, workflow_id=workflow_id, ref=1)
 
 
 def test_two_tabs_in_one_batch_merge_as_one_after_the_other(container: Container) -> None:
     workflow_id = _workflow(container)
     alice = principal("alice")
-    first = drafts.write_save_batch(container, [_save(alice, workflow_id, definition=BASE, revision=0)])
+    first = write_save_batch(container, [_save(alice, workflow_id, definition=BASE, revision=0)])
     assert isinstance(first[0], tuple)
     one_tab = named(BASE, "welcome", "From tab one")
     other_tab = {**BASE, "settings": {**BASE["settings"], "timezone": "Europe/Paris"}}
-    outcomes = drafts.write_save_batch(
+    outcomes = write_save_batch(
         container,
         [
             _save(alice, workflow_id, definition=one_tab, revision=1),
@@ -118,7 +119,7 @@ def test_concurrent_saves_share_transactions_and_each_is_answered_once_durable(c
     for thread in threads:
         thread.join(60)
     assert failures == []
-    writer = drafts._database_writer(container)
+    writer = database_writer(container)
     assert writer.items_written == 32 * 5
     assert writer.batches_written < writer.items_written
     for user in users:
@@ -141,7 +142,7 @@ def test_a_database_error_fails_one_save_not_its_batch(container: Container) -> 
         pytest.skip("SQLite does not enforce column lengths")
     workflow_id = _workflow(container)
     alice, bob, too_long = principal("alice"), principal("bob"), principal("x" * 300)
-    outcomes = drafts.write_save_batch(
+    outcomes = write_save_batch(
         container,
         [
             _save(alice, workflow_id, definition=named(BASE, "welcome", "A"), revision=0),

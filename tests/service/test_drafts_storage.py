@@ -26,6 +26,7 @@ from service.app import create_app
 from service.auth import Permission, Principal
 from service.container import Container
 from service.draft_cache import RecentTargets, closed_mark
+from service.draft_common import SavedDraft
 from service.draft_crypto import row_from_record
 from service.draft_upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
@@ -332,7 +333,7 @@ def test_the_usual_save_is_one_redis_round_trip_in_the_event_loop(
     saved(redis_client, editor, str(wid), {"definition": BASE, "revision": 0})  # looks v1 up
     alice = Principal("alice", "acme", frozenset({Permission.EDIT}), "alice", "alice@example.com")
 
-    def quickly(body: dict[str, Any]) -> drafts.SavedDraft | None:
+    def quickly(body: dict[str, Any]) -> SavedDraft | None:
         change = DraftSave.model_validate(body)
         call = partial(
             drafts.save_draft_quickly,
