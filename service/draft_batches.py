@@ -52,13 +52,12 @@ def database_writer(container: Container) -> GroupCommit[DatabaseSave, _WrittenS
 
 
 def save_to_database(
-    container: Container,
-    principal: Principal,
-    workflow_id: uuid.UUID,
-    ref: VersionRef,
-    change: DraftSave,
-) -> _WrittenSave:
-    return database_writer(container).submit(DatabaseSave(principal, workflow_id, ref, change)).result()
+    *, container: Container, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, change: DraftSave
+) -> SavedDraft:
+    """The save from a worker thread (Redis failed mid-save): waits until it is written."""
+    written = database_writer(container).submit(DatabaseSave(principal, workflow_id, ref, change))
+    with counted("database") as count:
+        return count(_written(container, written.result()))
 
 
 async def save_draft_to_database(
@@ -68,8 +67,12 @@ async def save_draft_to_database(
     of its own, it waits for its place in the database writer's next batch."""
     written = database_writer(container).submit(DatabaseSave(principal, workflow_id, ref, change))
     with counted("database") as count:
-        key, saved = await asyncio.wrap_future(written)
-        count(saved)
+        return count(_written(container, await asyncio.wrap_future(written)))
+
+
+def _written(container: Container, written: _WrittenSave) -> SavedDraft:
+    """A save the database holds: its older Redis copy, if any, is evicted when Redis answers."""
+    key, saved = written
     if container.draft_cache is not None:
         container.draft_cache.remember_stale(key, saved.revision)
     return saved

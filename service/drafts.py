@@ -117,12 +117,9 @@ def save_draft(
             cache.targets.forget_version(key.version_id)
             _save_target(container, principal, workflow_id, ref)
             raise VersionNotDraft("the version is no longer a draft", version_status="closed") from None
-    with counted("database") as count:
-        key, saved = save_to_database(container, principal, workflow_id, ref, change)
-        count(saved)
-    if cache is not None:
-        cache.remember_stale(key, saved.revision)
-    return saved
+    return save_to_database(
+        container=container, principal=principal, workflow_id=workflow_id, ref=ref, change=change
+    )
 
 
 def _save_target(
