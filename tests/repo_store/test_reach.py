@@ -69,6 +69,31 @@ def test_what_only_a_hidden_ref_reaches_and_loose_objects_are_not(bare: Bare) ->
     assert unreached(bare.path, asked, hidden=()) == [alone, unknown]  # the hidden ref is what kept them out
 
 
+def test_blobs_in_nested_trees_and_tagged_trees_are_reached(bare: Bare) -> None:
+    """Notes keep their blobs in fan-out subtrees; a tag may name a tree."""
+    _, inner_tree, inner_blob = bare.commit("note\n")
+    outer = bare.git("mktree", stdin=f"040000 tree {inner_tree}\tab\n")
+    notes = bare.git("commit-tree", outer, "-m", "notes")
+    bare.git("update-ref", "refs/notes/reviews", notes)
+    tagged_blob = bare.blob("tagged\n")
+    tagged_tree = bare.git("mktree", stdin=f"100644 blob {tagged_blob}\tf\n")
+    bare.git("tag", "-a", "-m", "a tree", "snapshot", tagged_tree)
+    asked = [notes, outer, inner_tree, inner_blob, tagged_tree, tagged_blob]
+    assert unreached(bare.path, asked, hidden=HIDDEN) == []
+
+
+def test_a_moved_ref_is_seen_at_once(bare: Bare) -> None:
+    """The reachable set is kept per ref state: a ref that moves makes a new one."""
+    first, _, first_blob = bare.commit("v1\n")
+    bare.git("update-ref", "refs/heads/main", first)
+    later, _, later_blob = bare.commit("v2\n", first)
+    assert unreached(bare.path, [first_blob, later_blob], hidden=HIDDEN) == [later_blob]
+    bare.git("update-ref", "refs/heads/main", later)
+    assert unreached(bare.path, [first_blob, later_blob], hidden=HIDDEN) == []
+    bare.git("update-ref", "refs/heads/main", first)  # (a draft ref deleted, say)
+    assert unreached(bare.path, [first_blob, later_blob], hidden=HIDDEN) == [later_blob]
+
+
 def test_an_empty_repository_reaches_nothing(bare: Bare) -> None:
     alone = bare.blob("x\n")
     assert unreached(bare.path, [alone, alone], hidden=HIDDEN) == [alone]
