@@ -9,7 +9,8 @@ Prints the medians, the ratio (target: service <= 3x local), then the API proces
 memory growth during the largest push the limits allow (``git_push_max_commits`` commits
 whose objects inflate to just under ``git_push_max_inflated_bytes``): the peak is reset
 (``/proc/<pid>/clear_refs``) before the push and read (``VmHWM``) after. Target: under
-50 MB. ``git index-pack`` runs in a process of its own and is not counted.
+50 MB. ``git index-pack`` runs in a process of its own and is not counted. The first
+push is the one that counts: later ones reuse memory the allocator kept from it.
 """
 
 import argparse
@@ -28,13 +29,11 @@ from typing import Any
 import httpx
 import pygit2
 
-from bench.git_clone import git_env
+from bench.git_clone import SECRET, git_env, served
 from service.auth import issue_token
 from service.settings import Settings
-from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 TARGET_RATIO = 3.0
 TARGET_MB = 50.0
 DRAFT = "refs/heads/drafts/v2"
@@ -163,17 +162,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--memory-runs", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        data, port = root / "var", free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = wfv_env(data, WFV_JWT_SECRET=SECRET, WFV_QUEUE="memory")
-        serve = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
-        with running(serve, env, root / "serve.log", f"{base}/healthz") as process:
-            token = issue_token(secret=SECRET, user="bench", org="acme", permissions=["workflows:admin"])
-            server = Server(base, process.pid, token, data, root)
-            report_speed(server, args.edits, args.runs)
-            report_memory(server, args.memory_runs)
+    with tempfile.TemporaryDirectory() as tmp, served(Path(tmp)) as (base, process):
+        token = issue_token(secret=SECRET, user="bench", org="acme", permissions=["workflows:admin"])
+        server = Server(base, process.pid, token, Path(tmp) / "var", Path(tmp))
+        report_speed(server, args.edits, args.runs)
+        report_memory(server, args.memory_runs)
 
 
 def report_speed(server: Server, count: int, runs: int) -> None:
@@ -201,7 +194,7 @@ def report_memory(server: Server, runs: int) -> None:
     growths = [peak_growth_mb(server, document, commits) for _ in range(runs)]
     shown = ", ".join(f"{growth:.1f}" for growth in growths)
     verdict = "met" if max(growths) < TARGET_MB else "MISSED"
-    print(f"  API process peak RSS growth: {shown} MB (max {max(growths):.1f})")
+    print(f"  API process peak RSS growth: {shown} MB (first push first; max {max(growths):.1f})")
     print(f"target: peak growth < {TARGET_MB:.0f} MB: {verdict}")
 
 
