@@ -6,6 +6,7 @@ in between (the write order of DESIGN.md). A :class:`WorkflowRepo` wraps one
 ``pygit2.Repository`` and must stay in the thread that opened it.
 """
 
+import re
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pygit2.enums import ObjectType
 
 from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
 from repo_store.paths import repo_path
+from repo_store.usertext import inline_text, message_text
 
 DOCUMENT_NAME = "workflow.json"
 _GIT_ERROR_OS = 2  # libgit2 GIT_ERROR_OS
@@ -91,7 +93,7 @@ class WorkflowRepo:
         raw = (
             f"object {target}\ntype commit\ntag {name}\n"
             f"tagger {_clean(tagger.name)} <{_clean(tagger.email)}> {seconds} +0000\n\n"
-            f"{message.rstrip()}\n"
+            f"{message_text(message)}\n"
         )
         return str(self.repo.odb.write(ObjectType.TAG, raw.encode("utf-8")))
 
@@ -297,10 +299,22 @@ def _signature(identity: Identity, when: datetime) -> pygit2.Signature:
 
 
 def _clean(text: str) -> str:
-    """Names and e-mails come from tokens: keep git's header syntax out of them."""
-    return "".join(ch for ch in text if ch not in "<>\n\r\0").strip() or "unknown"
+    """Names and e-mails come from tokens: keep git's header syntax and a terminal's
+    control sequences out of them."""
+    return "".join(ch for ch in inline_text(text) if ch not in "<>").strip() or "unknown"
+
+
+_TRAILER_KEY = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
 def _with_trailers(message: str, trailers: dict[str, str]) -> str:
+    """The user's text made inert, then wfv's trailers as the last paragraph, alone.
+
+    Trailers are wfv's own values; one that could not be read back as written (a line
+    break, a padded or empty value) is a bug here, refused before anything is written.
+    """
+    for key, value in trailers.items():
+        if not _TRAILER_KEY.fullmatch(key) or not value or inline_text(value.strip()) != value:
+            raise ValueError(f"trailer {key!r}: {value!r} would not read back as written")
     lines = "\n".join(f"{key}: {value}" for key, value in trailers.items())
-    return f"{message.rstrip()}\n\n{lines}\n"
+    return f"{message_text(message)}\n\n{lines}\n"
