@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pygit2
 
 from repo_store.store import CommitInfo, WorkflowRepo
-from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent
+from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent, trailer_count
 
 _DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
 _TAG = re.compile(r"^refs/tags/v([1-9][0-9]*)$")
@@ -54,8 +54,11 @@ def _commit(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot) -
 
 
 def _version_of(info: CommitInfo) -> int | None:
-    raw = info.trailers.get(Trailer.VERSION, "")
-    return int(raw) if raw.isdigit() else None
+    return trailer_count(info.trailers.get(Trailer.VERSION))
+
+
+def _lock_ok(info: CommitInfo) -> bool:
+    return trailer_count(info.trailers.get(Trailer.LOCK)) is not None
 
 
 def _has_version_id(info: CommitInfo) -> bool:
@@ -67,8 +70,11 @@ def _has_version_id(info: CommitInfo) -> bool:
 
 
 def _check_draft(name: str, number: int, info: CommitInfo) -> str | None:
-    if _version_of(info) != number or not _has_version_id(info):
-        return f"{name} is at {info.sha[:12]}, which is not a commit wfv wrote for v{number} (no trailers)"
+    if _version_of(info) != number or not _has_version_id(info) or not _lock_ok(info):
+        return (
+            f"{name} is at {info.sha[:12]}, which is not a commit wfv wrote for v{number} "
+            "(its trailers are missing or malformed)"
+        )
     if info.trailers.get(Trailer.EVENT) not in _DRAFT_EVENTS:
         return f"{name} is at {info.sha[:12]}, a {info.trailers.get(Trailer.EVENT)} commit, not a draft's"
     return None
@@ -76,7 +82,12 @@ def _check_draft(name: str, number: int, info: CommitInfo) -> str | None:
 
 def _check_publish(name: str, number: int | None, info: CommitInfo) -> str | None:
     found = _version_of(info)
-    if found is None or not _has_version_id(info) or info.trailers.get(Trailer.EVENT) != VersionEvent.PUBLISH:
+    if (
+        found is None
+        or not _has_version_id(info)
+        or not _lock_ok(info)
+        or info.trailers.get(Trailer.EVENT) != VersionEvent.PUBLISH
+    ):
         return f"{name} is at {info.sha[:12]}, which is not a publish commit wfv wrote"
     if number is not None and found != number:
         return f"{name} is at {info.sha[:12]}, the publish commit of v{found}"

@@ -19,7 +19,7 @@ from pygit2.enums import ObjectType
 
 from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
 from repo_store.paths import repo_path
-from repo_store.usertext import inline_text, message_text
+from repo_store.usertext import inert, inline_text, message_text
 
 DOCUMENT_NAME = "workflow.json"
 _GIT_ERROR_OS = 2  # libgit2 GIT_ERROR_OS
@@ -301,7 +301,7 @@ def _signature(identity: Identity, when: datetime) -> pygit2.Signature:
 def _clean(text: str) -> str:
     """Names and e-mails come from tokens: keep git's header syntax and a terminal's
     control sequences out of them."""
-    return "".join(ch for ch in inline_text(text) if ch not in "<>").strip() or "unknown"
+    return "".join(ch for ch in text if inert(ch) and ch not in "<>").strip() or "unknown"
 
 
 _TRAILER_KEY = re.compile(r"[A-Za-z][A-Za-z0-9-]*")

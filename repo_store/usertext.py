@@ -37,10 +37,13 @@ _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\
 _SPELT = frozenset({"Cc", "Zl", "Zp"})  # controls, and the line/paragraph separators
 
 
+def inert(ch: str) -> bool:
+    """Whether a character shows as itself: not a control, a line break or a bidi override."""
+    return ch == "\t" or (unicodedata.category(ch) not in _SPELT and ch not in _BIDI)
+
+
 def _visible(ch: str) -> str:
-    if ch == "\t" or (unicodedata.category(ch) not in _SPELT and ch not in _BIDI):
-        return ch
-    return f"<U+{ord(ch):04X}>"
+    return ch if inert(ch) else f"<U+{ord(ch):04X}>"
 
 
 def inline_text(text: str) -> str:
