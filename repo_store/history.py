@@ -61,8 +61,10 @@ def _own_id(info: CommitInfo) -> str:
 def _document(repo: WorkflowRepo, sha: str) -> dict[str, Any]:
     try:
         found = json.loads(repo.read_document(sha))
-    except (RepoError, ValueError) as exc:
+    except RepoError as exc:
         raise HistoryUnreadable(f"commit {sha[:12]}: {exc}") from exc
+    except ValueError as exc:
+        raise HistoryUnreadable(f"commit {sha[:12]}'s workflow.json does not parse: {exc}") from exc
     if not isinstance(found, dict):
         raise HistoryUnreadable(f"commit {sha[:12]}'s workflow.json is not a JSON object")
     return found

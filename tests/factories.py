@@ -261,3 +261,23 @@ def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, 
         )
         uow.commit()
     return workflow_id
+
+
+def index_snapshot(container: Any, tenant: str = "acme") -> dict[str, Any]:
+    """Every column of the tenant's version and workflow rows (``updated_at`` aside): what a
+    reindex into an empty database must give back unchanged."""
+    from sqlalchemy import select
+
+    from indexer.models import Workflow, WorkflowVersion
+
+    with container.uow(tenant) as uow:
+        rows = uow.session.scalars(
+            select(WorkflowVersion).order_by(WorkflowVersion.workflow_id, WorkflowVersion.version_number)
+        ).all()
+        flows = uow.session.scalars(select(Workflow).order_by(Workflow.id)).all()
+        columns = [c.key for c in WorkflowVersion.__table__.columns]
+        wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
+        return {
+            "versions": [{name: getattr(row, name) for name in columns} for row in rows],
+            "workflows": [{name: getattr(row, name) for name in wf_columns} for row in flows],
+        }
