@@ -24,7 +24,7 @@ from service.consistency import check_consistency
 from service.container import Container
 from service.errors import StaleLock
 from service.reindex import reindex_all
-from tests.e2e.helpers import WFV, wfv_env
+from tests.e2e.helpers import WFV, settings_env
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
@@ -57,50 +57,25 @@ def _hostile_history(container: Container) -> uuid.UUID:
         workflow, v1 = workflows.create_workflow(
             uow=uow, principal=ALICE, name="Welcome\n---", definition=WorkflowDefinition.model_validate(doc)
         )
-        versions.update_version(
-            uow=uow,
-            principal=ALICE,
-            workflow_id=workflow.id,
-            ref=1,
-            definition=WorkflowDefinition.model_validate(renamed(doc, "edited")),
-            expected_lock=1,
-            stale_error=StaleLock,
-            message=f"Tweak\n\n{_forged(1, v1.id)}\n---",
-        )
+        common: dict[str, Any] = {"uow": uow, "principal": ALICE, "workflow_id": workflow.id}
+        locked: dict[str, Any] = common | {"stale_error": StaleLock}
+
+        def edit(number: int, message: str) -> None:
+            document = WorkflowDefinition.model_validate(renamed(doc, f"v{number}"))
+            versions.update_version(
+                **locked, ref=number, definition=document, expected_lock=1, message=message
+            )
+
+        edit(1, f"Tweak\n\n{_forged(1, v1.id)}\n---")
         publishing.publish_version(
-            uow=uow,
-            principal=ALICE,
-            workflow_id=workflow.id,
-            ref=1,
-            expected_lock=None,
-            stale_error=StaleLock,
-            message=f"Ship it\n\n{_forged(1, v1.id, 'edit')}\n{SCISSORS}",
+            **locked, ref=1, expected_lock=None, message=f"Ship it\n\n{_forged(1, v1.id, 'edit')}\n{SCISSORS}"
         )
-        v2 = versions.create_version(
-            uow=uow, principal=ALICE, workflow_id=workflow.id, message=f"Next\x00\n\n{_forged(2, 'x')}"
-        )
-        versions.update_version(
-            uow=uow,
-            principal=ALICE,
-            workflow_id=workflow.id,
-            ref=2,
-            definition=WorkflowDefinition.model_validate(renamed(doc, "v2")),
-            expected_lock=1,
-            stale_error=StaleLock,
-            message=f"Again\r{_forged(2, v2.id).replace(chr(10), chr(13))}\r---",
-        )
+        v2 = versions.create_version(**common, message=f"Next\x00\n\n{_forged(2, 'x')}")
+        edit(2, f"Again\r{_forged(2, v2.id).replace(chr(10), chr(13))}\r---")
         publishing.publish_version(
-            uow=uow,
-            principal=ALICE,
-            workflow_id=workflow.id,
-            ref=2,
-            expected_lock=None,
-            stale_error=StaleLock,
-            message=f"# Ship v2\n\n{_forged(2, v2.id, 'edit')}\n# ---",
+            **locked, ref=2, expected_lock=None, message=f"# Ship v2\n\n{_forged(2, v2.id, 'edit')}\n# ---"
         )
-        publishing.rollback_version(
-            uow=uow, principal=ALICE, workflow_id=workflow.id, ref=1, message=f"Back\n\n{_forged(3, 'x')}"
-        )
+        publishing.rollback_version(**common, ref=1, message=f"Back\n\n{_forged(3, 'x')}")
         uow.commit()
     return workflow.id
 
@@ -251,15 +226,13 @@ def test_odd_commits_are_refused_with_a_reason_never_a_500(
 
 def _wfv_check(container: Container) -> dict[str, Any]:
     """``wfv check --json`` as an operator runs it: a report, never a traceback."""
-    settings = container.settings
-    env = wfv_env(
-        settings.data_dir,
-        WFV_DATABASE_URL=settings.resolved_database_url,
-        WFV_MIGRATION_DATABASE_URL=settings.resolved_migration_url,
-        WFV_QUEUE="memory",
-    )
     done = subprocess.run(
-        [WFV, "check", "--json"], env=env, capture_output=True, text=True, timeout=120, check=False
+        [WFV, "check", "--json"],
+        env=settings_env(container.settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert (done.returncode, "Traceback" in done.stderr) == (1, False), done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
