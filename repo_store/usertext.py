@@ -22,7 +22,6 @@ wfv's trailers then always form the last paragraph, alone, as both parsers see i
 """
 
 import re
-import unicodedata
 
 NO_MESSAGE = "(no message)"
 QUOTE = "> "
@@ -30,20 +29,19 @@ QUOTE = "> "
 # or a human could take for a trailer; leading blanks do not hide one from a reader.
 # A URL's scheme is not a key anyone reads as metadata.
 _METADATA_LINE = re.compile(r"\s*(?:---|#|\(cherry picked from|[\w-]+\s*:(?!//))", re.IGNORECASE)
-# Bidi embeddings, overrides and isolates reorder what a terminal shows.
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-_SPELT = frozenset({"Cc", "Zl", "Zp"})  # controls, and the line/paragraph separators
+# What a terminal acts on rather than shows: the C0 and C1 controls (Unicode's Cc, the tab
+# aside), the line and paragraph separators, and the bidi embeddings, overrides and
+# isolates that reorder what is shown.
+_UNSHOWN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(ch: str) -> bool:
     """Whether a character shows as itself: not a control, a line break or a bidi override."""
-    return ch == "\t" or (unicodedata.category(ch) not in _SPELT and ch not in _BIDI)
+    return _UNSHOWN.match(ch) is None
 
 
-def _visible(ch: str) -> str:
-    return ch if inert(ch) else f"<U+{ord(ch):04X}>"
+def _spelt(match: re.Match[str]) -> str:
+    return f"<U+{ord(match.group()):04X}>"
 
 
 def inline_text(text: str) -> str:
@@ -51,13 +49,13 @@ def inline_text(text: str) -> str:
 
     For values that sit inside a line wfv builds (a trailer's value, a name in a header).
     """
-    return "".join(map(_visible, text))
+    return _UNSHOWN.sub(_spelt, text)
 
 
 def text_lines(text: str) -> list[str]:
     """The lines of ``text`` as a reader will see them: split at every line break Python
     recognises, controls spelt out, trailing blanks and blank edges dropped."""
-    lines = ["".join(map(_visible, line)).rstrip() for line in text.splitlines()]
+    lines = [_UNSHOWN.sub(_spelt, line).rstrip() for line in text.splitlines()]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
