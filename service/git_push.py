@@ -28,6 +28,7 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import RepoError, WorkflowRepo
 from repo_store.incoming import Incoming, PackRejected, PushLimits, PushTooBig, quarantine
 from repo_store.wire import (
+    FLUSH,
     ZERO_ID,
     Command,
     PushRequest,
@@ -73,12 +74,6 @@ class Accepted:
     made: int | None = None  # drafts/new again with the same commit: the draft it made
 
 
-# Which setting each bound of a push is, for the line the pusher reads.
-_SETTING = {
-    "commits": "WFV_GIT_PUSH_MAX_COMMITS",
-    "objects": "WFV_GIT_PUSH_MAX_COMMITS",
-    "inflated": "WFV_GIT_PUSH_MAX_INFLATED_BYTES",
-}
 
 
 def limits_of(settings: Settings) -> PushLimits:
@@ -97,7 +92,14 @@ def advertise(container: Container, target: GitTarget) -> bytes:
 
 
 def receive(*, container: Container, principal: Principal, target: GitTarget, body: bytes) -> bytes:
-    """Answer one ``git-receive-pack`` request with git's report (refusals included)."""
+    """Answer one ``git-receive-pack`` request with git's report (refusals included).
+
+    A lone flush is git's probe before a push too large for one buffer (``probe_rpc`` in
+    git's remote-curl): it checks the credentials and expects an empty answer, as git's own
+    receive-pack gives.
+    """
+    if body == FLUSH:
+        return b""
     try:
         request = parse_push_request(body)
     except WireError as exc:
@@ -163,7 +165,7 @@ def _receive(container: Container, principal: Principal, target: GitTarget, requ
                 container, principal, target, request.commands, moving, checked, new, pushed
             )
     except PushTooBig as exc:
-        reason = f"{exc} per push ({_SETTING[exc.bound]})"
+        reason = _too_big(exc, container.settings)
         return Outcome(
             [RefStatus(c.ref, "push too big") for c in request.commands],
             [f"error: the push was refused: {reason}"],
@@ -175,6 +177,14 @@ def _receive(container: Container, principal: Principal, target: GitTarget, requ
             [f"error: the pushed pack was refused: {exc}"],
             unpack_error=str(exc),
         )
+
+
+def _too_big(exc: PushTooBig, settings: Settings) -> str:
+    """The line the pusher reads: what was too much, and the setting that says so."""
+    if exc.bound == "inflated":
+        return f"{exc} (WFV_GIT_PUSH_MAX_INFLATED_BYTES); push fewer or smaller commits"
+    commits = settings.git_push_max_commits
+    return f"{exc}: at most {commits} commits per push (WFV_GIT_PUSH_MAX_COMMITS); push in parts"
 
 
 def _apply_under_lock(

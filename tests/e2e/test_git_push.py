@@ -17,7 +17,7 @@ from schemas.canonical import canonical_json
 from service.reindex import reindex_all
 from tests.e2e.conftest import GitServer
 from tests.e2e.gitclient import GitClient
-from tests.factories import example, renamed
+from tests.factories import empty_index, example, index_snapshot, renamed
 
 pytestmark = pytest.mark.e2e
 
@@ -170,6 +170,37 @@ def test_a_push_of_reformatted_content_moves_the_draft_to_it(checkout: Checkout)
     shown = checkout.git.out(checkout.repo, "show", "origin/main:workflow.json")
     assert shown.encode() == canonical_json(document)
     assert reindex_all(checkout.server.container).versions_changed == 0
+
+
+def test_reindex_into_an_empty_database_restores_pushed_versions_exactly(checkout: Checkout) -> None:
+    """Who pushed, when wfv took it, the canonical document: from wfv's records, not from the
+    pushed commits' own messages and dates (which say whatever the pusher wrote)."""
+    git, repo, api = checkout.git, checkout.repo, checkout.server.api()
+    env = {"GIT_COMMITTER_DATE": "2001-01-01T00:00:00", "GIT_AUTHOR_DATE": "2001-01-01T00:00:00"}
+    (repo / "workflow.json").write_text(json.dumps(renamed(checkout.document(), "old dates"), indent=3))
+    git.run("commit", "--quiet", "-am", "Edit\n\nAuthor-Id: ceo\nLock-Version: 99", cwd=repo, env=env)
+    assert checkout.push("HEAD:refs/heads/drafts/v2").returncode == 0
+    patched = api.patch(
+        f"/workflows/{checkout.wid}/versions/2",
+        json={"definition": renamed(checkout.document(), "api on top"), "lock_version": 2},
+    )
+    assert patched.status_code == 200, patched.text
+    git.run("pull", "--quiet", "--ff-only", cwd=repo, token=checkout.token)
+    git.commit_document(repo, renamed(checkout.document(), "git after api"), "after the api")
+    assert checkout.push("HEAD:refs/heads/drafts/v2").returncode == 0
+    git.commit_document(repo, renamed(checkout.document(), "new draft"), "Version-Event: delete")
+    assert checkout.push("HEAD:refs/heads/drafts/new").returncode == 0
+    assert api.post(f"/workflows/{checkout.wid}/versions/2/publish").status_code == 200
+    container = checkout.server.container
+    before = index_snapshot(container)
+    assert [v["lock_version"] for v in before["versions"]] == [2, 5, 1]
+    assert {v["created_by"] for v in before["versions"]} == {"alice"}
+
+    empty_index(container)
+    summary = reindex_all(container)
+
+    assert summary.errors == []
+    assert index_snapshot(container) == before
 
 
 def _commit(checkout: Checkout, change: Callable[[dict[str, Any]], Any], message: str) -> None:
