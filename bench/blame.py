@@ -37,9 +37,14 @@ def documents(versions: int, actions: int) -> list[dict[str, Any]]:
     """nurture-50 grown (or cut) to ``actions`` steps; version N renames step N mod actions."""
     base = copy.deepcopy(example("nurture-50"))
     steps = base["actions"]
-    while len(steps) < actions:
-        extra = copy.deepcopy(steps[len(steps) % 50])
-        extra["id"], extra["next"] = f"more-{len(steps):04d}", None
+    while len(steps) < actions:  # more steps chained at the end, as bench.compare grows it
+        extra = {
+            "id": f"more-{len(steps):04d}",
+            "type": "send_email",
+            "name": f"More {len(steps)}",
+            "config": {"template": f"more-{len(steps)}", "subject": "x" * 40},
+            "next": None,
+        }
         steps[-1]["next"] = extra["id"]
         steps.append(extra)
     docs = []
