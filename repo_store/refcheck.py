@@ -1,8 +1,9 @@
 """Read a repository's refs and say whether wfv could have written them.
 
 wfv writes only ``main`` (publish commits), ``drafts/v<N>`` (create/edit/delete commits of
-version N), annotated tags ``v<N>`` on publish commits, review notes and the ``refs/wfv/head``
-watermark, and every commit it writes carries its trailers. A ref that breaks those rules
+version N), annotated tags ``v<N>`` on publish commits, review notes, the ``refs/wfv/head``
+watermark and ``refs/wfv/records`` (what it knows of pushed commits), and every commit it
+writes carries its trailers (a pushed draft head, its record). A ref that breaks those rules
 was moved behind the service's back (``git update-ref`` in the bare repository, a restore
 from an old backup...). Healing and the consistency check use this before they trust git:
 the index must never be rebuilt from refs wfv did not write.
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 import pygit2
 
 from repo_store.store import CommitInfo, WorkflowRepo
-from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent, trailer_count
+from schemas.history import HEAD_MARK_REF, MAIN_REF, RECORDS_REF, Trailer, VersionEvent, trailer_count
 
 _DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
 _TAG = re.compile(r"^refs/tags/v([1-9][0-9]*)$")
@@ -103,7 +104,7 @@ def draft_number(name: str) -> int | None:
 def is_wfv_ref(name: str) -> bool:
     """A name wfv writes (whatever it points at)."""
     return (
-        name in (MAIN_REF, HEAD_MARK_REF)
+        name in (MAIN_REF, HEAD_MARK_REF, RECORDS_REF)
         or name.startswith(_NOTES)
         or _DRAFT.match(name) is not None
         or _TAG.match(name) is not None
@@ -114,7 +115,7 @@ def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot)
     if not is_wfv_ref(name):
         snapshot.issues.append(RefIssue(name, target, f"{name} is not a ref wfv writes"))
         return
-    if name == HEAD_MARK_REF or name.startswith(_NOTES):
+    if name in (HEAD_MARK_REF, RECORDS_REF) or name.startswith(_NOTES):
         return
     draft, tag = _DRAFT.match(name), _TAG.match(name)
     info = _commit(repo, name, target, snapshot)

@@ -5,7 +5,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, select
+
+from indexer.models import Workflow, WorkflowVersion
 from service.auth import Permission, Principal
+from service.container import Container
 
 EXAMPLES = Path(__file__).parent / "examples"
 
@@ -263,21 +267,23 @@ def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, 
     return workflow_id
 
 
-def index_snapshot(container: Any, tenant: str = "acme") -> dict[str, Any]:
-    """Every column of the tenant's version and workflow rows (``updated_at`` aside): what a
-    reindex into an empty database must give back unchanged."""
-    from sqlalchemy import select
-
-    from indexer.models import Workflow, WorkflowVersion
-
+def index_snapshot(container: Container, tenant: str = "acme") -> dict[str, Any]:
+    """Every version and workflow row of a tenant, column by column (``updated_at`` aside:
+    git does not keep it), to compare an index with one rebuilt from git."""
     with container.uow(tenant) as uow:
-        rows = uow.session.scalars(
-            select(WorkflowVersion).order_by(WorkflowVersion.workflow_id, WorkflowVersion.version_number)
-        ).all()
-        flows = uow.session.scalars(select(Workflow).order_by(Workflow.id)).all()
+        rows = uow.session.scalars(select(WorkflowVersion).order_by(WorkflowVersion.version_number)).all()
+        flows = uow.session.scalars(select(Workflow)).all()
         columns = [c.key for c in WorkflowVersion.__table__.columns]
         wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
         return {
             "versions": [{name: getattr(row, name) for name in columns} for row in rows],
             "workflows": [{name: getattr(row, name) for name in wf_columns} for row in flows],
         }
+
+
+def empty_index(container: Container, tenant: str = "acme") -> None:
+    """Drop a tenant's version and workflow rows, as a database lost and restored empty."""
+    with container.uow(tenant, write=True) as uow:
+        uow.session.execute(delete(WorkflowVersion))
+        uow.session.execute(delete(Workflow))
+        uow.commit()

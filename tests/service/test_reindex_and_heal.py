@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from schemas.history import HEAD_MARK_REF, draft_ref
@@ -15,7 +15,7 @@ from service.container import Container
 from service.errors import StaleLock
 from service.reindex import reconcile_all, reindex_all
 from service.uow import UnitOfWork
-from tests.factories import example, index_snapshot, principal, renamed
+from tests.factories import empty_index, example, index_snapshot, principal, renamed
 
 ALICE = principal()
 
@@ -83,10 +83,7 @@ def test_reindex_rebuilds_the_same_rows_from_git_alone(container: Container) -> 
     _history(container)
     before = index_snapshot(container)
     assert [v["status"] for v in before["versions"]] == ["active", "active", "active", "draft", "draft"]
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    empty_index(container)
     assert index_snapshot(container) == {"versions": [], "workflows": []}
 
     summary = reindex_all(container)

@@ -14,9 +14,9 @@ import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from indexer.models import AuditEntry, Workflow, WorkflowVersion
+from indexer.models import AuditEntry
 from schemas.history import HEAD_MARK_REF, draft_ref
 from schemas.workflow import WorkflowDefinition
 from service import publishing, versions, workflows
@@ -28,6 +28,7 @@ from tests.e2e.helpers import WFV, settings_env
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
+    empty_index,
     example,
     git_cli,
     index_snapshot,
@@ -90,10 +91,7 @@ def test_forged_trailers_change_nothing_reindex_rebuilds(container: Container) -
     ]
     report = check_consistency(container)
     assert (report.ok, report.problems, report.healable) == (True, [], [])
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    empty_index(container)
 
     summary = reindex_all(container)
 
