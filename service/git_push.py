@@ -74,8 +74,6 @@ class Accepted:
     made: int | None = None  # drafts/new again with the same commit: the draft it made
 
 
-
-
 def limits_of(settings: Settings) -> PushLimits:
     return PushLimits(
         commits=settings.git_push_max_commits,

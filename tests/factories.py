@@ -267,17 +267,24 @@ def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, 
     return workflow_id
 
 
-def index_snapshot(container: Container, tenant: str = "acme") -> dict[str, Any]:
-    """Every version and workflow row of a tenant, column by column (``updated_at`` aside:
-    git does not keep it), to compare an index with one rebuilt from git."""
+def index_snapshot(container: Container, tenant: str = "acme", workflow_id: Any = None) -> dict[str, Any]:
+    """Every version and workflow row of a tenant (or of one workflow), column by column
+    (``updated_at`` aside: git does not keep it), to compare an index with one rebuilt from git."""
+    versions = select(WorkflowVersion).order_by(WorkflowVersion.workflow_id, WorkflowVersion.version_number)
+    flows = select(Workflow).order_by(Workflow.id)
+    if workflow_id is not None:
+        versions = versions.where(WorkflowVersion.workflow_id == workflow_id)
+        flows = flows.where(Workflow.id == workflow_id)
     with container.uow(tenant) as uow:
-        rows = uow.session.scalars(select(WorkflowVersion).order_by(WorkflowVersion.version_number)).all()
-        flows = uow.session.scalars(select(Workflow)).all()
         columns = [c.key for c in WorkflowVersion.__table__.columns]
         wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
         return {
-            "versions": [{name: getattr(row, name) for name in columns} for row in rows],
-            "workflows": [{name: getattr(row, name) for name in wf_columns} for row in flows],
+            "versions": [
+                {name: getattr(row, name) for name in columns} for row in uow.session.scalars(versions)
+            ],
+            "workflows": [
+                {name: getattr(row, name) for name in wf_columns} for row in uow.session.scalars(flows)
+            ],
         }
 
 

@@ -5,6 +5,7 @@ git's own lines and changes nothing, in git or in the index."""
 import copy
 import json
 import os
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -191,8 +192,8 @@ def test_reindex_into_an_empty_database_restores_pushed_versions_exactly(checkou
     git.commit_document(repo, renamed(checkout.document(), "new draft"), "Version-Event: delete")
     assert checkout.push("HEAD:refs/heads/drafts/new").returncode == 0
     assert api.post(f"/workflows/{checkout.wid}/versions/2/publish").status_code == 200
-    container = checkout.server.container
-    before = index_snapshot(container)
+    container, wid = checkout.server.container, uuid.UUID(checkout.wid)
+    before = index_snapshot(container, workflow_id=wid)
     assert [v["lock_version"] for v in before["versions"]] == [2, 5, 1]
     assert {v["created_by"] for v in before["versions"]} == {"alice"}
 
@@ -200,7 +201,7 @@ def test_reindex_into_an_empty_database_restores_pushed_versions_exactly(checkou
     summary = reindex_all(container)
 
     assert summary.errors == []
-    assert index_snapshot(container) == before
+    assert index_snapshot(container, workflow_id=wid) == before
 
 
 def _commit(checkout: Checkout, change: Callable[[dict[str, Any]], Any], message: str) -> None:
