@@ -15,7 +15,7 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.history import VersionRecord
 from schemas.status import VersionStatus
 
-_FIELDS = (
+FIELDS = (
     "version_number",
     "lock_version",
     "commit_sha",
@@ -31,7 +31,8 @@ _FIELDS = (
 )
 
 
-def _values(record: VersionRecord) -> dict[str, object]:
+def row_values(record: VersionRecord) -> dict[str, object]:
+    """The columns of a version's row as git tells them (``FIELDS``), status apart."""
     return {
         "version_number": record.number,
         "lock_version": record.lock_version,
@@ -52,7 +53,7 @@ def _uuid(value: str | None) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
 
 
-def _status(record: VersionRecord, existing: WorkflowVersion | None) -> str:
+def row_status(record: VersionRecord, existing: WorkflowVersion | None) -> str:
     # Archival is index-only state (git keeps history whole), so a row git still calls
     # published keeps its archived status.
     if not record.published:
@@ -82,14 +83,14 @@ def apply_records(
     for record in records:
         version_id = uuid.UUID(record.id)
         row = rows.get(version_id)
-        values = _values(record)
-        status = _status(record, row)
+        values = row_values(record)
+        status = row_status(record, row)
         if row is None:
             row = WorkflowVersion(id=version_id, tenant_id=workflow.tenant_id, workflow_id=workflow.id)
             session.add(row)
             rows[version_id] = row
             changed.append(record.number)
-        elif any(getattr(row, name) != values[name] for name in _FIELDS) or row.status != status:
+        elif any(getattr(row, name) != values[name] for name in FIELDS) or row.status != status:
             changed.append(record.number)
         for name, value in values.items():
             setattr(row, name, value)
