@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.compare import BreakingChange, Part, PartDiff
 from schemas.status import VersionStatus
+from schemas.text import RequestBody
 from schemas.workflow import WorkflowDefinition
 
 # Bounded so no request can carry an integer the database cannot hold.
@@ -17,7 +18,7 @@ LockVersion = Annotated[int, Field(ge=1, le=2_147_483_647)]
 WorkflowName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class WorkflowCreate(BaseModel):
+class WorkflowCreate(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     name: WorkflowName
@@ -46,7 +47,7 @@ class WorkflowList(BaseModel):
     next_cursor: str | None
 
 
-class VersionCreate(BaseModel):
+class VersionCreate(RequestBody):
     """Copy of the current version by default; or of ``from_version``; or ``definition``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -56,7 +57,7 @@ class VersionCreate(BaseModel):
     message: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class VersionUpdate(BaseModel):
+class VersionUpdate(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     definition: WorkflowDefinition
@@ -64,7 +65,7 @@ class VersionUpdate(BaseModel):
     message: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class VersionPublish(BaseModel):
+class VersionPublish(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     lock_version: LockVersion | None = None
@@ -147,7 +148,7 @@ class VersionComparison(BaseModel):
     breaking: list[BreakingImpact]
 
 
-class WorkflowUpdate(BaseModel):
+class WorkflowUpdate(RequestBody):
     """Workflow settings; every field optional, at least one given."""
 
     model_config = ConfigDict(extra="forbid")

@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from schemas.text import RequestBody
+
 
 class KeptBy(StrEnum):
     """Why a version is not archived, in the order the run reports them (first wins)."""
@@ -86,13 +88,13 @@ def ranks(versions: Iterable[Facts]) -> dict[int, int]:
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
-class LegalHoldSet(BaseModel):
+class LegalHoldSet(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     reason: Reason
 
 
-class ArchiveRequest(BaseModel):
+class ArchiveRequest(RequestBody):
     """Run archival now for the caller's tenant (or one workflow); ``dry_run`` changes nothing."""
 
     model_config = ConfigDict(extra="forbid")

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from schemas.text import RequestBody
 from schemas.workflow import FreeForm, check_document_bounds
 
 # Revisions live in a 32-bit column; a client cannot push one past it.
@@ -18,7 +19,7 @@ Revision = Annotated[int, Field(ge=0, le=MAX_REVISION)]
 WorkingCopy = Annotated[dict[str, Any], AfterValidator(check_document_bounds)]
 
 
-class DraftSave(BaseModel):
+class DraftSave(RequestBody):
     """One auto-save: the whole working copy, or an RFC 7386 merge patch against the save
     numbered ``revision`` (0: against the version itself). Either may leave the document
     incomplete or invalid; committing the draft validates it."""
@@ -52,7 +53,7 @@ class DraftPublic(BaseModel):
     saved_at: datetime
 
 
-class DraftCommit(BaseModel):
+class DraftCommit(RequestBody):
     """Turn the working copy into the version's next edit. ``lock_version`` (or If-Match)
     is the version's optimistic lock; ``revision``, when given, must still be the draft's."""
 

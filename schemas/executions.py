@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from schemas.text import RequestBody
 from schemas.workflow import ACTION_ID_PATTERN
 
 ExecutionStatus = Literal["active", "waiting", "completed", "exited", "failed"]
@@ -14,7 +15,7 @@ ContactId = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]{1,255}$
 MAX_BATCH = 10_000
 
 
-class EnrollRequest(BaseModel):
+class EnrollRequest(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     contact_ids: list[ContactId] = Field(min_length=1, max_length=MAX_BATCH)
@@ -47,7 +48,7 @@ class PositionMove(BaseModel):
         return self
 
 
-class PositionsRequest(BaseModel):
+class PositionsRequest(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     moves: list[PositionMove] = Field(min_length=1, max_length=MAX_BATCH)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from schemas.text import RequestBody
 from schemas.workflow import ACTION_ID_PATTERN
 
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
@@ -19,7 +20,7 @@ FAIL = "fail"
 MAX_MANUAL = 10_000
 
 
-class MigrationCreate(BaseModel):
+class MigrationCreate(RequestBody):
     """``unmapped``: ``fail`` (the execution stays and is reported), ``exit``, or ``to:<action>``."""
 
     model_config = ConfigDict(extra="forbid")

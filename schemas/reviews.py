@@ -10,13 +10,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from schemas.text import RequestBody
 from schemas.workflow import ACTION_ID_PATTERN
 
 Verdict = Literal["approve", "request_changes"]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)]
 
 
-class ReviewCreate(BaseModel):
+class ReviewCreate(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = (
@@ -24,7 +25,7 @@ class ReviewCreate(BaseModel):
     )
 
 
-class CommentCreate(BaseModel):
+class CommentCreate(RequestBody):
     """A comment, optionally anchored to an action id and/or a JSON path in the draft."""
 
     model_config = ConfigDict(extra="forbid")
@@ -34,7 +35,7 @@ class CommentCreate(BaseModel):
     path: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = None
 
 
-class VerdictCreate(BaseModel):
+class VerdictCreate(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
     verdict: Verdict

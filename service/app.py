@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from service.api import (
@@ -21,6 +21,7 @@ from service.api import (
     versions,
     workflows,
 )
+from service.boundary import check_request_text
 from service.container import Container, build_container
 from service.errors import install_problem_handlers
 from service.gc_tuning import tune_collector
@@ -60,6 +61,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         version="0.1.0",
         summary="Git-backed versioning of automation workflows",
         lifespan=lifespan,
+        # One text rule for every route's query, path and headers (bodies: schemas/text.py).
+        dependencies=[Depends(check_request_text)],
     )
     app.state.container = built
     app.state.readiness = readiness

@@ -4,6 +4,7 @@ Errors are plain exceptions with a ``status_code`` (no FastAPI inside), raised b
 cases; :func:`install_problem_handlers` is the single place they become responses.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from indexer.pagination import InvalidCursor
 from repo_store.errors import RefConflict, RepoError, RepoNotFound
 from schemas.status import InvalidTransition
+from schemas.text import TEXT_ERROR
 from service.request_context import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -118,7 +120,21 @@ def problem_response(status: int, title: str, slug: str, detail: str, **extra: A
         headers = {"WWW-Authenticate": 'Bearer realm="wfv"'}
     elif status == 503:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+class ProblemResponse(JSONResponse):
+    """A problem body always encodes: one that echoes a string UTF-8 cannot hold (a lone
+    surrogate in a conflicting draft) is sent with ASCII escapes rather than failing
+    half-way into a 500 and a reset connection."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode(
+                "ascii"
+            )
 
 
 def _action_id(body: Any, location: tuple[Any, ...]) -> str | None:
@@ -140,6 +156,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors():
         location = tuple(error.get("loc", ()))
+        if error.get("type") == TEXT_ERROR:  # checked on the whole body: where inside it
+            location = (*location, *error.get("ctx", {}).get("path", ()))
         entry: dict[str, Any] = {
             "field": ".".join(str(part) for part in location),
             "message": error.get("msg", "invalid"),
