@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from indexer.models import Execution, MigrationItem, WorkflowVersion
-from indexer.pagination import decode_cursor, encode_cursor
+from indexer.pagination import cursor_int, cursor_uuid, decode_cursor, encode_cursor
 
 LIVE = ("active", "waiting")
 _CHUNK = 1000
@@ -102,7 +102,7 @@ def list_executions(
     if action is not None:
         query = query.where(Execution.current_action_id == action)
     if cursor:
-        (after,) = decode_cursor(cursor, uuid.UUID)
+        (after,) = decode_cursor(cursor, cursor_uuid)
         query = query.where(Execution.id > after)
     rows = session.scalars(query.order_by(Execution.id).limit(limit + 1)).all()
     page = rows[:limit]
@@ -169,7 +169,7 @@ def list_items(
     if outcome is not None:
         query = query.where(MigrationItem.outcome == outcome)
     if cursor:
-        (after,) = decode_cursor(cursor, int)
+        (after,) = decode_cursor(cursor, cursor_int)
         query = query.where(MigrationItem.id > after)
     rows = session.scalars(query.order_by(MigrationItem.id).limit(limit + 1)).all()
     page = rows[:limit]

@@ -9,7 +9,7 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from indexer.models import AuditEntry, Execution, Review, Workflow, WorkflowVersion
-from indexer.pagination import decode_cursor, encode_cursor
+from indexer.pagination import cursor_int, cursor_time, cursor_uuid, decode_cursor, encode_cursor
 
 
 def get_workflow(
@@ -33,7 +33,7 @@ def list_workflows(
     """Newest first."""
     query = select(Workflow).where(Workflow.tenant_id == tenant_id)
     if cursor:
-        created, last_id = decode_cursor(cursor, datetime.fromisoformat, uuid.UUID)
+        created, last_id = decode_cursor(cursor, cursor_time, cursor_uuid)
         query = query.where(tuple_(Workflow.created_at, Workflow.id) < (created, last_id))
     query = query.order_by(Workflow.created_at.desc(), Workflow.id.desc())
     rows, more = _page(session, query, limit)
@@ -121,7 +121,7 @@ def list_versions(
     if not include_deleted:
         query = query.where(WorkflowVersion.deleted_at.is_(None))
     if cursor:
-        (number,) = decode_cursor(cursor, int)
+        (number,) = decode_cursor(cursor, cursor_int)
         query = query.where(WorkflowVersion.version_number < number)
     query = query.order_by(WorkflowVersion.version_number.desc())
     rows, more = _page(session, query, limit)
@@ -178,7 +178,7 @@ def list_audit(
     if action:
         query = query.where(AuditEntry.action == action)
     if cursor:
-        (last_id,) = decode_cursor(cursor, int)
+        (last_id,) = decode_cursor(cursor, cursor_int)
         query = query.where(AuditEntry.id < last_id)
     rows, more = _page(session, query.order_by(AuditEntry.id.desc()), limit)
     return rows, encode_cursor(rows[-1].id) if rows and more else None
