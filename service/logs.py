@@ -8,6 +8,7 @@ re-applies it in every worker process it starts (so it names classes, not instan
 import json
 import logging
 import logging.config
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,44 @@ class RequestIdFilter(logging.Filter):
         if getattr(record, "request_id", None) is None:
             record.request_id = current_request_id() or self.placeholder
         return True
+
+
+# What a text log line may not hold as is: C0 and C1 controls (a line feed would start a
+# forged line, an escape sequence would rewrite the terminal), DEL, the Unicode line and
+# paragraph separators, and lone surrogates (which the stream could not even encode).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or f"\\u{ord(char):04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as its escape (``\\n``, ``\\u001b``)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+class TextLineFormatter(logging.Formatter):
+    """Plain text, one line per record whatever the message holds: a request path with
+    ``%0a`` in it (logged before any authentication) cannot forge a line. A traceback's own
+    lines follow indented, and their control characters are escaped too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.getMessage())
+        if self.usesTime():
+            record.asctime = self.formatTime(record, self.datefmt)
+        line = self.formatMessage(record)
+        extra = []
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            extra.append(record.exc_text)
+        if record.stack_info:
+            extra.append(self.formatStack(record.stack_info))
+        for block in extra:
+            line += "".join(f"\n    {escape_controls(part)}" for part in block.splitlines())
+        return line
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -66,7 +105,9 @@ _STANDARD = frozenset(
 def logging_config(settings: Settings) -> dict[str, Any]:
     """The dictConfig for ``settings`` (``WFV_LOG_FORMAT``, ``WFV_LOG_LEVEL``)."""
     json_lines = settings.resolved_log_format == "json"
-    formatter: dict[str, Any] = {"()": JsonLineFormatter} if json_lines else {"format": TEXT_FORMAT}
+    formatter: dict[str, Any] = (
+        {"()": JsonLineFormatter} if json_lines else {"()": TextLineFormatter, "fmt": TEXT_FORMAT}
+    )
     return {
         "version": 1,
         "disable_existing_loggers": False,
