@@ -34,6 +34,9 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the pragmas and pool sizes we rely on."""
+    # A failed statement's error names its SQL, never its parameters: they are user text
+    # (definitions, comments) and secrets (draft ciphertexts), and errors reach the logs.
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
