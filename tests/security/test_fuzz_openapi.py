@@ -48,13 +48,18 @@ HOSTILE = [
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fuzz_schema(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     data: Path = tmp_path_factory.mktemp("fuzz")
-    if request.param == "sqlite":
-        database = {"database_url": f"sqlite:///{data / 'index.db'}"}
-    else:
-        owner: str = request.getfixturevalue("postgres_url")
+    owner = f"sqlite:///{data / 'index.db'}"
+    if request.param == "postgres":
+        owner = request.getfixturevalue("postgres_url")
         truncate_tables(owner)
-        database = {"database_url": app_role_url(owner), "migration_database_url": owner}
-    settings_ = Settings(data_dir=data, jwt_secret=JWT_SECRET, queue="memory", _env_file=None, **database)
+    settings_ = Settings(
+        data_dir=data,
+        database_url=owner if request.param == "sqlite" else app_role_url(owner),
+        migration_database_url=owner,
+        jwt_secret=JWT_SECRET,
+        queue="memory",
+        _env_file=None,
+    )
     container = build_container(settings_)
     if request.param == "sqlite":
         upgrade(container.engine)
@@ -142,7 +147,8 @@ def _poison(case: Any, place: tuple[str, tuple[Any, ...]], bad: str) -> tuple[st
     """(url, query, body) of ``case`` with ``bad`` put into one place."""
     kind, where = place
     sent = isinstance(case.body, dict | list | str | int | float | bool)
-    body, query = json.loads(json.dumps(case.body)) if sent else None, dict(case.query or {})
+    body: Any = json.loads(json.dumps(case.body)) if sent else None
+    query = dict(case.query or {})
     paths = {k: str(v) for k, v in (case.path_parameters or {}).items()}
     if kind in ("body", "key"):
         node = body

@@ -2,12 +2,19 @@
 of a body, a query or path parameter or a header are a 422 problem naming the field,
 on both databases, and nothing is written. (On PostgreSQL these bytes used to be 500s.)"""
 
+import importlib
 import json
-from typing import Any
+import pkgutil
+from typing import Any, get_args
 
 import pytest
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+import service.api
+from schemas.text import RequestBody
+from service.errors import problem_response
 from tests.factories import assert_problem, create_workflow_via_api, example
 
 API = "/api/v1/workflows"
@@ -137,3 +144,33 @@ def test_a_conflicting_draft_save_with_a_lone_surrogate_is_a_422_not_a_reset(
     second = _send(client, "POST", draft, {"revision": 0, "patch": {"name": "two\ud800"}}, headers)
     _refused(second, "body.patch.name")
     assert client.get(draft, headers=headers).json()["revision"] == first.json()["revision"]
+
+
+def test_utf8_in_a_header_is_not_mistaken_for_c1_controls(client: TestClient, auth) -> None:
+    """Starlette decodes headers as Latin-1: "€" arrives as "â\\x82¬", which is allowed."""
+    headers = auth("workflows:read") | {"x-note": "caf\u00e9 \u20ac".encode()}
+    assert client.get(API, headers=headers).status_code == 200
+
+
+def test_every_request_body_is_checked_at_the_boundary() -> None:
+    """Structural: a route added later with a plain BaseModel body would skip the rule."""
+    routers = [
+        router
+        for info in pkgutil.iter_modules(service.api.__path__)
+        for router in vars(importlib.import_module(f"service.api.{info.name}")).values()
+        if isinstance(router, APIRouter)
+    ]
+    routes = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
+    bodies = [route.body_field.field_info.annotation for route in routes if route.body_field is not None]
+    assert len(bodies) >= 10
+    for body in bodies:
+        models = [arg for arg in get_args(body) if arg is not type(None)] or [body]
+        assert all(issubclass(model, RequestBody) for model in models), body
+
+
+def test_a_problem_that_echoes_a_lone_surrogate_still_encodes() -> None:
+    response = problem_response(
+        409, "Draft conflict", "draft-conflict", "both changed", mine={"name": "x\ud800"}
+    )
+    assert json.loads(response.body)["mine"]["name"] == "x\ud800"  # sent as the escape \\ud800
+    assert response.body.decode("ascii")
