@@ -384,9 +384,9 @@ def test_bodies_orjson_refuses_are_read_as_before(
 ) -> None:
     """Draft bodies are parsed by orjson; what it will not read goes to the standard
     library: an integer beyond 64 bits is kept, a lone surrogate (valid JSON, but no
-    Unicode text) is a 422 problem, not a 500."""
+    Unicode text) is a 422 problem naming the field (the text rule), not a 500."""
     surrogate = _raw_save(draft_client, editor, wid, b'"x_text": "\\ud800"')
-    assert_problem(surrogate, 422, "invalid-draft")
+    assert assert_problem(surrogate, 422, "invalid-request")["field"] == "body.definition.x_text"
     assert_problem(draft_client.get(draft_url(wid), headers=editor), 404, "draft-not-found")
     big = _raw_save(draft_client, editor, wid, b'"x_big": 123456789012345678901234567890')
     assert big.status_code == 200, big.text
