@@ -1,0 +1,27 @@
+"""Where the index left ``refs/wfv/state``, the ref that keeps archival and legal holds in
+git (so ``wfv reindex`` restores them): the compare-and-swap expectation of its next move.
+
+Revision ID: 0007_state_head
+Revises: 0006_draft_revisions
+Create Date: 2026-12-02 12:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007_state_head"
+down_revision: str | None = "0006_draft_revisions"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("workflows") as batch_op:
+        batch_op.add_column(sa.Column("state_head", sa.String(length=40), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("workflows") as batch_op:
+        batch_op.drop_column("state_head")
