@@ -17,11 +17,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE on both databases (SQLite has ADD/DROP COLUMN): a batch "move and
+# copy" would drop ``workflows``, and with it, by ON DELETE CASCADE, every row under it.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("workflows") as batch_op:
-        batch_op.add_column(sa.Column("state_head", sa.String(length=40), nullable=True))
+    op.add_column("workflows", sa.Column("state_head", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("workflows") as batch_op:
-        batch_op.drop_column("state_head")
+    op.drop_column("workflows", "state_head")
