@@ -208,7 +208,7 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
         if row.commit_sha not in repo.repo
     ]
     found.extend(checks.ref_findings(snapshot, workflow, rows))
-    found.extend(checks.state_findings(snapshot, rows, behind))
+    found.extend(checks.state_findings(snapshot, workflow, rows))
     found.extend(checks.row_findings(workflow, rows, behind))
     return found
 

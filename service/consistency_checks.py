@@ -97,12 +97,16 @@ def ref_findings(snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[Workf
     return found
 
 
-def state_findings(snapshot: RefSnapshot, rows: Sequence[WorkflowVersion], behind: bool) -> list[Finding]:
+def state_findings(
+    snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[WorkflowVersion]
+) -> list[Finding]:
     """Each row's status and retention columns are what git's ``refs/wfv/state`` says
     (no state file: never archived, unarchived or held). A row changed behind git's back,
     or archived/held before git kept the state, is reported here."""
-    if any(issue.ref == STATE_REF for issue in snapshot.issues):
-        return []  # the ref itself is reported; its states are not to be trusted
+    behind = snapshot.mark != workflow.git_head
+    moved = snapshot.state != workflow.state_head and not behind
+    if moved or any(issue.ref == STATE_REF for issue in snapshot.issues):
+        return []  # the ref itself is reported (ref_findings); its states are not to be trusted
     found = []
     for row in rows:
         state = snapshot.states.get(row.version_number)
