@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Select, func, insert, literal, select, update
+from sqlalchemy import Select, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from indexer.executions import LIVE
 from indexer.models import ArchivalRun, AuditEntry, Execution, Workflow, WorkflowVersion
@@ -158,6 +158,32 @@ def archive_versions(
         )
         changed.extend(Archived(*row) for row in result)
     return changed
+
+
+def retained_versions(
+    session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID]
+) -> list[WorkflowVersion]:
+    """Every version of these workflows with any retention state (archived, unarchived,
+    held), read afresh (an archival UPDATE may have changed rows loaded before it)."""
+    version = WorkflowVersion
+    found: list[WorkflowVersion] = []
+    for chunk in _chunks(workflow_ids):
+        query = (
+            select(version)
+            .options(defer(version.definition))
+            .where(
+                version.tenant_id == tenant_id,
+                version.workflow_id.in_(chunk),
+                or_(
+                    version.archived_at.is_not(None),
+                    version.unarchived_at.is_not(None),
+                    version.legal_hold_reason.is_not(None),
+                ),
+            )
+            .execution_options(populate_existing=True)
+        )
+        found.extend(session.scalars(query))
+    return found
 
 
 def add_audits(session: Session, rows: list[dict[str, Any]]) -> None:

@@ -36,11 +36,14 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 class LegalHold(BaseModel):
+    """A hold as its columns say it. ``by`` and ``at`` are always set by the API; they may
+    be null, as the columns may, so a hold written some other way is still kept as it is."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     reason: str = Field(min_length=1, max_length=500)
-    by: str = Field(min_length=1, max_length=255)
-    at: AwareDatetime
+    by: str | None = Field(min_length=1, max_length=255)
+    at: AwareDatetime | None
 
     _at_utc = field_validator("at", mode="after")(_utc)
 

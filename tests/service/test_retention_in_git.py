@@ -365,3 +365,64 @@ def test_the_state_ref_is_hidden_from_clones(client: TestClient, auth: Any, hist
     assert response.status_code == 200, response.text
     assert b"refs/heads/main" in response.content
     assert b"refs/wfv/" not in response.content
+
+
+def test_an_index_older_than_the_state_ref_keeps_its_retention_and_backfills_git(
+    container: Container,
+) -> None:
+    """Rows archived and held before git kept the state (SQL only): healing keeps them, the
+    check reports them, and the workflow's first state commit carries them all."""
+    wid: uuid.UUID = published_history(container, 4)[0]
+    moment = _clock(container, datetime.now(UTC).replace(microsecond=0))()
+    legacy = {
+        1: {"status": "archived", "archived_at": moment},
+        2: {"legal_hold_reason": "old hold", "legal_hold_by": "carol", "legal_hold_at": moment},
+    }
+    for number, values in legacy.items():
+        with container.uow("acme", write=True) as uow:
+            uow.session.execute(
+                update(WorkflowVersion)
+                .where(WorkflowVersion.workflow_id == wid, WorkflowVersion.version_number == number)
+                .values(**values)
+            )
+            uow.commit()
+    archived = _version(container, wid, 1)
+    with container.uow("acme", write=True) as uow:  # what the SQL-only archival run audited
+        uow.session.add(
+            AuditEntry(
+                tenant_id="acme",
+                workflow_id=wid,
+                version_id=archived.id,
+                action="archive",
+                actor_id="system:archival",
+                created_at=moment,
+                details={},
+            )
+        )
+        uow.commit()
+    with container.uow("acme", write=True) as uow:  # a crash: git ahead, healed on read
+        versions.create_version(uow=uow, principal=ALICE, workflow_id=wid)
+        uow._undo.clear()
+    with container.uow("acme") as uow:
+        assert versions.get_version(uow=uow, principal=ALICE, workflow_id=wid, ref=5).version_number == 5
+    assert (_version(container, wid, 1).status, _version(container, wid, 2).legal_hold_by) == (
+        "archived",
+        "carol",
+    )
+    assert {(p.kind, p.version_number) for p in check_consistency(container).problems} == {
+        ("state-mismatch", 1),
+        ("state-mismatch", 2),
+    }
+
+    _act(container, _hold(wid, 3, "new hold"))
+
+    state_commit = container.store.read_ref("acme", wid, STATE_REF)
+    assert sorted(read_states(container.store.open("acme", wid), state_commit)) == [1, 2, 3]
+    assert check_consistency(container).ok
+    before = _rows(container)
+    with container.uow("acme", write=True) as uow:
+        uow.session.execute(delete(WorkflowVersion))
+        uow.session.execute(delete(Workflow))
+        uow.commit()
+    assert reindex_all(container).errors == []
+    assert _rows(container) == before
