@@ -34,7 +34,7 @@ from schemas.archival import (
 from schemas.state import STATE_REF, VersionState
 from service.container import Container
 from service.errors import Problem, RefsMoved, WorkflowNotFound
-from service.gitstate import record_states, with_backfill
+from service.gitstate import StateChange, record_states, with_backfill
 from service.reconcile import git_is_ahead, heal
 from service.uow import UnitOfWork
 
@@ -279,10 +279,12 @@ def _record_in_git(
         state = VersionState(version_id=item.id, archived_at=at, unarchived_at=item.unarchived_at)
         states.setdefault(item.workflow_id, {})[item.number] = state
     merged = with_backfill(uow, flows.values(), states)
+    changes = []
     for workflow_id, archived in states.items():
         numbers = ", ".join(f"v{number}" for number in sorted(archived))
         message = f"Archive {len(archived)} version(s)\n\nArchival run {run.id}: {numbers}\n"
-        record_states(uow, flows[workflow_id], merged[workflow_id], message=message, when=at)
+        changes.append(StateChange(flows[workflow_id], merged[workflow_id], message))
+    record_states(uow, changes, when=at)
 
 
 def _audit_row(tenant: str, run: ArchivalRun, item: sql.Archived, at: datetime) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
 from service.auth import Principal
 from service.errors import Problem
-from service.gitstate import record_states, state_of, with_backfill
+from service.gitstate import StateChange, record_states, state_of, with_backfill
 from service.uow import UnitOfWork
 from service.versions import VersionRef, audit, find_version
 from service.workflows import load_workflow
@@ -90,4 +90,4 @@ def _record(
     """Git keeps the version's new state too (a reindex restores it); the admin's reason
     is a value in the state blob, never in this wfv-worded message."""
     states = with_backfill(uow, [workflow], {workflow.id: {version.version_number: state_of(version)}})
-    record_states(uow, workflow, states[workflow.id], message=message, when=now)
+    record_states(uow, [StateChange(workflow, states[workflow.id], message)], when=now)
