@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Select, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from indexer.executions import LIVE
 from indexer.models import ArchivalRun, AuditEntry, Execution, Workflow, WorkflowVersion
@@ -160,29 +160,44 @@ def archive_versions(
     return changed
 
 
-def retained_versions(
-    session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID]
-) -> list[WorkflowVersion]:
+class Retained(NamedTuple):
+    """A version's retention columns (what its git state is made of)."""
+
+    id: uuid.UUID
+    workflow_id: uuid.UUID
+    version_number: int
+    archived_at: datetime | None
+    unarchived_at: datetime | None
+    legal_hold_reason: str | None
+    legal_hold_by: str | None
+    legal_hold_at: datetime | None
+
+
+def retained_versions(session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID]) -> list[Retained]:
     """Every version of these workflows with any retention state (archived, unarchived,
-    held), read afresh (an archival UPDATE may have changed rows loaded before it)."""
+    held): columns, not rows, so an archival UPDATE just made is read as it is now."""
     version = WorkflowVersion
-    found: list[WorkflowVersion] = []
+    found: list[Retained] = []
     for chunk in _chunks(workflow_ids):
-        query = (
-            select(version)
-            .options(defer(version.definition))
-            .where(
-                version.tenant_id == tenant_id,
-                version.workflow_id.in_(chunk),
-                or_(
-                    version.archived_at.is_not(None),
-                    version.unarchived_at.is_not(None),
-                    version.legal_hold_reason.is_not(None),
-                ),
-            )
-            .execution_options(populate_existing=True)
+        query = select(
+            version.id,
+            version.workflow_id,
+            version.version_number,
+            version.archived_at,
+            version.unarchived_at,
+            version.legal_hold_reason,
+            version.legal_hold_by,
+            version.legal_hold_at,
+        ).where(
+            version.tenant_id == tenant_id,
+            version.workflow_id.in_(chunk),
+            or_(
+                version.archived_at.is_not(None),
+                version.unarchived_at.is_not(None),
+                version.legal_hold_reason.is_not(None),
+            ),
         )
-        found.extend(session.scalars(query))
+        found.extend(Retained(*row) for row in session.execute(query))
     return found
 
 

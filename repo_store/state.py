@@ -15,6 +15,7 @@ from schemas.state import VersionState, state_file, state_number
 # State commits are wfv's bookkeeping: who did what is in the audit trail and the hold's
 # ``by``; the commit carries no user text at all, not even a name from a token.
 STATE_AUTHOR = ("wfv", "wfv@localhost")
+_EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the tree with nothing in it
 
 
 class StateInvalid(RepoError):
@@ -60,7 +61,8 @@ def write_state_commit(
     """A commit on top of ``parent`` whose tree has ``changes`` applied (an empty state
     removes its file): (commit id, tree id), or None when the tree would not change.
     Objects only, no ref moves."""
-    builder = repo.repo.TreeBuilder(_tree(repo, parent)) if parent else repo.repo.TreeBuilder()
+    before = _tree(repo, parent).id if parent else pygit2.Oid(hex=_EMPTY_TREE)
+    builder = repo.repo.TreeBuilder(str(before)) if parent else repo.repo.TreeBuilder()
     for number, state in sorted(changes.items()):
         name = state_file(number)
         if state.empty:
@@ -69,8 +71,7 @@ def write_state_commit(
         else:
             builder.insert(name, repo.repo.create_blob(state.to_bytes()), pygit2.GIT_FILEMODE_BLOB)
     tree = builder.write()
-    unchanged = _tree(repo, parent).id if parent else repo.repo.TreeBuilder().write()
-    if tree == unchanged:
+    if tree == before:
         return None
     signature = pygit2.Signature(*STATE_AUTHOR, int(when.timestamp()), 0)
     commit = repo.repo.create_commit(None, signature, signature, message, tree, [parent] if parent else [])

@@ -22,7 +22,7 @@ from service.ref_guard import expect_refs
 from service.uow import UnitOfWork
 
 
-def state_of(version: WorkflowVersion) -> VersionState:
+def state_of(version: WorkflowVersion | sql.Retained) -> VersionState:
     """The git state of a version row (its retention columns)."""
     hold = None
     if version.legal_hold_reason is not None:
