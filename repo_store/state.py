@@ -10,7 +10,7 @@ import pygit2
 
 from repo_store.errors import RepoError
 from repo_store.store import WorkflowRepo
-from schemas.state import VersionState, state_file, state_number
+from schemas.state import STATE_FILE, VersionState, WorkflowState
 
 # State commits are wfv's bookkeeping: who did what is in the audit trail and the hold's
 # ``by``; the commit carries no user text at all, not even a name from a token.
@@ -33,21 +33,25 @@ def read_states(repo: WorkflowRepo, commit: str | None) -> dict[int, VersionStat
     """Version number -> state, from the tree of ``commit`` (None: no state yet).
 
     Raises:
-        StateInvalid: an entry that is not a ``v<N>.json`` file of a valid state.
+        StateInvalid: a tree other than one ``state.json`` (or nothing), or a file that is
+            not a valid state.
     """
     if commit is None:
         return {}
-    found = {}
-    for entry in _tree(repo, commit):
-        number = state_number(entry.name or "")
-        blob = repo.repo[entry.id]
-        if number is None or not isinstance(blob, pygit2.Blob) or entry.filemode != pygit2.GIT_FILEMODE_BLOB:
-            raise StateInvalid(f"{entry.name!r} in state commit {commit[:12]} is not a file wfv writes")
-        try:
-            found[number] = VersionState.from_bytes(bytes(blob.data))
-        except ValueError as exc:
-            raise StateInvalid(f"{entry.name} in state commit {commit[:12]} is not a valid state") from exc
-    return found
+    entries = list(_tree(repo, commit))
+    if not entries:
+        return {}  # every state lifted
+    entry = entries[0]
+    blob = repo.repo[entry.id]
+    if len(entries) > 1 or entry.name != STATE_FILE or not isinstance(blob, pygit2.Blob):
+        names = ", ".join(repr(e.name) for e in entries)
+        raise StateInvalid(f"state commit {commit[:12]} holds {names}, not the one {STATE_FILE} wfv writes")
+    if entry.filemode != pygit2.GIT_FILEMODE_BLOB:
+        raise StateInvalid(f"{STATE_FILE} in state commit {commit[:12]} is not a plain file")
+    try:
+        return WorkflowState.from_bytes(bytes(blob.data)).by_number()
+    except ValueError as exc:
+        raise StateInvalid(f"{STATE_FILE} in state commit {commit[:12]} is not a valid state: {exc}") from exc
 
 
 def write_state_commit(
@@ -58,20 +62,16 @@ def write_state_commit(
     message: str,
     when: datetime,
 ) -> tuple[str, str] | None:
-    """A commit on top of ``parent`` whose tree has ``changes`` applied (an empty state
-    removes its file): (commit id, tree id), or None when the tree would not change.
+    """A commit on top of ``parent`` whose ``state.json`` has ``changes`` applied (an empty
+    state drops its version): (commit id, tree id), or None when the tree would not change.
     Objects only, no ref moves."""
-    before = _tree(repo, parent).id if parent else pygit2.Oid(hex=_EMPTY_TREE)
-    builder = repo.repo.TreeBuilder(str(before)) if parent else repo.repo.TreeBuilder()
-    for number, state in sorted(changes.items()):
-        name = state_file(number)
-        if state.empty:
-            if builder.get(name) is not None:
-                builder.remove(name)
-        else:
-            builder.insert(name, repo.repo.create_blob(state.to_bytes()), pygit2.GIT_FILEMODE_BLOB)
+    states = read_states(repo, parent) | dict(changes)
+    builder = repo.repo.TreeBuilder()
+    document = WorkflowState.of(states)
+    if document.versions:
+        builder.insert(STATE_FILE, repo.repo.create_blob(document.to_bytes()), pygit2.GIT_FILEMODE_BLOB)
     tree = builder.write()
-    if tree == before:
+    if tree == (_tree(repo, parent).id if parent else pygit2.Oid(hex=_EMPTY_TREE)):
         return None
     signature = pygit2.Signature(*STATE_AUTHOR, int(when.timestamp()), 0)
     commit = repo.repo.create_commit(None, signature, signature, message, tree, [parent] if parent else [])

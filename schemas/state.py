@@ -3,14 +3,17 @@ its legal hold. The writer (``service.gitstate``), the reader (``repo_store.stat
 the rebuild (``indexer.rebuild``) share this one spelling.
 
 The state lives on ``refs/wfv/state``: a chain of commits whose tree holds one canonical
-JSON file ``v<N>.json`` per version that has any state. One file per version (not one for
-the workflow) so a change rewrites one small blob, ``git log -- v3.json`` is that
-version's retention history, and two versions' states never merge into one diff. The hold
+JSON file, ``state.json``, listing every version that has any state, in version order.
+One file for the workflow rather than one per version: git writes a loose object per
+file, and an archival batch archiving 18 versions of a workflow measured 6.4 ms a
+workflow as 18 files against 0.8 ms as one (bench.archival: 10,000 workflows). The file
+stays small (at most ``max_versions_per_workflow`` entries of ~250 bytes), and its
+canonical form, one block per version, keeps ``git log -p`` of it readable. The hold
 reason is user text: it is a JSON string inside the blob, never part of a commit message.
 """
 
-import re
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -18,17 +21,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from schemas.canonical import canonical_json
 
 STATE_REF = "refs/wfv/state"
-_FILE = re.compile(r"^v([1-9][0-9]*)\.json$")
-
-
-def state_file(number: int) -> str:
-    return f"v{number}.json"
-
-
-def state_number(name: str) -> int | None:
-    """N for ``v<N>.json``, else None (a name wfv never writes)."""
-    match = _FILE.match(name)
-    return int(match.group(1)) if match else None
+STATE_FILE = "state.json"
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -54,6 +47,7 @@ class VersionState(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    number: int = Field(ge=1)
     version_id: uuid.UUID
     archived_at: AwareDatetime | None = None
     unarchived_at: AwareDatetime | None = None
@@ -63,13 +57,36 @@ class VersionState(BaseModel):
 
     @property
     def empty(self) -> bool:
-        """Nothing to keep: the file is removed rather than written with nulls."""
+        """Nothing to keep: the version is left out rather than written with nulls."""
         return self.archived_at is None and self.unarchived_at is None and self.legal_hold is None
+
+
+class WorkflowState(BaseModel):
+    """The whole of ``state.json``: the versions with any state, each once, by number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    versions: list[VersionState]
+
+    @field_validator("versions", mode="after")
+    @classmethod
+    def _ordered(cls, versions: list[VersionState]) -> list[VersionState]:
+        numbers = [state.number for state in versions]
+        if numbers != sorted(set(numbers)) or any(state.empty for state in versions):
+            raise ValueError("versions must be listed once each, by number, none without state")
+        return versions
+
+    @classmethod
+    def of(cls, states: Mapping[int, VersionState]) -> "WorkflowState":
+        return cls(versions=[states[n] for n in sorted(states) if not states[n].empty])
+
+    def by_number(self) -> dict[int, VersionState]:
+        return {state.number: state for state in self.versions}
 
     def to_bytes(self) -> bytes:
         return canonical_json(self.model_dump(mode="json"))
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "VersionState":
+    def from_bytes(cls, data: bytes) -> "WorkflowState":
         """Parse a blob (raises ``pydantic.ValidationError``, a ``ValueError``)."""
         return cls.model_validate_json(data)

@@ -276,7 +276,9 @@ def _record_in_git(
     """One state commit per workflow touched: the rows changed set-based, git follows."""
     states: dict[uuid.UUID, dict[int, VersionState]] = {}
     for item in changed:
-        state = VersionState(version_id=item.id, archived_at=at, unarchived_at=item.unarchived_at)
+        state = VersionState(
+            number=item.number, version_id=item.id, archived_at=at, unarchived_at=item.unarchived_at
+        )
         states.setdefault(item.workflow_id, {})[item.number] = state
     merged = with_backfill(uow, flows.values(), states)
     changes = []

@@ -28,6 +28,7 @@ def state_of(version: WorkflowVersion | sql.Retained) -> VersionState:
     if version.legal_hold_reason is not None:
         hold = LegalHold(reason=version.legal_hold_reason, by=version.legal_hold_by, at=version.legal_hold_at)
     return VersionState(
+        number=version.version_number,
         version_id=version.id,
         archived_at=version.archived_at,
         unarchived_at=version.unarchived_at,

@@ -161,7 +161,9 @@ def test_state_commits_are_wfv_s_words_and_the_reason_stays_in_the_blob(
     for line in (REASON + "\n" + DRAFT_REASON).splitlines():
         if line.strip():
             assert line.strip() not in log  # no user text in any message or trailer
-    assert git_cli(path, "show", f"{STATE_REF}:v3.json").count("Version-Event: delete") == 1  # a JSON value
+    assert (
+        git_cli(path, "show", f"{STATE_REF}:state.json").count("Version-Event: delete") == 1
+    )  # a JSON value
     states = read_states(container.store.open_path(path), git_cli(path, "rev-parse", STATE_REF))
     assert sorted(states) == [1, 2, 3, 4, 7]  # v5's lifted hold leaves nothing to keep
     held = states[3].legal_hold
@@ -182,7 +184,9 @@ def test_the_archival_run_writes_one_state_commit_per_workflow_touched(container
     for wid in touched:
         path = _repo_path(container, wid)
         assert git_cli(path, "rev-list", "--count", STATE_REF) == "1"
-        assert git_cli(path, "ls-tree", "--name-only", STATE_REF).split() == ["v1.json", "v2.json"]
+        assert git_cli(path, "ls-tree", "--name-only", STATE_REF) == "state.json"
+        states = read_states(container.store.open("acme", wid), git_cli(path, "rev-parse", STATE_REF))
+        assert sorted(states) == [1, 2]
     assert container.store.read_ref("acme", untouched, STATE_REF) is None
     assert check_consistency(container).ok
 
@@ -286,7 +290,7 @@ def test_reindex_refuses_a_state_commit_wfv_did_not_write(container: Container, 
     tree = (
         subprocess.run(
             ["git", "-C", str(path), "mktree"],
-            input=f"100644 blob {blob}\tv3.json\n".encode(),
+            input=f"100644 blob {blob}\tstate.json\n".encode(),
             capture_output=True,
             check=True,
         )
@@ -318,7 +322,7 @@ def test_reindex_refuses_a_state_commit_wfv_did_not_write(container: Container, 
 
     assert len(summary.errors) == 1
     assert STATE_REF in summary.errors[0]
-    assert "v3.json" in summary.errors[0]
+    assert "not a valid state" in summary.errors[0]
     assert _rows(container) == {"versions": [], "workflows": []}
 
 
