@@ -4,6 +4,7 @@ the SQL commit heals, a failed commit moves the ref back, a hand-moved state ref
 refused, and the consistency check reports a row changed behind git's back."""
 
 import subprocess
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -430,3 +431,42 @@ def test_an_index_older_than_the_state_ref_keeps_its_retention_and_backfills_git
         uow.commit()
     assert reindex_all(container).errors == []
     assert _rows(container) == before
+
+
+def test_holds_set_during_an_archival_run_leave_git_and_the_index_agreeing(container: Container) -> None:
+    """Both take each workflow's lock and move refs/wfv/state from where the index left it,
+    so neither loses the other's state, whichever gets a workflow first."""
+    container.settings.keep_versions = 2
+    container.settings.archival_batch_workflows = 1  # a transaction per workflow: more overlap
+    flows: list[uuid.UUID] = [published_history(container, 5)[0] for _ in range(4)]
+    _clock(container, datetime.now(UTC).replace(microsecond=0) + 200 * DAY)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def archive() -> None:
+        barrier.wait()
+        try:
+            run_archival(container, "acme", trigger="scheduled", actor="system:archival")
+        except BaseException as exc:
+            errors.append(exc)
+
+    def hold() -> None:
+        barrier.wait()
+        try:
+            for wid in reversed(flows):
+                for number in (1, 2):
+                    _act(container, _hold(wid, number, f"hold of v{number}"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=archive), threading.Thread(target=hold)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert check_consistency(container).ok  # every row's state is git's
+    for wid in flows:
+        assert _version(container, wid, 1).legal_hold_reason == "hold of v1"
+        assert _version(container, wid, 3).status == "archived"  # never held, so archived
