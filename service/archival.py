@@ -21,6 +21,7 @@ from typing import Any
 
 from indexer import archival as sql
 from indexer.models import ArchivalRun, Workflow
+from repo_store import RepoNotFound
 from schemas.archival import (
     STRUCTURAL,
     ArchivalCandidates,
@@ -256,11 +257,11 @@ def _writable(uow: UnitOfWork, tenant: str, batch: Sequence[uuid.UUID]) -> dict[
         try:
             if git_is_ahead(uow, workflow):
                 heal(uow, workflow)
-        except RefsMoved as exc:
-            log.error("archival skips workflow %s: %s", workflow.id, exc.detail)
-            continue
-        if uow.read_ref(tenant, workflow.id, STATE_REF) != workflow.state_head:
-            log.error("archival skips workflow %s: %s is not where wfv left it", workflow.id, STATE_REF)
+            elif uow.read_ref(tenant, workflow.id, STATE_REF) != workflow.state_head:
+                log.error("archival skips workflow %s: %s is not where wfv left it", workflow.id, STATE_REF)
+                continue
+        except (RefsMoved, RepoNotFound) as exc:  # a missing repository: `wfv check` reports it
+            log.error("archival skips workflow %s: %s", workflow.id, exc)
             continue
         found[workflow.id] = workflow
     return found

@@ -3,6 +3,7 @@ into an empty database restores them column for column, a crash between the ref 
 the SQL commit heals, a failed commit moves the ref back, a hand-moved state ref is
 refused, and the consistency check reports a row changed behind git's back."""
 
+import shutil
 import subprocess
 import threading
 import uuid
@@ -470,3 +471,18 @@ def test_holds_set_during_an_archival_run_leave_git_and_the_index_agreeing(conta
     for wid in flows:
         assert _version(container, wid, 1).legal_hold_reason == "hold of v1"
         assert _version(container, wid, 3).status == "archived"  # never held, so archived
+
+
+def test_a_workflow_without_its_repository_sits_the_run_out(container: Container) -> None:
+    """Archival now writes git; a workflow whose repository is gone cannot record its state,
+    so it is skipped (``wfv check`` reports ``repo-missing``), not the tenant's whole run."""
+    container.settings.keep_versions = 2
+    lost, kept = (published_history(container, 4)[0] for _ in range(2))
+    shutil.rmtree(_repo_path(container, lost))
+    _clock(container, datetime.now(UTC).replace(microsecond=0) + 200 * DAY)
+
+    run = run_archival(container, "acme", trigger="manual", actor="alice")
+
+    assert (run.status, run.archived) == ("completed", 2)
+    assert _version(container, lost, 1).status == "active"
+    assert _version(container, kept, 1).status == "archived"
