@@ -97,6 +97,25 @@ def _repo_path(container: Container, wid: uuid.UUID) -> Path:
     return container.store.path_for("acme", wid)
 
 
+def _behind_gits_back(container: Container, wid: uuid.UUID, changes: dict[int, dict[str, Any]]) -> None:
+    """Change version rows in SQL alone, as an operator's UPDATE (or an old index) would."""
+    for number, values in changes.items():
+        with container.uow("acme", write=True) as uow:
+            uow.session.execute(
+                update(WorkflowVersion)
+                .where(WorkflowVersion.workflow_id == wid, WorkflowVersion.version_number == number)
+                .values(**values)
+            )
+            uow.commit()
+
+
+def _empty_the_index(container: Container) -> None:
+    with container.uow("acme", write=True) as uow:
+        uow.session.execute(delete(WorkflowVersion))
+        uow.session.execute(delete(Workflow))
+        uow.commit()
+
+
 @pytest.fixture
 def history(container: Container) -> uuid.UUID:
     """v1..v6 published (v6 current), v7 a draft; keep 2; the real archival run 200 days
@@ -140,10 +159,7 @@ def test_reindex_into_an_empty_database_restores_archival_and_holds_column_for_c
     assert by_number[5]["legal_hold_reason"] is None
     assert by_number[7]["legal_hold_reason"] == DRAFT_REASON
     assert check_consistency(container).ok
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    _empty_the_index(container)
 
     summary = reindex_all(container)
 
@@ -315,10 +331,7 @@ def test_reindex_refuses_a_state_commit_wfv_did_not_write(container: Container, 
     )
     git_cli(path, "update-ref", STATE_REF, forged)
     git_cli(path, "update-ref", HEAD_MARK_REF, forged)
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    _empty_the_index(container)
 
     summary = reindex_all(container)
 
@@ -331,19 +344,12 @@ def test_reindex_refuses_a_state_commit_wfv_did_not_write(container: Container, 
 def test_the_consistency_check_reports_a_row_changed_behind_git_s_back(
     container: Container, history: uuid.UUID
 ) -> None:
-    changes: list[dict[str, Any]] = [
-        {"legal_hold_reason": "edited in SQL"},
-        {"status": "active", "archived_at": None},
-        {"legal_hold_reason": None, "legal_hold_by": None, "legal_hold_at": None},
-    ]
-    for number, values in zip((3, 4, 1), changes, strict=True):
-        with container.uow("acme", write=True) as uow:
-            uow.session.execute(
-                update(WorkflowVersion)
-                .where(WorkflowVersion.workflow_id == history, WorkflowVersion.version_number == number)
-                .values(**values)
-            )
-            uow.commit()
+    changes: dict[int, dict[str, Any]] = {
+        3: {"legal_hold_reason": "edited in SQL"},
+        4: {"status": "active", "archived_at": None},
+        1: {"legal_hold_reason": None, "legal_hold_by": None, "legal_hold_at": None},
+    }
+    _behind_gits_back(container, history, changes)
 
     report = check_consistency(container)
 
@@ -380,18 +386,11 @@ def test_an_index_older_than_the_state_ref_keeps_its_retention_and_backfills_git
     check reports them, and the workflow's first state commit carries them all."""
     wid: uuid.UUID = published_history(container, 4)[0]
     moment = _clock(container, datetime.now(UTC).replace(microsecond=0))()
-    legacy = {
+    legacy: dict[int, dict[str, Any]] = {
         1: {"status": "archived", "archived_at": moment},
         2: {"legal_hold_reason": "old hold", "legal_hold_by": "carol", "legal_hold_at": moment},
     }
-    for number, values in legacy.items():
-        with container.uow("acme", write=True) as uow:
-            uow.session.execute(
-                update(WorkflowVersion)
-                .where(WorkflowVersion.workflow_id == wid, WorkflowVersion.version_number == number)
-                .values(**values)
-            )
-            uow.commit()
+    _behind_gits_back(container, wid, legacy)
     archived = _version(container, wid, 1)
     with container.uow("acme", write=True) as uow:  # what the SQL-only archival run audited
         uow.session.add(
@@ -426,10 +425,7 @@ def test_an_index_older_than_the_state_ref_keeps_its_retention_and_backfills_git
     assert sorted(read_states(container.store.open("acme", wid), state_commit)) == [1, 2, 3]
     assert check_consistency(container).ok
     before = _rows(container)
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    _empty_the_index(container)
     assert reindex_all(container).errors == []
     assert _rows(container) == before
 
