@@ -3,6 +3,7 @@ into an empty database restores them column for column, a crash between the ref 
 the SQL commit heals, a failed commit moves the ref back, a hand-moved state ref is
 refused, and the consistency check reports a row changed behind git's back."""
 
+import json
 import shutil
 import subprocess
 import threading
@@ -30,6 +31,7 @@ from service.git_push import ref_rule
 from service.ref_sweep import sweep_moved_refs
 from service.reindex import reindex_all
 from service.uow import UnitOfWork
+from tests.e2e.helpers import WFV, wfv_env
 from tests.factories import assert_problem, git_cli, principal, published_history, versions_url
 
 ALICE, BOB = principal(), principal("bob")
@@ -362,6 +364,20 @@ def test_the_consistency_check_reports_a_row_changed_behind_git_s_back(
     assert "legal_hold_reason" in found[("state-mismatch", 3, STATE_REF)]
     assert "archived_at, status" in found[("state-mismatch", 4, STATE_REF)]
     assert not report.healable
+
+    settings = container.settings
+    env = wfv_env(
+        settings.data_dir,
+        WFV_DATABASE_URL=settings.resolved_database_url,
+        WFV_MIGRATION_DATABASE_URL=settings.resolved_migration_url,
+        WFV_QUEUE="memory",
+    )
+    done = subprocess.run(
+        [WFV, "check", "--json"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 1, done.stderr  # `wfv check` fails on them
+    printed = {(p["kind"], p["version_number"]) for p in json.loads(done.stdout)["problems"]}
+    assert printed >= {("state-mismatch", 1), ("state-mismatch", 3), ("state-mismatch", 4)}
 
 
 @pytest.mark.parametrize("ref", ["refs/wfv/state", "refs/wfv/head"])
