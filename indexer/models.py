@@ -363,3 +363,37 @@ class ArchivalRun(Base):
     archived: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class BlameCommit(Base):
+    """A commit of ``main`` that blame has read: a cache of git (a published commit never
+    changes), kept so a blame reads digests of what changed instead of every document.
+    ``base_sha`` is the newest readable commit at or below this one on its first-parent
+    line (what its changes are measured against); ``problem`` says why blame leaves an
+    odd commit out."""
+
+    __tablename__ = "workflow_blame_commits"
+
+    workflow_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    commit_sha: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    parent_sha: Mapped[str | None] = mapped_column(String(40))
+    base_sha: Mapped[str | None] = mapped_column(String(40))
+    problem: Mapped[str | None] = mapped_column(Text)
+
+
+class BlameChange(Base):
+    """One action that a ``main`` commit changed against its base: the action as that
+    commit has it (JSON text, key order kept), or NULL where the commit removed it."""
+
+    __tablename__ = "workflow_blame_changes"
+
+    workflow_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    action_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    commit_sha: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    action: Mapped[str | None] = mapped_column(Text)

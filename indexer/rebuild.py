@@ -17,8 +17,24 @@ from schemas.history import VersionRecord
 from schemas.state import VersionState
 from schemas.status import VersionStatus
 
+FIELDS = (
+    "version_number",
+    "lock_version",
+    "commit_sha",
+    "tree_sha",
+    "parent_version_id",
+    "rollback_of_version_id",
+    "created_by",
+    "created_at",
+    "published_by",
+    "published_at",
+    "deleted_at",
+    "definition",
+)
 
-def _values(record: VersionRecord) -> dict[str, object]:
+
+def row_values(record: VersionRecord) -> dict[str, object]:
+    """The columns of a version's row as git tells them (``FIELDS``), status apart."""
     return {
         "version_number": record.number,
         "lock_version": record.lock_version,
@@ -80,6 +96,15 @@ def status_of(published: bool, state: VersionState | None) -> str:
     return VersionStatus.ACTIVE.value
 
 
+def row_status(record: VersionRecord, existing: WorkflowVersion | None) -> str:
+    """The status as the version's own line tells it (draft, else published): whether a
+    published version is archived is ``refs/wfv/state``'s to say, checked apart
+    (``service.consistency_checks.state_findings``), so an archived row passes here."""
+    if record.published and existing is not None and existing.status == VersionStatus.ARCHIVED.value:
+        return VersionStatus.ARCHIVED.value
+    return status_of(record.published, None)
+
+
 def _retention(
     record: VersionRecord, row: WorkflowVersion | None, state: GitState, legacy: bool
 ) -> dict[str, object]:
@@ -118,7 +143,7 @@ def apply_records(
     for record in records:
         version_id = uuid.UUID(record.id)
         row = rows.get(version_id)
-        values = _values(record) | _retention(record, row, state, legacy)
+        values = row_values(record) | _retention(record, row, state, legacy)
         if row is None:
             row = WorkflowVersion(id=version_id, tenant_id=workflow.tenant_id, workflow_id=workflow.id)
             session.add(row)

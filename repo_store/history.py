@@ -6,8 +6,13 @@ perhaps a ``delete``) plus, once published, tag ``vN`` on a ``main`` commit.
 
 import json
 import re
+import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import pygit2
+
+from repo_store.errors import RepoError
 from repo_store.store import CommitInfo, WorkflowRepo
 from schemas.history import (
     HEAD_MARK_REF,
@@ -16,9 +21,53 @@ from schemas.history import (
     VersionEvent,
     VersionRecord,
     tag_ref,
+    trailer_count,
 )
 
 _DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
+
+
+class HistoryUnreadable(ValueError):
+    """A commit on a version's line that wfv would not have written (a trailer missing or
+    malformed, a document that is not a JSON object): its version cannot be rebuilt."""
+
+
+def _count(info: CommitInfo, key: str) -> int:
+    raw = info.trailers.get(key)
+    found = trailer_count(raw)
+    if found is None:
+        raise HistoryUnreadable(f"commit {info.sha[:12]} has {key} {raw!r}, not a positive integer")
+    return found
+
+
+def _version_id(info: CommitInfo, key: str) -> str | None:
+    raw = info.trailers.get(key)
+    if raw is None:
+        return None
+    try:
+        uuid.UUID(raw)
+    except ValueError:
+        raise HistoryUnreadable(f"commit {info.sha[:12]} has {key} {raw!r}, not a version id") from None
+    return raw
+
+
+def _own_id(info: CommitInfo) -> str:
+    found = _version_id(info, Trailer.VERSION_ID)
+    if found is None:
+        raise HistoryUnreadable(f"commit {info.sha[:12]} has no {Trailer.VERSION_ID} trailer")
+    return found
+
+
+def _document(repo: WorkflowRepo, sha: str) -> dict[str, Any]:
+    try:
+        found = json.loads(repo.read_document(sha))
+    except RepoError as exc:
+        raise HistoryUnreadable(f"commit {sha[:12]}: {exc}") from exc
+    except ValueError as exc:
+        raise HistoryUnreadable(f"commit {sha[:12]}'s workflow.json does not parse: {exc}") from exc
+    if not isinstance(found, dict):
+        raise HistoryUnreadable(f"commit {sha[:12]}'s workflow.json is not a JSON object")
+    return found
 
 
 def head_mark(repo: WorkflowRepo) -> str | None:
@@ -32,17 +81,32 @@ def _created(repo: WorkflowRepo, head: str, version_id: str) -> CommitInfo:
             break
         if info.trailers.get(Trailer.EVENT) == VersionEvent.CREATE:
             return info
-    raise ValueError(f"draft branch at {head} has no create commit for {version_id}")
+    raise HistoryUnreadable(f"draft branch at {head[:12]} has no create commit for {version_id}")
 
 
 def read_version(repo: WorkflowRepo, number: int, draft_head: str, current_id: str | None) -> VersionRecord:
+    """Version ``number`` as git tells it.
+
+    Raises:
+        HistoryUnreadable: a commit on its line is not one wfv wrote (the message names
+            the commit and the trailer or document at fault).
+    """
+    try:
+        return _read_version(repo, number, draft_head, current_id)
+    except HistoryUnreadable as exc:
+        raise HistoryUnreadable(f"v{number}: {exc}") from exc
+    except (KeyError, ValueError, RepoError, pygit2.GitError) as exc:
+        raise HistoryUnreadable(f"v{number}: {type(exc).__name__}: {exc}") from exc
+
+
+def _read_version(repo: WorkflowRepo, number: int, draft_head: str, current_id: str | None) -> VersionRecord:
     head = repo.commit_info(draft_head)
-    version_id = head.trailers[Trailer.VERSION_ID]
+    version_id = _own_id(head)
     created = _created(repo, draft_head, version_id)
     tag = repo.ref_target(tag_ref(number))
     published = repo.commit_info(repo.peel_to_commit(tag)) if tag else None
     shown = published or head
-    lock = max(int(c.trailers.get(Trailer.LOCK, "1")) for c in (head, published) if c)
+    lock = max(_count(c, Trailer.LOCK) for c in (head, published) if c)
     deleted = head.trailers.get(Trailer.EVENT) == VersionEvent.DELETE
     return VersionRecord(
         id=version_id,
@@ -50,20 +114,24 @@ def read_version(repo: WorkflowRepo, number: int, draft_head: str, current_id: s
         lock_version=lock,
         commit_sha=shown.sha,
         tree_sha=shown.tree_sha,
-        parent_version_id=created.trailers.get(Trailer.PARENT_ID),
-        rollback_of_version_id=created.trailers.get(Trailer.ROLLBACK_OF_ID),
+        parent_version_id=_version_id(created, Trailer.PARENT_ID),
+        rollback_of_version_id=_version_id(created, Trailer.ROLLBACK_OF_ID),
         created_by=created.trailers.get(Trailer.AUTHOR_ID, created.author_name),
         created_at=created.committed_at,
         published_by=published.trailers.get(Trailer.AUTHOR_ID) if published else None,
         published_at=published.committed_at if published else None,
         deleted_at=head.committed_at if deleted else None,
         is_current=version_id == current_id,
-        definition=json.loads(repo.read_document(shown.sha)),
+        definition=_document(repo, shown.sha),
     )
 
 
 def read_versions(repo: WorkflowRepo) -> list[VersionRecord]:
-    """Every version in the repository, oldest first."""
+    """Every version in the repository, oldest first.
+
+    Raises:
+        HistoryUnreadable: a version's line holds a commit wfv would not have written.
+    """
     main = repo.ref_target(MAIN_REF)
     current_id = repo.commit_info(main).trailers.get(Trailer.VERSION_ID) if main else None
     drafts = []

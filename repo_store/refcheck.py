@@ -2,11 +2,12 @@
 
 wfv writes only ``main`` (publish commits), ``drafts/v<N>`` (create/edit/delete commits of
 version N), annotated tags ``v<N>`` on publish commits, review notes, the ``refs/wfv/head``
-watermark and ``refs/wfv/state`` (retention state, one ``v<N>.json`` per version of a
-draft branch), and every version commit it writes carries its trailers. A ref that breaks those rules
-was moved behind the service's back (``git update-ref`` in the bare repository, a restore
-from an old backup...). Healing and the consistency check use this before they trust git:
-the index must never be rebuilt from refs wfv did not write.
+watermark, ``refs/wfv/records`` (what it knows of pushed commits) and ``refs/wfv/state``
+(retention state: one ``state.json`` naming versions of its draft branches), and every
+commit it writes carries its trailers (a pushed draft head, its record). A ref that breaks
+those rules was moved behind the service's back (``git update-ref`` in the bare
+repository, a restore from an old backup...). Healing and the consistency check use this
+before they trust git: the index must never be rebuilt from refs wfv did not write.
 """
 
 import re
@@ -17,7 +18,7 @@ import pygit2
 
 from repo_store.state import StateInvalid, read_states
 from repo_store.store import CommitInfo, WorkflowRepo
-from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent
+from schemas.history import HEAD_MARK_REF, MAIN_REF, RECORDS_REF, Trailer, VersionEvent, trailer_count
 from schemas.state import STATE_REF, VersionState
 
 _DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
@@ -59,8 +60,11 @@ def _commit(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot) -
 
 
 def _version_of(info: CommitInfo) -> int | None:
-    raw = info.trailers.get(Trailer.VERSION, "")
-    return int(raw) if raw.isdigit() else None
+    return trailer_count(info.trailers.get(Trailer.VERSION))
+
+
+def _lock_ok(info: CommitInfo) -> bool:
+    return trailer_count(info.trailers.get(Trailer.LOCK)) is not None
 
 
 def _has_version_id(info: CommitInfo) -> bool:
@@ -72,8 +76,11 @@ def _has_version_id(info: CommitInfo) -> bool:
 
 
 def _check_draft(name: str, number: int, info: CommitInfo) -> str | None:
-    if _version_of(info) != number or not _has_version_id(info):
-        return f"{name} is at {info.sha[:12]}, which is not a commit wfv wrote for v{number} (no trailers)"
+    if _version_of(info) != number or not _has_version_id(info) or not _lock_ok(info):
+        return (
+            f"{name} is at {info.sha[:12]}, which is not a commit wfv wrote for v{number} "
+            "(its trailers are missing or malformed)"
+        )
     if info.trailers.get(Trailer.EVENT) not in _DRAFT_EVENTS:
         return f"{name} is at {info.sha[:12]}, a {info.trailers.get(Trailer.EVENT)} commit, not a draft's"
     return None
@@ -81,7 +88,12 @@ def _check_draft(name: str, number: int, info: CommitInfo) -> str | None:
 
 def _check_publish(name: str, number: int | None, info: CommitInfo) -> str | None:
     found = _version_of(info)
-    if found is None or not _has_version_id(info) or info.trailers.get(Trailer.EVENT) != VersionEvent.PUBLISH:
+    if (
+        found is None
+        or not _has_version_id(info)
+        or not _lock_ok(info)
+        or info.trailers.get(Trailer.EVENT) != VersionEvent.PUBLISH
+    ):
         return f"{name} is at {info.sha[:12]}, which is not a publish commit wfv wrote"
     if number is not None and found != number:
         return f"{name} is at {info.sha[:12]}, the publish commit of v{found}"
@@ -97,7 +109,7 @@ def draft_number(name: str) -> int | None:
 def is_wfv_ref(name: str) -> bool:
     """A name wfv writes (whatever it points at)."""
     return (
-        name in (MAIN_REF, HEAD_MARK_REF, STATE_REF)
+        name in (MAIN_REF, HEAD_MARK_REF, RECORDS_REF, STATE_REF)
         or name.startswith(_NOTES)
         or _DRAFT.match(name) is not None
         or _TAG.match(name) is not None
@@ -108,7 +120,7 @@ def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot)
     if not is_wfv_ref(name):
         snapshot.issues.append(RefIssue(name, target, f"{name} is not a ref wfv writes"))
         return
-    if name == HEAD_MARK_REF or name.startswith(_NOTES):
+    if name in (HEAD_MARK_REF, RECORDS_REF) or name.startswith(_NOTES):
         return
     if name == STATE_REF:
         _read_state(repo, target, snapshot)

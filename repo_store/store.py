@@ -6,6 +6,8 @@ in between (the write order of DESIGN.md). A :class:`WorkflowRepo` wraps one
 ``pygit2.Repository`` and must stay in the thread that opened it.
 """
 
+import json
+import re
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from pygit2.enums import ObjectType
 
 from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
 from repo_store.paths import repo_path
+from repo_store.usertext import inert, inline_text, message_text
+from schemas.history import RECORDS_REF
 
 DOCUMENT_NAME = "workflow.json"
 _GIT_ERROR_OS = 2  # libgit2 GIT_ERROR_OS
@@ -46,16 +50,22 @@ class RefUpdate:
 
 @dataclass(frozen=True)
 class CommitInfo:
-    """What the index needs to know of one commit."""
+    """What the index needs to know of one commit.
+
+    For a commit wfv wrote, its own trailers, tree and time. For a pushed commit that became
+    a draft's head, what wfv recorded of it (``refs/wfv/records``): the user wrote its
+    message, tree and dates, so none of those can say who, when or which version.
+    """
 
     sha: str
-    tree_sha: str
+    tree_sha: str  # the canonical document's tree
     parents: tuple[str, ...]
     summary: str
     trailers: dict[str, str]
     author_name: str
     author_email: str
     committed_at: datetime
+    previous: str | None  # the commit before this one on its version's line
 
 
 @dataclass
@@ -64,6 +74,8 @@ class WorkflowRepo:
 
     path: Path
     repo: pygit2.Repository = field(repr=False)
+    _records: pygit2.Tree | None = field(default=None, repr=False, init=False)
+    _records_read: bool = field(default=False, repr=False, init=False)
 
     def write_commit(
         self,
@@ -91,7 +103,7 @@ class WorkflowRepo:
         raw = (
             f"object {target}\ntype commit\ntag {name}\n"
             f"tagger {_clean(tagger.name)} <{_clean(tagger.email)}> {seconds} +0000\n\n"
-            f"{message.rstrip()}\n"
+            f"{message_text(message)}\n"
         )
         return str(self.repo.odb.write(ObjectType.TAG, raw.encode("utf-8")))
 
@@ -102,6 +114,7 @@ class WorkflowRepo:
             RefLocked: another writer holds a ref's lock file.
             RefConflict: a ref is not where the caller read it.
         """
+        self._records_read = False
         try:
             with self.repo.transaction() as txn:
                 for update in updates:
@@ -144,16 +157,56 @@ class WorkflowRepo:
         return str(self.repo[sha].peel(pygit2.Commit).id)
 
     def read_document(self, commit_sha: str) -> bytes:
-        """The ``workflow.json`` bytes of a commit."""
+        """The ``workflow.json`` bytes of a version's commit (canonical: for a pushed
+        commit, the tree wfv recorded for it, not the pusher's own formatting)."""
         try:
-            commit = self.repo[commit_sha].peel(pygit2.Commit)
-            entry = commit.tree[DOCUMENT_NAME]
+            return self.tree_document(self.commit_info(commit_sha).tree_sha)
         except (KeyError, ValueError) as exc:
-            raise RepoError(f"commit {commit_sha} has no {DOCUMENT_NAME}") from exc
+            raise RepoError(f"commit {commit_sha} has no {DOCUMENT_NAME}: {exc}") from exc
+
+    def tree_document(self, tree_sha: str) -> bytes:
+        """The ``workflow.json`` bytes of a tree."""
+        try:
+            entry = self.repo[tree_sha].peel(pygit2.Tree)[DOCUMENT_NAME]
+        except (KeyError, ValueError) as exc:
+            raise RepoError(f"tree {tree_sha} has no {DOCUMENT_NAME}") from exc
         blob = self.repo[entry.id]
         if not isinstance(blob, pygit2.Blob):
-            raise RepoError(f"{DOCUMENT_NAME} in {commit_sha} is not a file")
+            raise RepoError(f"{DOCUMENT_NAME} in {tree_sha} is not a file")
         return bytes(blob.data)
+
+    def write_document_tree(self, document: bytes) -> str:
+        """Blob and tree objects of a document (no commit); returns the tree id."""
+        builder = self.repo.TreeBuilder()
+        builder.insert(DOCUMENT_NAME, self.repo.create_blob(document), pygit2.GIT_FILEMODE_BLOB)
+        return str(builder.write())
+
+    def record(self, sha: str) -> dict[str, object] | None:
+        """What wfv recorded of a commit it did not write (None: no record).
+
+        Raises:
+            ValueError: the record is not one wfv could have written.
+        """
+        if not self._records_read:  # read once per open repository, again after refs move
+            target = self.ref_target(RECORDS_REF)
+            self._records = self.repo[target].peel(pygit2.Commit).tree if target else None
+            self._records_read = True
+        if self._records is None or sha not in self._records:
+            return None
+        entry = self._records[sha]
+        blob = self.repo[entry.id]
+        loaded = json.loads(blob.data) if isinstance(blob, pygit2.Blob) else None
+        if not isinstance(loaded, dict) or not isinstance(loaded.get("trailers"), dict):
+            raise ValueError(f"the record of {sha[:12]} is not one wfv wrote")
+        return loaded
+
+    def write_record(
+        self, *, commit: str, record: dict[str, object], author: Identity, when: datetime
+    ) -> tuple[str | None, str]:
+        """A new commit on ``refs/wfv/records`` holding ``record`` for ``commit``; no ref
+        moves. Returns (the ref's current commit, the new commit) for a CAS move."""
+        text = json.dumps(record, sort_keys=True, ensure_ascii=True, indent=2) + "\n"
+        return self.write_note(notes_ref=RECORDS_REF, target=commit, text=text, author=author, when=when)
 
     def write_note(
         self, *, notes_ref: str, target: str, text: str, author: Identity, when: datetime
@@ -178,30 +231,43 @@ class WorkflowRepo:
 
     def patch(self, old_commit: str, new_commit: str) -> str:
         """git's unified diff between two commits (what ``git diff A B`` prints)."""
-        old = self.repo[old_commit].peel(pygit2.Commit)
-        new = self.repo[new_commit].peel(pygit2.Commit)
-        return self.repo.diff(old, new, context_lines=3).patch or ""
+        old = self.repo[self.commit_info(old_commit).tree_sha].peel(pygit2.Tree)
+        new = self.repo[self.commit_info(new_commit).tree_sha].peel(pygit2.Tree)
+        return old.diff_to_tree(new, context_lines=3).patch or ""
 
     def commit_info(self, sha: str) -> CommitInfo:
+        """A commit as the index reads it (a pushed commit through wfv's record of it).
+
+        Raises:
+            ValueError: a record that wfv could not have written.
+        """
         commit = self.repo[sha].peel(pygit2.Commit)
+        parents = tuple(str(p) for p in commit.parent_ids)
+        summary = commit.message.split("\n", 1)[0]
+        recorded = self.record(str(commit.id))
+        if recorded is not None:
+            return _recorded_info(commit, parents, summary, recorded)
         return CommitInfo(
             sha=str(commit.id),
             tree_sha=str(commit.tree_id),
-            parents=tuple(str(p) for p in commit.parent_ids),
-            summary=commit.message.split("\n", 1)[0],
+            parents=parents,
+            summary=summary,
             trailers=dict(commit.message_trailers),
             author_name=commit.author.name,
             author_email=commit.author.email,
             committed_at=datetime.fromtimestamp(commit.commit_time, tz=UTC),
+            previous=parents[0] if parents else None,
         )
 
     def first_parent_walk(self, sha: str) -> Iterator[CommitInfo]:
-        """Commits from ``sha`` back along first parents (a branch's own line)."""
+        """Commits from ``sha`` back along a version's line: first parents, and past a
+        pushed commit straight to the head it was pushed onto (the pusher's own commits in
+        between are history, not versions, and their messages say nothing to wfv)."""
         current: str | None = sha
         while current is not None:
             info = self.commit_info(current)
             yield info
-            current = info.parents[0] if info.parents else None
+            current = info.previous
 
     def get_meta(self, key: str) -> str | None:
         try:
@@ -292,15 +358,48 @@ class PygitRepoStore:
             raise RepoNotFound(f"no repository at {path.name}: {exc}") from exc
 
 
+def _recorded_info(
+    commit: pygit2.Commit, parents: tuple[str, ...], summary: str, record: dict[str, object]
+) -> CommitInfo:
+    try:
+        trailers = {str(key): str(value) for key, value in dict(record["trailers"]).items()}  # type: ignore[call-overload]
+        previous = record.get("previous")
+        return CommitInfo(
+            sha=str(commit.id),
+            tree_sha=str(record["tree"]),
+            parents=parents,
+            summary=summary,
+            trailers=trailers,
+            author_name=commit.author.name,
+            author_email=commit.author.email,
+            committed_at=datetime.fromisoformat(str(record["at"])),
+            previous=str(previous) if previous else None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"the record of {str(commit.id)[:12]} is not one wfv wrote: {exc}") from exc
+
+
 def _signature(identity: Identity, when: datetime) -> pygit2.Signature:
     return pygit2.Signature(_clean(identity.name), _clean(identity.email), int(when.timestamp()), 0)
 
 
 def _clean(text: str) -> str:
-    """Names and e-mails come from tokens: keep git's header syntax out of them."""
-    return "".join(ch for ch in text if ch not in "<>\n\r\0").strip() or "unknown"
+    """Names and e-mails come from tokens: keep git's header syntax and a terminal's
+    control sequences out of them."""
+    return "".join(ch for ch in text if inert(ch) and ch not in "<>").strip() or "unknown"
+
+
+_TRAILER_KEY = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
 def _with_trailers(message: str, trailers: dict[str, str]) -> str:
+    """The user's text made inert, then wfv's trailers as the last paragraph, alone.
+
+    Trailers are wfv's own values; one that could not be read back as written (a line
+    break, a padded or empty value) is a bug here, refused before anything is written.
+    """
+    for key, value in trailers.items():
+        if not _TRAILER_KEY.fullmatch(key) or not value or inline_text(value.strip()) != value:
+            raise ValueError(f"trailer {key!r}: {value!r} would not read back as written")
     lines = "\n".join(f"{key}: {value}" for key, value in trailers.items())
-    return f"{message.rstrip()}\n\n{lines}\n"
+    return f"{message_text(message)}\n\n{lines}\n"

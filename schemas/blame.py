@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from schemas.compare import FieldChange
 
@@ -24,6 +24,16 @@ class ActionHistoryEntry(BaseModel):
     action: dict[str, Any] | None
 
 
+class SkippedCommit(BaseModel):
+    """A commit on ``main`` that is not a readable published version (written by hand:
+    trailers missing or malformed, a ``workflow.json`` that is not a JSON workflow). Blame
+    leaves it out and compares the versions around it with each other."""
+
+    commit_sha: str
+    reason: str
+
+
 class ActionHistory(BaseModel):
     action_id: str
     entries: list[ActionHistoryEntry]
+    skipped: list[SkippedCommit] = Field(default_factory=list)

@@ -4,6 +4,7 @@ Shared by the writer (``service``), the reader (``repo_store.history``) and the 
 (``indexer.rebuild``), so the three agree on one spelling.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -11,6 +12,8 @@ from typing import Any
 
 MAIN_REF = "refs/heads/main"
 HEAD_MARK_REF = "refs/wfv/head"  # the newest commit any write produced: the index watermark
+# What wfv knows of commits it did not write (pushed draft tips): notes nobody can push.
+RECORDS_REF = "refs/wfv/records"
 
 
 def draft_ref(number: int) -> str:
@@ -19,6 +22,15 @@ def draft_ref(number: int) -> str:
 
 def tag_ref(number: int) -> str:
     return f"refs/tags/v{number}"
+
+
+_COUNT = re.compile(r"[1-9][0-9]*")
+
+
+def trailer_count(raw: str | None) -> int | None:
+    """A numeric trailer's value (``Workflow-Version``, ``Lock-Version``), or None when it
+    is not plain ASCII digits as wfv writes them (``int()`` would take "٣" or " 3")."""
+    return int(raw) if raw is not None and _COUNT.fullmatch(raw) else None
 
 
 class Trailer(StrEnum):

@@ -13,6 +13,7 @@ from typing import Any
 import jwt
 
 from repo_store import Identity
+from repo_store.usertext import inline_text
 from service.errors import Forbidden, Unauthorized
 
 
@@ -59,13 +60,16 @@ def _expand(granted: Any) -> set[Permission]:
 
 
 def _text(value: Any, name: str, limit: int) -> str:
-    """A usable identifier: a non-blank string, bounded, with no control characters
-    (a NUL would reach PostgreSQL, a newline a git header)."""
+    """A usable identifier: a non-blank string, bounded, unpadded, with no control
+    characters or line separators (a NUL would reach PostgreSQL, a line break a git header;
+    the id is written as a commit trailer and must read back exactly as the index has it)."""
     if (
         not isinstance(value, str)
         or not value.strip()
+        or value != value.strip()
         or len(value) > limit
-        or any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+        or "\t" in value
+        or inline_text(value) != value
     ):
         raise Unauthorized(f"the token's '{name}' claim is missing or invalid")
     return value

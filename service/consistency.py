@@ -32,6 +32,7 @@ from repo_store import RepoNotFound
 from repo_store.paths import tenant_dir_name
 from repo_store.refcheck import read_refs
 from service import consistency_checks as checks
+from service.consistency_history import history_findings
 from service.container import Container
 from service.reindex import known_tenants
 from service.uow import UnitOfWork
@@ -210,6 +211,7 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
     found.extend(checks.ref_findings(snapshot, workflow, rows))
     found.extend(checks.state_findings(snapshot, workflow, rows))
     found.extend(checks.row_findings(workflow, rows, behind))
+    found.extend(history_findings(repo, snapshot, workflow, rows))
     return found
 
 

@@ -1,7 +1,9 @@
-"""What every pushed commit must be: one ``workflow.json`` that parses and validates.
+"""What a pushed commit must be: one ``workflow.json``, and at a pushed tip one that
+parses and validates.
 
-The checks the REST API makes on a body, made on each commit a push brings (identical
-trees are checked once), with a message naming the commit and the problem.
+Every new commit is checked for its tree's shape and its document's size, read from object
+headers (nothing is inflated or kept); only the tips, which become versions, are parsed and
+validated, with the checks the REST API makes on a body. Each refusal names the commit.
 """
 
 import json
@@ -11,10 +13,8 @@ from typing import Any, NoReturn
 import pygit2
 from pydantic import ValidationError
 
-from repo_store.incoming import Incoming, PackRejected, TreeRejected
+from repo_store.incoming import Incoming, PushLimits, TreeRejected
 from schemas.workflow import WorkflowDefinition
-
-MAX_PUSHED_COMMITS = 10_000
 
 
 class Refused(Exception):
@@ -27,7 +27,7 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Checked:
-    """The pushed tip's definition, and how many new commits led to it."""
+    """A pushed tip's definition, and how many new commits the push brought."""
 
     definition: WorkflowDefinition
     commits: int
@@ -77,23 +77,34 @@ def parse_definition(data: bytes) -> WorkflowDefinition:
         raise ValueError(f"workflow.json is not a valid workflow: {where}: {first['msg']}{more}") from exc
 
 
-def _definition(pushed: Incoming, commit: pygit2.Commit, max_bytes: int) -> WorkflowDefinition:
-    label = f"commit {str(commit.id)[:12]} ({subject_of(commit)})"
-    try:
-        return parse_definition(pushed.document(commit, max_bytes))
-    except (TreeRejected, ValueError) as exc:
-        raise Refused(f"{label}: {exc}") from exc
+def _label(commit: pygit2.Commit) -> str:
+    return f"commit {str(commit.id)[:12]} ({subject_of(commit)})"
 
 
-def check_commits(pushed: Incoming, tip: str, *, max_bytes: int, limit: int) -> Checked:
-    """Check every commit ``tip`` brings (and ``tip``); the tip's definition if all pass."""
-    try:
-        commits = pushed.new_commits(tip, limit)
+def check_commits(
+    pushed: Incoming, tips: list[str], limits: PushLimits
+) -> tuple[dict[str, Checked], list[pygit2.Commit]]:
+    """Check every commit the tips bring; each tip's definition if all pass, and the new
+    commits (what the repository must keep if the push is accepted).
+
+    Raises:
+        Refused: a commit is not one ``workflow.json`` within the size limit, or a tip's
+            document is not a valid workflow.
+        PushTooBig: more new commits than one push may bring.
+        PackRejected: a tip is not a commit the push carries.
+    """
+    commits = pushed.new_commits(tips, limits.commits)
+    for commit in commits:
+        try:
+            pushed.document_blob(commit, limits.document_bytes)
+        except TreeRejected as exc:
+            raise Refused(f"{_label(commit)}: {exc}") from exc
+    checked = {}
+    for tip in dict.fromkeys(tips):
         head = pushed.commit(tip)
-    except PackRejected as exc:
-        raise Refused(str(exc)) from exc
-    checked: dict[pygit2.Oid, WorkflowDefinition] = {}
-    for commit in [*commits, head]:
-        if commit.tree_id not in checked:
-            checked[commit.tree_id] = _definition(pushed, commit, max_bytes)
-    return Checked(checked[head.tree_id], len(commits), subject_of(head))
+        try:
+            definition = parse_definition(pushed.document(head, limits.document_bytes))
+        except (TreeRejected, ValueError) as exc:
+            raise Refused(f"{_label(head)}: {exc}") from exc
+        checked[tip] = Checked(definition, len(commits), subject_of(head))
+    return checked, commits

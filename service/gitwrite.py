@@ -11,7 +11,7 @@ from datetime import datetime
 from indexer.models import Workflow, WorkflowVersion
 from repo_store import Identity, RefUpdate, WorkflowRepo
 from schemas.canonical import canonical_json
-from schemas.history import HEAD_MARK_REF, MAIN_REF, Trailer, VersionEvent, draft_ref, tag_ref
+from schemas.history import HEAD_MARK_REF, MAIN_REF, RECORDS_REF, Trailer, VersionEvent, draft_ref, tag_ref
 from service.ref_guard import expect_refs
 from service.uow import UnitOfWork
 
@@ -47,27 +47,55 @@ def write_draft_commit(
     actor: Identity,
     when: datetime,
     extra: dict[str, str] | None = None,
-    merge_parent: str | None = None,
+    pushed: str | None = None,
 ) -> Written:
-    """A commit on ``drafts/vN`` (create, edit or delete).
-
-    ``merge_parent`` (a pushed commit) becomes a second parent: the pushed history stays
-    reachable and the pusher can fast-forward onto ours, while the first-parent line that
-    reindex walks holds only our commits with our trailers.
-    """
+    """A commit on ``drafts/vN`` (create, edit or delete), or, for a ``pushed`` commit,
+    that commit itself with wfv's record of it (:func:`record_pushed`)."""
     trailers = version_trailers(version, event, lock, actor) | (extra or {})
-    parents = ([parent] if parent else []) + ([merge_parent] if merge_parent else [])
+    # The branch moves from where the index says this draft is (a hand-moved ref is refused).
+    old = None if event == VersionEvent.CREATE else version.commit_sha
+    if pushed is not None:
+        return record_pushed(
+            repo,
+            version=version,
+            old=old,
+            trailers=trailers,
+            document=document,
+            pushed=pushed,
+            actor=actor,
+            when=when,
+        )
     commit, tree = repo.write_commit(
         document=canonical_json(document),
-        parents=parents,
+        parents=[parent] if parent else [],
         message=message,
         trailers=trailers,
         author=actor,
         when=when,
     )
-    # The branch moves from where the index says this draft is (a hand-moved ref is refused).
-    old = None if event == VersionEvent.CREATE else version.commit_sha
     return Written(commit, tree, [RefUpdate(draft_ref(version.version_number), old, commit)])
+
+
+def record_pushed(
+    repo: WorkflowRepo,
+    *,
+    version: WorkflowVersion,
+    old: str | None,
+    trailers: dict[str, str],
+    document: dict[str, object],
+    pushed: str,
+    actor: Identity,
+    when: datetime,
+) -> Written:
+    """The pushed commit becomes the draft's head as it is, so the pusher's next push is a
+    plain fast-forward. What wfv must know of it (version, event, lock, author, time, the
+    head it was pushed onto, the canonical document's tree) goes to ``refs/wfv/records``,
+    which nobody can push: the commit's own message and dates are the user's."""
+    tree = repo.write_document_tree(canonical_json(document))
+    record: dict[str, object] = {"trailers": trailers, "tree": tree, "previous": old, "at": when.isoformat()}
+    before, after = repo.write_record(commit=pushed, record=record, author=actor, when=when)
+    refs = [RefUpdate(draft_ref(version.version_number), old, pushed), RefUpdate(RECORDS_REF, before, after)]
+    return Written(pushed, tree, refs)
 
 
 def write_publish_commit(
@@ -89,7 +117,7 @@ def write_publish_commit(
     trailers = version_trailers(version, VersionEvent.PUBLISH, lock, actor)
     trailers |= {Trailer.DRAFT_COMMIT: version.commit_sha} | (extra or {})
     commit, tree = repo.write_commit(
-        document=repo.read_document(version.commit_sha),
+        document=repo.tree_document(version.tree_sha),
         parents=[main] if main else [],
         message=message,
         trailers=trailers,

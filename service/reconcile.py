@@ -6,13 +6,12 @@ draft branch, ``main`` moved back, a version renumbered, the retention state put
 refused with ``RefsMoved`` rather than turned into rows.
 """
 
-import pygit2
 from sqlalchemy import select
 
 from indexer.models import Workflow, WorkflowVersion
 from indexer.queries import add_audit
 from indexer.rebuild import GitState, apply_records
-from repo_store.history import read_versions
+from repo_store.history import HistoryUnreadable, read_versions
 from repo_store.refcheck import RefIssue, read_refs
 from schemas.history import HEAD_MARK_REF
 from service.clock import utcnow
@@ -34,7 +33,7 @@ def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:
     check_state_line(repo, workflow, snapshot.state)
     try:
         records = read_versions(repo)
-    except (KeyError, ValueError, pygit2.GitError) as exc:
+    except HistoryUnreadable as exc:
         raise refuse(
             workflow.tenant_id, workflow.id, [RefIssue("refs/heads/drafts/*", None, str(exc))]
         ) from exc

@@ -19,6 +19,7 @@ from schemas.status import VersionStatus
 from service.auth import Principal
 from service.clock import utcnow
 from service.errors import Problem
+from service.review_note import render_note
 from service.uow import UnitOfWork
 from service.versions import VersionRef, audit, find_version
 from service.workflows import load_workflow
@@ -83,27 +84,6 @@ def _thread(uow: UnitOfWork, workflow: Workflow, review: Review) -> Thread:
     return Thread(review, version, events, state_of(uow, workflow, version, events))
 
 
-def _render(review: Review, version: WorkflowVersion, events: Sequence[ReviewEvent]) -> str:
-    lines = [
-        f"Review: {review.title} ({review.status}) of v{version.version_number}",
-        f"Opened by {review.opened_by} at {review.opened_at.isoformat()}",
-    ]
-    for event in events:
-        anchor = "".join(
-            [
-                f" on action '{event.action_id}'" if event.action_id else "",
-                f" at {event.json_path}" if event.json_path else "",
-            ]
-        )
-        lines += [
-            "",
-            f"[{event.kind}{anchor}] {event.author_id} at {event.created_at.isoformat()}"
-            f" (edit {event.lock_version})",
-        ]
-        lines += event.body.splitlines()
-    return "\n".join(lines) + "\n"
-
-
 def _mirror_to_git(uow: UnitOfWork, workflow: Workflow, review: Review, principal: Principal) -> None:
     """Write the whole thread as the note of the draft's head commit."""
     version = uow.session.get(WorkflowVersion, review.version_id)
@@ -113,7 +93,7 @@ def _mirror_to_git(uow: UnitOfWork, workflow: Workflow, review: Review, principa
     old, new = repo.write_note(
         notes_ref=NOTES_REF,
         target=version.commit_sha,
-        text=_render(review, version, _events(uow, review)),
+        text=render_note(review, version, _events(uow, review)),
         author=principal.identity,
         when=utcnow(),
     )

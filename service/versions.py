@@ -119,7 +119,7 @@ def new_version(
     message: str,
     now: datetime,
     rollback_of: WorkflowVersion | None = None,
-    merge_parent: str | None = None,
+    pushed: str | None = None,
 ) -> WorkflowVersion:
     limit = uow.container.settings.max_versions_per_workflow
     if workflow.last_version_number >= limit:
@@ -153,7 +153,7 @@ def new_version(
         actor=principal.identity,
         when=now,
         extra=extra,
-        merge_parent=merge_parent,
+        pushed=pushed,
     )
     version.commit_sha, version.tree_sha = written.commit, written.tree
     workflow.updated_at = now
@@ -170,11 +170,11 @@ def create_version(
     from_version: VersionRef | None = None,
     definition: WorkflowDefinition | None = None,
     message: str | None = None,
-    merge_parent: str | None = None,
+    pushed: str | None = None,
 ) -> WorkflowVersion:
     """The next version as a draft: a copy of ``from_version``/current, or ``definition``.
 
-    ``merge_parent``: a pushed commit the new draft's first commit also descends from.
+    ``pushed``: a pushed commit that becomes the new draft's head as it is (``git push``).
     """
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     repo = uow.repo(workflow.tenant_id, workflow.id)
@@ -197,7 +197,7 @@ def create_version(
         source=source,
         now=now,
         message=message or f"Create draft v{number}{origin}",
-        merge_parent=merge_parent,
+        pushed=pushed,
     )
     audit(
         uow,
@@ -222,18 +222,20 @@ def update_version(
     expected_lock: int | None,
     stale_error: type[StaleLock],
     message: str | None = None,
-    merge_parent: str | None = None,
+    pushed: str | None = None,
 ) -> WorkflowVersion:
     """A saved edit of a draft: one commit on its branch, ``lock_version`` + 1.
 
-    ``merge_parent``: a pushed commit the edit also descends from (``git push``).
+    ``pushed``: a pushed commit that becomes the draft's head as it is (``git push``); a
+    push that moves the branch is an edit even when the document reads the same, since
+    what git shows changed.
     """
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.EDIT, VersionStatus(version.status))
     check_lock(version, expected_lock, stale_error)
     document = definition.document()
-    if canonical_json(document) == canonical_json(version.definition):
+    if pushed is None and canonical_json(document) == canonical_json(version.definition):
         return version  # same bytes, same tree: nothing to record
     repo = uow.repo(workflow.tenant_id, workflow.id)
     now = utcnow()
@@ -249,7 +251,7 @@ def update_version(
         message=message or f"Edit draft v{version.version_number}",
         actor=principal.identity,
         when=now,
-        merge_parent=merge_parent,
+        pushed=pushed,
     )
     version.commit_sha, version.tree_sha = written.commit, written.tree
     version.definition, version.lock_version = document, lock

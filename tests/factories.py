@@ -5,7 +5,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete, select
+
+from indexer.models import Workflow, WorkflowVersion
 from service.auth import Permission, Principal
+from service.container import Container
 
 EXAMPLES = Path(__file__).parent / "examples"
 
@@ -261,3 +265,32 @@ def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, 
         )
         uow.commit()
     return workflow_id
+
+
+def index_snapshot(container: Container, tenant: str = "acme", workflow_id: Any = None) -> dict[str, Any]:
+    """Every version and workflow row of a tenant (or of one workflow), column by column
+    (``updated_at`` aside: git does not keep it), to compare an index with one rebuilt from git."""
+    versions = select(WorkflowVersion).order_by(WorkflowVersion.workflow_id, WorkflowVersion.version_number)
+    flows = select(Workflow).order_by(Workflow.id)
+    if workflow_id is not None:
+        versions = versions.where(WorkflowVersion.workflow_id == workflow_id)
+        flows = flows.where(Workflow.id == workflow_id)
+    with container.uow(tenant) as uow:
+        columns = [c.key for c in WorkflowVersion.__table__.columns]
+        wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
+        return {
+            "versions": [
+                {name: getattr(row, name) for name in columns} for row in uow.session.scalars(versions)
+            ],
+            "workflows": [
+                {name: getattr(row, name) for name in wf_columns} for row in uow.session.scalars(flows)
+            ],
+        }
+
+
+def empty_index(container: Container, tenant: str = "acme") -> None:
+    """Drop a tenant's version and workflow rows, as a database lost and restored empty."""
+    with container.uow(tenant, write=True) as uow:
+        uow.session.execute(delete(WorkflowVersion))
+        uow.session.execute(delete(Workflow))
+        uow.commit()

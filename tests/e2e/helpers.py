@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -25,6 +26,16 @@ def wfv_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")}
     env |= {"WFV_DATA_DIR": str(data_dir), **extra}
     return env
+
+
+def settings_env(settings: Any) -> dict[str, str]:
+    """``wfv_env`` for a command run on a test's own data dir and database."""
+    return wfv_env(
+        settings.data_dir,
+        WFV_DATABASE_URL=settings.resolved_database_url,
+        WFV_MIGRATION_DATABASE_URL=settings.resolved_migration_url,
+        WFV_QUEUE="memory",
+    )
 
 
 def run_wfv(*args: str, env: dict[str, str], timeout: float = 60) -> str:

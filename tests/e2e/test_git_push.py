@@ -5,6 +5,7 @@ git's own lines and changes nothing, in git or in the index."""
 import copy
 import json
 import os
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from schemas.canonical import canonical_json
 from service.reindex import reindex_all
 from tests.e2e.conftest import GitServer
 from tests.e2e.gitclient import GitClient
-from tests.factories import example, renamed
+from tests.factories import empty_index, example, index_snapshot, renamed
 
 pytestmark = pytest.mark.e2e
 
@@ -72,7 +73,6 @@ def checkout(git_server: GitServer, tmp_path: Path) -> Checkout:
 
 def test_a_push_to_a_draft_is_recorded_like_a_patch(checkout: Checkout) -> None:
     git, repo = checkout.git, checkout.repo
-    base = git.out(repo, "rev-parse", "HEAD").strip()
     first = renamed(checkout.document(), "one")
     git.commit_document(repo, first, "first edit")
     second = renamed(first, "two")
@@ -80,7 +80,7 @@ def test_a_push_to_a_draft_is_recorded_like_a_patch(checkout: Checkout) -> None:
 
     pushed = checkout.push("HEAD:refs/heads/drafts/v2")
     assert pushed.returncode == 0, pushed.stderr
-    assert "wfv: drafts/v2: recorded as" in pushed.stderr
+    assert f"wfv: drafts/v2 -> {tip[:12]} (lock_version 2, 2 new commit(s))" in pushed.stderr
 
     version = checkout.versions()[2]
     assert version["lock_version"] == 2  # one edit per push, whatever the number of commits
@@ -90,21 +90,27 @@ def test_a_push_to_a_draft_is_recorded_like_a_patch(checkout: Checkout) -> None:
     assert (entry["action"], entry["actor_id"]) == ("update", "alice")
     assert entry["details"]["after"]["lock_version"] == 2
 
-    recorded = checkout.git.remote_refs(repo, checkout.token)["refs/heads/drafts/v2"]
-    assert recorded == version["commit_sha"]
-    git.run("pull", "--quiet", "--ff-only", cwd=repo, token=checkout.token)
-    assert git.out(repo, "rev-parse", "HEAD").strip() == recorded
-    assert git.out(repo, "log", "-1", "--format=%P", "HEAD").split() == [base, tip]
-    message = git.out(repo, "log", "-1", "--format=%B", "HEAD")
-    assert "Push to drafts/v2: second edit" in message
-    assert {"Version-Event: edit", "Lock-Version: 2", "Author-Id: alice", "Workflow-Version: 2"} <= set(
-        message.splitlines()
-    )
-    assert git.out(repo, "show", "HEAD:workflow.json").encode() == canonical_json(second)
+    # The pushed commit is the draft's head: nothing to pull, the user's file as they wrote it.
+    remote = checkout.git.remote_refs(repo, checkout.token)
+    assert remote["refs/heads/drafts/v2"] == tip == version["commit_sha"]
+    assert not [name for name in remote if name.startswith("refs/wfv/")]  # wfv's records stay inside
+    assert git.out(repo, "show", "HEAD:workflow.json") == json.dumps(second, indent=4) + "\n"
 
     summary = reindex_all(checkout.server.container)
     assert summary.errors == []
     assert summary.versions_changed == 0  # the index says exactly what git says
+
+
+def test_pushing_twice_in_a_row_is_a_plain_fast_forward(checkout: Checkout) -> None:
+    git, repo = checkout.git, checkout.repo
+    for round_, name in enumerate(("again", "and again", "once more"), start=2):
+        tip = git.commit_document(repo, renamed(checkout.document(), name), name)
+        pushed = checkout.push("HEAD:refs/heads/drafts/v2")
+        assert pushed.returncode == 0, pushed.stderr  # no pull in between
+        version = checkout.versions()[2]
+        assert (version["commit_sha"], version["lock_version"]) == (tip, round_)
+    assert [entry["action"] for entry in checkout.audit()].count("update") == 3
+    assert reindex_all(checkout.server.container).versions_changed == 0
 
 
 def test_a_push_to_drafts_new_creates_the_next_version(checkout: Checkout) -> None:
@@ -120,26 +126,82 @@ def test_a_push_to_drafts_new_creates_the_next_version(checkout: Checkout) -> No
     versions = checkout.versions()
     assert versions[3]["status"] == "draft"
     assert versions[3]["parent_version_id"] == versions[1]["id"]  # the current version, as POST …/versions
+    assert versions[3]["commit_sha"] == tip
     detail = checkout.server.api().get(f"/workflows/{checkout.wid}/versions/3").json()
     assert detail["definition"] == document
     assert checkout.audit()[0]["action"] == "create"
     remote = git.remote_refs(repo, checkout.token)
     assert "refs/heads/drafts/new" not in remote
-    git.run("fetch", "--quiet", "origin", cwd=repo, token=checkout.token)
-    parents = git.out(repo, "log", "-1", "--format=%P", "origin/drafts/v3").split()
-    assert parents == [versions[1]["commit_sha"], tip]
-    assert "Version-Event: create" in git.out(repo, "log", "-1", "--format=%B", "origin/drafts/v3")
+    assert remote["refs/heads/drafts/v3"] == tip
+
+    # The same commit again (a retried push) answers with the draft it made.
+    audit = len(checkout.audit())
+    again = checkout.push("HEAD:refs/heads/drafts/new")
+    assert again.returncode == 0, again.stderr
+    assert "draft v3 was made from this commit already" in again.stderr
+    assert sorted(checkout.versions()) == [1, 2, 3]
+    assert len(checkout.audit()) == audit
     assert reindex_all(checkout.server.container).versions_changed == 0
 
 
-def test_a_push_of_unchanged_content_records_nothing(checkout: Checkout) -> None:
-    raw = json.dumps(checkout.document(), indent=8) + "\n"  # another layout, the same document
-    checkout.git.commit_document(checkout.repo, None, "reformat", raw=raw)
-    before = checkout.versions()[2]
+def test_a_commit_the_repository_has_cannot_become_another_version(checkout: Checkout) -> None:
+    git, repo = checkout.git, checkout.repo
+    git.run("switch", "--quiet", "--detach", "origin/main", cwd=repo)
+    _refused(checkout, "HEAD:refs/heads/drafts/new", reason="is already in this repository")
+    git.run("switch", "--quiet", "drafts/v2", cwd=repo)
+    tip = git.commit_document(repo, renamed(checkout.document(), "edit"), "edit")
+    assert checkout.push("HEAD:refs/heads/drafts/v2").returncode == 0
+    _refused(checkout, f"{tip}:refs/heads/drafts/new", reason="is already v2's")
+
+
+def test_a_push_of_reformatted_content_moves_the_draft_to_it(checkout: Checkout) -> None:
+    document = checkout.document()
+    raw = json.dumps(document, indent=8) + "\n"  # another layout, the same document
+    tip = checkout.git.commit_document(checkout.repo, None, "reformat", raw=raw)
     pushed = checkout.push("HEAD:refs/heads/drafts/v2")
     assert pushed.returncode == 0, pushed.stderr
-    assert "unchanged, nothing recorded" in pushed.stderr
-    assert checkout.versions()[2] == before
+    version = checkout.versions()[2]
+    assert (version["commit_sha"], version["lock_version"]) == (tip, 2)
+    detail = checkout.server.api().get(f"/workflows/{checkout.wid}/versions/2").json()
+    assert detail["definition"] == document
+    # Published, main gets the canonical document, whatever the pusher's layout.
+    published = checkout.server.api().post(f"/workflows/{checkout.wid}/versions/2/publish")
+    assert published.status_code == 200, published.text
+    checkout.git.run("fetch", "--quiet", "origin", cwd=checkout.repo, token=checkout.token)
+    shown = checkout.git.out(checkout.repo, "show", "origin/main:workflow.json")
+    assert shown.encode() == canonical_json(document)
+    assert reindex_all(checkout.server.container).versions_changed == 0
+
+
+def test_reindex_into_an_empty_database_restores_pushed_versions_exactly(checkout: Checkout) -> None:
+    """Who pushed, when wfv took it, the canonical document: from wfv's records, not from the
+    pushed commits' own messages and dates (which say whatever the pusher wrote)."""
+    git, repo, api = checkout.git, checkout.repo, checkout.server.api()
+    env = {"GIT_COMMITTER_DATE": "2001-01-01T00:00:00", "GIT_AUTHOR_DATE": "2001-01-01T00:00:00"}
+    (repo / "workflow.json").write_text(json.dumps(renamed(checkout.document(), "old dates"), indent=3))
+    git.run("commit", "--quiet", "-am", "Edit\n\nAuthor-Id: ceo\nLock-Version: 99", cwd=repo, env=env)
+    assert checkout.push("HEAD:refs/heads/drafts/v2").returncode == 0
+    patched = api.patch(
+        f"/workflows/{checkout.wid}/versions/2",
+        json={"definition": renamed(checkout.document(), "api on top"), "lock_version": 2},
+    )
+    assert patched.status_code == 200, patched.text
+    git.run("pull", "--quiet", "--ff-only", cwd=repo, token=checkout.token)
+    git.commit_document(repo, renamed(checkout.document(), "git after api"), "after the api")
+    assert checkout.push("HEAD:refs/heads/drafts/v2").returncode == 0
+    git.commit_document(repo, renamed(checkout.document(), "new draft"), "Version-Event: delete")
+    assert checkout.push("HEAD:refs/heads/drafts/new").returncode == 0
+    assert api.post(f"/workflows/{checkout.wid}/versions/2/publish").status_code == 200
+    container, wid = checkout.server.container, uuid.UUID(checkout.wid)
+    before = index_snapshot(container, workflow_id=wid)
+    assert [v["lock_version"] for v in before["versions"]] == [2, 5, 1]
+    assert {v["created_by"] for v in before["versions"]} == {"alice"}
+
+    empty_index(container)
+    summary = reindex_all(container)
+
+    assert summary.errors == []
+    assert index_snapshot(container, workflow_id=wid) == before
 
 
 def _commit(checkout: Checkout, change: Callable[[dict[str, Any]], Any], message: str) -> None:
@@ -206,14 +268,25 @@ def test_pushes_of_invalid_content_are_refused_naming_the_commit(checkout: Check
     _refused(checkout, "HEAD:refs/heads/drafts/v2", reason="workflow.json must be a regular file")
 
 
-def test_every_pushed_commit_is_checked_not_only_the_tip(checkout: Checkout) -> None:
+def test_every_pushed_commit_is_checked_for_its_shape_and_the_tip_for_its_content(checkout: Checkout) -> None:
     git, repo = checkout.git, checkout.repo
-    valid = renamed(checkout.document(), "fixed again")
-    git.commit_document(repo, None, "broken in the middle", raw="not json\n")
+    start = git.out(repo, "rev-parse", "HEAD").strip()
+    (repo / "notes.txt").write_text("scratch\n")
+    git.commit_document(repo, renamed(checkout.document(), "with notes"), "an extra file in the middle")
     middle = git.out(repo, "rev-parse", "--short=12", "HEAD").strip()
-    git.commit_document(repo, valid, "valid tip")
-    message = _refused(checkout, "HEAD:refs/heads/drafts/v2", reason="is not valid JSON")
+    git.run("rm", "--quiet", "notes.txt", cwd=repo)
+    git.commit_document(repo, renamed(checkout.document(), "clean tip"), "valid tip")
+    message = _refused(checkout, "HEAD:refs/heads/drafts/v2", reason="it also holds: notes.txt")
     assert f"commit {middle}" in message
+
+    # Work in progress in between is history, not a version: only the tip must validate.
+    git.run("reset", "--quiet", "--hard", start, cwd=repo)
+    valid = renamed(checkout.document(), "fixed")
+    git.commit_document(repo, None, "half typed", raw="not json yet\n")
+    git.commit_document(repo, valid, "valid tip")
+    assert checkout.push("HEAD:refs/heads/drafts/v2").returncode == 0
+    detail = checkout.server.api().get(f"/workflows/{checkout.wid}/versions/2").json()
+    assert detail["definition"] == valid
 
 
 def test_non_fast_forward_published_deleted_and_missing_drafts_are_refused(checkout: Checkout) -> None:

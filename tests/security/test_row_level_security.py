@@ -33,6 +33,8 @@ def two_tenants(container: Container, client: TestClient, auth) -> Container:
         created = create_workflow_via_api(client, headers, name=f"{tenant} flow")
         post_publish(client, headers, created["id"], 1)
         post_version(client, headers, created["id"])
+        blamed = client.get(f"/api/v1/workflows/{created['id']}/actions/welcome/history", headers=headers)
+        assert blamed.json()["entries"]  # blame's cache now holds rows of each tenant
     return container
 
 

@@ -18,7 +18,7 @@ from schemas.workflow import WorkflowDefinition
 from service import versions, workflows
 from service.consistency import ConsistencyReport, check_consistency
 from service.container import Container
-from tests.e2e.helpers import WFV, wfv_env
+from tests.e2e.helpers import WFV, settings_env
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
@@ -147,13 +147,7 @@ def test_the_admin_route_checks_the_callers_tenant_only(
 def test_wfv_check_prints_the_report_and_fails_on_problems(
     container: Container, history: list[uuid.UUID]
 ) -> None:
-    settings = container.settings
-    env = wfv_env(
-        settings.data_dir,
-        WFV_DATABASE_URL=settings.resolved_database_url,
-        WFV_MIGRATION_DATABASE_URL=settings.resolved_migration_url,
-        WFV_QUEUE="memory",
-    )
+    env = settings_env(container.settings)
     done = subprocess.run(
         [WFV, "check", "--json"], env=env, capture_output=True, text=True, timeout=60, check=False
     )

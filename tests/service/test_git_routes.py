@@ -134,7 +134,8 @@ def test_bodies_are_bounded_before_and_after_inflating(
 def test_a_malformed_push_is_a_400_problem(client: TestClient, auth, wid: str) -> None:
     admin = auth("workflows:admin")
     assert_problem(_push(client, wid, b"not pkt-lines", admin), 400, "malformed-push")
-    assert_problem(_push(client, wid, b"0000", admin), 400, "malformed-push")
+    probe = _push(client, wid, b"0000", admin)  # git's credentials probe before a large push
+    assert (probe.status_code, probe.content) == (200, b"")
     junk = pkt_line(b"delete everything\n") + b"0000"
     assert_problem(_push(client, wid, junk, admin), 400, "malformed-push")
 

@@ -3,10 +3,9 @@ of the index is healed on the next access or by the reconcile pass."""
 
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from schemas.history import HEAD_MARK_REF, draft_ref
@@ -16,21 +15,9 @@ from service.container import Container
 from service.errors import StaleLock
 from service.reindex import reconcile_all, reindex_all
 from service.uow import UnitOfWork
-from tests.factories import example, principal, renamed
+from tests.factories import empty_index, example, index_snapshot, principal, renamed
 
 ALICE = principal()
-
-
-def _snapshot(container: Container) -> dict[str, Any]:
-    with container.uow("acme") as uow:
-        rows = uow.session.scalars(select(WorkflowVersion).order_by(WorkflowVersion.version_number)).all()
-        flows = uow.session.scalars(select(Workflow)).all()
-        columns = [c.key for c in WorkflowVersion.__table__.columns]
-        wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
-        return {
-            "versions": [{name: getattr(row, name) for name in columns} for row in rows],
-            "workflows": [{name: getattr(row, name) for name in wf_columns} for row in flows],
-        }
 
 
 def _history(container: Container) -> Workflow:
@@ -94,28 +81,25 @@ def _history(container: Container) -> Workflow:
 
 def test_reindex_rebuilds_the_same_rows_from_git_alone(container: Container) -> None:
     _history(container)
-    before = _snapshot(container)
+    before = index_snapshot(container)
     assert [v["status"] for v in before["versions"]] == ["active", "active", "active", "draft", "draft"]
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
-    assert _snapshot(container) == {"versions": [], "workflows": []}
+    empty_index(container)
+    assert index_snapshot(container) == {"versions": [], "workflows": []}
 
     summary = reindex_all(container)
 
     assert summary.errors == []
     assert summary.workflows_created == 1
     assert summary.versions_changed == 5
-    assert _snapshot(container) == before
+    assert index_snapshot(container) == before
 
 
 def test_reindex_of_an_indexed_workflow_changes_nothing(container: Container) -> None:
     _history(container)
-    before = _snapshot(container)
+    before = index_snapshot(container)
     summary = reindex_all(container)
     assert summary.versions_changed == 0
-    assert _snapshot(container) == before
+    assert index_snapshot(container) == before
 
 
 def _crash_after_ref_move(container: Container, workflow: Workflow) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from repo_store.state import read_states
@@ -32,7 +32,15 @@ from service.ref_sweep import sweep_moved_refs
 from service.reindex import reindex_all
 from service.uow import UnitOfWork
 from tests.e2e.helpers import WFV, wfv_env
-from tests.factories import assert_problem, git_cli, principal, published_history, versions_url
+from tests.factories import (
+    assert_problem,
+    empty_index,
+    git_cli,
+    index_snapshot,
+    principal,
+    published_history,
+    versions_url,
+)
 
 ALICE, BOB = principal(), principal("bob")
 DAY = timedelta(days=1)
@@ -71,21 +79,6 @@ def _unarchive(wid: uuid.UUID, ref: int) -> Callable[[UnitOfWork], object]:
     return lambda uow: retention.unarchive_version(uow=uow, principal=ALICE, workflow_id=wid, ref=ref)
 
 
-def _rows(container: Container) -> dict[str, Any]:
-    """Every column of every version and workflow row (``updated_at`` aside)."""
-    with container.uow("acme") as uow:
-        found = uow.session.scalars(
-            select(WorkflowVersion).order_by(WorkflowVersion.workflow_id, WorkflowVersion.version_number)
-        ).all()
-        flows = uow.session.scalars(select(Workflow).order_by(Workflow.id)).all()
-        columns = [c.key for c in WorkflowVersion.__table__.columns]
-        wf_columns = [c.key for c in Workflow.__table__.columns if c.key != "updated_at"]
-        return {
-            "versions": [{name: getattr(row, name) for name in columns} for row in found],
-            "workflows": [{name: getattr(row, name) for name in wf_columns} for row in flows],
-        }
-
-
 def _version(container: Container, wid: uuid.UUID, number: int) -> WorkflowVersion:
     with container.uow("acme") as uow:
         return uow.session.scalars(
@@ -109,13 +102,6 @@ def _behind_gits_back(container: Container, wid: uuid.UUID, changes: dict[int, d
                 .values(**values)
             )
             uow.commit()
-
-
-def _empty_the_index(container: Container) -> None:
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
 
 
 @pytest.fixture
@@ -144,7 +130,7 @@ def history(container: Container) -> uuid.UUID:
 def test_reindex_into_an_empty_database_restores_archival_and_holds_column_for_column(
     container: Container, history: uuid.UUID
 ) -> None:
-    before = _rows(container)
+    before = index_snapshot(container)
     by_number = {row["version_number"]: row for row in before["versions"]}
     assert [by_number[n]["status"] for n in range(1, 8)] == [
         "archived",
@@ -161,12 +147,12 @@ def test_reindex_into_an_empty_database_restores_archival_and_holds_column_for_c
     assert by_number[5]["legal_hold_reason"] is None
     assert by_number[7]["legal_hold_reason"] == DRAFT_REASON
     assert check_consistency(container).ok
-    _empty_the_index(container)
+    empty_index(container)
 
     summary = reindex_all(container)
 
     assert summary.errors == []
-    assert _rows(container) == before
+    assert index_snapshot(container) == before
     assert check_consistency(container).ok
 
 
@@ -333,14 +319,14 @@ def test_reindex_refuses_a_state_commit_wfv_did_not_write(container: Container, 
     )
     git_cli(path, "update-ref", STATE_REF, forged)
     git_cli(path, "update-ref", HEAD_MARK_REF, forged)
-    _empty_the_index(container)
+    empty_index(container)
 
     summary = reindex_all(container)
 
     assert len(summary.errors) == 1
     assert STATE_REF in summary.errors[0]
     assert "not a valid state" in summary.errors[0]
-    assert _rows(container) == {"versions": [], "workflows": []}
+    assert index_snapshot(container) == {"versions": [], "workflows": []}
 
 
 def test_the_consistency_check_reports_a_row_changed_behind_git_s_back(
@@ -440,10 +426,10 @@ def test_an_index_older_than_the_state_ref_keeps_its_retention_and_backfills_git
     state_commit = container.store.read_ref("acme", wid, STATE_REF)
     assert sorted(read_states(container.store.open("acme", wid), state_commit)) == [1, 2, 3]
     assert check_consistency(container).ok
-    before = _rows(container)
-    _empty_the_index(container)
+    before = index_snapshot(container)
+    empty_index(container)
     assert reindex_all(container).errors == []
-    assert _rows(container) == before
+    assert index_snapshot(container) == before
 
 
 def test_holds_set_during_an_archival_run_leave_git_and_the_index_agreeing(container: Container) -> None:

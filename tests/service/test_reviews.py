@@ -212,8 +212,9 @@ def test_the_thread_travels_in_git_notes_and_the_audit(
     assert _publish(client, auth, workflow).status_code == 200
     repo = container.store.path_for("acme", uuid.UUID(workflow))
     shown = git_cli(repo, "log", "-1", "--notes=reviews", "main")
-    assert "Review: New copy (merged) of v2" in shown
-    assert "[comment on action 'welcome'] bob" in shown
+    assert "Review: v2 (merged)" in shown
+    assert "[comment] bob" in shown
+    assert "on action 'welcome'" in shown
     assert "[approve] bob" in shown
     actions = [
         e["action"]

@@ -1,8 +1,8 @@
 """Where the index left ``refs/wfv/state``, the ref that keeps archival and legal holds in
 git (so ``wfv reindex`` restores them): the compare-and-swap expectation of its next move.
 
-Revision ID: 0007_state_head
-Revises: 0006_draft_revisions
+Revision ID: 0008_state_head
+Revises: 0007_blame_cache
 Create Date: 2026-12-02 12:00:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_state_head"
-down_revision: str | None = "0006_draft_revisions"
+revision: str = "0008_state_head"
+down_revision: str | None = "0007_blame_cache"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,61 @@
+"""``wfv check`` compares every version row with what its commits say (who created it,
+whether it was deleted or published and by whom, its lock version), not only where the
+refs point: a row that disagrees with git is a problem even when every ref is in place."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import update
+
+from indexer.models import WorkflowVersion
+from service import versions
+from service.consistency import check_consistency
+from service.container import Container
+from service.errors import StaleLock
+from tests.factories import principal, published_history
+
+
+def _tamper(container: Container, workflow_id: uuid.UUID, number: int, **values: object) -> None:
+    with container.uow("acme", write=True) as uow:
+        uow.session.execute(
+            update(WorkflowVersion)
+            .where(WorkflowVersion.workflow_id == workflow_id, WorkflowVersion.version_number == number)
+            .values(**values)
+        )
+        uow.commit()
+
+
+def test_every_row_that_disagrees_with_its_commits_is_reported(container: Container) -> None:
+    workflow_id = published_history(container, 2, drafts=2)[0]
+    with container.uow("acme", write=True) as uow:
+        versions.delete_version(
+            uow=uow,
+            principal=principal(),
+            workflow_id=workflow_id,
+            ref=4,
+            expected_lock=None,
+            stale_error=StaleLock,
+        )
+        uow.commit()
+    assert check_consistency(container).problems == []
+
+    _tamper(container, workflow_id, 1, created_by="ceo")
+    _tamper(container, workflow_id, 2, published_by="mallory", published_at=datetime(2020, 1, 1, tzinfo=UTC))
+    _tamper(container, workflow_id, 3, lock_version=7)
+    _tamper(container, workflow_id, 4, deleted_at=None)
+
+    report = check_consistency(container)
+
+    found = sorted(
+        (p.version_number, p.detail.split(" is ")[0]) for p in report.problems if p.kind == "history-mismatch"
+    )
+    assert found == [
+        (1, "v1's created_by"),
+        (2, "v2's published_at"),
+        (2, "v2's published_by"),
+        (3, "v3's lock_version"),
+        (4, "v4's deleted_at"),
+    ]
+    assert not report.ok
+    detail = next(p.detail for p in report.problems if p.detail.startswith("v1's created_by"))
+    assert detail == "v1's created_by is 'ceo', git says 'alice'"
