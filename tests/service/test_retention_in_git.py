@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from repo_store.state import read_states
@@ -39,6 +39,7 @@ from tests.factories import (
     index_snapshot,
     principal,
     published_history,
+    tamper_version,
     versions_url,
 )
 
@@ -90,18 +91,6 @@ def _version(container: Container, wid: uuid.UUID, number: int) -> WorkflowVersi
 
 def _repo_path(container: Container, wid: uuid.UUID) -> Path:
     return container.store.path_for("acme", wid)
-
-
-def _behind_gits_back(container: Container, wid: uuid.UUID, changes: dict[int, dict[str, Any]]) -> None:
-    """Change version rows in SQL alone, as an operator's UPDATE (or an old index) would."""
-    for number, values in changes.items():
-        with container.uow("acme", write=True) as uow:
-            uow.session.execute(
-                update(WorkflowVersion)
-                .where(WorkflowVersion.workflow_id == wid, WorkflowVersion.version_number == number)
-                .values(**values)
-            )
-            uow.commit()
 
 
 @pytest.fixture
@@ -337,7 +326,8 @@ def test_the_consistency_check_reports_a_row_changed_behind_git_s_back(
         4: {"status": "active", "archived_at": None},
         1: {"legal_hold_reason": None, "legal_hold_by": None, "legal_hold_at": None},
     }
-    _behind_gits_back(container, history, changes)
+    for number, values in changes.items():
+        tamper_version(container, history, number, **values)
 
     report = check_consistency(container)
 
@@ -392,7 +382,8 @@ def test_an_index_older_than_the_state_ref_keeps_its_retention_and_backfills_git
         1: {"status": "archived", "archived_at": moment},
         2: {"legal_hold_reason": "old hold", "legal_hold_by": "carol", "legal_hold_at": moment},
     }
-    _behind_gits_back(container, wid, legacy)
+    for number, values in legacy.items():
+        tamper_version(container, wid, number, **values)
     archived = _version(container, wid, 1)
     with container.uow("acme", write=True) as uow:  # what the SQL-only archival run audited
         uow.session.add(
