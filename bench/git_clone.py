@@ -15,7 +15,8 @@ import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.migrate import upgrade
@@ -78,6 +79,17 @@ def line(label: str, figures: tuple[float, float, float], bare: Path) -> str:
     )
 
 
+@contextmanager
+def served(root: Path) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+    """A real ``wfv serve`` on ``root/var`` (SQLite, in-memory queue): its URL and process."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = wfv_env(root / "var", WFV_JWT_SECRET=SECRET, WFV_QUEUE="memory")
+    args = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
+    with running(args, env, root / "serve.log", f"{base}/healthz") as process:
+        yield base, process
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -87,11 +99,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        data, port = root / "var", free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = wfv_env(data, WFV_JWT_SECRET=SECRET, WFV_QUEUE="memory")
-        args_serve = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
-        with running(args_serve, env, root / "serve.log", f"{base}/healthz"):
+        data = root / "var"
+        with served(root) as (base, _):
             settings = Settings(data_dir=data, jwt_secret=SECRET, queue="memory", _env_file=None)
             container: Container = build_container(settings)
             upgrade(container.migration_engine())

@@ -31,13 +31,22 @@ _HEAD_ENDS = (b"\r\n\r\n", b"\n\n")
 _PASSED_HEADERS = {"content-type", "cache-control", "expires", "pragma"}
 _GIT_PROTOCOL = re.compile(r"^[A-Za-z0-9=:._-]{1,256}$")
 _CHUNK = 65536
-# Served refs: ours are internal (the index watermark), so clones never see them.
+# Served refs: ours are internal (the index watermark), so clones never see them, and
+# what only they reach is never served (service/git_wants.py checks every id asked for).
+HIDDEN_REFS = ("refs/wfv/",)
+# Objects by id only as git_wants allows (the allow* defaults, stated: no host config can
+# loosen them); partial clones, but no ``sparse:oid`` filter, which reads a blob by any name.
 BACKEND_CONFIG = (
-    ("uploadpack.hideRefs", "refs/wfv/"),
+    *(("uploadpack.hideRefs", prefix) for prefix in HIDDEN_REFS),
     ("http.uploadpack", "true"),
     ("http.receivepack", "false"),
     ("http.getanyfile", "false"),
     ("uploadpack.allowFilter", "true"),
+    ("uploadpackfilter.sparse:oid.allow", "false"),
+    ("uploadpack.allowTipSHA1InWant", "false"),
+    ("uploadpack.allowReachableSHA1InWant", "false"),
+    ("uploadpack.allowAnySHA1InWant", "false"),
+    ("uploadpack.allowRefInWant", "false"),
 )
 
 

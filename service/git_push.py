@@ -46,6 +46,7 @@ from service.container import Container
 from service.errors import Problem, StaleLock
 from service.git_access import NEW_DRAFT_REF, GitTarget
 from service.git_checks import Checked, Refused, check_commits
+from service.git_http import HIDDEN_REFS
 from service.settings import Settings
 from service.uow import UnitOfWork
 from service.workflows import load_workflow
@@ -86,7 +87,7 @@ def advertise(container: Container, target: GitTarget) -> bytes:
     """The refs a pusher sees: what a clone sees (``refs/wfv/*`` is internal)."""
     repo = container.store.open(target.tenant_id, target.workflow_id)
     refs = sorted(repo.refs("refs/").items())
-    return advertisement([(sha, name) for name, sha in refs if not name.startswith("refs/wfv/")])
+    return advertisement([(sha, name) for name, sha in refs if not name.startswith(HIDDEN_REFS)])
 
 
 def receive(*, container: Container, principal: Principal, target: GitTarget, body: bytes) -> bytes:

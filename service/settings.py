@@ -110,6 +110,15 @@ class Settings(BaseSettings):
                 raise ValueError("WFV_DATABASE_URL must be set in production")
         return self
 
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_is_absolute(cls, value: Path) -> Path:
+        """Resolved once, here, against the directory the process starts in: every path
+        derived from it (repositories, SQLite, secrets) is then absolute, so a child
+        process given another working directory (``git index-pack`` runs in the
+        repository) still finds it. ``./var`` is the default ``make serve`` relies on."""
+        return value.expanduser().resolve()
+
     @field_validator("archival_cron")
     @classmethod
     def _archival_cron_parses(cls, value: str) -> str:
@@ -144,7 +153,7 @@ class Settings(BaseSettings):
 
     @cached_property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'wfv.db').resolve()}"
+        return self.database_url or f"sqlite:///{self.data_dir / 'wfv.db'}"
 
     @cached_property
     def resolved_migration_url(self) -> str:

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from schemas.git import GitAccess
-from service import git_access, git_http, git_push
+from service import git_access, git_http, git_push, git_wants
 from service.auth import Permission, Principal
 from service.deps import ContainerDep, Reader
 from service.errors import Problem, Unauthorized, problem_response
@@ -81,10 +81,13 @@ async def info_refs(
 async def upload_pack(
     workflow_id: str, request: Request, principal: GitCaller, container: ContainerDep
 ) -> Response:
-    """Clone and fetch, answered by git's own upload-pack, streamed."""
+    """Clone and fetch, answered by git's own upload-pack, streamed, of what refs reach."""
     target = await _target(container, principal, workflow_id, Permission.READ)
     git_http.require_content_type(request, git_http.UPLOAD_PACK)
     body = await git_http.read_body(request, container.settings.git_max_push_bytes)
+    refused = await run_in_threadpool(git_wants.refusal, target.path, body)
+    if refused is not None:
+        return Response(refused, media_type=f"application/x-{git_http.UPLOAD_PACK}-result", headers=NO_CACHE)
     env = git_http.backend_env(
         target, request, path_info=git_http.UPLOAD_PACK, body=body, user=principal.user_id
     )

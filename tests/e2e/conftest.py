@@ -37,13 +37,17 @@ class GitServer:
         return f"{self.base}/git/{workflow_id}.git"
 
 
-def _serve(kind: str, tmp: Path, database: dict[str, str]) -> Iterator[GitServer]:
+def _serve(kind: str, tmp: Path, database: dict[str, str], *, relative: bool = False) -> Iterator[GitServer]:
+    """``relative``: the server runs in ``tmp`` with ``WFV_DATA_DIR=./var``, as ``make serve``
+    keeps its data (every other test hands it an absolute folder)."""
     data = tmp / "var"
     env = wfv_env(data, WFV_JWT_SECRET=JWT_SECRET, WFV_QUEUE="memory", **database)
+    if relative:
+        env["WFV_DATA_DIR"] = "./var"
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     args = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
-    with running(args, env, tmp / "serve.log", f"{base}/healthz"):
+    with running(args, env, tmp / "serve.log", f"{base}/healthz", cwd=tmp if relative else None):
         settings = Settings(
             data_dir=data,
             database_url=database.get("WFV_DATABASE_URL"),
@@ -59,17 +63,23 @@ def _serve(kind: str, tmp: Path, database: dict[str, str]) -> Iterator[GitServer
             container.close()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", "sqlite-relative", pytest.param("postgres", marks=pytest.mark.postgres)],
+)
 def git_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[GitServer]:
-    """One server per module and database; each test makes its own workflows."""
+    """One server per module and database (and one on a relative data folder); each test
+    makes its own workflows."""
+    kind, relative = str(request.param).removesuffix("-relative"), str(request.param).endswith("-relative")
     database: dict[str, str] = {}
-    if request.param == "postgres":
+    if kind == "postgres":
         url: str = request.getfixturevalue("postgres_url")
         truncate_tables(url)
         database = {"WFV_DATABASE_URL": app_role_url(url), "WFV_MIGRATION_DATABASE_URL": url}
-    yield from _serve(request.param, tmp_path_factory.mktemp(f"git-{request.param}"), database)
+    tmp = tmp_path_factory.mktemp(f"git-{request.param}")
+    yield from _serve(kind, tmp, database, relative=relative)
 
 
 @pytest.fixture(scope="module")

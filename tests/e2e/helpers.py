@@ -46,11 +46,11 @@ def run_wfv(*args: str, env: dict[str, str], timeout: float = 60) -> str:
 
 @contextmanager
 def running(
-    args: list[str], env: dict[str, str], log: Path, ready_url: str | None = None
+    args: list[str], env: dict[str, str], log: Path, ready_url: str | None = None, cwd: Path | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a process, wait until ``ready_url`` answers, stop it at the end."""
+    """Start a process (in ``cwd``, else ours), wait until ``ready_url`` answers, stop it at the end."""
     with log.open("wb") as out:
-        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
     try:
         deadline = time.monotonic() + 30
         while ready_url is not None:

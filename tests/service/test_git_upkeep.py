@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from indexer.migrate import upgrade
 from indexer.models import Workflow
 from repo_store.errors import RefLocked
 from repo_store.incoming import QUARANTINE_PREFIX
 from repo_store.upkeep import count_loose, count_packs
 from schemas.workflow import WorkflowDefinition
 from service import publishing, versions, workflows
-from service.container import Container
+from service.container import Container, build_container
 from service.errors import StaleLock
 from service.git_upkeep import upkeep_all
 from service.reindex import reindex_all
+from service.settings import Settings
+from tests.conftest import JWT_SECRET
 from tests.factories import example, principal, renamed
 
 ALICE = principal()
@@ -139,3 +142,32 @@ def test_a_repository_without_an_index_row_is_reported_and_untouched(container: 
     assert len(summary.errors) == 1
     assert "not indexed yet" in summary.errors[0]
     assert lock.exists()
+
+
+def test_upkeep_packs_under_a_relative_data_dir(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``make serve`` keeps its data in ``./var``; ``git gc`` runs inside the repository,
+    where a relative ``GIT_DIR`` names nothing (every upkeep failed there)."""
+    monkeypatch.chdir(tmp_path)
+    relative = Settings(
+        data_dir=Path("./var"),
+        database_url=settings.database_url,
+        migration_database_url=settings.migration_database_url,
+        jwt_secret=JWT_SECRET,
+        queue="memory",
+        git_repack_loose_objects=10,
+        _env_file=None,
+    )
+    container = build_container(relative)
+    try:
+        if relative.resolved_database_url.startswith("sqlite"):
+            upgrade(container.engine)
+        _, repo = _workflow(container, drafts=5)
+        summary = upkeep_all(container)
+        assert (summary.repacked, summary.errors) == (1, [])
+        assert repo == tmp_path.resolve() / "var" / "repos" / "acme" / repo.name
+        assert count_loose(repo) == 0
+        assert count_packs(repo) == 1
+    finally:
+        container.close()
