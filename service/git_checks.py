@@ -14,6 +14,7 @@ import pygit2
 from pydantic import ValidationError
 
 from repo_store.incoming import Incoming, PushLimits, TreeRejected
+from schemas.text import first_text_problem
 from schemas.workflow import WorkflowDefinition
 
 
@@ -67,6 +68,10 @@ def parse_definition(data: bytes) -> WorkflowDefinition:
         raise ValueError("workflow.json is nested too deeply") from exc
     except ValueError as exc:
         raise ValueError(f"workflow.json is not valid JSON: {exc}") from exc
+    refused = first_text_problem(document)  # the API's text rule, for pushed documents too
+    if refused is not None:
+        where, reason = refused
+        raise ValueError(f"workflow.json: {'.'.join(map(str, where)) or '(top)'} {reason}")
     try:
         return WorkflowDefinition.model_validate(document)
     except ValidationError as exc:

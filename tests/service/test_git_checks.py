@@ -35,6 +35,17 @@ def test_bad_documents_say_what_is_wrong(data: bytes, message: str) -> None:
     assert message in str(raised.value)
 
 
+@pytest.mark.parametrize("bad", ["\x00", "\ud800", "\x1b", "\x85"])
+def test_a_pushed_document_is_held_to_the_text_rule(bad: str) -> None:
+    """NUL and friends in a pushed definition are refused at the push, as in the API
+    (PostgreSQL refuses NUL in jsonb, and the push would index the document)."""
+    document = example("welcome-small")
+    document["actions"][0]["config"] = {"note": f"a{bad}b"}
+    with pytest.raises(ValueError, match=r"workflow\.json: actions\.0\.config\.note contains U\+") as raised:
+        parse_definition(json.dumps(document).encode())
+    assert f"U+{ord(bad):04X}" in str(raised.value)
+
+
 def test_errors_in_an_action_name_it() -> None:
     document = example("welcome-small")
     document["actions"][1]["id"] = "two words"
