@@ -70,8 +70,8 @@ def parse_definition(data: bytes) -> WorkflowDefinition:
         raise ValueError(f"workflow.json is not valid JSON: {exc}") from exc
     refused = first_text_problem(document)  # the API's text rule, for pushed documents too
     if refused is not None:
-        where, reason = refused
-        raise ValueError(f"workflow.json: {'.'.join(map(str, where)) or '(top)'} {reason}")
+        place = ".".join(map(str, refused[0])) or "(top)"
+        raise ValueError(f"workflow.json: {place} {refused[1]}")
     try:
         return WorkflowDefinition.model_validate(document)
     except ValidationError as exc:
