@@ -2,8 +2,12 @@
 
 import copy
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from sqlalchemy import delete, select, update
 
@@ -115,7 +119,6 @@ def place_contacts(
 ) -> None:
     """Execution rows: ``positions`` maps an action id to how many contacts sit there."""
     import uuid
-    from datetime import UTC, datetime
 
     from indexer.models import Execution
 
@@ -210,7 +213,6 @@ def waiting_contacts(
     """``count`` contacts waiting on ``version_id``, spread over welcome-small's actions;
     inserted in bulk (ten thousand in about a second)."""
     import uuid
-    from datetime import UTC, datetime
 
     from sqlalchemy import insert
 
@@ -247,24 +249,25 @@ def migration_ready(container: Any, contacts: int, *, org: str = "acme") -> tupl
     return workflow_id, v1
 
 
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """The service's one clock (``service.clock``) reads ``moment`` meanwhile: a history
+    made "long ago" is long ago in git and in the index alike."""
+
+    class _Then(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> "_Then":
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    with patch("service.clock.datetime", _Then):
+        yield
+
+
 def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, days: int = 120) -> Any:
     """A workflow whose ``versions`` published versions were all published ``days`` ago, so
     the retention policy may archive all but the newest it keeps; returns its id."""
-    from datetime import UTC, datetime, timedelta
-
-    from sqlalchemy import update
-
-    from indexer.models import WorkflowVersion
-
-    workflow_id = published_history(container, versions, org=org)[0]
-    with container.uow(org, write=True) as uow:
-        uow.session.execute(
-            update(WorkflowVersion)
-            .where(WorkflowVersion.workflow_id == workflow_id)
-            .values(published_at=datetime.now(UTC) - timedelta(days=days))
-        )
-        uow.commit()
-    return workflow_id
+    with clock_at(datetime.now(UTC) - timedelta(days=days)):
+        return published_history(container, versions, org=org)[0]
 
 
 def index_snapshot(container: Container, tenant: str = "acme", workflow_id: Any = None) -> dict[str, Any]:
