@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 
 from indexer.db import make_engine
 from indexer.models import (
@@ -348,3 +348,15 @@ def history_counts(container: Container, workflow_id: Any, tenant: str = "acme")
             for model in (AuditEntry, ReviewEvent, MigrationItem)
         }
     return {name: int(count or 0) for name, count in counted.items()}
+
+
+def tamper_version(container: Container, workflow_id: Any, number: int, **values: object) -> None:
+    """Change one version row in SQL alone, behind git's back (an operator's UPDATE, or an
+    index older than what git now keeps)."""
+    with container.uow("acme", write=True) as uow:
+        uow.session.execute(
+            update(WorkflowVersion)
+            .where(WorkflowVersion.workflow_id == workflow_id, WorkflowVersion.version_number == number)
+            .values(**values)
+        )
+        uow.commit()

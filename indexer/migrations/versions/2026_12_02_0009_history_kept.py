@@ -12,7 +12,7 @@ CASCADE`` then removed them on its behalf: cascades run as the table's owner. No
 - ``wfv_app`` loses DELETE on workflows, versions and migrations, which it never needs.
 
 Revision ID: 0009_history_kept
-Revises: 0007_blame_cache
+Revises: 0008_state_head
 Create Date: 2026-12-02 13:00:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_history_kept"
-down_revision: str | None = "0007_blame_cache"
+down_revision: str | None = "0008_state_head"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
