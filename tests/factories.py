@@ -334,7 +334,7 @@ def workflow_with_history(client: Any, auth: Any, org: str = "acme") -> str:
     assert client.post(versions_url(wid, 2, "migrate"), json=manual, headers=admin).status_code == 202
     exited = [{"contact_id": c, "status": "exited"} for c in ("c-0", "c-1")]
     assert client.post(f"{executions}/positions", json={"moves": exited}, headers=admin).status_code == 200
-    return wid
+    return str(wid)
 
 
 def history_counts(container: Container, workflow_id: Any, tenant: str = "acme") -> dict[str, int]:

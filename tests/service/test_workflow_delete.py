@@ -3,6 +3,7 @@ deleting a workflow cascaded into review events and migration items). The servic
 side of it on PostgreSQL is in tests/security/test_row_level_security.py."""
 
 import uuid
+from typing import Any
 
 import pytest
 import sqlalchemy.exc
@@ -63,7 +64,7 @@ def test_a_workflow_with_contacts_in_flight_is_not_deleted(
 
 @pytest.mark.parametrize("parent", [Workflow, WorkflowVersion, Review, VersionMigration])
 def test_nothing_cascades_into_append_only_rows_even_for_the_owner(
-    container: Container, kept: str, parent: type
+    container: Container, kept: str, parent: Any
 ) -> None:
     """The schema itself refuses: a hard delete of any parent of history fails, whoever
     runs it (the owner here; PostgreSQL's cascades would run with the owner's rights)."""

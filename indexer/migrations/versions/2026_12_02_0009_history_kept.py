@@ -61,7 +61,29 @@ def upgrade() -> None:
             op.execute(f"REVOKE DELETE ON {table} FROM wfv_app")
 
 
+def _deleted_workflows() -> int:
+    """How many workflows are deleted, every tenant's (row-level security binds the owner
+    too: lifted for the count)."""
+    bind = op.get_bind()
+    postgres = bind.dialect.name == "postgresql"
+    if postgres:
+        op.execute("ALTER TABLE workflows NO FORCE ROW LEVEL SECURITY")
+    workflows = sa.table("workflows", sa.column("deleted_at"))
+    count = bind.scalar(
+        sa.select(sa.func.count()).select_from(workflows).where(workflows.c.deleted_at.isnot(None))
+    )
+    if postgres:
+        op.execute("ALTER TABLE workflows FORCE ROW LEVEL SECURITY")
+    return int(count or 0)
+
+
 def downgrade() -> None:
+    deleted = _deleted_workflows()
+    if deleted:
+        raise RuntimeError(
+            f"{deleted} workflow(s) are deleted: below revision 0009 they would show again;"
+            " keep this revision (or remove those workflows' rows by hand first)"
+        )
     if op.get_bind().dialect.name == "postgresql":
         for table in NO_DELETE:
             op.execute(f"GRANT DELETE ON {table} TO wfv_app")
