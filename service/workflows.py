@@ -3,6 +3,7 @@ delete (softly: a deleted workflow's history is a record nobody erases)."""
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -145,16 +146,8 @@ def update_workflow(
     after = {"name": workflow.name, "required_approvals": workflow.required_approvals}
     if after == before:
         return workflow
-    workflow.updated_at = now = utcnow()
-    queries.add_audit(
-        uow.session,
-        workflow=workflow,
-        version_id=None,
-        action="update_workflow",
-        actor_id=principal.user_id,
-        at=now,
-        details={"before": before, "after": after},
-    )
+    workflow.updated_at = utcnow()
+    _audit(uow, workflow, principal, "update_workflow", {"before": before, "after": after})
     if name is not None:
         repo = uow.repo(workflow.tenant_id, workflow.id)
         uow.after_commit("rename the repository's workflow", lambda: repo.set_meta({"name": workflow.name}))
@@ -171,19 +164,26 @@ def delete_workflow(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.
     _refuse_while_busy(uow, workflow)
     workflow.deleted_at = workflow.updated_at = now = utcnow()
     workflow.deleted_by = principal.user_id
-    queries.add_audit(
-        uow.session,
-        workflow=workflow,
-        version_id=None,
-        action="delete_workflow",
-        actor_id=principal.user_id,
-        at=now,
-        details={"name": workflow.name},
-    )
+    _audit(uow, workflow, principal, "delete_workflow", {"name": workflow.name})
     repo = uow.repo(workflow.tenant_id, workflow.id)
     marks = {"deletedAt": now.isoformat(), "deletedBy": principal.user_id}
     uow.after_commit("mark the repository deleted", lambda: repo.set_meta(marks))
     return workflow
+
+
+def _audit(
+    uow: UnitOfWork, workflow: Workflow, principal: Principal, action: str, details: dict[str, Any]
+) -> None:
+    """A change of the workflow itself (no version), at the time it was stamped with."""
+    queries.add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=None,
+        action=action,
+        actor_id=principal.user_id,
+        at=workflow.updated_at,
+        details=details,
+    )
 
 
 def _refuse_while_busy(uow: UnitOfWork, workflow: Workflow) -> None:

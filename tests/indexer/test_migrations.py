@@ -76,15 +76,7 @@ def test_saved_drafts_survive_the_move_to_revision_rows_and_back(
 ) -> None:
     """Revision 0006 moves each draft's packed history into rows of their own (and its
     downgrade packs them back): every kept revision and every tombstone comes through."""
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=empty_database_url,
-        migration_database_url=empty_database_url,
-        jwt_secret=JWT_SECRET,
-        queue="memory",
-        _env_file=None,
-    )
-    container = build_container(settings)
+    container = _container_on(empty_database_url, tmp_path, [Fernet.generate_key().decode()])
     try:
         upgrade(container.engine)
         alice, bob = principal("alice"), principal("bob")
