@@ -50,7 +50,7 @@ def serve(
     from tasks import runtime
 
     container = _container()
-    upgrade(container.migration_engine())
+    upgrade(container.migration_engine(), draft_keys=container.settings.draft_key_list())
     runtime.configure(container)
     _schedule_draft_flushes(container)
     # Once, in this process: with several API processes it supervises them and serves nothing.
@@ -164,7 +164,7 @@ def db_upgrade(
         container.close()
         raise typer.BadParameter(str(exc), param_hint="--set-app-password") from exc
     owner = container.migration_engine()
-    upgrade(owner, revision)
+    upgrade(owner, revision, draft_keys=container.settings.draft_key_list())
     console.print(f"database at {revision}")
     if credentials is not None:
         set_role_password(owner, *credentials)
@@ -180,7 +180,7 @@ def reindex() -> None:
     from service.reindex import reindex_all
 
     container = _container()
-    upgrade(container.migration_engine())
+    upgrade(container.migration_engine(), draft_keys=container.settings.draft_key_list())
     paths = list(container.store.iter_repos())
     with Progress(console=console) as progress:
         bar = progress.add_task("reindexing", total=len(paths))
