@@ -38,7 +38,8 @@ def _refused(client: TestClient, token: str) -> dict[str, Any]:
 def _creates(client: TestClient, token: str) -> int:
     """The status of a workflow created with ``token`` (403: the token may not write)."""
     created = client.post(LIST, headers=_headers(token), json={"name": "w", "definition": DEFINITION})
-    return created.status_code
+    status: int = created.status_code
+    return status
 
 
 def _json(**fields: Any) -> str:

@@ -1,6 +1,8 @@
-"""Settings resolve the data folder once, so every path derived from it is absolute."""
+"""Settings resolve the data folder once, so every path derived from it is absolute; in
+production an identity provider must be bound to this service (issuer, audience or azp)."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -34,7 +36,7 @@ def test_the_default_data_dir_is_var_in_the_start_folder(
 
 # An identity provider is bound to this service in production (issue 18): its keys sign the
 # tokens of every application it serves.
-_PRODUCTION = {
+_PRODUCTION: dict[str, Any] = {
     "environment": "production",
     "database_url": "postgresql+psycopg://wfv_app@127.0.0.1/wfv",
     "jwks_url": "https://idp.example.test/.well-known/jwks.json",
@@ -57,7 +59,7 @@ _REFUSAL = "production needs WFV_JWT_ISSUER and WFV_JWT_AUDIENCE (or WFV_JWT_AUT
     ids=["nothing", "audience only", "issuer only", "azp only", "blank audience", "blank issuer", "pem key"],
 )
 def test_production_refuses_an_identity_provider_not_bound_to_this_service(
-    binding: dict[str, object],
+    binding: dict[str, Any],
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         Settings(**(_PRODUCTION | binding))
@@ -74,7 +76,7 @@ def test_production_refuses_an_identity_provider_not_bound_to_this_service(
     ],
     ids=["issuer and audience", "issuer and azp list"],
 )
-def test_production_starts_with_an_issuer_and_an_audience_or_azp_list(binding: dict[str, object]) -> None:
+def test_production_starts_with_an_issuer_and_an_audience_or_azp_list(binding: dict[str, Any]) -> None:
     settings = Settings(**(_PRODUCTION | binding))
     assert settings.jwt_issuer == "https://idp.example.test"
 
