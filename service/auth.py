@@ -13,7 +13,7 @@ from typing import Any
 import jwt
 
 from repo_store import Identity
-from service.claims import actor, identifier
+from service.claims import actor, display_text, identifier
 from service.errors import Forbidden
 
 
@@ -84,9 +84,9 @@ def principal_from_claims(claims: dict[str, Any], role_permissions: dict[str, li
     granted = _expand(claims.get("permissions"))
     if isinstance(role, str):
         granted |= _expand(role_permissions.get(role, []))
-    name = claims.get("name") if isinstance(claims.get("name"), str) else user_id
-    email = claims.get("email") if isinstance(claims.get("email"), str) else f"{user_id}@users.wfv.invalid"
-    return Principal(user_id, tenant_id, frozenset(granted), str(name)[:255], str(email)[:255])
+    name = display_text(claims.get("name"), user_id)
+    email = display_text(claims.get("email"), f"{user_id}@users.wfv.invalid")
+    return Principal(user_id, tenant_id, frozenset(granted), name, email)
 
 
 def issue_token(

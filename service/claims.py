@@ -54,6 +54,19 @@ def identifier(value: Any, name: str, limit: int) -> str:
     return value
 
 
+def display_text(value: Any, fallback: str) -> str:
+    """A ``name`` or ``email`` claim as shown in commits: any string UTF-8 can carry (git
+    cleans what a terminal would act on), else ``fallback``; a lone surrogate would make
+    the commit unwritable, a 500 for a cosmetic claim."""
+    if not isinstance(value, str):
+        return fallback
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return fallback
+    return value[:255]
+
+
 def actor(value: Any) -> str:
     """The token's ``sub`` as an actor id: an identifier not in wfv's reserved namespace
     (compared as a reader sees it: any case, full-width letters included)."""

@@ -206,3 +206,34 @@ def test_a_token_issued_to_another_party_is_refused(
 ) -> None:
     fields = _without_aud() if azp is None else _without_aud(azp=azp)
     assert "azp" in _refused(azp_client, signer.sign(fields))["detail"]
+
+
+# --- what held on main, kept so ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("claim", ["aud", "iss"])
+def test_a_token_without_the_configured_audience_or_issuer_is_refused(
+    idp_client: TestClient, signer: SigningKey, claim: str
+) -> None:
+    fields = {key: value for key, value in claims().items() if key != claim}
+    assert claim in _refused(idp_client, signer.sign(fields))["detail"]
+
+
+def test_a_key_carried_in_the_token_itself_is_ignored(idp_client: TestClient) -> None:
+    """A ``jwk`` header names the attacker's own key: only the provider's JWKS counts."""
+    attacker = SigningKey.rsa("key-1")
+    _refused(idp_client, attacker.sign(claims(), jwk=attacker.jwk()))
+
+
+# --- display claims never break a write ----------------------------------------------------
+
+
+@pytest.mark.parametrize("claim", ["name", "email"])
+def test_a_display_claim_with_a_lone_surrogate_falls_back_and_the_write_succeeds(
+    idp_client: TestClient, signer: SigningKey, claim: str
+) -> None:
+    """Was a 500: the commit's author could not be encoded."""
+    token = signer.sign_json(_json(**{claim: "PLACEHOLDER"}).replace("PLACEHOLDER", "ali\\udfffce"))
+    assert _creates(idp_client, token) == 201
+    listed = idp_client.get(LIST, headers=_headers(token)).json()
+    assert [workflow["created_by"] for workflow in listed["items"]] == ["user_alice"]
