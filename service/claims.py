@@ -22,7 +22,7 @@ from service.errors import Unauthorized
 
 RESERVED_ACTOR_PREFIX = "system:"
 TIME_CLAIMS = ("exp", "nbf", "iat")
-# 9999-12-31T23:59:59Z: later times overflow a datetime, and a float loses whole seconds.
+# 9999-12-31T23:59:59Z: later times overflow a datetime (and very large ones a float).
 _LATEST_TIME = 253_402_300_799
 # What does not show as itself: controls (Cc), format characters (Cf: bidi overrides and
 # isolates, zero-width spaces and joiners, the BOM, the soft hyphen), surrogates (Cs),
