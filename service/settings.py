@@ -35,8 +35,14 @@ class Settings(BaseSettings):
     jwks_cache_seconds: float = 300
     jwks_refresh_cooldown_seconds: float = 30
     jwt_public_key: str | None = Field(default=None, repr=False)
+    # What binds the provider's tokens to this service (production needs the issuer and
+    # the audience, or the issuer and a list of authorised parties, the ``azp`` claim as a
+    # JSON list): without them a token the provider issued for another application works here.
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    jwt_authorized_parties: list[Annotated[str, Field(min_length=1, max_length=2048)]] = Field(
+        default=[], max_length=100
+    )
     jwt_algorithms: list[str] = ["RS256", "ES256"]
     # Organisation roles (Clerk-style ``org_role``) to the permissions they grant.
     role_permissions: dict[str, list[str]] = {
@@ -109,6 +115,26 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
         return self
+
+    @model_validator(mode="after")
+    def _production_binds_tokens_to_this_service(self) -> "Settings":
+        """An identity provider signs tokens for all its applications with the same keys:
+        only ``iss`` (this provider, this tenant of it) and ``aud`` or ``azp`` (this
+        application) say a token is meant for wfv."""
+        if self.environment == "production" and (self.jwks_url or self.jwt_public_key):
+            if not self.jwt_issuer or not (self.jwt_audience or self.jwt_authorized_parties):
+                raise ValueError(
+                    "production needs WFV_JWT_ISSUER and WFV_JWT_AUDIENCE (or WFV_JWT_AUTHORIZED_PARTIES) "
+                    "with an identity provider, else tokens it issued for other applications are accepted"
+                )
+        return self
+
+    @field_validator("jwt_issuer", "jwt_audience")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        """``WFV_JWT_AUDIENCE=`` (compose passes an unset variable through as empty) is
+        no audience, not an audience nobody has."""
+        return value if value and value.strip() else None
 
     @field_validator("data_dir")
     @classmethod

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from service.settings import Settings
 from tests.conftest import REQUIRE_SERVICES
 
 ROOT = Path(__file__).parents[2]
@@ -166,6 +167,17 @@ def test_no_literal_secrets() -> None:
         "api.WFV_JWT_SECRET",
         "api.WFV_METRICS_TOKEN",
     ]
+
+
+def test_every_way_to_bind_tokens_reaches_the_service() -> None:
+    """Production refuses an identity provider without its issuer and audience (or azp
+    list): each of those settings must be one compose passes through."""
+    identity = {"WFV_JWKS_URL", "WFV_JWT_PUBLIC_KEY", "WFV_JWT_SECRET", "WFV_JWT_ISSUER"}
+    identity |= {"WFV_JWT_AUDIENCE", "WFV_JWT_AUTHORIZED_PARTIES"}
+    fields = {f"WFV_{name.upper()}" for name in Settings.model_fields}
+    assert identity <= fields
+    for name in ("migrate", "api", "worker"):
+        assert identity <= set(_services()[name]["environment"]), name
 
 
 def test_the_service_connects_as_wfv_app_and_only_migrate_knows_the_owner() -> None:
