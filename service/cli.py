@@ -47,6 +47,7 @@ def serve(
     metrics_dir = prepare_metrics_dir() if multiprocess else None
     import uvicorn
 
+    from service.header_limits import PROTOCOL as HEAD_BOUNDED_PROTOCOL
     from tasks import runtime
 
     container = _container()
@@ -67,6 +68,7 @@ def serve(
                 workers=processes,
                 log_config=log_config,
                 access_log=False,
+                http=HEAD_BOUNDED_PROTOCOL,
                 host=bind_host,
                 port=bind_port,
             )
@@ -76,7 +78,14 @@ def serve(
 
             app_ = create_app(container=container)
             tune_collector(settings)
-            uvicorn.run(app_, log_config=log_config, access_log=False, host=bind_host, port=bind_port)
+            uvicorn.run(
+                app_,
+                log_config=log_config,
+                access_log=False,
+                http=HEAD_BOUNDED_PROTOCOL,
+                host=bind_host,
+                port=bind_port,
+            )
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
