@@ -6,12 +6,16 @@ import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.data_dir import prepare_data_dir
+
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
+_MIN_METRICS_TOKEN = 24
 
 
 GcThreshold = Annotated[int, Field(ge=1, le=10_000_000)]
@@ -63,8 +67,12 @@ class Settings(BaseSettings):
     git_repack_loose_objects: int = Field(default=256, ge=1)
     git_repack_max_packs: int = Field(default=16, ge=1)
     git_stale_lock_seconds: int = Field(default=600, ge=1)
-    # The service's address as clients reach it (clone URLs); else taken from each request.
+    # The service's address as clients reach it (clone URLs). Required in production; in
+    # development, else taken from each request (its Host header, which anyone can set).
     public_url: str | None = None
+    # The OpenAPI document and its pages (/openapi.json, /docs, /redoc): on by default in
+    # development, off in production unless asked for.
+    docs_enabled: bool | None = None
     # Draft auto-save: Fernet keys (comma-separated; the first encrypts, all decrypt), how
     # long an unsaved draft lives, how often Redis drafts reach the database, how many past
     # revisions are kept for three-way merges, and how long Redis is left alone after it failed.
@@ -112,7 +120,32 @@ class Settings(BaseSettings):
                 raise ValueError("WFV_JWT_SECRET must be a real secret of at least 32 characters")
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
+            self._production_needs_operations_settings()
         return self
+
+    def _production_needs_operations_settings(self) -> None:
+        """What development takes from the request or leaves open, production is told:
+        clone URLs come from WFV_PUBLIC_URL, never a Host header; /metrics needs a token."""
+        if self.public_url is None:
+            raise ValueError("WFV_PUBLIC_URL must be set in production (clone URLs are built from it)")
+        token = self.metrics_token
+        if token is None or token.lower() in _PLACEHOLDERS or len(token) < _MIN_METRICS_TOKEN:
+            raise ValueError(
+                f"production needs WFV_METRICS_TOKEN, a real secret of at least {_MIN_METRICS_TOKEN} "
+                "characters (/metrics answers only a scraper that sends it)"
+            )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_an_origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("WFV_PUBLIC_URL is an http(s) URL with a host, e.g. https://wfv.example.com")
+        if parsed.username or parsed.password or parsed.query or parsed.fragment:
+            raise ValueError("WFV_PUBLIC_URL holds no credentials, query or fragment")
+        return value.rstrip("/")
 
     @field_validator("data_dir")
     @classmethod
@@ -170,6 +203,12 @@ class Settings(BaseSettings):
         return "json" if self.environment == "production" else "text"
 
     @cached_property
+    def resolved_docs_enabled(self) -> bool:
+        if self.docs_enabled is not None:
+            return self.docs_enabled
+        return self.environment == "development"
+
+    @cached_property
     def resolved_queue(self) -> str:
         if self.queue is not None:
             return self.queue
@@ -192,7 +231,7 @@ class Settings(BaseSettings):
             return self.jwt_secret
         path = self.data_dir / "jwt-secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            prepare_data_dir(self.data_dir)
             fresh = secrets.token_urlsafe(48)
             # Another process may win the race to create it: then we read theirs below.
             with contextlib.suppress(FileExistsError), path.open("x", encoding="utf-8") as handle:
@@ -207,7 +246,7 @@ class Settings(BaseSettings):
             return self.draft_keys.split(",")
         path = self.data_dir / "draft-keys"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            prepare_data_dir(self.data_dir)
             draft = path.with_name(f".draft-keys.{secrets.token_hex(8)}")
             draft.touch(mode=0o600)
             draft.write_text(Fernet.generate_key().decode("ascii"), encoding="utf-8")

@@ -18,6 +18,7 @@ from typing import Any
 import redis
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
+from service.data_dir import prepare_data_dir
 from service.settings import Settings
 from tasks.serializer import JsonSerializer
 
@@ -75,7 +76,7 @@ def build_huey(settings: Settings) -> Huey:
         pool = redis.ConnectionPool.from_url(settings.redis_url, **_REDIS_TIMEOUTS)
         return WatchedRedisHuey(connection_pool=pool, **common)
     if kind == "sqlite":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_data_dir(settings.data_dir)
         return SqliteHuey(filename=str(settings.data_dir / "queue.db"), **common)
     return CheckedMemoryHuey(immediate=True, **common)
 
