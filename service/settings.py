@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # how often repositories are looked after, which ones get packed (loose objects, packs),
     # and when a ``*.lock`` file counts as left behind by a killed process.
     git_max_push_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # A fetch's request (wants, haves and options; a clone's is a few KiB, a long
+    # negotiation's some hundreds): kept small, since anyone with read access may send one.
+    git_max_fetch_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     # The work one push may cause: new commits, and bytes once its objects are inflated.
     git_push_max_commits: int = Field(default=100, ge=1, le=10_000)
     git_push_max_inflated_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
