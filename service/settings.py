@@ -127,10 +127,15 @@ class Settings(BaseSettings):
         return self
 
     def _production_needs_operations_settings(self) -> None:
-        """What development takes from the request or leaves open, production is told:
-        clone URLs come from WFV_PUBLIC_URL, never a Host header; /metrics needs a token."""
+        """What development takes from the request, generates or leaves open, production is
+        told: clone URLs come from WFV_PUBLIC_URL, never a Host header; draft keys are
+        shared, not generated per node; /metrics needs a token."""
         if self.public_url is None:
             raise ValueError("WFV_PUBLIC_URL must be set in production (clone URLs are built from it)")
+        if self.draft_keys is None:
+            # A key generated into one node's data dir is unknown to the others, and lost
+            # with the container: every draft it encrypted with it.
+            raise ValueError("WFV_DRAFT_KEYS must be set in production (Fernet keys shared by every node)")
         token = self.metrics_token
         if token is None or token.lower() in _PLACEHOLDERS or len(token) < _MIN_METRICS_TOKEN:
             raise ValueError(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
@@ -19,7 +20,13 @@ from tests.factories import example
 
 PUBLIC_URL = "https://wfv.example.com"
 METRICS_TOKEN = "m" * 32
-PRODUCTION = {"environment": "production", "public_url": PUBLIC_URL, "metrics_token": METRICS_TOKEN}
+DRAFT_KEY = Fernet.generate_key().decode()
+PRODUCTION = {
+    "environment": "production",
+    "public_url": PUBLIC_URL,
+    "metrics_token": METRICS_TOKEN,
+    "draft_keys": DRAFT_KEY,
+}
 
 
 def _client(settings: Settings, **update: object) -> TestClient:
@@ -120,6 +127,7 @@ def test_production_metrics_need_the_token(production: TestClient) -> None:
         ({"metrics_token": None}, "WFV_METRICS_TOKEN"),
         ({"metrics_token": "changeme"}, "WFV_METRICS_TOKEN"),
         ({"metrics_token": "short-token"}, "WFV_METRICS_TOKEN"),
+        ({"draft_keys": None}, "WFV_DRAFT_KEYS"),
     ],
 )
 def test_production_refuses_to_start_without_its_operations_settings(
