@@ -13,18 +13,12 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import GitServer
+from tests.e2e.helpers import rss_kib
 from tests.factories import example
 
 pytestmark = pytest.mark.e2e
 
 HAVE = b"0032have " + b"1" * 40 + b"\n"
-
-
-def _rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def _serve_pid(server: GitServer) -> int:
@@ -70,13 +64,13 @@ def test_a_huge_fetch_request_is_refused_early(sqlite_git_server: GitServer) -> 
     created = server.api().post("/workflows", json={"name": "f", "definition": example("welcome-small")})
     assert created.status_code == 201, created.text
     pid = _serve_pid(server)
-    before = _rss_kib(pid)
+    before = rss_kib(pid)
     path = f"/git/{created.json()['id']}.git/git-upload-pack"
     status, body, sent = _post_chunked(server, path, token, total=32 * 1024 * 1024)
     assert status == 413, body[:300]
     assert "WFV_GIT_MAX_FETCH_BYTES" in json.loads(body[body.index(b"{") :])["detail"]
     assert sent < 8 * 1024 * 1024  # answered while the client was still sending (main: after 32 MiB)
-    assert _rss_kib(pid) - before < 8 * 1024  # main held the whole body: +32 MiB
+    assert rss_kib(pid) - before < 8 * 1024  # main held the whole body: +32 MiB
 
 
 def test_a_fetch_request_inflating_past_the_bound_is_refused(sqlite_git_server: GitServer) -> None:

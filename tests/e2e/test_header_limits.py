@@ -5,11 +5,10 @@ a large bearer token included, is served as before, on a fresh or a kept-alive c
 import json
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import WFV, free_port, running, wfv_env
+from tests.e2e.helpers import WFV, free_port, rss_kib, running, wfv_env
 
 pytestmark = pytest.mark.e2e
 
@@ -24,13 +23,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]
     args = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
     with running(args, env, tmp / "serve.log", f"http://127.0.0.1:{port}/healthz") as process:
         yield port, process.pid
-
-
-def _rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
 
 
 def _exchange(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -72,10 +64,10 @@ def _assert_431(answer: tuple[int, dict[str, str], bytes], detail_part: str) -> 
 
 def test_one_huge_header_is_refused_without_being_buffered(server: tuple[int, int]) -> None:
     port, pid = server
-    before = _rss_kib(pid)
+    before = rss_kib(pid)
     _assert_431(_exchange(port, HEAD + b"X-Big: " + b"a" * (8 * 1024 * 1024) + b"\r\n\r\n"), "32768 bytes")
     # main read and kept all 8 MiB (RSS grew by about 9 MiB); now at most a few reads are held.
-    assert _rss_kib(pid) - before < 4 * 1024
+    assert rss_kib(pid) - before < 4 * 1024
 
 
 def test_many_headers_are_refused(server: tuple[int, int]) -> None:
