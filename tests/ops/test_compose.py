@@ -22,6 +22,9 @@ REQUIRED = {
     "WFV_DB_OWNER_PASSWORD": "owner-pw-0123456789",
     "WFV_APP_DB_PASSWORD": "app-pw-0123456789",
     "WFV_DRAFT_KEYS": "draft-key-placeholder",
+    "WFV_REDIS_PASSWORD": "redis-pw-0123456789",
+    "WFV_METRICS_TOKEN": "metrics-token-0123456789abcdef",
+    "WFV_PUBLIC_URL": "https://wfv.example.com",
 }
 LONG_RUNNING = ("postgres", "redis", "api", "worker")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|KEYS?$|TOKEN")
@@ -76,6 +79,16 @@ def test_compose_config_accepts_the_file_and_interpolates_the_secrets() -> None:
         "postgresql+psycopg://wfv:owner-pw-0123456789@"
     )
     assert resolved["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == "owner-pw-0123456789"
+    # The queue is behind a password: the workers and the API know it, the healthcheck too.
+    for name in ("api", "worker", "migrate"):
+        assert resolved["services"][name]["environment"]["WFV_REDIS_URL"] == (
+            "redis://:redis-pw-0123456789@redis:6379/0"
+        )
+    redis = resolved["services"]["redis"]
+    assert "--requirepass" in " ".join(redis["command"])
+    assert redis["environment"]["REDISCLI_AUTH"] == "redis-pw-0123456789"
+    assert api_env["WFV_PUBLIC_URL"] == "https://wfv.example.com"
+    assert api_env["WFV_METRICS_TOKEN"] == "metrics-token-0123456789abcdef"
 
 
 @pytest.mark.parametrize("missing", sorted(REQUIRED))

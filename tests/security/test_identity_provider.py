@@ -156,6 +156,8 @@ def test_production_refuses_development_tokens_without_a_configured_secret(
     with client_for(
         settings,
         environment="production",
+        public_url="https://wfv.example.com",
+        metrics_token="m" * 32,
         jwt_secret=None,
         jwt_public_key=signer.public_pem(),
         jwt_audience=AUDIENCE,
