@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
 from service.settings import Settings
@@ -40,6 +41,10 @@ _PRODUCTION: dict[str, Any] = {
     "environment": "production",
     "database_url": "postgresql+psycopg://wfv_app@127.0.0.1/wfv",
     "jwks_url": "https://idp.example.test/.well-known/jwks.json",
+    # what production asks of operations besides tokens (tests/security/test_safe_defaults.py)
+    "public_url": "https://wfv.example.com",
+    "metrics_token": "m" * 32,
+    "draft_keys": Fernet.generate_key().decode(),
     "_env_file": None,
 }
 _REFUSAL = "production needs WFV_JWT_ISSUER and WFV_JWT_AUDIENCE (or WFV_JWT_AUTHORIZED_PARTIES)"
