@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     draft_history: int = Field(default=10, ge=2, le=100)
     draft_redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
     draft_redis_retry_seconds: float = Field(default=5.0, ge=0, le=300)
+    # Server-sent event streams one user may hold open at once, in each server process.
+    stream_max_per_user: int = Field(default=4, ge=1, le=100)
     # Called (HMAC-signed with webhook_secret) when a migration completes.
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
