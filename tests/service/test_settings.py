@@ -29,3 +29,46 @@ def test_the_default_data_dir_is_var_in_the_start_folder(
     assert settings.data_dir == tmp_path.resolve() / "var"
     monkeypatch.chdir("/")  # a later change of folder does not move the data
     assert settings.repos_dir == tmp_path.resolve() / "var" / "repos"
+
+
+_PRODUCTION = {"environment": "production", "jwt_secret": "j" * 40, "database_url": "sqlite://"}
+_WHSEC = "whsec_" + "a2V5" * 8  # 24 bytes in base64
+
+
+@pytest.mark.parametrize("environment", ["development", "production"])
+def test_a_webhook_url_without_a_secret_is_refused_everywhere(environment: str) -> None:
+    extra = _PRODUCTION if environment == "production" else {}
+    with pytest.raises(ValueError, match="webhooks are always signed"):
+        Settings(_env_file=None, **{**extra, "migration_webhook_url": "https://hooks.example.test/wfv"})
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        ("whsec_not base64!", "must be base64"),
+        ("whsec_", "followed by the key"),
+        ("changeme", "real secret"),
+        ("s" * 31, "real secret"),
+        ("whsec_" + "a2V5" * 7, "real secret"),  # 21 bytes
+    ],
+)
+def test_a_weak_or_malformed_webhook_secret_is_refused_in_production(secret: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Settings(
+            _env_file=None,
+            **_PRODUCTION,
+            migration_webhook_url="https://hooks.example.test/wfv",
+            webhook_secret=secret,
+        )
+
+
+@pytest.mark.parametrize("secret", [_WHSEC, "s" * 32])
+def test_a_real_webhook_secret_is_accepted_in_production(secret: str) -> None:
+    settings = Settings(
+        _env_file=None,
+        **_PRODUCTION,
+        migration_webhook_url="https://hooks.example.test/wfv",
+        webhook_secret=secret,
+    )
+    assert settings.webhook_secret == secret
+    assert secret not in repr(settings)
