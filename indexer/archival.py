@@ -9,9 +9,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Select, func, insert, literal, select, update
+from sqlalchemy import Select, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,15 @@ class VersionFacts:
     unarchived_at: datetime | None
     live: bool
     last_execution_at: datetime | None
+
+
+class Archived(NamedTuple):
+    """A version an archival UPDATE changed, with what its git state needs besides."""
+
+    id: uuid.UUID
+    workflow_id: uuid.UUID
+    number: int
+    unarchived_at: datetime | None
 
 
 def workflow_batch(
@@ -113,13 +122,21 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + _CHUNK]
 
 
+def workflows(session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID]) -> Sequence[Workflow]:
+    """These workflows' rows, in one query (the batch holds their locks already)."""
+    if not workflow_ids:
+        return []
+    query = select(Workflow).where(Workflow.tenant_id == tenant_id, Workflow.id.in_(workflow_ids))
+    return session.scalars(query.order_by(Workflow.id)).all()
+
+
 def archive_versions(
     session: Session, tenant_id: str, version_ids: Sequence[uuid.UUID], at: datetime
-) -> list[tuple[uuid.UUID, uuid.UUID, int]]:
+) -> list[Archived]:
     """Archive these versions, re-checking in the UPDATE itself what no run may override
-    (still active, not current, not held); returns (id, workflow id, number) of each row
-    this statement changed, so a version archived by someone else is never counted twice."""
-    changed: list[tuple[uuid.UUID, uuid.UUID, int]] = []
+    (still active, not current, not held); returns each row this statement changed, so a
+    version archived by someone else is never counted twice."""
+    changed: list[Archived] = []
     for chunk in _chunks(version_ids):
         result = session.execute(
             update(WorkflowVersion)
@@ -131,11 +148,57 @@ def archive_versions(
                 WorkflowVersion.legal_hold_reason.is_(None),
             )
             .values(status="archived", archived_at=at)
-            .returning(WorkflowVersion.id, WorkflowVersion.workflow_id, WorkflowVersion.version_number)
+            .returning(
+                WorkflowVersion.id,
+                WorkflowVersion.workflow_id,
+                WorkflowVersion.version_number,
+                WorkflowVersion.unarchived_at,
+            )
             .execution_options(synchronize_session=False)
         )
-        changed.extend((row[0], row[1], row[2]) for row in result)
+        changed.extend(Archived(*row) for row in result)
     return changed
+
+
+class Retained(NamedTuple):
+    """A version's retention columns (what its git state is made of)."""
+
+    id: uuid.UUID
+    workflow_id: uuid.UUID
+    version_number: int
+    archived_at: datetime | None
+    unarchived_at: datetime | None
+    legal_hold_reason: str | None
+    legal_hold_by: str | None
+    legal_hold_at: datetime | None
+
+
+def retained_versions(session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID]) -> list[Retained]:
+    """Every version of these workflows with any retention state (archived, unarchived,
+    held): columns, not rows, so an archival UPDATE just made is read as it is now."""
+    version = WorkflowVersion
+    found: list[Retained] = []
+    for chunk in _chunks(workflow_ids):
+        query = select(
+            version.id,
+            version.workflow_id,
+            version.version_number,
+            version.archived_at,
+            version.unarchived_at,
+            version.legal_hold_reason,
+            version.legal_hold_by,
+            version.legal_hold_at,
+        ).where(
+            version.tenant_id == tenant_id,
+            version.workflow_id.in_(chunk),
+            or_(
+                version.archived_at.is_not(None),
+                version.unarchived_at.is_not(None),
+                version.legal_hold_reason.is_not(None),
+            ),
+        )
+        found.extend(Retained(*row) for row in session.execute(query))
+    return found
 
 
 def add_audits(session: Session, rows: list[dict[str, Any]]) -> None:

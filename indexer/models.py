@@ -57,6 +57,8 @@ class Workflow(Base):
     required_approvals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The newest commit the index knows of; git's refs/wfv/head differing means git is ahead.
     git_head: Mapped[str | None] = mapped_column(String(40))
+    # Where the index left refs/wfv/state (versions' retention state): the CAS's expectation.
+    state_head: Mapped[str | None] = mapped_column(String(40))
     created_by: Mapped[str] = mapped_column(USER)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -99,8 +101,9 @@ class WorkflowVersion(Base):
     published_by: Mapped[str | None] = mapped_column(USER)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # Retention (index-only, like the archived status): a version under legal hold is never
-    # archived; ``unarchived_at`` restarts the idle clock so the next run does not undo it.
+    # Retention, kept in git too (refs/wfv/state, schemas.state): a version under legal hold
+    # is never archived; ``unarchived_at`` restarts the idle clock so the next run does not
+    # undo it.
     legal_hold_reason: Mapped[str | None] = mapped_column(Text)
     legal_hold_by: Mapped[str | None] = mapped_column(USER)
     legal_hold_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

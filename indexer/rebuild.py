@@ -6,13 +6,15 @@ twice changes nothing the second time.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from indexer.models import Workflow, WorkflowVersion
 from schemas.history import VersionRecord
+from schemas.state import VersionState
 from schemas.status import VersionStatus
 
 FIELDS = (
@@ -53,20 +55,78 @@ def _uuid(value: str | None) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
 
 
-def row_status(record: VersionRecord, existing: WorkflowVersion | None) -> str:
-    # Archival is index-only state (git keeps history whole), so a row git still calls
-    # published keeps its archived status.
-    if not record.published:
+_RETENTION = (
+    "archived_at",
+    "unarchived_at",
+    "legal_hold_reason",
+    "legal_hold_by",
+    "legal_hold_at",
+)
+
+
+@dataclass(frozen=True)
+class GitState:
+    """What ``refs/wfv/state`` holds: its commit and each version's state.
+
+    ``commit`` None with the index knowing none either is an index older than the ref:
+    rows keep their retention columns (``wfv check`` reports them until backfilled)."""
+
+    commit: str | None
+    versions: Mapping[int, VersionState]
+
+
+def retention_values(state: VersionState | None) -> dict[str, object]:
+    """The retention columns a version's git state gives (none: never archived or held)."""
+    hold = state.legal_hold if state is not None else None
+    return {
+        "archived_at": state.archived_at if state is not None else None,
+        "unarchived_at": state.unarchived_at if state is not None else None,
+        "legal_hold_reason": hold.reason if hold else None,
+        "legal_hold_by": hold.by if hold else None,
+        "legal_hold_at": hold.at if hold else None,
+    }
+
+
+def status_of(published: bool, state: VersionState | None) -> str:
+    """Draft until published; then archived exactly while git's state says so."""
+    if not published:
         return VersionStatus.DRAFT.value
-    if existing is not None and existing.status == VersionStatus.ARCHIVED.value:
+    if state is not None and state.archived_at is not None:
         return VersionStatus.ARCHIVED.value
     return VersionStatus.ACTIVE.value
 
 
+def row_status(record: VersionRecord, existing: WorkflowVersion | None) -> str:
+    """The status as the version's own line tells it (draft, else published): whether a
+    published version is archived is ``refs/wfv/state``'s to say, checked apart
+    (``service.consistency_checks.state_findings``), so an archived row passes here."""
+    if record.published and existing is not None and existing.status == VersionStatus.ARCHIVED.value:
+        return VersionStatus.ARCHIVED.value
+    return status_of(record.published, None)
+
+
+def _retention(
+    record: VersionRecord, row: WorkflowVersion | None, state: GitState, legacy: bool
+) -> dict[str, object]:
+    if legacy and row is not None:  # git has no state yet: the row's is all there is
+        kept = {name: getattr(row, name) for name in _RETENTION}
+        still = record.published and row.status == VersionStatus.ARCHIVED.value
+        status = VersionStatus.ARCHIVED.value if still else status_of(record.published, None)
+        return kept | {"status": status}
+    found = state.versions.get(record.number)
+    return retention_values(found) | {"status": status_of(record.published, found)}
+
+
 def apply_records(
-    session: Session, workflow: Workflow, records: Sequence[VersionRecord], git_head: str | None
+    session: Session,
+    workflow: Workflow,
+    records: Sequence[VersionRecord],
+    git_head: str | None,
+    state: GitState,
 ) -> list[int]:
-    """Make the workflow's rows say what ``records`` say; returns the version numbers changed."""
+    """Make the workflow's rows say what ``records`` and ``state`` say; returns the
+    version numbers changed."""
+    legacy = state.commit is None and workflow.state_head is None
     rows = {
         row.id: row
         for row in session.scalars(select(WorkflowVersion).where(WorkflowVersion.workflow_id == workflow.id))
@@ -83,18 +143,16 @@ def apply_records(
     for record in records:
         version_id = uuid.UUID(record.id)
         row = rows.get(version_id)
-        values = row_values(record)
-        status = row_status(record, row)
+        values = row_values(record) | _retention(record, row, state, legacy)
         if row is None:
             row = WorkflowVersion(id=version_id, tenant_id=workflow.tenant_id, workflow_id=workflow.id)
             session.add(row)
             rows[version_id] = row
             changed.append(record.number)
-        elif any(getattr(row, name) != values[name] for name in FIELDS) or row.status != status:
+        elif any(getattr(row, name) != value for name, value in values.items()):
             changed.append(record.number)
         for name, value in values.items():
             setattr(row, name, value)
-        row.status = status
         row.is_current = False
         if record.is_current:
             current_id = version_id
@@ -105,6 +163,6 @@ def apply_records(
         workflow.current_version_id = current_id
     top = max((r.number for r in records), default=0)
     workflow.last_version_number = max(workflow.last_version_number, top)
-    workflow.git_head = git_head
+    workflow.git_head, workflow.state_head = git_head, state.commit
     session.flush()
     return changed

@@ -2,11 +2,12 @@
 
 wfv writes only ``main`` (publish commits), ``drafts/v<N>`` (create/edit/delete commits of
 version N), annotated tags ``v<N>`` on publish commits, review notes, the ``refs/wfv/head``
-watermark and ``refs/wfv/records`` (what it knows of pushed commits), and every commit it
-writes carries its trailers (a pushed draft head, its record). A ref that breaks those rules
-was moved behind the service's back (``git update-ref`` in the bare repository, a restore
-from an old backup...). Healing and the consistency check use this before they trust git:
-the index must never be rebuilt from refs wfv did not write.
+watermark, ``refs/wfv/records`` (what it knows of pushed commits) and ``refs/wfv/state``
+(retention state: one ``state.json`` naming versions of its draft branches), and every
+commit it writes carries its trailers (a pushed draft head, its record). A ref that breaks
+those rules was moved behind the service's back (``git update-ref`` in the bare
+repository, a restore from an old backup...). Healing and the consistency check use this
+before they trust git: the index must never be rebuilt from refs wfv did not write.
 """
 
 import re
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 
 import pygit2
 
+from repo_store.state import StateInvalid, read_states
 from repo_store.store import CommitInfo, WorkflowRepo
 from schemas.history import HEAD_MARK_REF, MAIN_REF, RECORDS_REF, Trailer, VersionEvent, trailer_count
+from schemas.state import STATE_REF, VersionState
 
 _DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
 _TAG = re.compile(r"^refs/tags/v([1-9][0-9]*)$")
@@ -40,6 +43,8 @@ class RefSnapshot:
     main: CommitInfo | None = None
     drafts: dict[int, CommitInfo] = field(default_factory=dict)
     tags: dict[int, CommitInfo] = field(default_factory=dict)
+    state: str | None = None  # refs/wfv/state's commit, once its tree checked out
+    states: dict[int, VersionState] = field(default_factory=dict)
     mark: str | None = None
     issues: list[RefIssue] = field(default_factory=list)
 
@@ -104,7 +109,7 @@ def draft_number(name: str) -> int | None:
 def is_wfv_ref(name: str) -> bool:
     """A name wfv writes (whatever it points at)."""
     return (
-        name in (MAIN_REF, HEAD_MARK_REF, RECORDS_REF)
+        name in (MAIN_REF, HEAD_MARK_REF, RECORDS_REF, STATE_REF)
         or name.startswith(_NOTES)
         or _DRAFT.match(name) is not None
         or _TAG.match(name) is not None
@@ -116,6 +121,9 @@ def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot)
         snapshot.issues.append(RefIssue(name, target, f"{name} is not a ref wfv writes"))
         return
     if name in (HEAD_MARK_REF, RECORDS_REF) or name.startswith(_NOTES):
+        return
+    if name == STATE_REF:
+        _read_state(repo, target, snapshot)
         return
     draft, tag = _DRAFT.match(name), _TAG.match(name)
     info = _commit(repo, name, target, snapshot)
@@ -134,6 +142,30 @@ def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot)
             snapshot.main = info
     if problem is not None:
         snapshot.issues.append(RefIssue(name, info.sha, problem))
+
+
+def _read_state(repo: WorkflowRepo, target: str, snapshot: RefSnapshot) -> None:
+    try:
+        snapshot.states = read_states(repo, target)
+    except StateInvalid as exc:
+        snapshot.issues.append(RefIssue(STATE_REF, target, f"{STATE_REF} is at {target[:12]}: {exc}"))
+        return
+    snapshot.state = target
+
+
+def _check_states(snapshot: RefSnapshot) -> None:
+    """Each state file is of the version its draft branch names; only a published one
+    (tag ``vN``) can be archived."""
+    for number, state in sorted(snapshot.states.items()):
+        draft = snapshot.drafts.get(number)
+        problem = None
+        if draft is None or draft.trailers[Trailer.VERSION_ID] != str(state.version_id):
+            problem = f"{STATE_REF} holds a state for v{number} ({state.version_id}), which git does not have"
+        elif state.archived_at is not None and number not in snapshot.tags:
+            problem = f"{STATE_REF} says v{number} is archived, but it was never published"
+        if problem is not None:
+            snapshot.issues.append(RefIssue(STATE_REF, snapshot.state, problem))
+            return
 
 
 def _check_main_line(repo: WorkflowRepo, snapshot: RefSnapshot) -> None:
@@ -200,6 +232,7 @@ def read_refs(repo: WorkflowRepo, *, deep: bool = True) -> RefSnapshot:
         if target is not None:
             _classify(repo, name, target, snapshot)
     _check_pairs(snapshot)
+    _check_states(snapshot)
     if deep and not any(issue.ref == MAIN_REF for issue in snapshot.issues):
         _check_main_line(repo, snapshot)
     snapshot.mark = repo.ref_target(HEAD_MARK_REF)

@@ -5,8 +5,10 @@ transaction) in batches of workflows, one transaction per batch, so it never hol
 locks for long and a killed worker loses at most one batch. Two guards make concurrent
 runs harmless: one ``running`` row per tenant (a partial unique index), and within a
 batch the workflows' row locks plus an UPDATE that re-checks status, current flag and
-hold, counting only the rows it changed. Archival touches the index only: git history
-stays whole, and archived versions stay readable and comparable.
+hold, counting only the rows it changed. Git history stays whole (archived versions stay
+readable and comparable); what git gains is each archived version's state on
+``refs/wfv/state``, one state commit per workflow touched (``service.gitstate``), so a
+reindex brings archived versions back archived.
 """
 
 import logging
@@ -18,7 +20,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from indexer import archival as sql
-from indexer.models import ArchivalRun
+from indexer.models import ArchivalRun, Workflow
+from repo_store import RepoNotFound
 from schemas.archival import (
     STRUCTURAL,
     ArchivalCandidates,
@@ -29,8 +32,11 @@ from schemas.archival import (
     last_activity,
     ranks,
 )
+from schemas.state import STATE_REF, VersionState
 from service.container import Container
-from service.errors import Problem, WorkflowNotFound
+from service.errors import Problem, RefsMoved, WorkflowNotFound
+from service.gitstate import StateChange, record_states, with_backfill
+from service.reconcile import git_is_ahead, heal
 from service.uow import UnitOfWork
 
 log = logging.getLogger("wfv.archival")
@@ -223,10 +229,12 @@ def _batch(container: Container, tenant: str, run_id: uuid.UUID, clock: Callable
         batch_size = container.settings.archival_batch_workflows
         policy = Policy(cutoff=run.cutoff, keep=run.keep_versions, batch=batch_size)
         batch = _workflows(uow, tenant, policy, run.workflow_id, lock=True, after=run.cursor)
-        verdicts = judge(sql.version_facts(uow.session, tenant, batch), policy)
+        flows = _writable(uow, tenant, batch)
+        verdicts = judge(sql.version_facts(uow.session, tenant, list(flows)), policy)
         now = clock()
         chosen = [row.id for row, reasons in verdicts if not reasons]
         changed = sql.archive_versions(uow.session, tenant, chosen, now)
+        _record_in_git(uow, flows, changed, run, now)
         sql.add_audits(uow.session, [_audit_row(tenant, run, item, now) for item in changed])
         skipped = Counter(run.skipped) + _tally(verdicts)
         run.examined += len(verdicts)
@@ -240,10 +248,50 @@ def _batch(container: Container, tenant: str, run_id: uuid.UUID, clock: Callable
         return more
 
 
-def _audit_row(
-    tenant: str, run: ArchivalRun, item: tuple[uuid.UUID, uuid.UUID, int], at: datetime
-) -> dict[str, Any]:
-    version_id, workflow_id, number = item
+def _writable(uow: UnitOfWork, tenant: str, batch: Sequence[uuid.UUID]) -> dict[uuid.UUID, Workflow]:
+    """The batch's workflows (locked) whose git can take a state commit: healed first where
+    git is ahead of the index. One whose refs were moved by hand sits this run out (logged
+    at ERROR by the refusal; the reconcile task records it), not the whole tenant."""
+    found = {}
+    for workflow in sql.workflows(uow.session, tenant, batch):
+        try:
+            if git_is_ahead(uow, workflow):
+                heal(uow, workflow)
+            elif uow.read_ref(tenant, workflow.id, STATE_REF) != workflow.state_head:
+                log.error("archival skips workflow %s: %s is not where wfv left it", workflow.id, STATE_REF)
+                continue
+        except (RefsMoved, RepoNotFound) as exc:  # a missing repository: `wfv check` reports it
+            log.error("archival skips workflow %s: %s", workflow.id, exc)
+            continue
+        found[workflow.id] = workflow
+    return found
+
+
+def _record_in_git(
+    uow: UnitOfWork,
+    flows: dict[uuid.UUID, Workflow],
+    changed: Sequence[sql.Archived],
+    run: ArchivalRun,
+    at: datetime,
+) -> None:
+    """One state commit per workflow touched: the rows changed set-based, git follows."""
+    states: dict[uuid.UUID, dict[int, VersionState]] = {}
+    for item in changed:
+        state = VersionState(
+            number=item.number, version_id=item.id, archived_at=at, unarchived_at=item.unarchived_at
+        )
+        states.setdefault(item.workflow_id, {})[item.number] = state
+    merged = with_backfill(uow, flows.values(), states)
+    changes = []
+    for workflow_id, archived in states.items():
+        numbers = ", ".join(f"v{number}" for number in sorted(archived))
+        message = f"Archive {len(archived)} version(s)\n\nArchival run {run.id}: {numbers}\n"
+        changes.append(StateChange(flows[workflow_id], merged[workflow_id], message))
+    record_states(uow, changes, when=at)
+
+
+def _audit_row(tenant: str, run: ArchivalRun, item: sql.Archived, at: datetime) -> dict[str, Any]:
+    version_id, workflow_id, number, _ = item
     return {
         "tenant_id": tenant,
         "workflow_id": workflow_id,

@@ -7,6 +7,7 @@ sees two tenants) and workflow by workflow:
 - every version row's commit exists, and its ref (``drafts/vN`` or tag ``vN``) points at it
   with matching trailers; every draft branch has its row; ``main`` is at the current
   version's commit; refs wfv did not write (``repo_store.refcheck``) are ``ref-moved``;
+- each version's status, archival dates and legal hold are what ``refs/wfv/state`` says;
 - version numbers 1..N, one current version once one was published;
 - an audit entry for every change (creation, each edit, publish/rollback, delete, archive);
 - executions on live versions of their workflow, at actions those versions have, a contact
@@ -208,6 +209,7 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
         if row.commit_sha not in repo.repo
     ]
     found.extend(checks.ref_findings(snapshot, workflow, rows))
+    found.extend(checks.state_findings(snapshot, workflow, rows))
     found.extend(checks.row_findings(workflow, rows, behind))
     found.extend(history_findings(repo, snapshot, workflow, rows))
     return found

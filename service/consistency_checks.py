@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from indexer.models import Workflow, WorkflowVersion
+from indexer.rebuild import retention_values, status_of
 from repo_store.refcheck import RefSnapshot
 from schemas.history import MAIN_REF, Trailer, draft_ref, tag_ref
+from schemas.state import STATE_REF
 from schemas.status import VersionStatus
 
 
@@ -88,6 +90,38 @@ def ref_findings(snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[Workf
             )
         )
     found.extend(_main_findings(snapshot, rows, behind, flagged))
+    if STATE_REF not in flagged and snapshot.state != workflow.state_head:
+        said = workflow.state_head or "nothing"
+        detail = f"{STATE_REF} is at {snapshot.state or 'nothing'}, the index says {said}"
+        found.append(Finding("index-behind" if behind else "ref-moved", None, detail, behind, STATE_REF))
+    return found
+
+
+def state_findings(
+    snapshot: RefSnapshot, workflow: Workflow, rows: Sequence[WorkflowVersion]
+) -> list[Finding]:
+    """Each row's status and retention columns are what git's ``refs/wfv/state`` says
+    (no state file: never archived, unarchived or held). A row changed behind git's back,
+    or archived/held before git kept the state, is reported here."""
+    behind = snapshot.mark != workflow.git_head
+    moved = snapshot.state != workflow.state_head and not behind
+    if moved or any(issue.ref == STATE_REF for issue in snapshot.issues):
+        return []  # the ref itself is reported (ref_findings); its states are not to be trusted
+    found = []
+    for row in rows:
+        state = snapshot.states.get(row.version_number)
+        wanted = retention_values(state) | {"status": status_of(_published(row), state)}
+        differ = sorted(name for name, value in wanted.items() if getattr(row, name) != value)
+        if differ:
+            found.append(
+                Finding(
+                    "state-mismatch",
+                    row.version_number,
+                    f"v{row.version_number}'s {', '.join(differ)} differ from {STATE_REF}",
+                    behind,
+                    STATE_REF,
+                )
+            )
     return found
 
 

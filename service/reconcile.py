@@ -2,20 +2,20 @@
 commit), index what git has. Runs under the workflow's write lock.
 
 Only refs wfv could have written are indexed: a ref moved by hand (a foreign commit on a
-draft branch, ``main`` moved back, a version renumbered) is refused with ``RefsMoved``
-rather than turned into rows.
+draft branch, ``main`` moved back, a version renumbered, the retention state put back) is
+refused with ``RefsMoved`` rather than turned into rows.
 """
 
 from sqlalchemy import select
 
 from indexer.models import Workflow, WorkflowVersion
 from indexer.queries import add_audit
-from indexer.rebuild import apply_records
+from indexer.rebuild import GitState, apply_records
 from repo_store.history import HistoryUnreadable, read_versions
 from repo_store.refcheck import RefIssue, read_refs
 from schemas.history import HEAD_MARK_REF
 from service.clock import utcnow
-from service.ref_guard import RECONCILER, check_records, refuse
+from service.ref_guard import RECONCILER, check_records, check_state_line, refuse
 from service.uow import UnitOfWork
 
 
@@ -30,6 +30,7 @@ def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:
     snapshot = read_refs(repo)
     if snapshot.issues:
         raise refuse(workflow.tenant_id, workflow.id, snapshot.issues)
+    check_state_line(repo, workflow, snapshot.state)
     try:
         records = read_versions(repo)
     except HistoryUnreadable as exc:
@@ -42,7 +43,8 @@ def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:
         )
     )
     check_records(workflow, {int(row[0]): row[1] for row in indexed}, records)
-    changed = apply_records(uow.session, workflow, records, snapshot.mark)
+    state = GitState(snapshot.state, snapshot.states)
+    changed = apply_records(uow.session, workflow, records, snapshot.mark, state)
     if changed:
         add_audit(
             uow.session,

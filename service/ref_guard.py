@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+import pygit2
 from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow
@@ -20,6 +21,7 @@ from indexer.queries import add_audit
 from repo_store import RefUpdate, WorkflowRepo
 from repo_store.refcheck import RefIssue
 from schemas.history import VersionRecord
+from schemas.state import STATE_REF
 from service.clock import utcnow
 from service.errors import RefsMoved
 
@@ -82,6 +84,23 @@ def check_records(
     ]
     if moved:
         raise refuse(workflow.tenant_id, workflow.id, moved)
+
+
+def check_state_line(repo: WorkflowRepo, workflow: Workflow, found: str | None) -> None:
+    """Healing only moves the retention state forward: ``refs/wfv/state`` must be where the
+    index left it or after it. Put back to an older state commit (each one wfv's own, so
+    its tree passes every check) or deleted, it would silently unarchive versions and drop
+    legal holds."""
+    known = workflow.state_head
+    if known is None or found == known:
+        return
+    try:
+        ahead = found is not None and repo.repo.descendant_of(found, known)
+    except (KeyError, ValueError, pygit2.GitError):
+        ahead = False
+    if not ahead:
+        detail = f"{STATE_REF} is at {found or 'nothing'}, not at or after {known[:12]} where wfv left it"
+        raise refuse(workflow.tenant_id, workflow.id, [RefIssue(STATE_REF, found, detail)])
 
 
 def record_moved(uow: "UnitOfWork", workflow: Workflow, problems: list[str]) -> bool:

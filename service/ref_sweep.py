@@ -2,12 +2,12 @@
 
 Healing only looks at workflows whose watermark moved, and a ``git update-ref`` by hand does
 not move it. So every reconcile pass also compares, per tenant, the refs wfv writes next
-(``main``, the branches of drafts) with the index, and looks for refs wfv never writes: a
-dictionary lookup per ref, no object reads. A workflow that differs is checked again in full
-(``repo_store.refcheck`` + the consistency rules) under its lock, where no write of ours can
-be half done; what remains is logged at ERROR and recorded once as an audit entry
-``ref_moved``. Tags and the branches of published versions are never written again, so they
-are left to ``wfv check``.
+(``main``, the branches of drafts, the retention state ``refs/wfv/state``) with the index,
+and looks for refs wfv never writes: a dictionary lookup per ref, no object reads. A
+workflow that differs is checked again in full (``repo_store.refcheck`` + the consistency
+rules) under its lock, where no write of ours can be half done; what remains is logged at
+ERROR and recorded once as an audit entry ``ref_moved``. Tags and the branches of published
+versions are never written again, so they are left to ``wfv check``.
 """
 
 import logging
@@ -21,6 +21,7 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import RepoNotFound, WorkflowRepo
 from repo_store.refcheck import draft_number, is_wfv_ref, read_refs
 from schemas.history import HEAD_MARK_REF, MAIN_REF, draft_ref
+from schemas.state import STATE_REF
 from schemas.status import VersionStatus
 from service.consistency_checks import ref_findings
 from service.container import Container
@@ -43,6 +44,7 @@ class _Expected:
     """What the index says of one workflow's refs."""
 
     git_head: str | None
+    state_head: str | None
     last_number: int
     refs: dict[str, str] = field(default_factory=dict)
 
@@ -57,6 +59,8 @@ def _looks_moved(repo: WorkflowRepo, expected: _Expected) -> bool:
         return True
     if any((draft_number(name) or 0) > expected.last_number for name in refs):
         return True  # a draft branch beyond the last number the index gave out
+    if refs.get(STATE_REF) != expected.state_head:
+        return True
     return any(refs.get(name) != sha for name, sha in expected.refs.items())
 
 
@@ -64,11 +68,11 @@ def _expected(tenant: str, container: Container) -> dict[uuid.UUID, _Expected]:
     """Per workflow: the index's watermark and where main and each draft branch should be."""
     with container.uow(tenant) as uow:
         found = {
-            wid: _Expected(head, last)
-            for wid, head, last in uow.session.execute(
-                select(Workflow.id, Workflow.git_head, Workflow.last_version_number).where(
-                    Workflow.tenant_id == tenant
-                )
+            wid: _Expected(head, state, last)
+            for wid, head, state, last in uow.session.execute(
+                select(
+                    Workflow.id, Workflow.git_head, Workflow.state_head, Workflow.last_version_number
+                ).where(Workflow.tenant_id == tenant)
             )
         }
         rows = uow.session.execute(

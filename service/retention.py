@@ -1,13 +1,16 @@
 """An admin's retention decisions on one version: unarchive it, put it under legal hold,
 lift the hold. Each takes the workflow's lock (so it never interleaves with an archival
-batch of that workflow) and leaves an audit entry in the same transaction."""
+batch of that workflow), leaves an audit entry in the same transaction and records the
+version's new state in git (``service.gitstate``)."""
 
 import uuid
+from datetime import datetime
 
-from indexer.models import WorkflowVersion
+from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
 from service.auth import Principal
 from service.errors import Problem
+from service.gitstate import StateChange, record_states, state_of, with_backfill
 from service.uow import UnitOfWork
 from service.versions import VersionRef, audit, find_version
 from service.workflows import load_workflow
@@ -37,6 +40,7 @@ def unarchive_version(
         now,
         archived_at=archived_at.isoformat() if archived_at else None,
     )
+    _record(uow, workflow, version, f"Unarchive v{version.version_number}", now)
     return version
 
 
@@ -50,6 +54,7 @@ def set_legal_hold(
     now = uow.container.clock()
     version.legal_hold_reason, version.legal_hold_by, version.legal_hold_at = reason, principal.user_id, now
     audit(uow, workflow, version, "legal_hold", principal, now, reason=reason, previous_reason=previous)
+    _record(uow, workflow, version, f"Legal hold on v{version.version_number}", now)
     return version
 
 
@@ -63,15 +68,26 @@ def clear_legal_hold(
         raise NoLegalHold(f"v{version.version_number} is not under legal hold")
     held, held_by = version.legal_hold_reason, version.legal_hold_by
     version.legal_hold_reason = version.legal_hold_by = version.legal_hold_at = None
+    now = uow.container.clock()
     audit(
         uow,
         workflow,
         version,
         "legal_hold_cleared",
         principal,
-        uow.container.clock(),
+        now,
         held_reason=held,
         held_by=held_by,
         reason=reason,
     )
+    _record(uow, workflow, version, f"Legal hold lifted from v{version.version_number}", now)
     return version
+
+
+def _record(
+    uow: UnitOfWork, workflow: Workflow, version: WorkflowVersion, message: str, now: datetime
+) -> None:
+    """Git keeps the version's new state too (a reindex restores it); the admin's reason
+    is a value in the state blob, never in this wfv-worded message."""
+    states = with_backfill(uow, [workflow], {workflow.id: {version.version_number: state_of(version)}})
+    record_states(uow, [StateChange(workflow, states[workflow.id], message)], when=now)

@@ -1,5 +1,6 @@
-"""Periodic healing of every workflow whose git is ahead of the index, and the watch for
-refs moved behind the service's back (``service.ref_sweep``)."""
+"""Periodic healing of every workflow whose git is ahead of the index, the watch for refs
+moved behind the service's back (``service.ref_sweep``), and retention kept in SQL only
+written into git (``service.state_backfill``)."""
 
 import logging
 
@@ -8,6 +9,7 @@ from huey import crontab
 from service.ref_sweep import sweep_moved_refs
 from service.reindex import reconcile_all
 from service.settings import Settings
+from service.state_backfill import backfill_states
 from tasks import runtime
 from tasks.queue import huey
 
@@ -35,10 +37,14 @@ def reconcile_now() -> dict[str, int]:
             summary.workflows_created,
         )
     moved = sweep_moved_refs(container)
+    backfilled = backfill_states(container)
+    if backfilled:
+        log.warning("reconcile wrote the retention of %d workflow(s) into git", backfilled)
     return {
         "repositories": summary.repositories,
         "workflows_created": summary.workflows_created,
         "versions_changed": summary.versions_changed,
         "errors": len(summary.errors),
         "refs_moved": len(moved),
+        "states_backfilled": backfilled,
     }

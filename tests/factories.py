@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from indexer.models import Workflow, WorkflowVersion
 from service.auth import Permission, Principal
@@ -293,4 +293,16 @@ def empty_index(container: Container, tenant: str = "acme") -> None:
     with container.uow(tenant, write=True) as uow:
         uow.session.execute(delete(WorkflowVersion))
         uow.session.execute(delete(Workflow))
+        uow.commit()
+
+
+def tamper_version(container: Container, workflow_id: Any, number: int, **values: object) -> None:
+    """Change one version row in SQL alone, behind git's back (an operator's UPDATE, or an
+    index older than what git now keeps)."""
+    with container.uow("acme", write=True) as uow:
+        uow.session.execute(
+            update(WorkflowVersion)
+            .where(WorkflowVersion.workflow_id == workflow_id, WorkflowVersion.version_number == number)
+            .values(**values)
+        )
         uow.commit()

@@ -2,27 +2,13 @@
 whether it was deleted or published and by whom, its lock version), not only where the
 refs point: a row that disagrees with git is a problem even when every ref is in place."""
 
-import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import update
-
-from indexer.models import WorkflowVersion
 from service import versions
 from service.consistency import check_consistency
 from service.container import Container
 from service.errors import StaleLock
-from tests.factories import principal, published_history
-
-
-def _tamper(container: Container, workflow_id: uuid.UUID, number: int, **values: object) -> None:
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(
-            update(WorkflowVersion)
-            .where(WorkflowVersion.workflow_id == workflow_id, WorkflowVersion.version_number == number)
-            .values(**values)
-        )
-        uow.commit()
+from tests.factories import principal, published_history, tamper_version
 
 
 def test_every_row_that_disagrees_with_its_commits_is_reported(container: Container) -> None:
@@ -39,10 +25,12 @@ def test_every_row_that_disagrees_with_its_commits_is_reported(container: Contai
         uow.commit()
     assert check_consistency(container).problems == []
 
-    _tamper(container, workflow_id, 1, created_by="ceo")
-    _tamper(container, workflow_id, 2, published_by="mallory", published_at=datetime(2020, 1, 1, tzinfo=UTC))
-    _tamper(container, workflow_id, 3, lock_version=7)
-    _tamper(container, workflow_id, 4, deleted_at=None)
+    tamper_version(container, workflow_id, 1, created_by="ceo")
+    tamper_version(
+        container, workflow_id, 2, published_by="mallory", published_at=datetime(2020, 1, 1, tzinfo=UTC)
+    )
+    tamper_version(container, workflow_id, 3, lock_version=7)
+    tamper_version(container, workflow_id, 4, deleted_at=None)
 
     report = check_consistency(container)
 
