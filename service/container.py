@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
 from service.compare_cache import ComparisonCache, build_comparison_cache
+from service.data_dir import prepare_data_dir
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
 from service.group_commit import BatchHandler, GroupCommit
@@ -72,7 +73,7 @@ class Container:
 
 
 def build_container(settings: Settings) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     settings.repos_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     return Container(

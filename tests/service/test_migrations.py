@@ -181,6 +181,22 @@ def test_manual_migration_moves_only_the_listed_contacts(
     assert _positions(container, flow["wid"])[(2, "welcome", "active")] == 2
 
 
+def test_a_manual_dry_run_counts_exactly_its_listed_executions(
+    client: TestClient, container: Container, auth, flow: dict[str, str]
+) -> None:
+    """Issue 18: the dry run planned every live execution of the source versions, not the
+    ones a manual migration lists (here two at ``welcome``, one at ``reminder``, one unknown)."""
+    with container.uow("acme") as uow:
+        c20 = uow.session.scalars(select(Execution.id).where(Execution.contact_id == "c-20")).one()
+    listed = {"execution_ids": [str(c20), str(uuid.uuid4())], "contact_ids": ["c-21", "c-0", "nobody"]}
+    response = _migrate(client, auth, flow["wid"], strategy="manual", dry_run=True, **listed)
+    assert response.status_code == 200
+    plan = response.json()
+    assert plan["total"] == 3
+    assert [(r["from_action"], r["count"]) for r in plan["plan"]] == [("welcome", 2)]
+    assert [(r["from_action"], r["count"]) for r in plan["unmappable"]] == [("reminder", 1)]
+
+
 def test_bad_requests_change_nothing(
     client: TestClient, container: Container, auth, flow: dict[str, str]
 ) -> None:
