@@ -5,6 +5,7 @@ slot. A gradual migration waiting an hour for its next step keeps its stream ope
 
 import json
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import timedelta
@@ -93,6 +94,9 @@ def test_a_user_holds_at_most_the_cap_of_streams_and_closing_one_frees_it(server
     path = _events_path(server)
     other_path = _events_path(server, org="globex")
     with httpx.Client(base_url=server.base, timeout=30) as client, ExitStack() as streams:
+        missing = path.rsplit("/", 2)[0] + f"/{uuid.uuid4()}/events"
+        for _ in range(CAP + 1):  # a stream that never opened holds no slot
+            assert_problem(client.get(missing, headers=_auth(_token(user="bob"))), 404)
         opened = [
             streams.enter_context(client.stream("GET", path, headers=_auth(_token(user="bob"))))
             for _ in range(CAP)
