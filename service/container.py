@@ -17,6 +17,7 @@ from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
 from service.group_commit import BatchHandler, GroupCommit
 from service.settings import Settings
+from service.stream_slots import StreamSlots
 from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
 
@@ -40,6 +41,8 @@ class Container:
     # Set by a process that hosts the app next to a task queue (``wfv serve``): asks a worker
     # to flush Redis drafts to the database soon. Unset, the workers' minute sweep does it.
     draft_flush_scheduler: Callable[[], None] | None = None
+    # Event streams open in this process, per user (service/stream_slots.py).
+    streams: StreamSlots = field(default_factory=StreamSlots)
     _writers: dict[str, GroupCommit[Any, Any]] = field(default_factory=dict)
     _writers_lock: threading.Lock = field(default_factory=threading.Lock)
 

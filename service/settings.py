@@ -1,5 +1,7 @@
 """All configuration, from ``WFV_*`` environment variables (or a ``.env`` file)."""
 
+import base64
+import binascii
 import contextlib
 import os
 import secrets
@@ -16,6 +18,12 @@ from service.data_dir import prepare_data_dir
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
 _MIN_METRICS_TOKEN = 24
+
+
+def _weak_webhook_secret(secret: str) -> bool:
+    if secret.startswith("whsec_"):
+        return len(base64.b64decode(secret.removeprefix("whsec_"))) < 24
+    return secret.lower() in _PLACEHOLDERS or len(secret) < 32
 
 
 GcThreshold = Annotated[int, Field(ge=1, le=10_000_000)]
@@ -91,7 +99,11 @@ class Settings(BaseSettings):
     draft_history: int = Field(default=10, ge=2, le=100)
     draft_redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
     draft_redis_retry_seconds: float = Field(default=5.0, ge=0, le=300)
-    # Called (HMAC-signed with webhook_secret) when a migration completes.
+    # Server-sent event streams one user may hold open at once, in each server process.
+    stream_max_per_user: int = Field(default=4, ge=1, le=100)
+    # Called when a migration completes, signed by the Standard Webhooks specification with
+    # webhook_secret (``whsec_<base64>``, or any string used as its UTF-8 bytes); a URL
+    # without a secret is refused, so no webhook is ever sent unsigned.
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
     migration_watchdog_seconds: float = Field(default=15, ge=1)
@@ -131,6 +143,35 @@ class Settings(BaseSettings):
                 raise ValueError("WFV_DATABASE_URL must be set in production")
             self._production_needs_operations_settings()
         return self
+
+    @model_validator(mode="after")
+    def _webhooks_are_signed(self) -> "Settings":
+        """Always (not only in production): a receiver cannot tell our unsigned call from
+        anyone's, and in production the secret must be a real one."""
+        if self.migration_webhook_url and not self.webhook_secret:
+            raise ValueError("WFV_MIGRATION_WEBHOOK_URL needs WFV_WEBHOOK_SECRET: webhooks are always signed")
+        if (
+            self.webhook_secret
+            and self.environment == "production"
+            and _weak_webhook_secret(self.webhook_secret)
+        ):
+            raise ValueError(
+                "WFV_WEBHOOK_SECRET must be a real secret: whsec_ with at least 24 base64 bytes, "
+                "or at least 32 characters"
+            )
+        return self
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_decodes(cls, value: str | None) -> str | None:
+        if value and value.startswith("whsec_"):
+            try:
+                key = base64.b64decode(value.removeprefix("whsec_"), validate=True)
+            except binascii.Error as exc:
+                raise ValueError("WFV_WEBHOOK_SECRET: what follows whsec_ must be base64") from exc
+            if not key:
+                raise ValueError("WFV_WEBHOOK_SECRET: whsec_ must be followed by the key in base64")
+        return value
 
     @model_validator(mode="after")
     def _production_binds_tokens_to_this_service(self) -> "Settings":

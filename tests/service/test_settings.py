@@ -106,3 +106,50 @@ def test_the_azp_list_comes_from_the_environment_as_json(monkeypatch: pytest.Mon
     monkeypatch.setenv("WFV_JWT_AUTHORIZED_PARTIES", '[""]')
     with pytest.raises(ValidationError):
         Settings(_env_file=None)
+
+
+def _production(**settings: Any) -> Settings:
+    """A production that starts, and ``settings`` on top."""
+    return Settings(
+        _env_file=None,
+        environment="production",
+        jwt_secret="j" * 40,
+        database_url="postgresql+psycopg://wfv_app@127.0.0.1/wfv",
+        public_url="https://wfv.example.test",
+        draft_keys=Fernet.generate_key().decode(),
+        metrics_token="m" * 40,
+        **settings,
+    )
+
+
+_HOOK = "https://hooks.example.test/wfv"
+_WHSEC = "whsec_" + "a2V5" * 8  # 24 bytes in base64
+
+
+def test_a_webhook_url_without_a_secret_is_refused_everywhere() -> None:
+    with pytest.raises(ValueError, match="webhooks are always signed"):
+        Settings(_env_file=None, migration_webhook_url=_HOOK)
+    with pytest.raises(ValueError, match="webhooks are always signed"):
+        _production(migration_webhook_url=_HOOK)
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        ("whsec_not base64!", "must be base64"),
+        ("whsec_", "followed by the key"),
+        ("changeme", "real secret"),
+        ("s" * 31, "real secret"),
+        ("whsec_" + "a2V5" * 7, "real secret"),  # 21 bytes
+    ],
+)
+def test_a_weak_or_malformed_webhook_secret_is_refused_in_production(secret: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _production(migration_webhook_url=_HOOK, webhook_secret=secret)
+
+
+@pytest.mark.parametrize("secret", [_WHSEC, "s" * 32])
+def test_a_real_webhook_secret_is_accepted_in_production(secret: str) -> None:
+    settings = _production(migration_webhook_url=_HOOK, webhook_secret=secret)
+    assert settings.webhook_secret == secret
+    assert secret not in repr(settings)
