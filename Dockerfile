@@ -26,11 +26,17 @@ RUN pip install . && cd / && rm -rf /build
 # it, so a new named volume starts out writable by the service.
 RUN useradd --system --uid 10001 --user-group --home-dir /srv/wfv --shell /usr/sbin/nologin wfv \
     && mkdir -p /srv/wfv/repos \
-    && chown -R wfv:wfv /srv/wfv
+    && chown -R wfv:wfv /srv/wfv \
+    && chmod 0700 /srv/wfv
 USER wfv
 WORKDIR /srv/wfv
 
-ENV WFV_DATA_DIR=/srv/wfv \
+# Production unless told otherwise: on 0.0.0.0 the service starts only with its secrets
+# (token keys, database URL, draft keys, public URL, metrics token) given by the
+# environment, and exits with a one-line reason without them. Development mode (generated
+# secrets, open /metrics and /docs) is an explicit WFV_ENVIRONMENT=development.
+ENV WFV_ENVIRONMENT=production \
+    WFV_DATA_DIR=/srv/wfv \
     WFV_HOST=0.0.0.0 \
     WFV_PORT=8000 \
     WFV_LOG_FORMAT=json

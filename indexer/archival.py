@@ -62,7 +62,8 @@ def workflow_batch(
     rollback or an unarchive never interleaves with the archival of that workflow, and a
     second archival run waits here, then sees the first one's result.
     """
-    query = select(Workflow.id).where(Workflow.tenant_id == tenant_id).order_by(Workflow.id).limit(limit)
+    live = (Workflow.tenant_id == tenant_id, Workflow.deleted_at.is_(None))  # a deleted one is frozen
+    query = select(Workflow.id).where(*live).order_by(Workflow.id).limit(limit)
     if after is not None:
         query = query.where(Workflow.id > after)
     if only is not None:

@@ -111,6 +111,7 @@ def _target_query(*, by_id: bool, lock: bool) -> Select[uuid.UUID, int, str, dat
         .join(Workflow, Workflow.id == WorkflowVersion.workflow_id)
         .where(
             Workflow.tenant_id == bindparam("tenant"),
+            Workflow.deleted_at.is_(None),
             WorkflowVersion.tenant_id == bindparam("tenant"),
             WorkflowVersion.workflow_id == bindparam("workflow"),
             ref == bindparam("ref"),

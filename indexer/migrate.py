@@ -1,7 +1,7 @@
 """Apply the Alembic migrations programmatically (``wfv db upgrade``, start-up, tests)."""
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,10 +14,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _UPGRADE_LOCK = 0x77667601
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, draft_keys: Sequence[str] = ()) -> Config:
+    """``draft_keys`` (WFV_DRAFT_KEYS) for the revisions that re-seal stored drafts (0010);
+    a database with drafts to re-seal refuses an upgrade without them."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
+    config.attributes["draft_keys"] = list(draft_keys)
     return config
 
 
@@ -48,10 +51,10 @@ def _one_upgrader(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", *, draft_keys: Sequence[str] = ()) -> None:
     """Bring the schema of ``engine``'s database to ``revision`` (one process at a time)."""
     with _one_upgrader(engine):
-        command.upgrade(alembic_config(engine), revision)
+        command.upgrade(alembic_config(engine, draft_keys), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -8,6 +8,7 @@ neither lost nor mapped twice (PostgreSQL re-evaluates the clause on a row it wa
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,20 +49,26 @@ class Scope:
 
 
 def plan_counts(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, source_ids: Sequence[uuid.UUID]
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    source_ids: Sequence[uuid.UUID],
+    ids: Sequence[uuid.UUID] | None = None,
 ) -> list[tuple[uuid.UUID, str | None, int]]:
-    """Live executions per (source version, position): a GROUP BY on the index, not a loop."""
-    rows = session.execute(
-        select(Execution.version_id, Execution.current_action_id, func.count())
-        .where(
-            Execution.tenant_id == tenant_id,
-            Execution.workflow_id == workflow_id,
-            Execution.version_id.in_(source_ids),
-            Execution.status.in_(LIVE),
+    """Live executions per (source version, position): a GROUP BY on the index, not a loop.
+    ``ids`` narrows the count to a manual migration's listed executions (in chunks that
+    every database takes as parameters), so its dry run plans exactly what it would move."""
+    chunks = [None] if ids is None else [ids[start : start + 1000] for start in range(0, len(ids), 1000)]
+    counts: Counter[tuple[uuid.UUID, str | None]] = Counter()
+    for chunk in chunks:
+        scope = Scope(tenant_id, workflow_id, source_ids, ids=chunk)
+        rows = session.execute(
+            select(Execution.version_id, Execution.current_action_id, func.count())
+            .where(scope.clause())
+            .group_by(Execution.version_id, Execution.current_action_id)
         )
-        .group_by(Execution.version_id, Execution.current_action_id)
-    )
-    return [(version, action, int(count)) for version, action, count in rows]
+        counts.update({(version, action): int(count) for version, action, count in rows})
+    return [(version, action, count) for (version, action), count in counts.items()]
 
 
 def boundary(

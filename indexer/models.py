@@ -62,6 +62,9 @@ class Workflow(Base):
     created_by: Mapped[str] = mapped_column(USER)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Deleted softly: hidden from every route, its history (audit, reviews, migrations) kept.
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(USER)
 
 
 class WorkflowVersion(Base):
@@ -168,10 +171,9 @@ class MigrationItem(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(TENANT)
-    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
-    migration_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("workflow_version_migrations.id", ondelete="CASCADE")
-    )
+    # No cascade (append-only): deleting the workflow or migration fails while items exist.
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id"))
+    migration_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_version_migrations.id"))
     execution_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     contact_id: Mapped[str] = mapped_column(String(255))
     from_version_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -313,10 +315,9 @@ class ReviewEvent(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(TENANT)
-    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
-    review_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("workflow_version_reviews.id", ondelete="CASCADE")
-    )
+    # No cascade (append-only): deleting the workflow or review fails while events exist.
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id"))
+    review_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_version_reviews.id"))
     kind: Mapped[str] = mapped_column(String(24))
     author_id: Mapped[str] = mapped_column(USER)
     body: Mapped[str] = mapped_column(Text)

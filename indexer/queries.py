@@ -13,10 +13,13 @@ from indexer.pagination import cursor_int, cursor_time, cursor_uuid, decode_curs
 
 
 def get_workflow(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, *, lock: bool = False
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, *, lock: bool = False, deleted_ok: bool = False
 ) -> Workflow | None:
-    """The workflow row; ``lock`` takes the per-workflow write lock (row lock on PostgreSQL)."""
+    """The workflow row (a deleted one only when ``deleted_ok``); ``lock`` takes the
+    per-workflow write lock (row lock on PostgreSQL)."""
     query = select(Workflow).where(Workflow.id == workflow_id, Workflow.tenant_id == tenant_id)
+    if not deleted_ok:
+        query = query.where(Workflow.deleted_at.is_(None))
     if lock:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()
@@ -30,8 +33,8 @@ def _page(session: Session, query: Select[Any], limit: int) -> tuple[Sequence[An
 def list_workflows(
     session: Session, tenant_id: str, *, limit: int, cursor: str | None
 ) -> tuple[Sequence[Workflow], str | None]:
-    """Newest first."""
-    query = select(Workflow).where(Workflow.tenant_id == tenant_id)
+    """Newest first, deleted ones left out."""
+    query = select(Workflow).where(Workflow.tenant_id == tenant_id, Workflow.deleted_at.is_(None))
     if cursor:
         created, last_id = decode_cursor(cursor, cursor_time, cursor_uuid)
         query = query.where(tuple_(Workflow.created_at, Workflow.id) < (created, last_id))
@@ -64,6 +67,7 @@ def _workflow_and_version(match: Any) -> "Select[Workflow, WorkflowVersion]":
             and_(WorkflowVersion.workflow_id == Workflow.id, WorkflowVersion.tenant_id == tenant, match),
         )
         .where(Workflow.id == bindparam("workflow_id"), Workflow.tenant_id == tenant)
+        .where(Workflow.deleted_at.is_(None))
     )
 
 

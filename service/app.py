@@ -29,16 +29,18 @@ from service.limits import BodyLimitMiddleware
 from service.metrics import scrape_registry
 from service.observe import RequestObserver
 from service.readiness import Readiness
+from service.security_headers import SecurityHeaders
 from service.settings import Settings
 from service.ui import mount_ui
 
 
 class WfvApp(FastAPI):
-    """FastAPI with the request observer outermost, outside Starlette's error middleware,
-    so even an unhandled error's 500 is timed, logged and carries its request id."""
+    """FastAPI with the request observer and the security headers outermost, outside
+    Starlette's error middleware, so even an unhandled error's 500 is timed, logged and
+    carries its request id and the headers every answer carries."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestObserver(super().build_middleware_stack())
+        return RequestObserver(SecurityHeaders(super().build_middleware_stack()))
 
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     built = container or build_container(settings)
 
     readiness = Readiness(built)
+    docs = settings.resolved_docs_enabled
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +66,10 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         lifespan=lifespan,
         # One text rule for every route's query, path and headers (bodies: schemas/text.py).
         dependencies=[Depends(check_request_text)],
+        # The OpenAPI document and its pages: WFV_DOCS_ENABLED, off in production by default.
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.container = built
     app.state.readiness = readiness

@@ -13,8 +13,8 @@ from typing import Any
 import jwt
 
 from repo_store import Identity
-from repo_store.usertext import inline_text
-from service.errors import Forbidden, Unauthorized
+from service.claims import actor, display_text, identifier
+from service.errors import Forbidden
 
 
 class Permission(StrEnum):
@@ -59,44 +59,34 @@ def _expand(granted: Any) -> set[Permission]:
     return expanded
 
 
-def _text(value: Any, name: str, limit: int) -> str:
-    """A usable identifier: a non-blank string, bounded, unpadded, with no control
-    characters or line separators (a NUL would reach PostgreSQL, a line break a git header;
-    the id is written as a commit trailer and must read back exactly as the index has it)."""
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or value != value.strip()
-        or len(value) > limit
-        or "\t" in value
-        or inline_text(value) != value
-    ):
-        raise Unauthorized(f"the token's '{name}' claim is missing or invalid")
-    return value
-
-
 def _organisation(claims: dict[str, Any]) -> tuple[Any, Any]:
-    """(tenant, role): ``org_id``/``org_role``, or Clerk's compact ``o: {id, rol}``."""
+    """(tenant, role): ``org_id``/``org_role``, or Clerk's compact ``o: {id, rol}``.
+
+    A role counts only for the organisation it is given with: ``org_role`` for ``org_id``,
+    ``o.rol`` for ``o.id``. A token naming both (``org_id`` one tenant, ``o`` another) is
+    in ``org_id``'s tenant, and ``o``'s role, which is the role somewhere else, grants
+    nothing there."""
     found = claims.get("o")
     compact: dict[str, Any] = found if isinstance(found, dict) else {}
     tenant = claims.get("org_id", compact.get("id"))
-    role = claims.get("org_role")
-    if role is None and isinstance(compact.get("rol"), str):
-        role = f"org:{compact['rol']}"
+    role = claims.get("org_role") if "org_id" in claims else None
+    compact_role = compact.get("rol")
+    if role is None and tenant is not None and compact.get("id") == tenant and isinstance(compact_role, str):
+        role = f"org:{compact_role}"
     return tenant, role
 
 
 def principal_from_claims(claims: dict[str, Any], role_permissions: dict[str, list[str]]) -> Principal:
     """The caller: permissions from the ``permissions`` claim and from the org role."""
-    user_id = _text(claims.get("sub"), "sub", 255)
+    user_id = actor(claims.get("sub"))
     tenant, role = _organisation(claims)
-    tenant_id = _text(tenant, "org_id", 128)
+    tenant_id = identifier(tenant, "org_id", 128)
     granted = _expand(claims.get("permissions"))
     if isinstance(role, str):
         granted |= _expand(role_permissions.get(role, []))
-    name = claims.get("name") if isinstance(claims.get("name"), str) else user_id
-    email = claims.get("email") if isinstance(claims.get("email"), str) else f"{user_id}@users.wfv.invalid"
-    return Principal(user_id, tenant_id, frozenset(granted), str(name)[:255], str(email)[:255])
+    name = display_text(claims.get("name"), user_id)
+    email = display_text(claims.get("email"), f"{user_id}@users.wfv.invalid")
+    return Principal(user_id, tenant_id, frozenset(granted), name, email)
 
 
 def issue_token(

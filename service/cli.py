@@ -5,6 +5,7 @@ import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
@@ -23,10 +24,21 @@ app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 
 
+def _settings() -> Settings:
+    """The settings, or a plain message and exit code 2 when they are refused (production
+    without its secrets), instead of a traceback in a container's log."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        reasons = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        console.print(f"wfv: configuration refused: {reasons}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def _container() -> "Container":
     from service.container import build_container
 
-    return build_container(Settings())
+    return build_container(_settings())
 
 
 @app.command()
@@ -40,17 +52,18 @@ def serve(
     ] = 1,
 ) -> None:
     """Migrate the database, then serve the API (and, embedded, the task consumer)."""
-    settings = Settings()
+    settings = _settings()
     log_config = configure_logging(settings)
     # Before anything imports prometheus_client: it picks its storage at import time.
     multiprocess = processes > 1 or bool(os.environ.get(MULTIPROC_ENV))
     metrics_dir = prepare_metrics_dir() if multiprocess else None
     import uvicorn
 
+    from service.header_limits import PROTOCOL as HEAD_BOUNDED_PROTOCOL
     from tasks import runtime
 
     container = _container()
-    upgrade(container.migration_engine())
+    upgrade(container.migration_engine(), draft_keys=container.settings.draft_key_list())
     runtime.configure(container)
     _schedule_draft_flushes(container)
     # Once, in this process: with several API processes it supervises them and serves nothing.
@@ -67,6 +80,7 @@ def serve(
                 workers=processes,
                 log_config=log_config,
                 access_log=False,
+                http=HEAD_BOUNDED_PROTOCOL,
                 host=bind_host,
                 port=bind_port,
             )
@@ -76,7 +90,14 @@ def serve(
 
             app_ = create_app(container=container)
             tune_collector(settings)
-            uvicorn.run(app_, log_config=log_config, access_log=False, host=bind_host, port=bind_port)
+            uvicorn.run(
+                app_,
+                log_config=log_config,
+                access_log=False,
+                http=HEAD_BOUNDED_PROTOCOL,
+                host=bind_host,
+                port=bind_port,
+            )
     finally:
         if consumer is not None:
             consumer.stop(graceful=True)
@@ -116,7 +137,7 @@ def worker(
     ] = True,
 ) -> None:
     """Run a Huey consumer for background tasks."""
-    settings = Settings()
+    settings = _settings()
     configure_logging(settings)
     import tasks.archival
     import tasks.drafts  # (registers the tasks)
@@ -164,7 +185,7 @@ def db_upgrade(
         container.close()
         raise typer.BadParameter(str(exc), param_hint="--set-app-password") from exc
     owner = container.migration_engine()
-    upgrade(owner, revision)
+    upgrade(owner, revision, draft_keys=container.settings.draft_key_list())
     console.print(f"database at {revision}")
     if credentials is not None:
         set_role_password(owner, *credentials)
@@ -180,7 +201,7 @@ def reindex() -> None:
     from service.reindex import reindex_all
 
     container = _container()
-    upgrade(container.migration_engine())
+    upgrade(container.migration_engine(), draft_keys=container.settings.draft_key_list())
     paths = list(container.store.iter_repos())
     with Progress(console=console) as progress:
         bar = progress.add_task("reindexing", total=len(paths))
@@ -254,5 +275,5 @@ def token(
     unknown = [p for p in perm if p not in Permission._value2member_map_]
     if unknown:
         raise typer.BadParameter(f"unknown permission(s): {', '.join(unknown)}", param_hint="--perm")
-    secret = Settings().signing_secret()
+    secret = _settings().signing_secret()
     typer.echo(issue_token(secret=secret, user=user, org=org, permissions=perm, ttl=timedelta(hours=hours)))

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
 from service.compare_cache import ComparisonCache, build_comparison_cache
+from service.data_dir import prepare_data_dir
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
 from service.group_commit import BatchHandler, GroupCommit
 from service.settings import Settings
+from service.stream_slots import StreamSlots
 from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
 
@@ -39,6 +41,8 @@ class Container:
     # Set by a process that hosts the app next to a task queue (``wfv serve``): asks a worker
     # to flush Redis drafts to the database soon. Unset, the workers' minute sweep does it.
     draft_flush_scheduler: Callable[[], None] | None = None
+    # Event streams open in this process, per user (service/stream_slots.py).
+    streams: StreamSlots = field(default_factory=StreamSlots)
     _writers: dict[str, GroupCommit[Any, Any]] = field(default_factory=dict)
     _writers_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -69,7 +73,7 @@ class Container:
 
 
 def build_container(settings: Settings) -> Container:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(settings.data_dir)
     settings.repos_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     return Container(

@@ -131,7 +131,7 @@ def _write_tenant_batch(
         for index, key in keys.items():
             loader = partial(rows.version_definition, uow.session, key.tenant_id, key.version_id)
             try:
-                planned = plan_save(current[key], saves[index].change, save_context(container, loader))
+                planned = plan_save(current[key], saves[index].change, save_context(container, key, loader))
             except Problem as exc:
                 written[index] = exc
                 continue

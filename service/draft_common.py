@@ -106,9 +106,9 @@ def counted(store: str) -> Iterator[Callable[[SavedDraft], SavedDraft]]:
         metrics.DRAFT_SAVES.labels(store, outcome).inc()
 
 
-def save_context(container: Container, version_document: Any) -> SaveContext:
+def save_context(container: Container, key: DraftKey, version_document: Any) -> SaveContext:
     return SaveContext(
-        cipher=container.draft_cipher,
+        cipher=container.draft_cipher.bound(key),
         keep=container.settings.draft_history,
         now=container.clock(),
         version_document=version_document,

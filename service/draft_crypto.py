@@ -1,10 +1,11 @@
 """Drafts at rest: what a saved working copy is, and how it is sealed.
 
-Each revision of a draft is compact JSON, compressed, then sealed with Fernet (MultiFernet:
-the first key encrypts, every key decrypts, so keys rotate without rewriting anything). The
-same sealed tokens live in Redis and in the database's revision rows, so the write-behind
-copies bytes and never decrypts. Only the revision numbers and times around them are in
-the clear.
+Each revision of a draft is compact JSON, compressed, then sealed (``indexer.draft_seal``:
+the first key encrypts, every key decrypts, so keys rotate without rewriting anything) with
+whose draft of which version it is as associated data, so a token moved to another row
+does not open there. The same sealed tokens live in Redis and in the database's revision
+rows, so the write-behind copies bytes and never decrypts. Only the revision numbers and
+times around them are in the clear.
 """
 
 import json
@@ -17,36 +18,60 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from indexer.drafts import DraftRow, Revisions
+from indexer.draft_seal import DraftSeal, SealBroken, associated_data
+from indexer.drafts import DraftKey, DraftRow, Revisions
 from service.errors import Problem
 
 log = logging.getLogger("wfv.drafts")
 
 
 class DraftUnreadable(Problem):
-    """A stored draft no configured key opens: a key was dropped from WFV_DRAFT_KEYS too early."""
+    """A stored draft that does not open: a key dropped from WFV_DRAFT_KEYS too early, or a
+    token that is not this draft's (moved from another row, or sealed before revision 0010)."""
 
     status_code, title, slug = 500, "Draft unreadable", "draft-unreadable"
 
 
 class DraftCipher:
     def __init__(self, keys: list[str]) -> None:
-        self._fernet = MultiFernet([Fernet(key) for key in keys])
+        self._seal = DraftSeal(keys)
 
-    def seal(self, document_json: bytes) -> bytes:
-        """Compress first (8x on workflow JSON), then encrypt."""
-        return self._fernet.encrypt(zlib.compress(document_json, 1))
+    def seal(self, document_json: bytes, key: DraftKey) -> bytes:
+        """Compress first (8x on workflow JSON), then encrypt, bound to ``key``."""
+        return self._seal.seal(zlib.compress(document_json, 1), _bound_to(key))
 
-    def open(self, token: bytes) -> dict[str, Any]:
+    def open(self, token: bytes, key: DraftKey) -> dict[str, Any]:
         try:
-            packed = self._fernet.decrypt(token)
-        except InvalidToken as exc:
-            log.error("a stored draft cannot be decrypted with any configured WFV_DRAFT_KEYS key")
-            raise DraftUnreadable("the draft was encrypted with a key this server no longer has") from exc
+            packed = self._seal.open(token, _bound_to(key))
+        except SealBroken as exc:
+            log.error("a stored draft does not open as this user's draft of this version: %s", exc)
+            raise DraftUnreadable(
+                "the draft cannot be decrypted as yours (a dropped key, or a moved copy)"
+            ) from exc
         document: dict[str, Any] = json.loads(zlib.decompress(packed))
         return document
+
+    def bound(self, key: DraftKey) -> "BoundCipher":
+        return BoundCipher(self, key)
+
+
+@dataclass(frozen=True)
+class BoundCipher:
+    """The cipher for one draft: what a save plan seals and opens, none other's."""
+
+    cipher: DraftCipher
+    key: DraftKey
+
+    def seal(self, document_json: bytes) -> bytes:
+        return self.cipher.seal(document_json, self.key)
+
+    def open(self, token: bytes) -> dict[str, Any]:
+        return self.cipher.open(token, self.key)
+
+
+def _bound_to(key: DraftKey) -> bytes:
+    return associated_data(key.tenant_id, key.version_id, key.user_id)
 
 
 class DraftInvalid(Problem):

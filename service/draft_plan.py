@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from schemas.drafts import MAX_REVISION, DraftSave
 from schemas.merge import merge_patch, three_way_merge
 from schemas.workflow import WorkflowDefinition, check_document_bounds
-from service.draft_crypto import DraftCipher, DraftInvalid, DraftRecord, compact_json
+from service.draft_crypto import BoundCipher, DraftInvalid, DraftRecord, compact_json
 from service.errors import Problem
 
 
@@ -42,7 +42,7 @@ class Planned:
 
 @dataclass
 class SaveContext:
-    cipher: DraftCipher
+    cipher: BoundCipher
     keep: int
     now: datetime
     version_document: Callable[[], dict[str, Any]]
@@ -81,7 +81,7 @@ def _document_json(change: DraftSave) -> bytes:
     return compact_json(change.definition)
 
 
-def sealed_definition(change: DraftSave, cipher: DraftCipher) -> bytes:
+def sealed_definition(change: DraftSave, cipher: BoundCipher) -> bytes:
     return cipher.seal(_document_json(change))
 
 

@@ -75,11 +75,10 @@ async def save_draft_quickly(
     target = cache.targets.get(principal.tenant_id, workflow_id, ref)
     if target is None:
         return None
-    guess = _next_revision(container, change)
+    key = draft_key(principal, workflow_id, target)
+    guess = _next_revision(container, key, change)
     try:
-        result = await cache.put_quickly(
-            draft_key(principal, workflow_id, target), expected=change.revision, record=guess
-        )
+        result = await cache.put_quickly(key, expected=change.revision, record=guess)
     except CacheUnavailable as exc:
         metrics.DRAFT_SAVES.labels("redis", "unavailable").inc()
         log.warning("Redis unavailable, draft saved to the database instead: %s", exc)
@@ -92,12 +91,14 @@ async def save_draft_quickly(
     return SavedDraft(guess.revision, guess.saved_at)
 
 
-def _next_revision(container: Container, change: DraftSave) -> DraftRecord:
+def _next_revision(container: Container, key: DraftKey, change: DraftSave) -> DraftRecord:
     """A whole definition as the revision after ``change.revision``: right whenever that
     is still the latest, which the store's compare-and-set decides."""
     now = container.clock()
     revision = change.revision + 1
-    return DraftRecord(revision, now, now, {revision: sealed_definition(change, container.draft_cipher)})
+    return DraftRecord(
+        revision, now, now, {revision: sealed_definition(change, container.draft_cipher.bound(key))}
+    )
 
 
 def save_draft(
@@ -157,10 +158,10 @@ def _stored(container: Container, key: DraftKey) -> DraftRecord | None:
 def _save_to_cache(
     container: Container, cache: RedisDraftCache, key: DraftKey, change: DraftSave
 ) -> SavedDraft:
-    ctx = save_context(container, partial(_version_document, container, key))
+    ctx = save_context(container, key, partial(_version_document, container, key))
     if change.definition is not None:
         # The usual case, one tab sending its whole document: one round trip, nothing read.
-        guess = _next_revision(container, change)
+        guess = _next_revision(container, key, change)
         result = _put(cache, key, expected=change.revision, record=guess, fields=guess.history)
         if result.ok:
             return _acknowledge(container, result, guess, None)
@@ -223,8 +224,11 @@ def restore_draft(
     target = locate(uow, principal, workflow_id, ref)
     if target.status != "draft":
         raise DraftNotFound(f"v{target.version_number} is {target.status}: its drafts ended at publish")
-    record = _latest(uow, draft_key(principal, workflow_id, target))
-    return RestoredDraft(uow.container.draft_cipher.open(record.current), record.revision, record.saved_at)
+    key = draft_key(principal, workflow_id, target)
+    record = _latest(uow, key)
+    return RestoredDraft(
+        uow.container.draft_cipher.open(record.current, key), record.revision, record.saved_at
+    )
 
 
 def discard_draft(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef) -> int:
@@ -260,7 +264,7 @@ def commit_draft(
             f"the draft is at revision {record.revision}, not {revision}: restore it before committing",
             revision=record.revision,
         )
-    document = validated(uow.container.draft_cipher.open(record.current))
+    document = validated(uow.container.draft_cipher.open(record.current, key))
     version = versions.update_version(
         uow=uow,
         principal=principal,

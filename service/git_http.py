@@ -1,8 +1,9 @@
 """The bridge to ``git http-backend`` (CGI) for clone and fetch, streamed.
 
 git's own upload-pack answers: protocol v2, bitmaps, shallow and partial clones, all as
-fast as a local ``file://`` clone. The request body is bounded and inflated here (so a
-gzip bomb stops at the limit), then written to the CGI's stdin in full *before* the
+fast as a local ``file://`` clone. The request body is bounded and inflated as it
+arrives (so a gzip bomb stops at the limit; a fetch's bound is small, WFV_GIT_MAX_FETCH_BYTES,
+a push's its own), then written to the CGI's stdin in full *before* the
 streaming response starts: Starlette's disconnect listener would otherwise race the
 backend for the request body and the backend would wait for input forever.
 """
@@ -69,35 +70,50 @@ def require_content_type(request: Request, service: str) -> None:
         raise UnsupportedMediaType(f"a {service} request is {expected}, not {given or 'untyped'}")
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The whole request body, inflated when gzip, never more than ``limit`` bytes."""
+async def read_body(request: Request, limit: int, setting: str) -> bytes:
+    """The request body, inflated as it arrives when gzip: neither what arrives nor what
+    it inflates to is ever held past ``limit`` bytes (``setting`` names the bound)."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise PayloadTooLarge(f"git request bodies are limited to {limit} bytes (WFV_GIT_MAX_PUSH_BYTES)")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise PayloadTooLarge(f"git request bodies are limited to {limit} bytes (WFV_GIT_MAX_PUSH_BYTES)")
+        raise PayloadTooLarge(f"git request bodies are limited to {limit} bytes ({setting})")
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        return _inflate(bytes(body), limit)
-    if encoding != "identity":
+    if encoding not in ("identity", "gzip", "x-gzip"):
         raise UnsupportedMediaType(f"content-encoding {encoding!r} is not supported (gzip is)")
-    return bytes(body)
+    body = _BoundedBody(limit, setting, gzip=encoding != "identity")
+    async for chunk in request.stream():
+        body.add(chunk)
+    return body.finish()
 
 
-def _inflate(data: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise MalformedBody(f"the gzip body is corrupt: {exc}") from exc
-    if len(out) > limit or inflater.unconsumed_tail:
-        raise PayloadTooLarge(f"git request bodies are limited to {limit} bytes once inflated")
-    if not inflater.eof:
-        raise MalformedBody("the gzip body is truncated")
-    return out
+class _BoundedBody:
+    """Chunks in, at most ``limit`` bytes kept, counted before and after inflating."""
+
+    def __init__(self, limit: int, setting: str, *, gzip: bool) -> None:
+        self.limit, self.setting, self.received = limit, setting, 0
+        self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzip else None
+        self.out = bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.received += len(chunk)
+        if self.received > self.limit:
+            self._too_large("")
+        if self.inflater is None:
+            self.out += chunk
+            return
+        try:
+            self.out += self.inflater.decompress(chunk, self.limit + 1 - len(self.out))
+        except zlib.error as exc:
+            raise MalformedBody(f"the gzip body is corrupt: {exc}") from exc
+        if len(self.out) > self.limit or self.inflater.unconsumed_tail:
+            self._too_large(" once inflated")
+
+    def finish(self) -> bytes:
+        if self.inflater is not None and not self.inflater.eof:
+            raise MalformedBody("the gzip body is truncated")
+        return bytes(self.out)
+
+    def _too_large(self, when: str) -> None:
+        raise PayloadTooLarge(f"git request bodies are limited to {self.limit} bytes{when} ({self.setting})")
 
 
 def backend_env(

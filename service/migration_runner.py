@@ -174,6 +174,7 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
     if settings.migration_webhook_url:
         payload = {
             "event": "migration.completed",
+            "tenant_id": migration.tenant_id,
             "migration_id": str(migration.id),
             "workflow_id": str(migration.workflow_id),
             "migrated": migration.migrated,
@@ -181,7 +182,11 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
             "skipped": migration.skipped,
             "total": migration.total,
         }
-        uow.after_commit("call the migration webhook", lambda: notify_migration_finished(settings, payload))
+        message_id = f"msg_{migration.id.hex}"  # one completion per migration
+        uow.after_commit(
+            "call the migration webhook",
+            lambda: notify_migration_finished(settings, payload, message_id=message_id),
+        )
 
 
 def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcome:

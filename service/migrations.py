@@ -85,12 +85,14 @@ def _plan(
     target: WorkflowVersion,
     sources: Sequence[WorkflowVersion],
     effective: dict[str, dict[str, str | None]],
+    listed: Sequence[str] | None,
 ) -> MigrationPlan:
     numbers = {s.id: s.version_number for s in sources}
     plan: list[PlanRow] = []
     unmappable: list[PlanRow] = []
+    ids = None if listed is None else [uuid.UUID(i) for i in listed]
     for version_id, action, count in batches.plan_counts(
-        uow.session, workflow.tenant_id, workflow.id, list(numbers)
+        uow.session, workflow.tenant_id, workflow.id, list(numbers), ids
     ):
         to = effective[str(version_id)].get(action) if action else None
         outcome = "exit" if to == EXIT else "fail" if to is None else "migrate"
@@ -169,7 +171,9 @@ def start_migration(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     target, sources = _versions(uow, workflow, target_ref, request)
     effective = _effective(target, sources, request)
-    plan = _plan(uow, workflow, target, sources, effective)
+    # A manual migration moves only its listed executions: its plan counts those alone.
+    manual = _manual_ids(uow, workflow, sources, request) if request.strategy == "manual" else None
+    plan = _plan(uow, workflow, target, sources, effective, manual)
     if request.dry_run:
         return plan
     _check_no_overlap(uow, workflow, sources)
@@ -182,8 +186,8 @@ def start_migration(
         "failure_threshold": request.failure_threshold,
     }
     listed = len(set(request.execution_ids or [])) + len(set(request.contact_ids or []))
-    if request.strategy == "manual":
-        options["execution_ids"] = _manual_ids(uow, workflow, sources, request)
+    if manual is not None:
+        options["execution_ids"] = manual
     now = utcnow()
     migration = VersionMigration(
         id=uuid.uuid4(),

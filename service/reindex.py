@@ -41,6 +41,7 @@ def _workflow_from_meta(repo: WorkflowRepo) -> Workflow:
     if missing:
         raise ValueError(f"{repo.path} lacks wfv.{', wfv.'.join(missing)} in its config")
     created = datetime.fromisoformat(str(values["createdAt"]))
+    deleted = repo.get_meta("deletedAt")  # a deleted workflow comes back deleted
     return Workflow(
         id=uuid.UUID(str(values["workflowId"])),
         tenant_id=str(values["tenant"]),
@@ -49,6 +50,8 @@ def _workflow_from_meta(repo: WorkflowRepo) -> Workflow:
         created_by=str(values["createdBy"]),
         created_at=created,
         updated_at=created,
+        deleted_at=datetime.fromisoformat(deleted) if deleted else None,
+        deleted_by=repo.get_meta("deletedBy") if deleted else None,
     )
 
 

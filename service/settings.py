@@ -1,17 +1,29 @@
 """All configuration, from ``WFV_*`` environment variables (or a ``.env`` file)."""
 
+import base64
+import binascii
 import contextlib
 import os
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.data_dir import prepare_data_dir
+
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
+_MIN_METRICS_TOKEN = 24
+
+
+def _weak_webhook_secret(secret: str) -> bool:
+    if secret.startswith("whsec_"):
+        return len(base64.b64decode(secret.removeprefix("whsec_"))) < 24
+    return secret.lower() in _PLACEHOLDERS or len(secret) < 32
 
 
 GcThreshold = Annotated[int, Field(ge=1, le=10_000_000)]
@@ -35,8 +47,14 @@ class Settings(BaseSettings):
     jwks_cache_seconds: float = 300
     jwks_refresh_cooldown_seconds: float = 30
     jwt_public_key: str | None = Field(default=None, repr=False)
+    # What binds the provider's tokens to this service (production needs the issuer and
+    # the audience, or the issuer and a list of authorised parties, the ``azp`` claim as a
+    # JSON list): without them a token the provider issued for another application works here.
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    jwt_authorized_parties: list[Annotated[str, Field(min_length=1, max_length=2048)]] = Field(
+        default=[], max_length=100
+    )
     jwt_algorithms: list[str] = ["RS256", "ES256"]
     # Organisation roles (Clerk-style ``org_role``) to the permissions they grant.
     role_permissions: dict[str, list[str]] = {
@@ -46,12 +64,19 @@ class Settings(BaseSettings):
     }
     max_versions_per_workflow: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # A request's head (request line and headers) and how many headers it may carry:
+    # beyond either, 431 (service/header_limits.py). Room for a large identity token.
+    max_header_bytes: int = Field(default=32 * 1024, ge=4 * 1024, le=1024 * 1024)
+    max_header_count: int = Field(default=100, ge=16, le=10_000)
     page_size_max: int = 200
     reconcile_interval_minutes: int = Field(default=5, ge=1)
     # git over HTTP (``/git/<workflow_id>.git``): the largest push or fetch request body;
     # how often repositories are looked after, which ones get packed (loose objects, packs),
     # and when a ``*.lock`` file counts as left behind by a killed process.
     git_max_push_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # A fetch's request (wants, haves and options; a clone's is a few KiB, a long
+    # negotiation's some hundreds): kept small, since anyone with read access may send one.
+    git_max_fetch_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     # The work one push may cause: new commits, and bytes once its objects are inflated.
     git_push_max_commits: int = Field(default=100, ge=1, le=10_000)
     git_push_max_inflated_bytes: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
@@ -59,8 +84,12 @@ class Settings(BaseSettings):
     git_repack_loose_objects: int = Field(default=256, ge=1)
     git_repack_max_packs: int = Field(default=16, ge=1)
     git_stale_lock_seconds: int = Field(default=600, ge=1)
-    # The service's address as clients reach it (clone URLs); else taken from each request.
+    # The service's address as clients reach it (clone URLs). Required in production; in
+    # development, else taken from each request (its Host header, which anyone can set).
     public_url: str | None = None
+    # The OpenAPI document and its pages (/openapi.json, /docs, /redoc): on by default in
+    # development, off in production unless asked for.
+    docs_enabled: bool | None = None
     # Draft auto-save: Fernet keys (comma-separated; the first encrypts, all decrypt), how
     # long an unsaved draft lives, how often Redis drafts reach the database, how many past
     # revisions are kept for three-way merges, and how long Redis is left alone after it failed.
@@ -70,7 +99,11 @@ class Settings(BaseSettings):
     draft_history: int = Field(default=10, ge=2, le=100)
     draft_redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
     draft_redis_retry_seconds: float = Field(default=5.0, ge=0, le=300)
-    # Called (HMAC-signed with webhook_secret) when a migration completes.
+    # Server-sent event streams one user may hold open at once, in each server process.
+    stream_max_per_user: int = Field(default=4, ge=1, le=100)
+    # Called when a migration completes, signed by the Standard Webhooks specification with
+    # webhook_secret (``whsec_<base64>``, or any string used as its UTF-8 bytes); a URL
+    # without a secret is refused, so no webhook is ever sent unsigned.
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
     migration_watchdog_seconds: float = Field(default=15, ge=1)
@@ -108,7 +141,86 @@ class Settings(BaseSettings):
                 raise ValueError("WFV_JWT_SECRET must be a real secret of at least 32 characters")
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
+            self._production_needs_operations_settings()
         return self
+
+    @model_validator(mode="after")
+    def _webhooks_are_signed(self) -> "Settings":
+        """Always (not only in production): a receiver cannot tell our unsigned call from
+        anyone's, and in production the secret must be a real one."""
+        if self.migration_webhook_url and not self.webhook_secret:
+            raise ValueError("WFV_MIGRATION_WEBHOOK_URL needs WFV_WEBHOOK_SECRET: webhooks are always signed")
+        if (
+            self.webhook_secret
+            and self.environment == "production"
+            and _weak_webhook_secret(self.webhook_secret)
+        ):
+            raise ValueError(
+                "WFV_WEBHOOK_SECRET must be a real secret: whsec_ with at least 24 base64 bytes, "
+                "or at least 32 characters"
+            )
+        return self
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_decodes(cls, value: str | None) -> str | None:
+        if value and value.startswith("whsec_"):
+            try:
+                key = base64.b64decode(value.removeprefix("whsec_"), validate=True)
+            except binascii.Error as exc:
+                raise ValueError("WFV_WEBHOOK_SECRET: what follows whsec_ must be base64") from exc
+            if not key:
+                raise ValueError("WFV_WEBHOOK_SECRET: whsec_ must be followed by the key in base64")
+        return value
+
+    @model_validator(mode="after")
+    def _production_binds_tokens_to_this_service(self) -> "Settings":
+        """An identity provider signs tokens for all its applications with the same keys:
+        only ``iss`` (this provider, this tenant of it) and ``aud`` or ``azp`` (this
+        application) say a token is meant for wfv."""
+        if self.environment == "production" and (self.jwks_url or self.jwt_public_key):
+            if not self.jwt_issuer or not (self.jwt_audience or self.jwt_authorized_parties):
+                raise ValueError(
+                    "production needs WFV_JWT_ISSUER and WFV_JWT_AUDIENCE (or WFV_JWT_AUTHORIZED_PARTIES) "
+                    "with an identity provider, else tokens it issued for other applications are accepted"
+                )
+        return self
+
+    @field_validator("jwt_issuer", "jwt_audience")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        """``WFV_JWT_AUDIENCE=`` (compose passes an unset variable through as empty) is
+        no audience, not an audience nobody has."""
+        return value if value and value.strip() else None
+
+    def _production_needs_operations_settings(self) -> None:
+        """What development takes from the request, generates or leaves open, production is
+        told: clone URLs come from WFV_PUBLIC_URL, never a Host header; draft keys are
+        shared, not generated per node; /metrics needs a token."""
+        if self.public_url is None:
+            raise ValueError("WFV_PUBLIC_URL must be set in production (clone URLs are built from it)")
+        if self.draft_keys is None:
+            # A key generated into one node's data dir is unknown to the others, and lost
+            # with the container: every draft it encrypted with it.
+            raise ValueError("WFV_DRAFT_KEYS must be set in production (keys shared by every node)")
+        token = self.metrics_token
+        if token is None or token.lower() in _PLACEHOLDERS or len(token) < _MIN_METRICS_TOKEN:
+            raise ValueError(
+                f"production needs WFV_METRICS_TOKEN, a real secret of at least {_MIN_METRICS_TOKEN} "
+                "characters (/metrics answers only a scraper that sends it)"
+            )
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_an_origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError("WFV_PUBLIC_URL is an http(s) URL with a host, e.g. https://wfv.example.com")
+        if parsed.username or parsed.password or parsed.query or parsed.fragment:
+            raise ValueError("WFV_PUBLIC_URL holds no credentials, query or fragment")
+        return value.rstrip("/")
 
     @field_validator("data_dir")
     @classmethod
@@ -166,6 +278,12 @@ class Settings(BaseSettings):
         return "json" if self.environment == "production" else "text"
 
     @cached_property
+    def resolved_docs_enabled(self) -> bool:
+        if self.docs_enabled is not None:
+            return self.docs_enabled
+        return self.environment == "development"
+
+    @cached_property
     def resolved_queue(self) -> str:
         if self.queue is not None:
             return self.queue
@@ -188,7 +306,7 @@ class Settings(BaseSettings):
             return self.jwt_secret
         path = self.data_dir / "jwt-secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            prepare_data_dir(self.data_dir)
             fresh = secrets.token_urlsafe(48)
             # Another process may win the race to create it: then we read theirs below.
             with contextlib.suppress(FileExistsError), path.open("x", encoding="utf-8") as handle:
@@ -203,7 +321,7 @@ class Settings(BaseSettings):
             return self.draft_keys.split(",")
         path = self.data_dir / "draft-keys"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            prepare_data_dir(self.data_dir)
             draft = path.with_name(f".draft-keys.{secrets.token_hex(8)}")
             draft.touch(mode=0o600)
             draft.write_text(Fernet.generate_key().decode("ascii"), encoding="utf-8")

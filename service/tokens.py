@@ -12,6 +12,7 @@ from typing import Any
 import jwt
 from jwt import PyJWKClient
 
+from service.claims import check_authorized_party, check_times
 from service.errors import Problem, Unauthorized
 from service.settings import Settings
 
@@ -99,7 +100,9 @@ class TokenVerifier:
         raise Unauthorized("no identity provider is configured for asymmetric tokens")
 
     def claims(self, token: str) -> dict[str, Any]:
-        """The verified claims; any flaw (signature, exp, nbf, iss, aud, alg) is a 401."""
+        """The verified claims; any flaw (signature, exp, nbf, iss, aud, azp, alg, a time
+        that is not a number) is a 401. Checked before they are remembered, so a cached
+        token was a valid one."""
         key, algorithms = self._key_for(token)
         settings = self.settings
         try:
@@ -114,5 +117,7 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"invalid token: {exc}") from exc
+        check_times(claims)
+        check_authorized_party(claims, settings.jwt_authorized_parties)
         self.verified.put(token, claims)
         return claims

@@ -1,34 +1,52 @@
-"""Workflow use cases: create (repo + version 1 as a draft), list, load with healing."""
+"""Workflow use cases: create (repo + version 1 as a draft), list, load with healing,
+delete (softly: a deleted workflow's history is a record nobody erases)."""
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
 
 from indexer import queries
-from indexer.models import Workflow, WorkflowVersion
+from indexer.migration_batches import LIVE
+from indexer.models import Execution, VersionMigration, Workflow, WorkflowVersion
 from schemas.history import VersionEvent
+from schemas.migrations import TERMINAL
 from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
-from service.errors import RefsMoved, WorkflowNotFound
+from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.gitwrite import move_refs, write_draft_commit
 from service.reconcile import git_is_ahead, heal
 from service.uow import UnitOfWork
 
 
+class WorkflowBusy(Problem):
+    status_code, title, slug = 409, "Workflow in use", "workflow-busy"
+
+
 def load_workflow(
-    uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, *, lock: bool = False
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    *,
+    lock: bool = False,
+    deleted_ok: bool = False,
 ) -> Workflow:
-    """The caller's workflow, indexed up to what git holds. Another tenant's is a 404.
+    """The caller's workflow, indexed up to what git holds. Another tenant's is a 404, and
+    so is a deleted one unless ``deleted_ok`` (its audit trail stays readable).
 
     ``lock`` serialises writers of this workflow. A reader that finds git ahead heals the
     index in a short writing unit of its own, then reads again. Refs moved by hand make
     healing refuse (``RefsMoved``): a writer gets the 409, a reader the index as it was.
     """
-    workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id, lock=lock)
+    workflow = queries.get_workflow(
+        uow.session, principal.tenant_id, workflow_id, lock=lock, deleted_ok=deleted_ok
+    )
     if workflow is None:
         raise WorkflowNotFound(f"no workflow {workflow_id}")
-    if not git_is_ahead(uow, workflow):
+    if workflow.deleted_at is not None or not git_is_ahead(uow, workflow):
         return workflow
     if lock:
         heal(uow, workflow)
@@ -40,7 +58,7 @@ def load_workflow(
     except RefsMoved:
         pass  # logged; a reader gets what the index knows, writers are refused until fixed
     uow.session.rollback()  # end the old snapshot so the healed rows are visible
-    workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id)
+    workflow = queries.get_workflow(uow.session, principal.tenant_id, workflow_id, deleted_ok=deleted_ok)
     assert workflow is not None
     return workflow
 
@@ -128,20 +146,60 @@ def update_workflow(
     after = {"name": workflow.name, "required_approvals": workflow.required_approvals}
     if after == before:
         return workflow
-    workflow.updated_at = now = utcnow()
-    queries.add_audit(
-        uow.session,
-        workflow=workflow,
-        version_id=None,
-        action="update_workflow",
-        actor_id=principal.user_id,
-        at=now,
-        details={"before": before, "after": after},
-    )
+    workflow.updated_at = utcnow()
+    _audit(uow, workflow, principal, "update_workflow", {"before": before, "after": after})
     if name is not None:
         repo = uow.repo(workflow.tenant_id, workflow.id)
         uow.after_commit("rename the repository's workflow", lambda: repo.set_meta({"name": workflow.name}))
     return workflow
+
+
+def delete_workflow(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID) -> Workflow:
+    """Delete softly: the workflow leaves every list and route, and its audit entries,
+    versions, reviews and migration items stay (the database refuses to cascade into them).
+    Refused while contacts are in flight or a migration is unfinished: those would go on
+    moving on a workflow nobody can see. Git keeps the repository and records the deletion,
+    so a reindex into an empty database keeps it deleted."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    _refuse_while_busy(uow, workflow)
+    workflow.deleted_at = workflow.updated_at = now = utcnow()
+    workflow.deleted_by = principal.user_id
+    _audit(uow, workflow, principal, "delete_workflow", {"name": workflow.name})
+    repo = uow.repo(workflow.tenant_id, workflow.id)
+    marks = {"deletedAt": now.isoformat(), "deletedBy": principal.user_id}
+    uow.after_commit("mark the repository deleted", lambda: repo.set_meta(marks))
+    return workflow
+
+
+def _audit(
+    uow: UnitOfWork, workflow: Workflow, principal: Principal, action: str, details: dict[str, Any]
+) -> None:
+    """A change of the workflow itself (no version), at the time it was stamped with."""
+    queries.add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=None,
+        action=action,
+        actor_id=principal.user_id,
+        at=workflow.updated_at,
+        details=details,
+    )
+
+
+def _refuse_while_busy(uow: UnitOfWork, workflow: Workflow) -> None:
+    mine = (Execution.tenant_id == workflow.tenant_id, Execution.workflow_id == workflow.id)
+    live = uow.session.scalars(select(Execution.id).where(*mine, Execution.status.in_(LIVE)).limit(1)).first()
+    if live is not None:
+        raise WorkflowBusy("contacts are still in flight on this workflow: exit or finish them first")
+    running = uow.session.scalars(
+        select(VersionMigration.id).where(
+            VersionMigration.tenant_id == workflow.tenant_id,
+            VersionMigration.workflow_id == workflow.id,
+            VersionMigration.status.not_in(TERMINAL),
+        )
+    ).first()
+    if running is not None:
+        raise WorkflowBusy(f"migration {running} is unfinished: cancel it or let it finish first")
 
 
 def list_workflows(

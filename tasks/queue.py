@@ -18,7 +18,9 @@ from typing import Any
 import redis
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
+from service.data_dir import prepare_data_dir
 from service.settings import Settings
+from tasks.serializer import JsonSerializer
 
 log = logging.getLogger("wfv.tasks.queue")
 _queue_back: list[Callable[[], None]] = []
@@ -55,18 +57,28 @@ class WatchedRedisHuey(RedisHuey):  # type: ignore[misc]
         return found
 
 
+class CheckedMemoryHuey(MemoryHuey):  # type: ignore[misc]
+    """Immediate mode runs a task without serialising it; this one serialises it first, so
+    an argument the real queues would refuse (tasks/serializer.py) fails in tests too."""
+
+    def enqueue(self, task: Any) -> Any:
+        self.serialize_task(task)
+        return super().enqueue(task)
+
+
 def build_huey(settings: Settings) -> Huey:
     kind = settings.resolved_queue
-    common = {"name": "wfv", "store_intermediate_errors": False}
+    # JSON, never pickle: write access to Redis must not be code execution in the workers.
+    common = {"name": "wfv", "store_intermediate_errors": False, "serializer": JsonSerializer()}
     if kind == "redis":
         if not settings.redis_url:
             raise ValueError("WFV_QUEUE=redis needs WFV_REDIS_URL")
         pool = redis.ConnectionPool.from_url(settings.redis_url, **_REDIS_TIMEOUTS)
         return WatchedRedisHuey(connection_pool=pool, **common)
     if kind == "sqlite":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_data_dir(settings.data_dir)
         return SqliteHuey(filename=str(settings.data_dir / "queue.db"), **common)
-    return MemoryHuey(immediate=True, **common)
+    return CheckedMemoryHuey(immediate=True, **common)
 
 
 huey = build_huey(Settings())

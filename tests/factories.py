@@ -2,12 +2,26 @@
 
 import copy
 import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, text, update
 
-from indexer.models import Workflow, WorkflowVersion
+from indexer.db import make_engine
+from indexer.models import (
+    AuditEntry,
+    Execution,
+    MigrationItem,
+    ReviewEvent,
+    VersionMigration,
+    Workflow,
+    WorkflowVersion,
+)
 from service.auth import Permission, Principal
 from service.container import Container
 
@@ -115,7 +129,6 @@ def place_contacts(
 ) -> None:
     """Execution rows: ``positions`` maps an action id to how many contacts sit there."""
     import uuid
-    from datetime import UTC, datetime
 
     from indexer.models import Execution
 
@@ -210,7 +223,6 @@ def waiting_contacts(
     """``count`` contacts waiting on ``version_id``, spread over welcome-small's actions;
     inserted in bulk (ten thousand in about a second)."""
     import uuid
-    from datetime import UTC, datetime
 
     from sqlalchemy import insert
 
@@ -247,24 +259,25 @@ def migration_ready(container: Any, contacts: int, *, org: str = "acme") -> tupl
     return workflow_id, v1
 
 
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """The service's one clock (``service.clock``) reads ``moment`` meanwhile: a history
+    made "long ago" is long ago in git and in the index alike."""
+
+    class _Then(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> "_Then":
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    with patch("service.clock.datetime", _Then):
+        yield
+
+
 def published_long_ago(container: Any, *, org: str = "acme", versions: int = 3, days: int = 120) -> Any:
     """A workflow whose ``versions`` published versions were all published ``days`` ago, so
     the retention policy may archive all but the newest it keeps; returns its id."""
-    from datetime import UTC, datetime, timedelta
-
-    from sqlalchemy import update
-
-    from indexer.models import WorkflowVersion
-
-    workflow_id = published_history(container, versions, org=org)[0]
-    with container.uow(org, write=True) as uow:
-        uow.session.execute(
-            update(WorkflowVersion)
-            .where(WorkflowVersion.workflow_id == workflow_id)
-            .values(published_at=datetime.now(UTC) - timedelta(days=days))
-        )
-        uow.commit()
-    return workflow_id
+    with clock_at(datetime.now(UTC) - timedelta(days=days)):
+        return published_history(container, versions, org=org)[0]
 
 
 def index_snapshot(container: Container, tenant: str = "acme", workflow_id: Any = None) -> dict[str, Any]:
@@ -289,11 +302,55 @@ def index_snapshot(container: Container, tenant: str = "acme", workflow_id: Any 
 
 
 def empty_index(container: Container, tenant: str = "acme") -> None:
-    """Drop a tenant's version and workflow rows, as a database lost and restored empty."""
-    with container.uow(tenant, write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    """Drop a tenant's version and workflow rows, as a database lost and restored empty.
+    Run as the schema owner: the service role may not delete either (migration 0009), and
+    the append-only rows that keep them go first (nothing cascades into those)."""
+    engine = make_engine(container.settings.resolved_migration_url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": tenant})
+            for model in (ReviewEvent, MigrationItem, VersionMigration, Execution, WorkflowVersion, Workflow):
+                conn.execute(delete(model).where(model.tenant_id == tenant))
+    finally:
+        engine.dispose()
+
+
+def workflow_with_history(client: Any, auth: Any, org: str = "acme") -> str:
+    """A workflow whose history is in every append-only table, and nothing in flight: a
+    review with a comment, a manual migration that left a failed item (``c-0`` sat on an
+    action v2 lacks), audit entries of each step; every contact then exited."""
+    admin = auth("workflows:admin", org=org)
+    wid = create_workflow_via_api(client, admin, definition=example("welcome-small"))["id"]
+    post_publish(client, admin, wid, 1)
+    executions = f"/api/v1/workflows/{wid}/executions"
+    client.post(executions, json={"contact_ids": ["c-0", "c-1"]}, headers=admin)
+    moved = [{"contact_id": "c-0", "action_id": "reminder", "status": "waiting"}]
+    assert client.post(f"{executions}/positions", json={"moves": moved}, headers=admin).status_code == 200
+    post_version(client, admin, wid, definition=example("welcome-small-b"))
+    review = client.post(versions_url(wid, 2, "reviews"), json={"title": "b"}, headers=admin).json()
+    comment = {"body": "fine", "action_id": "welcome"}
+    comments = f"/api/v1/workflows/{wid}/reviews/{review['id']}/comments"
+    assert client.post(comments, json=comment, headers=admin).status_code == 201
+    post_publish(client, admin, wid, 2)
+    manual = {"from_versions": [1], "strategy": "manual", "contact_ids": ["c-0"]}
+    assert client.post(versions_url(wid, 2, "migrate"), json=manual, headers=admin).status_code == 202
+    exited = [{"contact_id": c, "status": "exited"} for c in ("c-0", "c-1")]
+    assert client.post(f"{executions}/positions", json={"moves": exited}, headers=admin).status_code == 200
+    return str(wid)
+
+
+def history_counts(container: Container, workflow_id: Any, tenant: str = "acme") -> dict[str, int]:
+    """Rows of each append-only table for one workflow, as the service role sees them."""
+    wid = uuid.UUID(str(workflow_id))
+    with container.uow(tenant) as uow:
+        counted = {
+            model.__tablename__: uow.session.scalar(
+                select(func.count()).select_from(model).where(model.workflow_id == wid)
+            )
+            for model in (AuditEntry, ReviewEvent, MigrationItem)
+        }
+    return {name: int(count or 0) for name, count in counted.items()}
 
 
 def tamper_version(container: Container, workflow_id: Any, number: int, **values: object) -> None:

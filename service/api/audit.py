@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 
 from indexer import queries
 from schemas.api import AuditList, AuditPublic
+from service.auth import Permission
 from service.deps import ContainerDep, Reader
 from service.workflows import load_workflow
 
@@ -23,9 +24,10 @@ def list_audit(
     version_id: uuid.UUID | None = None,
     action: Annotated[str | None, Query(max_length=32)] = None,
 ) -> AuditList:
-    """The workflow's audit entries, newest first."""
+    """The workflow's audit entries, newest first (a deleted workflow's: for admins)."""
     with container.uow(principal.tenant_id) as uow:
-        workflow = load_workflow(uow, principal, workflow_id)
+        admin = Permission.ADMIN in principal.permissions
+        workflow = load_workflow(uow, principal, workflow_id, deleted_ok=admin)
         rows, next_cursor = queries.list_audit(
             uow.session,
             workflow.tenant_id,

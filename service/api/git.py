@@ -84,7 +84,9 @@ async def upload_pack(
     """Clone and fetch, answered by git's own upload-pack, streamed, of what refs reach."""
     target = await _target(container, principal, workflow_id, Permission.READ)
     git_http.require_content_type(request, git_http.UPLOAD_PACK)
-    body = await git_http.read_body(request, container.settings.git_max_push_bytes)
+    # A fetch asks (wants, haves, options): small, whatever the repository's size.
+    limit = container.settings.git_max_fetch_bytes
+    body = await git_http.read_body(request, limit, "WFV_GIT_MAX_FETCH_BYTES")
     refused = await run_in_threadpool(git_wants.refusal, target.path, body)
     if refused is not None:
         return Response(refused, media_type=f"application/x-{git_http.UPLOAD_PACK}-result", headers=NO_CACHE)
@@ -101,7 +103,8 @@ async def receive_pack(
     """A push to a draft: checked, then recorded as an edit (or a new draft)."""
     target = await _target(container, principal, workflow_id, Permission.EDIT)
     git_http.require_content_type(request, git_http.RECEIVE_PACK)
-    body = await git_http.read_body(request, container.settings.git_max_push_bytes)
+    limit = container.settings.git_max_push_bytes
+    body = await git_http.read_body(request, limit, "WFV_GIT_MAX_PUSH_BYTES")
     answer = await run_in_threadpool(
         lambda: git_push.receive(container=container, principal=principal, target=target, body=body)
     )

@@ -26,11 +26,11 @@ from service import migrations
 from service.auth import Principal
 from service.container import Container
 from service.deps import ContainerDep, Editor, Reader, VersionPath
+from service.event_streams import EventStreamResponse, StreamGrantDep, end_event
 from service.workflows import load_workflow
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}", tags=["migrations"])
 EVENTS_INTERVAL = 0.5
-EVENTS_MAX_SECONDS = 3600
 
 
 @router.post(
@@ -141,23 +141,32 @@ for _move in ("cancel", "pause", "resume"):
 
 @router.get("/migrations/{migration_id}/events", response_class=StreamingResponse)
 async def migration_events(
-    workflow_id: uuid.UUID, migration_id: uuid.UUID, principal: Reader, container: ContainerDep
+    workflow_id: uuid.UUID,
+    migration_id: uuid.UUID,
+    principal: Reader,
+    container: ContainerDep,
+    grant: StreamGrantDep,
 ) -> StreamingResponse:
-    """Live progress as server-sent events (`progress`, then `done`), for the UI."""
+    """Live progress as server-sent events (`progress`, then `done`), for the UI; `end`
+    (with its reason) when the token expires or after an hour: reconnect with a fresh token."""
     first = await run_in_threadpool(_snapshot, container, principal, workflow_id, migration_id)
+    slot = grant.take()
 
     async def stream() -> AsyncIterator[str]:
-        current, waited, last = first, 0.0, ""
+        current, last = first, ""
         while True:
             body = current.model_dump_json()
             if body != last:
                 yield f"event: progress\ndata: {body}\n\n"
                 last = body
-            if current.status in TERMINAL or waited > EVENTS_MAX_SECONDS:
+            if current.status in TERMINAL:
                 yield f"event: done\ndata: {json.dumps({'status': current.status})}\n\n"
                 return
-            await asyncio.sleep(EVENTS_INTERVAL)
-            waited += EVENTS_INTERVAL
+            await asyncio.sleep(grant.bounds.pause(EVENTS_INTERVAL))
+            reason = grant.bounds.ended()
+            if reason is not None:  # checked before reading again: an expired token reads nothing
+                yield end_event(reason)
+                return
             current = await run_in_threadpool(_snapshot, container, principal, workflow_id, migration_id)
 
-    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+    return EventStreamResponse(stream(), slot)

@@ -69,3 +69,12 @@ def update_workflow(
         )
         uow.commit()
         return WorkflowPublic.model_validate(workflow)
+
+
+@router.delete("/{workflow_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def delete_workflow(workflow_id: uuid.UUID, principal: Admin, container: ContainerDep) -> Response:
+    """Delete a workflow: hidden from now on, its audit trail, reviews and migrations kept."""
+    with container.uow(principal.tenant_id, write=True) as uow:
+        workflows.delete_workflow(uow=uow, principal=principal, workflow_id=workflow_id)
+        uow.commit()
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

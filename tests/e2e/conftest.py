@@ -37,11 +37,14 @@ class GitServer:
         return f"{self.base}/git/{workflow_id}.git"
 
 
-def _serve(kind: str, tmp: Path, database: dict[str, str], *, relative: bool = False) -> Iterator[GitServer]:
+def _serve(
+    kind: str, tmp: Path, database: dict[str, str], *, relative: bool = False, **extra_env: str
+) -> Iterator[GitServer]:
     """``relative``: the server runs in ``tmp`` with ``WFV_DATA_DIR=./var``, as ``make serve``
-    keeps its data (every other test hands it an absolute folder)."""
+    keeps its data (every other test hands it an absolute folder); ``extra_env``: more
+    ``WFV_*`` settings for the server."""
     data = tmp / "var"
-    env = wfv_env(data, WFV_JWT_SECRET=JWT_SECRET, WFV_QUEUE="memory", **database)
+    env = wfv_env(data, WFV_JWT_SECRET=JWT_SECRET, WFV_QUEUE="memory", **database, **extra_env)
     if relative:
         env["WFV_DATA_DIR"] = "./var"
     port = free_port()

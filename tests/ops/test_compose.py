@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from service.settings import Settings
 from tests.conftest import REQUIRE_SERVICES
 
 ROOT = Path(__file__).parents[2]
@@ -21,6 +22,9 @@ REQUIRED = {
     "WFV_DB_OWNER_PASSWORD": "owner-pw-0123456789",
     "WFV_APP_DB_PASSWORD": "app-pw-0123456789",
     "WFV_DRAFT_KEYS": "draft-key-placeholder",
+    "WFV_REDIS_PASSWORD": "redis-pw-0123456789",
+    "WFV_METRICS_TOKEN": "metrics-token-0123456789abcdef",
+    "WFV_PUBLIC_URL": "https://wfv.example.com",
 }
 LONG_RUNNING = ("postgres", "redis", "api", "worker")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|KEYS?$|TOKEN")
@@ -75,6 +79,16 @@ def test_compose_config_accepts_the_file_and_interpolates_the_secrets() -> None:
         "postgresql+psycopg://wfv:owner-pw-0123456789@"
     )
     assert resolved["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == "owner-pw-0123456789"
+    # The queue is behind a password: the workers and the API know it, the healthcheck too.
+    for name in ("api", "worker", "migrate"):
+        assert resolved["services"][name]["environment"]["WFV_REDIS_URL"] == (
+            "redis://:redis-pw-0123456789@redis:6379/0"
+        )
+    redis = resolved["services"]["redis"]
+    assert "--requirepass" in " ".join(redis["command"])
+    assert redis["environment"]["REDISCLI_AUTH"] == "redis-pw-0123456789"
+    assert api_env["WFV_PUBLIC_URL"] == "https://wfv.example.com"
+    assert api_env["WFV_METRICS_TOKEN"] == "metrics-token-0123456789abcdef"
 
 
 @pytest.mark.parametrize("missing", sorted(REQUIRED))
@@ -166,6 +180,17 @@ def test_no_literal_secrets() -> None:
         "api.WFV_JWT_SECRET",
         "api.WFV_METRICS_TOKEN",
     ]
+
+
+def test_every_way_to_bind_tokens_reaches_the_service() -> None:
+    """Production refuses an identity provider without its issuer and audience (or azp
+    list): each of those settings must be one compose passes through."""
+    identity = {"WFV_JWKS_URL", "WFV_JWT_PUBLIC_KEY", "WFV_JWT_SECRET", "WFV_JWT_ISSUER"}
+    identity |= {"WFV_JWT_AUDIENCE", "WFV_JWT_AUTHORIZED_PARTIES"}
+    fields = {f"WFV_{name.upper()}" for name in Settings.model_fields}
+    assert identity <= fields
+    for name in ("migrate", "api", "worker"):
+        assert identity <= set(_services()[name]["environment"]), name
 
 
 def test_the_service_connects_as_wfv_app_and_only_migrate_knows_the_owner() -> None:

@@ -4,10 +4,16 @@ image runs as a user of its own."""
 
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+import httpx
+from cryptography.fernet import Fernet
+
+from tests.e2e.helpers import WFV, free_port, running, wfv_env
 
 ROOT = Path(__file__).parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -63,3 +69,61 @@ def test_what_the_dockerfile_copies_builds_a_wheel_with_migrations_and_ui(tmp_pa
     assert "tasks/queue.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "wfv = service.cli:app" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def _image_environment() -> dict[str, str]:
+    """The ``ENV`` the Dockerfile sets, as the container starts with it."""
+    block = re.search(r"^ENV WFV_ENVIRONMENT=.*?(?<!\\)$", DOCKERFILE, re.MULTILINE | re.DOTALL)
+    assert block, "the image sets no WFV_ENVIRONMENT"
+    pairs = re.findall(r"(WFV_[A-Z_]+)=(\S+)", block.group(0))
+    return dict(pairs)
+
+
+def _serve_once(env: dict[str, str], port: int) -> subprocess.CompletedProcess[str]:
+    command = [WFV, "serve", "--port", str(port)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_image_starts_in_production_mode_and_refuses_to_run_without_its_secrets(tmp_path: Path) -> None:
+    image = _image_environment()
+    assert image["WFV_ENVIRONMENT"] == "production"
+    assert image["WFV_HOST"] == "0.0.0.0"
+    port = free_port()
+    # Where the image keeps its data and listens, moved to this test's folder and loopback.
+    env = wfv_env(
+        tmp_path / "srv", **(image | {"WFV_DATA_DIR": str(tmp_path / "srv"), "WFV_HOST": "127.0.0.1"})
+    )
+    refused = subprocess.run(
+        [WFV, "serve", "--port", str(port)], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "configuration refused" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    secrets = {
+        "WFV_JWT_SECRET": "j" * 40,
+        "WFV_DATABASE_URL": f"sqlite:///{tmp_path / 'wfv.db'}",
+        "WFV_DRAFT_KEYS": Fernet.generate_key().decode(),
+        "WFV_PUBLIC_URL": "https://wfv.example.com",
+        "WFV_METRICS_TOKEN": "m" * 32,
+        "WFV_QUEUE": "memory",
+    }
+    for missing in secrets:
+        if missing == "WFV_QUEUE":
+            continue
+        partial = env | {k: v for k, v in secrets.items() if k != missing}
+        done = subprocess.run(
+            [WFV, "serve", "--port", str(port)],
+            env=partial,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, missing
+        assert missing in done.stderr, (missing, done.stderr)
+    base = f"http://127.0.0.1:{port}"
+    args = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
+    with running(args, env | secrets, tmp_path / "serve.log", f"{base}/healthz"):
+        assert httpx.get(f"{base}/docs").status_code == 404
+        assert httpx.get(f"{base}/metrics").status_code == 401
+    assert stat.S_IMODE((tmp_path / "srv").stat().st_mode) == 0o700

@@ -13,7 +13,13 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from fastapi.testclient import TestClient
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+
+from indexer.migrate import upgrade
+from service.app import create_app
+from service.container import build_container
+from service.settings import Settings
 
 ISSUER = "https://idp.example.test"
 AUDIENCE = "wfv"
@@ -47,6 +53,17 @@ class SigningKey:
     def sign(self, claims: dict[str, Any], **header: Any) -> str:
         token: str = jwt.encode(
             claims, self.private, algorithm=self.algorithm, headers={"kid": self.kid, **header}
+        )
+        return token
+
+    def sign_json(self, payload: str) -> str:
+        """A token whose payload is exactly ``payload``: JSON no dict can hold, such as an
+        integer too large for a float or a lone surrogate."""
+        token: str = jwt.api_jws.encode(
+            payload.encode("utf-8", "surrogatepass"),
+            self.private,
+            algorithm=self.algorithm,
+            headers={"kid": self.kid},
         )
         return token
 
@@ -100,3 +117,12 @@ def serve_jwks(jwks: Jwks) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def client_for(settings: Settings, **update: object) -> TestClient:
+    """The real app on ``settings`` changed by ``update`` (validators not run: a test may
+    build what production would refuse to start with)."""
+    container = build_container(settings.model_copy(update=update))
+    if container.settings.resolved_database_url.startswith("sqlite"):
+        upgrade(container.engine)
+    return TestClient(create_app(container=container))

@@ -6,48 +6,15 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Iterator
 
 import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.container import build_container
 from service.settings import Settings
-from tests.security.idp import AUDIENCE, ISSUER, Jwks, SigningKey, claims, serve_jwks
+from tests.security.idp import AUDIENCE, ISSUER, Jwks, SigningKey, claims, client_for, serve_jwks
 
 LIST = "/api/v1/workflows"
-
-
-@pytest.fixture(scope="module")
-def signer() -> SigningKey:
-    return SigningKey.rsa("key-1")
-
-
-@pytest.fixture
-def jwks(signer: SigningKey) -> Jwks:
-    return Jwks([signer])
-
-
-def _client(settings: Settings, **update: object) -> TestClient:
-    from indexer.migrate import upgrade
-
-    container = build_container(settings.model_copy(update=update))
-    if container.settings.resolved_database_url.startswith("sqlite"):
-        upgrade(container.engine)
-    return TestClient(create_app(container=container))
-
-
-@pytest.fixture
-def idp_client(settings: Settings, jwks: Jwks) -> Iterator[TestClient]:
-    with (
-        serve_jwks(jwks) as url,
-        _client(
-            settings, jwks_url=url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE, jwks_refresh_cooldown_seconds=0
-        ) as client,
-    ):
-        yield client
 
 
 def _get(client: TestClient, token: str) -> tuple[int, dict[str, object]]:
@@ -139,7 +106,7 @@ def test_a_rotated_key_is_fetched_on_its_unknown_kid(
 
 
 def test_an_unreachable_jwks_is_a_503_problem(settings: Settings, signer: SigningKey) -> None:
-    with _client(settings, jwks_url="http://127.0.0.1:9/jwks.json", jwt_audience=AUDIENCE) as client:
+    with client_for(settings, jwks_url="http://127.0.0.1:9/jwks.json", jwt_audience=AUDIENCE) as client:
         status, body = _get(client, signer.sign(claims()))
     assert status == 503
     assert body["type"] == "/problems/identity-provider-unavailable"
@@ -147,7 +114,7 @@ def test_an_unreachable_jwks_is_a_503_problem(settings: Settings, signer: Signin
 
 def test_es256_with_a_configured_pem_key(settings: Settings) -> None:
     key = SigningKey.ec("ec-1")
-    with _client(
+    with client_for(
         settings, jwt_public_key=key.public_pem(), jwt_issuer=ISSUER, jwt_audience=AUDIENCE
     ) as client:
         assert _get(client, key.sign(claims()))[0] == 200
@@ -186,9 +153,11 @@ def test_production_refuses_development_tokens_without_a_configured_secret(
     from service.auth import issue_token
 
     dev = issue_token(secret=settings.signing_secret(), user="a", org="acme", permissions=["workflows:read"])
-    with _client(
+    with client_for(
         settings,
         environment="production",
+        public_url="https://wfv.example.com",
+        metrics_token="m" * 32,
         jwt_secret=None,
         jwt_public_key=signer.public_pem(),
         jwt_audience=AUDIENCE,
@@ -202,7 +171,7 @@ def test_a_remembered_token_still_ends_at_its_exp(settings: Settings, jwks: Jwks
     past their own ``exp``: the second request after expiry is verified again, and refused."""
     with (
         serve_jwks(jwks) as url,
-        _client(
+        client_for(
             settings, jwks_url=url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE, jwt_leeway_seconds=0
         ) as client,
     ):

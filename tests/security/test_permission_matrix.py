@@ -32,6 +32,9 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/workflows/{workflow_id}/versions/{version}/draft"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/draft/commit"): {"lock_version": 1},
     ("PATCH", "/api/v1/workflows/{workflow_id}"): {"name": "renamed"},
+    # Refused (409) while the sample's contacts are in flight, so the routes after it still
+    # find the workflow; tests/service/test_workflow_delete.py covers the delete itself.
+    ("DELETE", "/api/v1/workflows/{workflow_id}"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/reviews"): {},
     ("POST", "/api/v1/workflows/{workflow_id}/reviews/{review_id}/comments"): {"body": "looks fine"},
     ("POST", "/api/v1/workflows/{workflow_id}/reviews/{review_id}/verdicts"): {"verdict": "request_changes"},
@@ -113,13 +116,17 @@ def _call(
 
 @pytest.fixture
 def ids(client: TestClient, auth) -> dict[str, str]:
-    """A workflow with v1 published and v2 a draft under review."""
+    """A workflow with v1 published (a contact on it) and v2 a draft under review."""
     admin = auth("workflows:admin")
     created = create_workflow_via_api(client, admin)
     post_publish(client, admin, created["id"], 1)
     post_version(client, admin, created["id"])
     review = client.post(f"/api/v1/workflows/{created['id']}/versions/2/reviews", headers=admin)
     assert review.status_code == 201, review.text
+    enrolled = client.post(
+        f"/api/v1/workflows/{created['id']}/executions", json={"contact_ids": ["c-0"]}, headers=admin
+    )
+    assert enrolled.status_code < 300, enrolled.text  # in flight: the workflow's delete is refused
     return {
         "workflow_id": str(created["id"]),
         "version": "2",
@@ -163,6 +170,8 @@ def test_permission_matrix(client: TestClient, auth, ids: dict[str, str]) -> Non
         else:
             assert stranger.status_code < 400, f"{where} for another tenant: {stranger.text}"
             assert workflow_id not in stranger.text
+    # Every route ran against a workflow still there (its delete refused: a contact in flight).
+    assert client.get(f"/api/v1/workflows/{workflow_id}", headers=auth("workflows:read")).status_code == 200
 
 
 def test_audit_has_no_writing_route(client: TestClient) -> None:

@@ -8,10 +8,24 @@ import sqlalchemy.exc
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, text, update
 
-from indexer.models import AuditEntry, Base, Workflow, WorkflowVersion
+from indexer.models import (
+    AuditEntry,
+    Base,
+    MigrationItem,
+    ReviewEvent,
+    VersionMigration,
+    Workflow,
+    WorkflowVersion,
+)
 from service.container import Container
 from tests.conftest import truncate_tables
-from tests.factories import create_workflow_via_api, post_publish, post_version
+from tests.factories import (
+    create_workflow_via_api,
+    history_counts,
+    post_publish,
+    post_version,
+    workflow_with_history,
+)
 
 TENANTS = ("acme", "globex")
 
@@ -76,6 +90,31 @@ def test_the_service_role_cannot_rewrite_the_audit_trail(two_tenants: Container,
         with pytest.raises(sqlalchemy.exc.ProgrammingError) as raised:
             uow.session.execute(statement)
         assert isinstance(raised.value.orig, psycopg.errors.InsufficientPrivilege)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        delete(Workflow),
+        delete(WorkflowVersion),
+        delete(VersionMigration),
+        delete(ReviewEvent),
+        delete(MigrationItem),
+    ],
+)
+def test_the_service_role_cannot_erase_history_through_its_parents(
+    container: Container, client: TestClient, auth, statement
+) -> None:
+    """Issue 18: ``wfv_app`` could not delete review events or migration items, but a
+    DELETE of their workflow cascaded into both. Now it may delete none of their parents."""
+    workflow_id = workflow_with_history(client, auth)
+    before = history_counts(container, workflow_id)
+    with container.uow("acme", write=True) as uow:
+        with pytest.raises(sqlalchemy.exc.ProgrammingError) as raised:
+            uow.session.execute(statement)
+        assert isinstance(raised.value.orig, psycopg.errors.InsufficientPrivilege)
+    assert history_counts(container, workflow_id) == before
+    assert all(before.values()), before
 
 
 def test_the_service_role_owns_nothing_and_bypasses_nothing(two_tenants: Container) -> None:

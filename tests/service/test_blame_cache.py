@@ -10,9 +10,9 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from indexer.models import BlameChange, BlameCommit, Workflow, WorkflowVersion
+from indexer.models import BlameChange, BlameCommit, WorkflowVersion
 from repo_store.history import published_line
 from repo_store.store import WorkflowRepo
 from schemas.blame import ActionHistory, ActionHistoryEntry
@@ -25,7 +25,7 @@ from service.blame_walk import walk_history
 from service.container import Container, build_container
 from service.errors import StaleLock
 from service.reindex import reindex_all
-from tests.factories import example, principal, published_history, renamed
+from tests.factories import empty_index, example, principal, published_history, renamed
 
 ALICE = principal()
 ACTIONS = ["welcome", "wait-1d", "opened?", "tips", "reminder", "extra", "never-there"]
@@ -227,10 +227,7 @@ def _cache_rows(container: Container) -> int:
 
 def test_reindex_into_an_empty_index_gives_the_same_blame(container: Container, history: uuid.UUID) -> None:
     before = [blame(container, history, action_id) for action_id in ACTIONS]
-    with container.uow("acme", write=True) as uow:
-        uow.session.execute(delete(WorkflowVersion))
-        uow.session.execute(delete(Workflow))
-        uow.commit()
+    empty_index(container)
     assert _cache_rows(container) == 0  # the cache went with its workflow
     assert reindex_all(container).errors == []
     assert [blame(container, history, action_id) for action_id in ACTIONS] == before

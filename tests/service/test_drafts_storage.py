@@ -16,9 +16,11 @@ import anyio
 import pytest
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from indexer import drafts as rows
+from indexer.draft_seal import DraftSeal, associated_data
+from indexer.drafts import DraftKey
 from indexer.models import VersionDraft, VersionDraftRevision
 from schemas.drafts import DraftSave
 from service import drafts
@@ -27,7 +29,7 @@ from service.auth import Permission, Principal
 from service.container import Container
 from service.draft_cache import RecentTargets, closed_mark
 from service.draft_common import SavedDraft
-from service.draft_crypto import row_from_record
+from service.draft_crypto import DraftCipher, DraftUnreadable, row_from_record
 from service.draft_upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
 from tests.factories import assert_problem, create_workflow_via_api, example
@@ -90,8 +92,52 @@ def test_drafts_are_encrypted_at_rest_in_both_stores(
             zlib.decompress(token)
     key_file = draft_container.settings.data_dir / "draft-keys"
     assert key_file.stat().st_mode & 0o777 == 0o600
-    opened = zlib.decompress(Fernet(key_file.read_text().strip()).decrypt(tokens[1]))
+    with draft_container.uow("acme") as uow:
+        version_id = uow.session.scalars(select(VersionDraft.version_id)).one()
+    bound = associated_data("acme", version_id, "alice")
+    opened = zlib.decompress(DraftSeal([key_file.read_text().strip()]).open(tokens[1], bound))
     assert MARKER.encode() in opened
+
+
+def test_a_draft_token_moved_into_another_users_row_does_not_open_there(
+    client: TestClient, container: Container, auth
+) -> None:
+    """Issue 18: sealed tokens were not bound to their row, so one copied (by anyone who
+    may write the revision rows, as the service role may) into another user's draft opened
+    there and served the first user's document."""
+    alice, bob = auth("workflows:edit", user="alice"), auth("workflows:edit", user="bob")
+    wid = create_workflow_via_api(client, alice)["id"]
+    saved(client, alice, wid, {"definition": SECRET_DOC, "revision": 0})
+    saved(client, bob, wid, {"definition": BASE, "revision": 0})
+    ids = {row.user_id: row.id for row in raw_rows(container)}
+    stolen = raw_revisions(container, ids["alice"])[1]
+    with container.uow("acme", write=True) as uow:
+        theirs = (VersionDraftRevision.draft_id == ids["bob"], VersionDraftRevision.revision == 1)
+        uow.session.execute(delete(VersionDraftRevision).where(*theirs))
+        moved = {"draft_id": ids["bob"], "revision": 1, "tenant_id": "acme", "content": stolen}
+        uow.session.execute(insert(VersionDraftRevision).values(**moved))
+        uow.commit()
+    answer = client.get(draft_url(wid), headers=bob)
+    assert_problem(answer, 500, "draft-unreadable")
+    assert MARKER not in answer.text
+    assert restore(client, alice, wid)["definition"] == SECRET_DOC
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        DraftKey("globex", uuid.UUID(int=1), uuid.UUID(int=2), "alice"),
+        DraftKey("acme", uuid.UUID(int=1), uuid.UUID(int=3), "alice"),
+        DraftKey("acme", uuid.UUID(int=1), uuid.UUID(int=2), "bob"),
+    ],
+)
+def test_a_sealed_draft_opens_only_as_its_tenants_versions_and_users(elsewhere: DraftKey) -> None:
+    cipher = DraftCipher([Fernet.generate_key().decode()])
+    home = DraftKey("acme", uuid.UUID(int=1), uuid.UUID(int=2), "alice")
+    token = cipher.seal(b'{"name": "mine"}', home)
+    assert cipher.open(token, home) == {"name": "mine"}
+    with pytest.raises(DraftUnreadable):
+        cipher.open(token, elsewhere)
 
 
 def test_keys_rotate_without_rewriting_drafts(settings: Settings, editor: dict[str, str]) -> None:

@@ -117,6 +117,7 @@ def test_bodies_are_bounded_before_and_after_inflating(
     client: TestClient, container: Container, auth, wid: str
 ) -> None:
     container.settings.git_max_push_bytes = 4096
+    container.settings.git_max_fetch_bytes = 4096
     admin = auth("workflows:admin")
     assert_problem(_push(client, wid, b"0" * 5000, admin), 413, "payload-too-large")
     bomb = gzip.compress(b"0032have " + b"0" * 40 + b"\n" * 10_000)

@@ -2,20 +2,25 @@
 the real consumer paths are in tests/tasks): plans, policies, exactly-once moves, items,
 conflicts, cancel, events, webhook."""
 
+import base64
 import hashlib
 import hmac
 import json
 import threading
+import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from indexer.models import Execution
 from service.container import Container
+from service.webhooks import signed_headers
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
@@ -176,6 +181,22 @@ def test_manual_migration_moves_only_the_listed_contacts(
     assert _positions(container, flow["wid"])[(2, "welcome", "active")] == 2
 
 
+def test_a_manual_dry_run_counts_exactly_its_listed_executions(
+    client: TestClient, container: Container, auth, flow: dict[str, str]
+) -> None:
+    """Issue 18: the dry run planned every live execution of the source versions, not the
+    ones a manual migration lists (here two at ``welcome``, one at ``reminder``, one unknown)."""
+    with container.uow("acme") as uow:
+        c20 = uow.session.scalars(select(Execution.id).where(Execution.contact_id == "c-20")).one()
+    listed = {"execution_ids": [str(c20), str(uuid.uuid4())], "contact_ids": ["c-21", "c-0", "nobody"]}
+    response = _migrate(client, auth, flow["wid"], strategy="manual", dry_run=True, **listed)
+    assert response.status_code == 200
+    plan = response.json()
+    assert plan["total"] == 3
+    assert [(r["from_action"], r["count"]) for r in plan["plan"]] == [("welcome", 2)]
+    assert [(r["from_action"], r["count"]) for r in plan["unmappable"]] == [("reminder", 1)]
+
+
 def test_bad_requests_change_nothing(
     client: TestClient, container: Container, auth, flow: dict[str, str]
 ) -> None:
@@ -236,15 +257,27 @@ def test_events_stream_progress_then_done(client: TestClient, auth, flow: dict[s
     assert events[-1] == 'event: done\ndata: {"status": "completed"}'
 
 
-def test_completion_calls_the_signed_webhook(
-    client: TestClient, container: Container, auth, flow: dict[str, str]
+@pytest.mark.parametrize(
+    ("secret", "key"),
+    [
+        ("whsec_" + base64.b64encode(b"k" * 32).decode(), "whsec_" + base64.b64encode(b"k" * 32).decode()),
+        ("s" * 32, b"s" * 32),  # a plain secret: the receiver's library is given its bytes
+    ],
+)
+def test_completion_calls_a_standard_webhook_a_reference_receiver_accepts(
+    client: TestClient,
+    container: Container,
+    auth,
+    flow: dict[str, str],
+    secret: str,
+    key: str | bytes,
 ) -> None:
-    received: list[tuple[bytes, str]] = []
+    received: list[tuple[bytes, dict[str, str]]] = []
 
     class Hook(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((body, self.headers["X-Wfv-Signature"]))
+            received.append((body, {k.lower(): v for k, v in self.headers.items()}))
             self.send_response(204)
             self.end_headers()
 
@@ -256,7 +289,7 @@ def test_completion_calls_the_signed_webhook(
     container.settings = container.settings.model_copy(
         update={
             "migration_webhook_url": f"http://127.0.0.1:{server.server_address[1]}/hook",
-            "webhook_secret": "s" * 32,
+            "webhook_secret": secret,
         }
     )
     try:
@@ -265,14 +298,41 @@ def test_completion_calls_the_signed_webhook(
         server.shutdown()
         server.server_close()
     assert len(received) == 1
-    body, signature = received[0]
-    assert signature == "sha256=" + hmac.new(b"s" * 32, body, hashlib.sha256).hexdigest()
-    payload = json.loads(body)
-    assert (payload["event"], payload["migration_id"], payload["migrated"]) == (
+    body, headers = received[0]
+    receiver = Webhook(key)
+    payload = receiver.verify(body, headers)  # the specification's own verification
+    assert (payload["event"], payload["tenant_id"], payload["migration_id"], payload["migrated"]) == (
         "migration.completed",
+        "acme",
         migration["id"],
         20,
     )
+    assert headers["webhook-id"] == f"msg_{uuid.UUID(migration['id']).hex}"
+    assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60
+    # The same request with its timestamp moved, to pass a replay off as fresh: refused.
+    moved = {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) + 1)}
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        receiver.verify(body, moved)
+
+
+def test_a_webhook_replayed_outside_the_tolerance_is_refused_by_a_reference_receiver() -> None:
+    secret = "whsec_" + base64.b64encode(b"r" * 32).decode()
+    body = json.dumps({"event": "migration.completed", "tenant_id": "acme"}).encode()
+    receiver = Webhook(secret)
+    fresh = signed_headers(secret, body, message_id="msg_1", at=datetime.now(UTC))
+    assert receiver.verify(body, fresh) == {"event": "migration.completed", "tenant_id": "acme"}
+    captured = signed_headers(secret, body, message_id="msg_1", at=datetime.now(UTC) - timedelta(minutes=6))
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        receiver.verify(body, captured)
+    assert signed_headers(secret, body, message_id="msg_1", at=datetime(2026, 1, 1, tzinfo=UTC)) == {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": "1767225600",
+        # base64(HMAC-SHA256(key, "msg_1.1767225600." + body)), computed by hand
+        "webhook-signature": "v1,"
+        + base64.b64encode(
+            hmac.new(b"r" * 32, b"msg_1.1767225600." + body, hashlib.sha256).digest()
+        ).decode(),
+    }
 
 
 def test_migration_throughput_is_counted_in_metrics(client: TestClient, auth, flow: dict[str, str]) -> None:

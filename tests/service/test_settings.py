@@ -1,8 +1,12 @@
-"""Settings resolve the data folder once, so every path derived from it is absolute."""
+"""Settings resolve the data folder once, so every path derived from it is absolute; in
+production an identity provider must be bound to this service (issuer, audience or azp)."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import ValidationError
 
 from service.settings import Settings
 
@@ -29,3 +33,123 @@ def test_the_default_data_dir_is_var_in_the_start_folder(
     assert settings.data_dir == tmp_path.resolve() / "var"
     monkeypatch.chdir("/")  # a later change of folder does not move the data
     assert settings.repos_dir == tmp_path.resolve() / "var" / "repos"
+
+
+# An identity provider is bound to this service in production (issue 18): its keys sign the
+# tokens of every application it serves.
+_PRODUCTION: dict[str, Any] = {
+    "environment": "production",
+    "database_url": "postgresql+psycopg://wfv_app@127.0.0.1/wfv",
+    "jwks_url": "https://idp.example.test/.well-known/jwks.json",
+    # what production asks of operations besides tokens (tests/security/test_safe_defaults.py)
+    "public_url": "https://wfv.example.com",
+    "metrics_token": "m" * 32,
+    "draft_keys": Fernet.generate_key().decode(),
+    "_env_file": None,
+}
+_REFUSAL = "production needs WFV_JWT_ISSUER and WFV_JWT_AUDIENCE (or WFV_JWT_AUTHORIZED_PARTIES)"
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        {},
+        {"jwt_audience": "wfv"},
+        {"jwt_issuer": "https://idp.example.test"},
+        {"jwt_authorized_parties": ["https://wfv.example.test"]},
+        {"jwt_issuer": "https://idp.example.test", "jwt_audience": ""},
+        {"jwt_issuer": " ", "jwt_audience": "wfv"},
+        {"jwt_public_key": "-----BEGIN PUBLIC KEY-----", "jwks_url": None},
+    ],
+    ids=["nothing", "audience only", "issuer only", "azp only", "blank audience", "blank issuer", "pem key"],
+)
+def test_production_refuses_an_identity_provider_not_bound_to_this_service(
+    binding: dict[str, Any],
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(**(_PRODUCTION | binding))
+    (error,) = refused.value.errors()
+    assert _REFUSAL in error["msg"]
+    assert "\n" not in error["msg"]
+
+
+@pytest.mark.parametrize(
+    "binding",
+    [
+        {"jwt_issuer": "https://idp.example.test", "jwt_audience": "wfv"},
+        {"jwt_issuer": "https://idp.example.test", "jwt_authorized_parties": ["https://wfv.example.test"]},
+    ],
+    ids=["issuer and audience", "issuer and azp list"],
+)
+def test_production_starts_with_an_issuer_and_an_audience_or_azp_list(binding: dict[str, Any]) -> None:
+    settings = Settings(**(_PRODUCTION | binding))
+    assert settings.jwt_issuer == "https://idp.example.test"
+
+
+def test_production_with_only_an_hs256_secret_needs_no_issuer() -> None:
+    """wfv's own development tokens are bound to it by the secret nobody else holds."""
+    settings = Settings(**(_PRODUCTION | {"jwks_url": None, "jwt_secret": "s" * 40}))
+    assert settings.jwt_issuer is None
+
+
+def test_development_takes_an_unbound_identity_provider() -> None:
+    settings = Settings(**(_PRODUCTION | {"environment": "development"}))
+    assert settings.jwks_url is not None
+
+
+def test_the_azp_list_comes_from_the_environment_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WFV_JWT_AUTHORIZED_PARTIES", '["https://a.example.test", "https://b.example.test"]')
+    assert Settings(_env_file=None).jwt_authorized_parties == [
+        "https://a.example.test",
+        "https://b.example.test",
+    ]
+    monkeypatch.setenv("WFV_JWT_AUTHORIZED_PARTIES", '[""]')
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
+
+
+def _production(**settings: Any) -> Settings:
+    """A production that starts, and ``settings`` on top."""
+    return Settings(
+        _env_file=None,
+        environment="production",
+        jwt_secret="j" * 40,
+        database_url="postgresql+psycopg://wfv_app@127.0.0.1/wfv",
+        public_url="https://wfv.example.test",
+        draft_keys=Fernet.generate_key().decode(),
+        metrics_token="m" * 40,
+        **settings,
+    )
+
+
+_HOOK = "https://hooks.example.test/wfv"
+_WHSEC = "whsec_" + "a2V5" * 8  # 24 bytes in base64
+
+
+def test_a_webhook_url_without_a_secret_is_refused_everywhere() -> None:
+    with pytest.raises(ValueError, match="webhooks are always signed"):
+        Settings(_env_file=None, migration_webhook_url=_HOOK)
+    with pytest.raises(ValueError, match="webhooks are always signed"):
+        _production(migration_webhook_url=_HOOK)
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        ("whsec_not base64!", "must be base64"),
+        ("whsec_", "followed by the key"),
+        ("changeme", "real secret"),
+        ("s" * 31, "real secret"),
+        ("whsec_" + "a2V5" * 7, "real secret"),  # 21 bytes
+    ],
+)
+def test_a_weak_or_malformed_webhook_secret_is_refused_in_production(secret: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _production(migration_webhook_url=_HOOK, webhook_secret=secret)
+
+
+@pytest.mark.parametrize("secret", [_WHSEC, "s" * 32])
+def test_a_real_webhook_secret_is_accepted_in_production(secret: str) -> None:
+    settings = _production(migration_webhook_url=_HOOK, webhook_secret=secret)
+    assert settings.webhook_secret == secret
+    assert secret not in repr(settings)

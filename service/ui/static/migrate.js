@@ -139,10 +139,15 @@ export async function migrateView(panel, focus) {
     goto(4, [bar, text, h("button", { type: "button", id: "mig-cancel", onclick: () => act(async () => {
       render(await api(`/workflows/${wid()}/migrations/${wizard.migration.id}/cancel`, { method: "POST" }));
     }, "cancel requested") }, "Cancel migration")]);
-    followEvents(`/workflows/${wid()}/migrations/${wizard.migration.id}/events`, controller.signal, (event, data) => {
+    // "end": the server closed the stream before the migration did (the token expired, or
+    // an hour passed): reopen it after the hour; after the token, signing in again does.
+    const follow = () => followEvents(`/workflows/${wid()}/migrations/${wizard.migration.id}/events`, controller.signal, (event, data) => {
       if (event === "progress") render(data);
       if (event === "done") summaryStep();
+      if (event === "end" && data.reason === "time-limit") follow();
+      else if (event === "end") text.textContent = `Progress stream ended (${data.reason}): sign in again to follow it.`;
     }).catch((e) => { if (e.name !== "AbortError") text.textContent = `Lost the progress stream: ${e.message}`; });
+    follow();
   };
 
   const summaryStep = async () => {
