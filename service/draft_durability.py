@@ -56,7 +56,9 @@ def _text(value: object) -> str:
 def read_persistence(client: "redis.Redis") -> RedisPersistence:
     """``CONFIG GET`` when allowed, else ``INFO persistence``; connection errors propagate."""
     try:
-        config = client.config_get("appendonly") | client.config_get("appendfsync") | client.config_get("save")
+        config: dict[object, object] = {}
+        for name in ("appendonly", "appendfsync", "save"):
+            config |= client.config_get(name)
     except redis.ResponseError as exc:
         log.info("Redis refused CONFIG GET (%s); reading INFO persistence instead", exc)
     else:

@@ -46,8 +46,8 @@ from service.draft_common import (
     save_context,
 )
 from service.draft_crypto import DraftRecord, newest, record_from_row
-from service.draft_upkeep import flush_one
 from service.draft_plan import plan_save, sealed_definition, validated
+from service.draft_upkeep import flush_one
 from service.errors import StaleLock
 from service.uow import UnitOfWork
 from service.versions import VersionRef, find_version

@@ -19,8 +19,8 @@ import redis
 from sqlalchemy import Engine, text
 
 from service.container import Container
-from service.settings import Settings
 from service.draft_durability import check_draft_durability, enforced
+from service.settings import Settings
 
 log = logging.getLogger("wfv.readiness")
 
