@@ -56,7 +56,7 @@ def _text(value: object) -> str:
 def read_persistence(client: "redis.Redis") -> RedisPersistence:
     """``CONFIG GET`` when allowed, else ``INFO persistence``; connection errors propagate."""
     try:
-        config: dict[object, object] = {}
+        config: dict[str | None, str | None] = {}
         for name in ("appendonly", "appendfsync", "save"):
             config |= client.config_get(name)
     except redis.ResponseError as exc:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from tests.e2e.helpers import WFV, free_port, run_wfv, running, wfv_env
 from tests.factories import example
@@ -268,10 +268,12 @@ def test_draft_editor_sends_patches_and_the_whole_document_when_the_base_is_gone
         wid = created.json()["id"]
     draft_url = f"/workflows/{wid}/versions/1/draft"
     sent: list[dict[str, Any]] = []
-    page.on(
-        "request",
-        lambda r: sent.append(r.post_data_json) if r.method == "POST" and r.url.endswith("/draft") else None,
-    )
+
+    def record(request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/draft"):
+            sent.append(request.post_data_json or {})
+
+    page.on("request", record)
 
     def saved_as(revision: int, name: str) -> None:
         """Waits until the server holds ``revision`` with the first action named ``name``."""

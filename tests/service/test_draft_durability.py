@@ -54,7 +54,9 @@ def app(settings: Settings) -> Iterator[TestClient]:
 def limited_user(server: RedisProcess, *denied: str) -> str:
     """A Redis user without some commands, as a managed Redis gives (ACL, not a mock)."""
     admin = server.client()
-    admin.execute_command("ACL", "SETUSER", "managed", "on", "nopass", "~*", "&*", "+@all", *denied)
+    admin.acl_setuser(
+        "managed", enabled=True, nopass=True, keys=["*"], channels=["*"], commands=["+@all", *denied]
+    )
     admin.close()
     return server.url.replace("redis://", "redis://managed:x@")
 
