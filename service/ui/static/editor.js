@@ -3,7 +3,8 @@ import { ApiError, SAVE_EVERY_MS, act, api, clock, fill, guarded, h, label, lack
 import { versionSelect } from "./compare.js";
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-const holdsNull = (v) => v === null || (typeof v === "object" && Object.values(v).some(holdsNull));
+// A null a merge patch would read as "remove": in an object's members; an array is taken whole.
+const holdsNull = (v) => v === null || (isObject(v) && Object.values(v).some(holdsNull));
 
 // An RFC 7386 merge patch taking `from` to `to`, or null when none can: a null in `to`
 // (a merge patch reads null as "remove") or a top level that is not an object.
