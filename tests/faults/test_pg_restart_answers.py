@@ -125,6 +125,10 @@ def _migrated(stack: FaultStack) -> int:
         return uow.session.scalars(select(VersionMigration.migrated)).one()
 
 
+def _reached(stack: FaultStack, goal: int) -> Callable[[], bool]:
+    return lambda: _migrated(stack) >= goal
+
+
 def test_the_workers_next_migration_step_runs_right_after_a_restart(
     pg_cluster: PrivateCluster, pg_stack: FaultStack
 ) -> None:
@@ -145,7 +149,7 @@ def test_the_workers_next_migration_step_runs_right_after_a_restart(
     assert response.status_code == 202, response.text
     reached = STEP
     for mode in ("fast", "immediate"):
-        wait_for(f"step to {reached}", lambda goal=reached: _migrated(pg_stack) >= goal, 20, pg_stack)
+        wait_for(f"step to {reached}", _reached(pg_stack, reached), 20, pg_stack)
         time.sleep(0.5)  # the step's batches are committed; the worker waits for the next
         _restarter(pg_cluster, mode)()
         pg_cluster.start()
@@ -153,7 +157,6 @@ def test_the_workers_next_migration_step_runs_right_after_a_restart(
         reached += STEP
         # The worker's pooled connections all died; its next step must not (the watchdog
         # would pick the migration up only after a minute).
-        moved_on = lambda goal=reached: _migrated(pg_stack) >= goal  # noqa: E731
-        wait_for(f"step after a {mode} restart", moved_on, 20, pg_stack)
+        wait_for(f"step after a {mode} restart", _reached(pg_stack, reached), 20, pg_stack)
         assert time.monotonic() - up < INTERVAL_SECONDS + 3
     assert "Traceback" not in pg_stack.processes[-1].log_text()
