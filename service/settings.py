@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
     migration_watchdog_seconds: float = Field(default=15, ge=1)
+    # A migration batch (or the enqueueing of its successor) that fails because the database
+    # or the queue is away is tried again in place, with backoff capped at a second, for up
+    # to this long; past it the watchdog resumes the migration.
+    migration_retry_seconds: float = Field(default=600, ge=0, le=86400)
     # Scheduled archival (``tasks/archival.py``): when it runs (a 5-field cron, UTC), how
     # long a version must have been idle, how many newest published versions per workflow
     # are always kept, and how many workflows one batch (one transaction) covers.
