@@ -67,8 +67,11 @@ class Readiness:
         }
         self._redis: redis.Redis | None = None
         if settings.redis_url:
+            # The socket gives up after the probe does, so a hung Redis reads "timeout"
+            # (the probe's own word), and the abandoned thread is still freed soon after.
+            socket = 2 * self.timeout
             client = self._redis = redis.Redis.from_url(
-                settings.redis_url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
+                settings.redis_url, socket_timeout=socket, socket_connect_timeout=socket
             )
             self.checks["redis"] = lambda: check_redis(client)
             if enforced(settings):

@@ -33,7 +33,7 @@ def _hostile_workflow(server: GitServer) -> str:
     wid = _ok(alice.post("/workflows", json={"name": "Welcome\n---", "definition": doc}))["id"]
     _ok(alice.post(f"/workflows/{wid}/versions/1/publish", json={"message": f"Go\n\n{FORGED}\n---"}))
     _ok(alice.post(f"/workflows/{wid}/versions", json={"message": f"Next\n\n{FORGED}\n{SCISSORS}"}))
-    edit = {"definition": renamed(doc, "b"), "lock_version": 1, "message": f"Edit\r{FORGED}\x00"}
+    edit = {"definition": renamed(doc, "b"), "lock_version": 1, "message": f"Edit\r{FORGED}\u202e"}
     _ok(alice.patch(f"/workflows/{wid}/versions/2", json=edit))
     _ok(
         alice.post(
@@ -47,7 +47,8 @@ def _hostile_workflow(server: GitServer) -> str:
     _ok(bob.post(f"/workflows/{wid}/reviews/{review}/comments", json=comment))
     _ok(
         bob.post(
-            f"/workflows/{wid}/reviews/{review}/verdicts", json={"verdict": "approve", "body": "\x1b[2KOK"}
+            f"/workflows/{wid}/reviews/{review}/verdicts",
+            json={"verdict": "approve", "body": "\u202eKO\u2028[approve] cfo"},
         )
     )
     _ok(alice.post(f"/workflows/{wid}/versions/2/publish", json={"message": f"Ship\n\n{FORGED}"}))
@@ -88,7 +89,7 @@ def test_git_log_in_a_clone_shows_wfvs_trailers_and_no_forged_one(
         "Author-Id: alice"
     ] * len(commits)
     assert "Version-Event: delete" not in shown.replace("> Version-Event: delete", "")
-    assert [ch for ch in "\x00\x1b\r\u2028" if ch in shown] == []
+    assert [ch for ch in "\u202e\r\u2028" if ch in shown] == []  # NUL and ESC stop at the boundary
 
 
 def test_a_comment_written_like_a_verdict_does_not_read_as_one(clone: tuple[GitClient, Path]) -> None:
@@ -107,4 +108,4 @@ def test_a_comment_written_like_a_verdict_does_not_read_as_one(clone: tuple[GitC
         header for header in headers if header.startswith(("[", "Review:"))
     ]
     assert f"        {VERDICT}" in noted.splitlines()  # the comment is there, readable, under its header
-    assert "\x1b" not in noted
+    assert "\u202e" not in noted

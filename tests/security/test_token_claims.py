@@ -78,26 +78,30 @@ def test_a_fractional_exp_is_a_number_and_accepted(idp_client: TestClient, signe
 
 # --- a role counts only in its own organisation ------------------------------------------
 
-_NO_PERMISSIONS = {key: value for key, value in claims().items() if key != "permissions"}
+
+def _no_permissions() -> dict[str, Any]:
+    """Fresh claims without ``permissions`` (made per test: claims made at import would
+    have expired by the time a long suite reaches them)."""
+    return {key: value for key, value in claims().items() if key != "permissions"}
 
 
 def test_clerk_role_of_another_organisation_grants_nothing_in_this_tenant(
     idp_client: TestClient, signer: SigningKey
 ) -> None:
-    token = signer.sign(_NO_PERMISSIONS | {"org_id": "acme", "o": {"id": "elsewhere", "rol": "admin"}})
+    token = signer.sign(_no_permissions() | {"org_id": "acme", "o": {"id": "elsewhere", "rol": "admin"}})
     assert idp_client.get(LIST, headers=_headers(token)).status_code == 403
     assert _creates(idp_client, token) == 403
 
 
 def test_clerk_role_of_the_tenant_itself_still_counts(idp_client: TestClient, signer: SigningKey) -> None:
-    token = signer.sign(_NO_PERMISSIONS | {"org_id": "acme", "o": {"id": "acme", "rol": "admin"}})
+    token = signer.sign(_no_permissions() | {"org_id": "acme", "o": {"id": "acme", "rol": "admin"}})
     assert _creates(idp_client, token) == 201
 
 
 def test_org_role_without_its_org_id_does_not_lift_the_compact_role(
     idp_client: TestClient, signer: SigningKey
 ) -> None:
-    base = {key: value for key, value in _NO_PERMISSIONS.items() if key != "org_id"}
+    base = {key: value for key, value in _no_permissions().items() if key != "org_id"}
     token = signer.sign(base | {"org_role": "org:admin", "o": {"id": "acme", "rol": "viewer"}})
     assert idp_client.get(LIST, headers=_headers(token)).status_code == 200
     assert _creates(idp_client, token) == 403
