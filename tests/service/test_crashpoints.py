@@ -5,7 +5,6 @@ tests/faults/test_crash_points.py."""
 import signal
 import subprocess
 import sys
-
 from pathlib import Path
 
 from service.container import build_container
