@@ -154,3 +154,45 @@ def test_crash_in_the_write_path_heals_on_postgres(pg_stack: FaultStack, point: 
 @pytest.mark.parametrize("point", POINTS)
 def test_crash_in_the_write_path_heals_on_sqlite(sqlite_stack: FaultStack, point: str, healer: str) -> None:
     _crash_and_heal(sqlite_stack, point, healer)
+
+
+def _cut_create(stack: FaultStack) -> None:
+    """A creation cut after its ref move: a repository no row knows, which no read reaches."""
+    document = example("welcome-small")
+    server = _armed_server(stack, "refs-moved")
+    with stack.client() as client, pytest.raises(httpx.TransportError):
+        client.post("/workflows", json={"name": "cut", "definition": document})
+    assert server.process is not None
+    assert server.process.wait(timeout=10) == -signal.SIGKILL
+    stack.serve(name="serve-fresh")
+    with stack.client() as client:
+        assert client.get("/workflows").json()["items"] == []
+    assert len(behind_git(stack.container)) == 1
+    stack.worker("--no-periodic")
+    healed = enqueue_reconcile(stack)
+    assert (healed["errors"], healed["workflows_created"]) == (0, 1), healed
+
+
+def _creation_healed(stack: FaultStack) -> None:
+    _cut_create(stack)
+    with stack.client() as client:
+        listed = client.get("/workflows").json()["items"]
+        assert [w["name"] for w in listed] == ["cut"]  # exactly once
+        versions = client.get(f"/workflows/{listed[0]['id']}/versions").json()["items"]
+        assert [(v["version_number"], v["status"]) for v in versions] == [(1, "draft")]
+        published = client.post(f"/workflows/{listed[0]['id']}/versions/1/publish")
+        assert published.status_code == 200, published.text
+    assert consistency_problems(stack.container) == []
+    report = _wfv_check(stack)
+    assert (report["problems"], report["healable"]) == ([], [])
+
+
+@pytest.mark.postgres
+def test_a_creation_cut_after_its_ref_move_is_reconciled_on_postgres(pg_stack: FaultStack) -> None:
+    _creation_healed(pg_stack)
+
+
+def test_a_creation_cut_after_its_ref_move_is_reconciled_on_sqlite(
+    sqlite_stack: FaultStack,
+) -> None:
+    _creation_healed(sqlite_stack)
