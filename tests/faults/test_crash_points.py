@@ -8,7 +8,6 @@ is clean. Timing-based kills (test_api_killed.py) hit the first window only by l
 import json
 import signal
 import subprocess
-import time
 import uuid
 from collections import Counter
 from typing import Any
@@ -30,17 +29,7 @@ HEALERS = ["read", "reconcile"]
 
 def _ack(op: str, response: httpx.Response, expect: int) -> Ack:
     assert response.status_code == expect, response.text
-    body: dict[str, Any] = response.json()
-    version = body.get("version", body)
-    return Ack(
-        op,
-        str(version["workflow_id"]),
-        str(version["id"]),
-        int(version["version_number"]),
-        int(version["lock_version"]),
-        str(version["commit_sha"]),
-        time.monotonic(),
-    )
+    return Ack.of(op, response.json())
 
 
 def _acknowledged_history(stack: FaultStack) -> list[Ack]:
