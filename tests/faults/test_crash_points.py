@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from indexer.models import AuditEntry, WorkflowVersion
+from tests.e2e.gitclient import GitClient
 from tests.e2e.helpers import WFV
 from tests.factories import example, renamed
 from tests.faults.checks import behind_git, consistency_problems, durability_problems
@@ -185,3 +186,51 @@ def test_a_creation_cut_after_its_ref_move_is_reconciled_on_sqlite(
     sqlite_stack: FaultStack,
 ) -> None:
     _creation_healed(sqlite_stack)
+
+
+def _cut_push(stack: FaultStack, workflow_id: str) -> str:
+    """A ``git push`` to v2's draft cut after its ref move; returns the pushed commit."""
+    git = GitClient(stack.workdir / "home")
+    server = stack.serve(name="serve-clone")
+    repo = git.clone(f"{stack.base}/git/{workflow_id}.git", stack.workdir / "clone", stack.token())
+    server.stop()
+    git.run("switch", "--quiet", "drafts/v2", cwd=repo)
+    tip = git.commit_document(repo, renamed(example("welcome-small"), "pushed"), "edit by push")
+    armed = _armed_server(stack, "refs-moved")
+    pushed = git.run(
+        "push", "origin", "HEAD:refs/heads/drafts/v2", cwd=repo, token=stack.token(), check=False
+    )
+    assert pushed.returncode != 0, pushed.stderr  # no answer: the pusher is not told it landed
+    assert armed.process is not None
+    assert armed.process.wait(timeout=10) == -signal.SIGKILL
+    return tip
+
+
+def _push_healed(stack: FaultStack, healer: str) -> None:
+    acks = _acknowledged_history(stack)
+    workflow_id = acks[0].workflow_id
+    tip = _cut_push(stack, workflow_id)
+    assert behind_git(stack.container) == {uuid.UUID(workflow_id)}
+    stack.serve(name="serve-fresh")
+    if healer == "reconcile":
+        stack.worker("--no-periodic")
+        assert enqueue_reconcile(stack)["errors"] == 0
+        assert behind_git(stack.container) == set()
+    with stack.client() as client:
+        version = client.get(f"/workflows/{workflow_id}/versions/2").json()
+    assert (version["commit_sha"], version["lock_version"]) == (tip, 2)  # the push, once
+    assert durability_problems(stack.container, acks) == []
+    assert consistency_problems(stack.container) == []
+    report = _wfv_check(stack)
+    assert (report["problems"], report["healable"]) == ([], [])
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("healer", HEALERS)
+def test_a_push_cut_after_its_ref_move_heals_on_postgres(pg_stack: FaultStack, healer: str) -> None:
+    _push_healed(pg_stack, healer)
+
+
+@pytest.mark.parametrize("healer", HEALERS)
+def test_a_push_cut_after_its_ref_move_heals_on_sqlite(sqlite_stack: FaultStack, healer: str) -> None:
+    _push_healed(sqlite_stack, healer)
