@@ -9,9 +9,9 @@ queue for that lock in the kernel (``SqliteWriteLock``), not in SQLite's busy ha
 On PostgreSQL we issue BEGIN ourselves too, so that the transaction's tenant scope for
 row-level security (``set_config('app.tenant_id', …, true)``) travels in the same round
 trip: a read of one version is then three round trips (begin, select, rollback), where
-the driver's own BEGIN, a separate scoping statement and a pre-ping made it six. There is
-no pre-ping: a connection that died with its server fails its statement, SQLAlchemy sees
-the disconnect and empties the pool, and the next request connects afresh.
+the driver's own BEGIN, a separate scoping statement and a pre-ping made it six. That
+BEGIN goes through SQLAlchemy (``exec_driver_sql``), never straight to the driver, so a
+failure there is classified like any other (see ``indexer.db_errors``).
 """
 
 import fcntl
@@ -22,6 +22,8 @@ from psycopg import sql
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
+
+from indexer.db_errors import classify_disconnects
 
 WRITE_OPTION = "wfv_write"
 TENANT_OPTION = "wfv_tenant"  # the tenant a PostgreSQL transaction is scoped to
@@ -132,17 +134,20 @@ def _postgres_engine(url: str, **kwargs: Any) -> Engine:
         options = conn.get_execution_options()
         if options.get("isolation_level") == "AUTOCOMMIT":
             return
-        driver = conn.connection.driver_connection
-        assert driver is not None, "a connection in use has its driver connection"
         tenant = options.get(TENANT_OPTION)
-        if tenant is None:
-            driver.execute("BEGIN")
-            return
-        # No parameters, so the simple query protocol runs both statements in one trip;
-        # the tenant is quoted by the driver as a literal.
-        scoped = sql.SQL("BEGIN; SELECT set_config('app.tenant_id', {}, true)").format(sql.Literal(tenant))
-        driver.execute(scoped)
+        statement = "BEGIN"
+        if tenant is not None:
+            # The tenant is quoted by the driver as a literal.
+            driver = conn.connection.driver_connection
+            scope = sql.SQL("SELECT set_config('app.tenant_id', {}, true)").format(sql.Literal(tenant))
+            statement = f"BEGIN; {scope.as_string(driver)}"
+        # Through SQLAlchemy, so a dead connection is seen as a disconnect (the pool is
+        # invalidated, the caller gets a 503) rather than escaping as the driver's raw error.
+        # ``no_parameters``: the driver gets no parameters at all, so the simple query
+        # protocol runs both statements in one trip.
+        conn.exec_driver_sql(statement, execution_options={"no_parameters": True})
 
+    classify_disconnects(engine)
     return engine
 
 

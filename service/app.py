@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
@@ -23,6 +24,7 @@ from service.api import (
 )
 from service.boundary import check_request_text
 from service.container import Container, build_container
+from service.draft_durability import check_at_start
 from service.errors import install_problem_handlers
 from service.gc_tuning import tune_collector
 from service.limits import BodyLimitMiddleware
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Production refuses a Redis that would lose acknowledged draft saves.
+        await to_thread.run_sync(check_at_start, settings)
         yield
         readiness.close()
         if owned:

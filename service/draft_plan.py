@@ -29,7 +29,15 @@ class DraftConflict(Problem):
 
 
 class DraftBaseUnknown(Problem):
+    """A patch names a revision this store does not hold (lost with a Redis restart, or not
+    yet copied into the database the save fell back to): it cannot be applied, and nothing
+    is lost by sending the whole document instead, which the answer says in a field a
+    client acts on (``resend: "definition"``), not only in words."""
+
     status_code, title, slug = 409, "Draft base unknown", "draft-base-unknown"
+
+    def __init__(self, detail: str, *, revision: int) -> None:
+        super().__init__(detail, revision=revision, resend="definition")
 
 
 @dataclass(frozen=True)
@@ -130,8 +138,8 @@ def _start(tombstone: DraftRecord | None, change: DraftSave, ctx: SaveContext) -
 def _overtake(current: DraftRecord, change: DraftSave, ctx: SaveContext) -> Planned:
     if change.definition is None:
         raise DraftBaseUnknown(
-            f"revision {change.revision} was lost by the draft store (it has {current.revision}); "
-            "send the whole definition",
+            f"revision {change.revision} is not in the draft store this save reached (it has "
+            f"{current.revision}): send the whole definition, based on revision {change.revision}",
             revision=current.revision,
         )
     return _next(current, change.revision + 1, _document_json(change), ctx)

@@ -12,7 +12,7 @@ from indexer import drafts as rows
 from indexer.drafts import DraftKey
 from repo_store import RepoNotFound
 from service.container import Container
-from service.draft_cache import RedisDraftCache
+from service.draft_cache import RedisDraftCache, key_name
 from service.draft_crypto import DraftRecord, row_from_record
 
 log = logging.getLogger("wfv.drafts")
@@ -49,6 +49,16 @@ def flush_dirty(container: Container) -> FlushSummary:
         if len(names) < BATCH:
             break
     return summary
+
+
+def flush_one(container: Container, cache: RedisDraftCache, key: DraftKey) -> None:
+    """The write-behind of one draft, now (``WFV_DRAFT_ACK_AFTER_DATABASE``): the save is
+    answered only once the database holds it, or a newer save that includes it. A
+    database error propagates: the caller is told the save is not yet durable (503)."""
+    name = key_name(key)
+    entry = cache.load_many([name])[name]
+    if entry is not None:
+        _flush_tenant(container, cache, key.tenant_id, [(name, *entry)], FlushSummary())
 
 
 def _flush_tenant(

@@ -47,6 +47,7 @@ from service.draft_common import (
 )
 from service.draft_crypto import DraftRecord, newest, record_from_row
 from service.draft_plan import plan_save, sealed_definition, validated
+from service.draft_upkeep import flush_one
 from service.errors import StaleLock
 from service.uow import UnitOfWork
 from service.versions import VersionRef, find_version
@@ -86,8 +87,8 @@ async def save_draft_quickly(
     if not result.ok:
         return None
     metrics.DRAFT_SAVES.labels("redis", "saved").inc()
-    if result.schedule_flush:
-        return await to_thread.run_sync(_acknowledge, container, result, guess, None)
+    if result.schedule_flush or container.settings.draft_ack_after_database:
+        return await to_thread.run_sync(_acknowledge, container, key, result, guess, None)
     return SavedDraft(guess.revision, guess.saved_at)
 
 
@@ -164,7 +165,7 @@ def _save_to_cache(
         guess = _next_revision(container, key, change)
         result = _put(cache, key, expected=change.revision, record=guess, fields=guess.history)
         if result.ok:
-            return _acknowledge(container, result, guess, None)
+            return _acknowledge(container, key, result, guess, None)
     for _ in range(_ATTEMPTS):
         cached = cache.load(key)
         current = cached
@@ -181,13 +182,18 @@ def _save_to_cache(
         fields = planned.record.history if replace else planned.fields
         result = _put(cache, key, expected=expected, record=planned.record, fields=fields, replace=replace)
         if result.ok:
-            return _acknowledge(container, result, planned.record, planned.merged)
+            return _acknowledge(container, key, result, planned.record, planned.merged)
     raise DraftBusy("the draft kept changing while this save was merged; save again")
 
 
 def _acknowledge(
-    container: Container, result: PutResult, record: DraftRecord, merged: dict[str, Any] | None
+    container: Container, key: DraftKey, result: PutResult, record: DraftRecord, merged: dict[str, Any] | None
 ) -> SavedDraft:
+    """The answer to a save Redis holds: once the database holds it too when
+    ``WFV_DRAFT_ACK_AFTER_DATABASE`` asks for that, else at once (the write-behind follows)."""
+    if container.settings.draft_ack_after_database and container.draft_cache is not None:
+        flush_one(container, container.draft_cache, key)
+        return SavedDraft(record.revision, record.saved_at, merged)
     scheduler = container.draft_flush_scheduler
     if result.schedule_flush and scheduler is not None:
         try:

@@ -236,12 +236,32 @@ def interval_of(container: Container, tenant_id: str, migration_id: uuid.UUID) -
 
 
 def stalled(container: Container, tenant_id: str, older_than_seconds: float) -> list[uuid.UUID]:
-    """Running migrations of a tenant whose runner stopped beating (its worker died)."""
-    cutoff = utcnow().timestamp() - older_than_seconds
+    """Running migrations of a tenant whose runner stopped beating (its worker died).
+
+    A gradual migration resting between steps is not stalled until its pause is over: its
+    next step is scheduled, and a runner woken early (at start-up, when the queue comes
+    back) would start that step at once, cutting short the pause meant to watch the last."""
+    now = utcnow().timestamp()
     with container.uow(tenant_id) as uow:
         rows = uow.session.scalars(
             select(VersionMigration).where(
                 VersionMigration.tenant_id == tenant_id, VersionMigration.status.in_(("queued", "running"))
             )
         ).all()
-        return [m.id for m in rows if m.heartbeat_at is None or m.heartbeat_at.timestamp() < cutoff]
+        return [
+            m.id
+            for m in rows
+            if m.heartbeat_at is None
+            or m.heartbeat_at.timestamp() + _rest_seconds(m) + older_than_seconds < now
+        ]
+
+
+def _rest_seconds(migration: VersionMigration) -> float:
+    """The pause a gradual migration takes after a step, if it is taking one now: its
+    executions processed are exactly the last step's quota (the step count moves on as the
+    pause starts, before the next step's first batch)."""
+    if migration.strategy != "gradual" or migration.step <= 1:
+        return 0.0
+    processed = migration.migrated + migration.failed + migration.skipped
+    last = step_quota(migration.total, float(migration.options["step_percent"]), migration.step - 1)
+    return float(migration.options["interval_seconds"]) if processed <= last else 0.0

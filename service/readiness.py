@@ -1,5 +1,6 @@
 """Readiness: can this process do its work right now? The database answers, Redis answers
-(when configured), and the repository volume takes a write that reaches the disk.
+(when configured; in production, with the persistence drafts need: ``service.draft_durability``),
+and the repository volume takes a write that reaches the disk.
 
 Each check runs in a thread of a small pool of its own and is abandoned after
 ``WFV_READINESS_TIMEOUT_SECONDS``: a hung dependency makes the probe answer "not ready",
@@ -18,6 +19,8 @@ import redis
 from sqlalchemy import Engine, text
 
 from service.container import Container
+from service.draft_durability import check_draft_durability, enforced
+from service.settings import Settings
 
 log = logging.getLogger("wfv.readiness")
 
@@ -33,6 +36,10 @@ def check_database(engine: Engine) -> None:
 def check_redis(client: redis.Redis) -> None:
     if not client.ping():
         raise ConnectionError("Redis did not answer PING")
+
+
+def _durable(client: redis.Redis, settings: Settings) -> None:
+    check_draft_durability(client, settings)
 
 
 def check_repos_writable(repos_dir: Path) -> None:
@@ -64,6 +71,9 @@ class Readiness:
                 settings.redis_url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
             )
             self.checks["redis"] = lambda: check_redis(client)
+            if enforced(settings):
+                # Every probe: a failover to a replica without an AOF is caught too.
+                self.checks["redis_persistence"] = lambda: _durable(client, settings)
         self._limiter: anyio.CapacityLimiter | None = None
 
     async def run(self) -> dict[str, str]:

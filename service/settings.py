@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     draft_history: int = Field(default=10, ge=2, le=100)
     draft_redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
     draft_redis_retry_seconds: float = Field(default=5.0, ge=0, le=300)
+    # What an acknowledged save survives (service/draft_durability.py). By default a save
+    # is acknowledged once Redis holds it; WFV_DRAFT_ACK_AFTER_DATABASE waits for its copy in
+    # the database too (slower, survives anything the database does). Production refuses a
+    # Redis without an append-only file for drafts unless WFV_DRAFT_ACCEPT_VOLATILE_REDIS says
+    # losing the last seconds of saves to a Redis restart is acceptable.
+    draft_ack_after_database: bool = False
+    draft_accept_volatile_redis: bool = False
     # Server-sent event streams one user may hold open at once, in each server process.
     stream_max_per_user: int = Field(default=4, ge=1, le=100)
     # Called when a migration completes, signed by the Standard Webhooks specification with
@@ -108,6 +115,10 @@ class Settings(BaseSettings):
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
     migration_watchdog_seconds: float = Field(default=15, ge=1)
+    # A migration batch (or the enqueueing of its successor) that fails because the database
+    # or the queue is away is tried again in place, with backoff capped at a second, for up
+    # to this long; past it the watchdog resumes the migration.
+    migration_retry_seconds: float = Field(default=600, ge=0, le=86400)
     # Scheduled archival (``tasks/archival.py``): when it runs (a 5-field cron, UTC), how
     # long a version must have been idle, how many newest published versions per workflow
     # are always kept, and how many workflows one batch (one transaction) covers.

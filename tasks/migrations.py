@@ -1,32 +1,64 @@
 """Migration batches on Huey: the runner re-enqueues itself while work remains (so a
 migration never holds a worker for long), a periodic watchdog resumes a runner whose
-worker died, and a consumer that starts, or sees the queue come back after an outage,
-resumes whatever was left running. Running a
-migration twice at once is harmless: batches take the migration's row lock in turn."""
+worker died, and a consumer that starts, or sees the queue come back after an outage
+(emptied or not), resumes whatever was left running. Running a
+migration twice at once is harmless: batches take the migration's row lock in turn.
+
+An outage does not end a runner: a batch, or the enqueueing of its successor, that fails
+because the database or the queue is away is tried again in place with backoff (capped at
+a second), so the migration moves again within about a second of their return instead of
+waiting for the watchdog."""
 
 import logging
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from huey import crontab
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
 from service import jobs
 from service.migration_runner import interval_of, run_batches, stalled
 from service.reindex import known_tenants
+from service.transient import is_transient
 from tasks import runtime
 from tasks.queue import huey, on_queue_back
 
 log = logging.getLogger("wfv.tasks.migrations")
+T = TypeVar("T")
+# Backoff between tries: from 50 ms, doubling, never more than a second apart, so a
+# returning database or queue is noticed within a second.
+_FIRST_WAIT, _LONGEST_WAIT = 0.05, 1.0
+
+
+def patiently(what: str, action: Callable[[], T], for_seconds: float) -> T:
+    """``action()``, tried again while it fails on an outage, for up to ``for_seconds``."""
+    retrying = Retrying(
+        retry=retry_if_exception(is_transient),
+        wait=wait_exponential(multiplier=_FIRST_WAIT, max=_LONGEST_WAIT) + wait_random(0, _FIRST_WAIT),
+        stop=stop_after_delay(for_seconds),
+        before_sleep=lambda state: log.warning(
+            "%s failed (try %d), trying again: %s",
+            what,
+            state.attempt_number,
+            state.outcome.exception() if state.outcome else None,
+        ),
+        reraise=True,
+    )
+    return retrying(action)
 
 
 @huey.task()
 def run_migration(tenant_id: str, migration_id: str) -> str:
     container = runtime.container()
     key = uuid.UUID(migration_id)
-    outcome = run_batches(container, tenant_id, key)
+    window = container.settings.migration_retry_seconds
+    outcome = patiently("a migration batch", lambda: run_batches(container, tenant_id, key), window)
     if outcome == "more":
-        run_migration(tenant_id, migration_id)
+        patiently("enqueueing the next batch", lambda: run_migration(tenant_id, migration_id), window)
     elif outcome == "wait":
-        jobs.run_migration(tenant_id, key, delay=interval_of(container, tenant_id, key))
+        delay = patiently("reading the interval", lambda: interval_of(container, tenant_id, key), window)
+        patiently("scheduling the next step", lambda: jobs.run_migration(tenant_id, key, delay=delay), window)
     return outcome
 
 

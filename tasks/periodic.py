@@ -25,6 +25,7 @@ from huey.consumer import Consumer, Scheduler
 
 log = logging.getLogger("wfv.tasks.periodic")
 _PREFIX = "wfv:periodic:"
+MAX_POLL_DELAY_SECONDS = 1.0
 
 
 def claim_tick(huey: Huey, task_name: str, tick: datetime) -> bool:
@@ -76,6 +77,11 @@ def create_consumer(huey: Huey, **options: Any) -> Consumer:
     leaves its lock behind for good (Huey's locks never expire), and the scheduled archival
     would never run again. Clearing one a live consumer holds is harmless: those locks only
     spare overlapping runs, and what each task changes is guarded in the database (archival
-    and migration rows, workflow row locks)."""
+    and migration rows, workflow row locks).
+
+    A worker that cannot read the queue backs off, by Huey's default up to 10 s between
+    tries; capped at a second here, work resumes within a second of the queue's return
+    (an idle SQLite queue is polled at most once a second, too: a cheap read)."""
     options.setdefault("flush_locks", True)
+    options.setdefault("max_delay", MAX_POLL_DELAY_SECONDS)
     return ClaimingConsumer(huey, **options)

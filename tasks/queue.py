@@ -3,11 +3,15 @@ memory (immediate) in unit tests. ``huey_consumer tasks.queue.huey`` finds it he
 
 A Redis queue can come back empty (a restart without persistence, a flush, a failover to
 an empty replica): every job it held is gone, the successors that running migrations
-enqueue for themselves included. Short outages do not even raise (redis-py retries), so
-loss is detected by what it loses: the consumers keep a marker in the queue, and the
-scheduler, which reads the queue every second, finding it gone runs the
-:func:`on_queue_back` hooks (the migrations resume) instead of leaving the work to the
-minute watchdog.
+enqueue for themselves included. Loss is detected by what it loses: the consumers keep a
+marker in the queue, and the scheduler, which reads the queue every second, finding it
+gone runs the :func:`on_queue_back` hooks (the migrations resume) instead of leaving the
+work to the minute watchdog.
+
+A queue that kept its data (Redis with persistence, a replica) still missed every job
+that could not be enqueued while it was away: a migration started then is recorded with
+no job. So a scheduler whose read failed runs the same hooks at its first read that
+succeeds again: the watchdog wakes on reconnection too.
 """
 
 import logging
@@ -20,6 +24,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from service.data_dir import prepare_data_dir
 from service.settings import Settings
+from service.transient import is_transient
 from tasks.serializer import JsonSerializer
 
 log = logging.getLogger("wfv.tasks.queue")
@@ -40,21 +45,43 @@ class WatchedRedisHuey(RedisHuey):  # type: ignore[misc]
     """RedisHuey whose scheduler (the only caller of ``read_schedule``: one thread per
     consumer, once a second) checks the marker. ``put_if_empty`` lets one consumer alone
     put it back and run the hooks; one that never saw it (just started) runs none, since
-    start-up resumes the same work."""
+    start-up resumes the same work. A failed read (the queue unreachable) makes the first
+    read that succeeds run the hooks; so does a hook that failed on an outage, until it
+    succeeds."""
 
     _seen_marker = False
+    _hooks_due: str | None = None
 
     def read_schedule(self, timestamp: datetime | None = None) -> Any:
-        found = super().read_schedule(timestamp)
-        if self.storage.put_if_empty(_MARKER, b"1") and self._seen_marker:
-            log.warning("the queue lost its jobs (restarted empty?): resuming the work they carried")
-            for hook in list(_queue_back):
-                try:
-                    hook()
-                except Exception:
-                    log.exception("queue-back hook %s failed", getattr(hook, "__name__", hook))
+        try:
+            found = super().read_schedule(timestamp)
+            lost = self.storage.put_if_empty(_MARKER, b"1") and self._seen_marker
+        except Exception:
+            self._hooks_due = "the queue answers again after an outage"
+            raise
+        if lost:
+            self._hooks_due = "the queue lost its jobs (restarted empty?)"
         self._seen_marker = True
+        if self._hooks_due is not None:
+            log.warning("%s: resuming the work it carried", self._hooks_due)
+            self._hooks_due = _run_queue_back_hooks(self._hooks_due)
         return found
+
+
+def _run_queue_back_hooks(reason: str) -> str | None:
+    """Run every hook; ``reason`` back if one failed on an outage (run them all next time)."""
+    again = None
+    for hook in list(_queue_back):
+        name = getattr(hook, "__name__", hook)
+        try:
+            hook()
+        except Exception as exc:
+            if not is_transient(exc):
+                log.exception("queue-back hook %s failed", name)
+                continue
+            log.warning("queue-back hook %s failed on an outage, run again next second: %s", name, exc)
+            again = reason
+    return again
 
 
 class CheckedMemoryHuey(MemoryHuey):  # type: ignore[misc]

@@ -1,5 +1,5 @@
-"""A real ``redis-server`` of a test's own (free port, no persistence), so a test can kill
-and restart it without touching the shared Redis on 6379."""
+"""A real ``redis-server`` of a test's own (free port; no persistence unless asked for), so
+a test can kill and restart it without touching the shared Redis on 6379."""
 
 import shutil
 import subprocess
@@ -16,7 +16,11 @@ from tests.e2e.helpers import free_port
 
 
 class RedisProcess:
-    def __init__(self, workdir: Path) -> None:
+    """``appendonly``: an append-only file synced at every write, so a SIGKILLed server comes
+    back with everything it had acknowledged (in ``workdir``, kept across restarts)."""
+
+    def __init__(self, workdir: Path, *, appendonly: bool = False) -> None:
+        self.appendonly = appendonly
         binary = shutil.which("redis-server")
         if binary is None:
             if REQUIRE_SERVICES:
@@ -40,7 +44,9 @@ class RedisProcess:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.appendonly else "no",
+                "--appendfsync",
+                "always",
             ],
             cwd=self.workdir,
             stdout=log,
@@ -59,7 +65,7 @@ class RedisProcess:
         client.close()
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown, nothing saved (it has no persistence anyway)."""
+        """SIGKILL: no shutdown, nothing saved beyond what the append-only file holds."""
         if self.process is not None:
             self.process.kill()
             self.process.wait(timeout=10)
@@ -70,8 +76,8 @@ class RedisProcess:
 
 
 @contextmanager
-def own_redis(workdir: Path) -> Iterator[RedisProcess]:
-    server = RedisProcess(workdir)
+def own_redis(workdir: Path, *, appendonly: bool = False) -> Iterator[RedisProcess]:
+    server = RedisProcess(workdir, appendonly=appendonly)
     server.start()
     try:
         yield server

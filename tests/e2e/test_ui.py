@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from tests.e2e.helpers import WFV, free_port, run_wfv, running, wfv_env
 from tests.factories import example
@@ -258,3 +258,47 @@ def test_draft_editor_auto_saves_and_survives_going_offline(page: Page, server: 
     with server.api() as api:
         draft = api.get(f"/workflows/{wid}/versions/1/draft").json()
     assert draft["definition"]["actions"][0]["name"] == "Welcome mail (offline)"
+
+
+def test_draft_editor_sends_patches_and_the_whole_document_when_the_base_is_gone(
+    page: Page, server: Server
+) -> None:
+    with server.api() as api:
+        created = api.post("/workflows", json={"name": "Patch flow", "definition": example("welcome-small")})
+        wid = created.json()["id"]
+    draft_url = f"/workflows/{wid}/versions/1/draft"
+    sent: list[dict[str, Any]] = []
+
+    def record(request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/draft"):
+            sent.append(request.post_data_json or {})
+
+    page.on("request", record)
+
+    def saved_as(revision: int, name: str) -> None:
+        """Waits until the server holds ``revision`` with the first action named ``name``."""
+        with server.api() as api:
+            for _ in range(100):
+                found = api.get(draft_url)
+                if found.status_code == 200 and found.json()["revision"] == revision:
+                    break
+                page.wait_for_timeout(100)
+        assert found.json()["definition"]["actions"][0]["name"] == name, found.text
+
+    sign_in(page, server, "alice", "Patch flow", tab="Edit draft")
+    editor = page.get_by_label(re.compile("Definition"))
+    editor.fill(editor.input_value().replace("Welcome mail", "Welcome mail (one)"))
+    saved_as(1, "Welcome mail (one)")
+    editor.fill(editor.input_value().replace("(one)", "(two)"))
+    saved_as(2, "Welcome mail (two)")
+    assert sorted(sent[0]) == ["definition", "revision"]  # the first save: all of it
+    assert sent[1] == {"revision": 1, "patch": {"actions": sent[1]["patch"]["actions"]}}  # then what changed
+
+    with server.api() as api:  # the store loses the patch's base (another tab discarded it)
+        assert api.delete(draft_url).status_code == 204
+    sent.clear()
+    editor.fill(editor.input_value().replace("(two)", "(three)"))
+    saved_as(3, "Welcome mail (three)")
+    # The patch answered 409 draft-base-unknown; the editor sent the whole document at once.
+    assert [sorted(body) for body in sent] == [["patch", "revision"], ["definition", "revision"]]
+    expect(page.locator("#save-status")).to_contain_text("saved at")

@@ -20,9 +20,10 @@ from service.errors import CommitOutcomeUnknown
 from service.reindex import reconcile_all
 from service.settings import Settings
 from service.uow import UnitOfWork
-from tests.conftest import JWT_SECRET, PG_ADMIN_URL, app_role_url, truncate_tables
+from tests.conftest import JWT_SECRET, PG_ADMIN_URL, TokenFactory, app_role_url, truncate_tables
 from tests.e2e.helpers import free_port
 from tests.factories import API, assert_problem, example, principal
+from tests.indexer.test_disconnects import cut_after_checkout
 
 ALICE = principal()
 
@@ -105,3 +106,16 @@ def test_a_connection_lost_during_commit_leaves_git_ahead_for_healing(pg_contain
     assert (healed.repositories, healed.versions_changed) == (1, 1)
     with pg_container.uow("acme") as uow:
         assert versions.find_version(uow, workflow, 2).commit_sha == made.commit_sha
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_at_begin_answers_503_and_the_next_request_succeeds(
+    pg_container: Container, auth: TokenFactory
+) -> None:
+    with TestClient(create_app(container=pg_container)) as client:
+        assert client.get(API, headers=auth("workflows:read")).status_code == 200
+        cut_after_checkout(pg_container.engine)
+        lost = client.get(API, headers=auth("workflows:read"))
+        assert_problem(lost, 503, "database-unavailable")
+        assert lost.headers["Retry-After"] == "2"
+        assert client.get(API, headers=auth("workflows:read")).status_code == 200

@@ -194,15 +194,18 @@ def test_a_base_older_than_the_kept_history_is_a_whole_document_conflict(
 def test_a_revision_the_store_never_had_takes_a_whole_definition_but_no_patch(
     draft_client: TestClient, editor: Headers, wid: str
 ) -> None:
-    assert_problem(
+    unknown = assert_problem(
         save(draft_client, editor, wid, {"patch": {"format": 1}, "revision": 5}), 409, "draft-base-unknown"
     )
+    # What to do, as a field a client acts on: send the whole document instead.
+    assert (unknown["resend"], unknown["revision"]) == ("definition", 0)
     assert draft_client.get(draft_url(wid), headers=editor).status_code == 404
     answer = saved(draft_client, editor, wid, {"definition": named(BASE, "welcome", "kept"), "revision": 5})
     assert answer["revision"] == 6
-    assert_problem(
+    overtaken = assert_problem(
         save(draft_client, editor, wid, {"patch": {"format": 1}, "revision": 9}), 409, "draft-base-unknown"
     )
+    assert (overtaken["resend"], overtaken["revision"]) == ("definition", 6)
     assert saved(draft_client, editor, wid, {"definition": BASE, "revision": 9})["revision"] == 10
 
 

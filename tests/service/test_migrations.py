@@ -348,3 +348,23 @@ def test_migration_throughput_is_counted_in_metrics(client: TestClient, auth, fl
     assert sample(moved) == before_moved + 20  # 10 more failed: no counterpart in v2
     assert sample(batches) > before_batches
     assert sample("wfv_migration_batch_duration_seconds_sum") > 0
+
+
+def test_a_gradual_migration_between_steps_is_not_woken_before_its_pause_ends(
+    client: TestClient, container: Container, auth, flow: dict[str, str]
+) -> None:
+    """Start-up and the queue's return resume every stalled migration (``older_than`` 0):
+    a gradual one resting between steps must not start its next step early."""
+    from indexer.models import VersionMigration
+    from service.migration_runner import stalled
+
+    started = _migrate(client, auth, flow["wid"], strategy="gradual", step_percent=10, interval_seconds=600)
+    key = uuid.UUID(started.json()["id"])
+    assert stalled(container, "acme", 0) == []  # step 1 done, resting for ten minutes
+    with container.uow("acme", write=True) as uow:
+        migration = uow.session.get(VersionMigration, key)
+        assert migration is not None
+        migration.heartbeat_at = datetime.now(UTC) - timedelta(seconds=601)
+        uow.commit()
+    assert stalled(container, "acme", 0) == [key]  # the pause is over and nothing ran it
+    assert stalled(container, "acme", 15) == []  # the watchdog gives its runner 15 s more

@@ -2,6 +2,25 @@
 import { ApiError, SAVE_EVERY_MS, act, api, clock, fill, guarded, h, label, lacks, show, state, when, wid } from "./core.js";
 import { versionSelect } from "./compare.js";
 
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+// A null a merge patch would read as "remove": in an object's members; an array is taken whole.
+const holdsNull = (v) => v === null || (isObject(v) && Object.values(v).some(holdsNull));
+
+// An RFC 7386 merge patch taking `from` to `to`, or null when none can: a null in `to`
+// (a merge patch reads null as "remove") or a top level that is not an object.
+export function mergePatch(from, to) {
+  if (!isObject(from) || !isObject(to)) return null;
+  const patch = {};
+  for (const name of Object.keys(from)) if (!(name in to)) patch[name] = null;
+  for (const [name, value] of Object.entries(to)) {
+    if (JSON.stringify(from[name]) === JSON.stringify(value)) continue;
+    if (holdsNull(value)) return null;
+    patch[name] = isObject(from[name]) && isObject(value) ? mergePatch(from[name], value) : value;
+    if (patch[name] === null) return null;
+  }
+  return patch;
+}
+
 export async function editorView(panel, focus) {
   const drafts = state.versions.filter((v) => v.status === "draft");
   if (!drafts.length) {
@@ -15,7 +34,9 @@ export async function editorView(panel, focus) {
   try { saved = await api(`${base}/draft`); } catch (e) { if (e.status !== 404) throw e; }
   const localKey = `wfv.unsaved.${state.claims.sub}.${wid()}.${number}`;
   const pretty = (doc) => JSON.stringify(doc, null, 2);
-  const ed = { revision: saved ? saved.revision : 0, lastSaved: pretty(saved ? saved.definition : version.definition), timer: null, busy: false };
+  // `base`: the document the store holds as `revision`, which a patch is computed against.
+  const ed = { revision: saved ? saved.revision : 0, base: saved ? saved.definition : version.definition, timer: null, busy: false };
+  ed.lastSaved = pretty(ed.base);
   const text = h("textarea", { id: "draft-text", class: "code", spellcheck: "false", "aria-describedby": "save-status" }, ed.lastSaved);
   const status = h("p", { id: "save-status", class: "save-status", role: "status", "aria-live": "polite" },
     saved ? `saved at ${clock(saved.saved_at)} (revision ${saved.revision})` : "no unsaved changes");
@@ -30,10 +51,21 @@ export async function editorView(panel, focus) {
     const sent = text.value;
     ed.busy = true;
     setStatus("saving…");
+    // Only what changed (a merge patch) when it can say it; the whole document otherwise,
+    // and again at once when the store no longer has the patch's base (409 draft-base-unknown).
+    const post = (body) => api(`${base}/draft`, { method: "POST", body: { revision: ed.revision, ...body } });
     try {
-      const answer = await api(`${base}/draft`, { method: "POST", body: { revision: ed.revision, definition } });
+      const patch = ed.revision > 0 ? mergePatch(ed.base, definition) : null;
+      let answer;
+      try {
+        answer = patch ? await post({ patch }) : await post({ definition });
+      } catch (e) {
+        if (!(patch && e instanceof ApiError && e.problem.resend === "definition")) throw e;
+        answer = await post({ definition });
+      }
       ed.revision = answer.revision;
       ed.lastSaved = sent;
+      ed.base = answer.merged && answer.definition ? answer.definition : definition;
       if (answer.merged && answer.definition && text.value === sent) {
         text.value = ed.lastSaved = pretty(answer.definition);
         fill(notices, h("p", { class: "notice" }, "Merged with a save from another tab."));
@@ -44,7 +76,7 @@ export async function editorView(panel, focus) {
       if (e instanceof ApiError && e.status < 500) {
         if (e.problem.revision !== undefined && e.problem.conflicts) {
           fill(notices, h("div", { class: "warning" }, `Conflict with another save at ${e.problem.conflicts.join(", ")}. `,
-            h("button", { type: "button", onclick: () => { ed.revision = e.problem.revision; ed.lastSaved = ""; fill(notices); save(); } }, "Overwrite with mine")));
+            h("button", { type: "button", onclick: () => { ed.revision = e.problem.revision; ed.base = null; ed.lastSaved = ""; fill(notices); save(); } }, "Overwrite with mine")));
         }
         setStatus(`not saved: ${e.message}`, "error");
       } else {
