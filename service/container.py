@@ -43,6 +43,8 @@ class Container:
     draft_flush_scheduler: Callable[[], None] | None = None
     # Event streams open in this process, per user (service/stream_slots.py).
     streams: StreamSlots = field(default_factory=StreamSlots)
+    # Fault tests only: where a write SIGKILLs this process (service/crashpoints.py).
+    crash_points: frozenset[str] = frozenset()
     _writers: dict[str, GroupCommit[Any, Any]] = field(default_factory=dict)
     _writers_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -86,4 +88,5 @@ def build_container(settings: Settings) -> Container:
         compare_cache=build_comparison_cache(settings.redis_url),
         draft_cipher=DraftCipher(settings.draft_key_list()),
         draft_cache=RedisDraftCache.from_settings(settings),
+        crash_points=frozenset(settings.test_crash_points),
     )

@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.crashpoints import CrashPoint
 from service.data_dir import prepare_data_dir
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
@@ -139,6 +140,9 @@ class Settings(BaseSettings):
     # The garbage collector's thresholds in server processes (service/gc_tuning.py), as
     # WFV_GC_THRESHOLDS='[50000, 50, 100]'; CPython's own are 700, 10, 10.
     gc_thresholds: tuple[GcThreshold, GcThreshold, GcThreshold] = (50_000, 50, 100)
+    # Fault tests only (service/crashpoints.py): the write-path points where a process
+    # SIGKILLs itself, as WFV_TEST_CRASH_POINTS='["refs-moved"]'. Refused in production.
+    test_crash_points: frozenset[CrashPoint] = Field(default=frozenset(), max_length=2)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":
@@ -153,6 +157,14 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("WFV_DATABASE_URL must be set in production")
             self._production_needs_operations_settings()
+        return self
+
+    @model_validator(mode="after")
+    def _no_crash_points_in_production(self) -> "Settings":
+        """A crash point kills the process on every write that reaches it: a test's tool
+        that a production node must never run with, whatever its environment says."""
+        if self.environment == "production" and self.test_crash_points:
+            raise ValueError("WFV_TEST_CRASH_POINTS is for fault tests only: production refuses it")
         return self
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from indexer.db import scoped
 from repo_store import RefUpdate, RepoError, WorkflowRepo
+from service.crashpoints import crash_at
 from service.errors import CommitOutcomeUnknown
 
 if TYPE_CHECKING:
@@ -104,6 +105,10 @@ class UnitOfWork:
         except BaseException:
             self.rollback()
             raise
+        moved = bool(self._undo)  # git changed in this unit: the windows healing is for
+        armed = self.container.crash_points
+        if armed and moved:
+            crash_at(armed, "refs-moved")
         try:
             self.session.commit()
         except DBAPIError as exc:
@@ -121,6 +126,8 @@ class UnitOfWork:
             raise
         self._committed = True
         self._undo.clear()
+        if armed and moved:
+            crash_at(armed, "committed")
         actions, self._after_commit = self._after_commit, []
         for what, action in actions:
             try:

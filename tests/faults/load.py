@@ -31,6 +31,20 @@ class Ack:
     commit_sha: str
     at: float
 
+    @classmethod
+    def of(cls, op: str, body: dict[str, Any]) -> "Ack":
+        """The acknowledgement a 2xx answer's body gives (a version, or a workflow's)."""
+        version = body.get("version", body)
+        return cls(
+            op,
+            str(version["workflow_id"]),
+            str(version["id"]),
+            int(version["version_number"]),
+            int(version["lock_version"]),
+            str(version["commit_sha"]),
+            time.monotonic(),
+        )
+
 
 @dataclass(frozen=True)
 class Miss:
@@ -155,16 +169,7 @@ class Load:
             )
             raise Failed
         body = response.json()
-        version = body.get("version", body)
-        ack = Ack(
-            op,
-            str(version["workflow_id"]),
-            str(version["id"]),
-            int(version["version_number"]),
-            int(version["lock_version"]),
-            str(version["commit_sha"]),
-            time.monotonic(),
-        )
+        ack = Ack.of(op, body)
         with self._lock:
             self.acks.append(ack)
         return body

@@ -153,3 +153,21 @@ def test_a_real_webhook_secret_is_accepted_in_production(secret: str) -> None:
     settings = _production(migration_webhook_url=_HOOK, webhook_secret=secret)
     assert settings.webhook_secret == secret
     assert secret not in repr(settings)
+
+
+def test_crash_points_are_off_unless_a_test_names_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings(_env_file=None).test_crash_points == frozenset()
+    monkeypatch.setenv("WFV_TEST_CRASH_POINTS", '["refs-moved", "committed"]')
+    assert Settings(_env_file=None).test_crash_points == {"refs-moved", "committed"}
+
+
+def test_only_named_crash_points_are_taken() -> None:
+    with pytest.raises(ValidationError, match="refs-moved"):
+        Settings(_env_file=None, test_crash_points=["anywhere"])
+
+
+@pytest.mark.parametrize("points", [["refs-moved"], ["committed"], ["refs-moved", "committed"]])
+def test_production_refuses_crash_points(points: list[str]) -> None:
+    with pytest.raises(ValueError, match="WFV_TEST_CRASH_POINTS is for fault tests only"):
+        _production(test_crash_points=points)
+    assert _production().test_crash_points == frozenset()
