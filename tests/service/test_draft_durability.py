@@ -65,8 +65,10 @@ def test_persistence_is_read_from_config(server: RedisProcess) -> None:
     client = server.client()
     assert read_persistence(client).describe() == "none"
     client.config_set("appendonly", "yes")
-    found = read_persistence(client)
-    assert (found.aof, found.fsync, found.source) == (True, "everysec", "config")
+    for fsync in ("everysec", "always"):
+        client.config_set("appendfsync", fsync)
+        found = read_persistence(client)
+        assert (found.aof, found.fsync, found.source) == (True, fsync, "config")
 
 
 def test_a_redis_refusing_config_is_read_through_info(server: RedisProcess) -> None:
