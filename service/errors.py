@@ -97,6 +97,14 @@ class DatabaseUnavailable(Problem):
     status_code, title, slug = 503, "Database unavailable", "database-unavailable"
 
 
+class TransactionConflict(DatabaseUnavailable):
+    """The database rolled the transaction back to settle a conflict with a concurrent one
+    (a deadlock, a serialization failure, SQLite's lock wait running out): nothing was
+    changed, and the same request is likely to succeed when sent again."""
+
+    title, slug = "Transaction conflict", "transaction-conflict"
+
+
 class CommitOutcomeUnknown(DatabaseUnavailable):
     """The connection was lost during COMMIT: the change may or may not be saved. Git was
     left ahead of the index, never behind, so healing settles it either way."""
@@ -235,11 +243,28 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError)
 
 
+def transaction_conflict(exc: BaseException) -> bool:
+    """Was the transaction rolled back because of a concurrent one, on a database that is
+    up? PostgreSQL says so with SQLSTATE class 40 (``40P01`` deadlock, ``40001``
+    serialization failure); SQLite says its database is locked or busy."""
+    if not isinstance(exc, sa_exc.OperationalError) or exc.connection_invalidated:
+        return False
+    state = getattr(exc.orig, "sqlstate", None)
+    if isinstance(state, str):
+        return state.startswith("40")
+    return "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
+
+
 async def _on_database(request: Request, exc: Exception) -> JSONResponse:
     if not database_unavailable(exc):
         return await _on_unexpected(request, exc)
-    log.warning("database unavailable: %s", str(exc).splitlines()[0])
-    problem = DatabaseUnavailable("the database is unavailable; retry shortly")
+    problem: DatabaseUnavailable
+    if transaction_conflict(exc):
+        log.warning("transaction rolled back by a conflict: %s", str(exc).splitlines()[0])
+        problem = TransactionConflict("a concurrent change made the database roll this one back; retry it")
+    else:
+        log.warning("database unavailable: %s", str(exc).splitlines()[0])
+        problem = DatabaseUnavailable("the database is unavailable; retry shortly")
     return problem_response(problem.status_code, problem.title, problem.slug, problem.detail)
 
 
