@@ -9,7 +9,7 @@ in between (the write order of DESIGN.md). A :class:`WorkflowRepo` wraps one
 import json
 import re
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -276,9 +276,13 @@ class WorkflowRepo:
             return None
         return str(value)
 
-    def set_meta(self, values: dict[str, str]) -> None:
+    def set_meta(self, values: Mapping[str, str | None]) -> None:
+        """Write ``wfv.<key>`` for each value; ``None`` removes the key."""
         for key, value in values.items():
-            self.repo.config[f"wfv.{key}"] = value
+            if value is not None:
+                self.repo.config[f"wfv.{key}"] = value
+            elif self.get_meta(key) is not None:
+                del self.repo.config[f"wfv.{key}"]
 
 
 class PygitRepoStore:

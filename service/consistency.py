@@ -35,6 +35,7 @@ from service import consistency_checks as checks
 from service.consistency_history import history_findings
 from service.container import Container
 from service.reindex import known_tenants
+from service.repo_meta import meta_drift
 from service.uow import UnitOfWork
 
 
@@ -212,6 +213,12 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
     found.extend(checks.state_findings(snapshot, workflow, rows))
     found.extend(checks.row_findings(workflow, rows, behind))
     found.extend(history_findings(repo, snapshot, workflow, rows))
+    drift = meta_drift(repo, workflow)
+    if drift:
+        detail = (
+            f"the repository's config lags the index on {', '.join(sorted(drift))} (reconcile rewrites it)"
+        )
+        found.append(checks.Finding("meta-behind", None, detail, healable=True))
     return found
 
 

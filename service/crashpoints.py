@@ -16,7 +16,8 @@ from typing import Literal
 
 log = logging.getLogger("wfv.crashpoints")
 
-# The refs have moved and the database has not committed / committed, not yet answered.
+# The refs have moved and the database has not committed / committed, not yet answered
+# (nor the repository config written that a rename or deletion writes after its commit).
 CrashPoint = Literal["refs-moved", "committed"]
 
 

@@ -22,6 +22,7 @@ from service.container import Container
 from service.errors import RefsMoved
 from service.reconcile import heal
 from service.ref_guard import record_moved
+from service.repo_meta import sync_meta
 
 log = logging.getLogger("wfv.reindex")
 
@@ -32,6 +33,7 @@ class IndexSummary:
     workflows_created: int = 0
     versions_changed: int = 0
     abandoned: int = 0  # repositories of creations cut before their ref move: skipped
+    meta_rewritten: int = 0  # repositories whose name or deletion lagged the index
     errors: list[str] = field(default_factory=list)
 
 
@@ -171,7 +173,13 @@ def reconcile_all(container: Container) -> IndexSummary:
         if repo is not None:
             by_tenant.setdefault(path.parent, []).append(repo)
     behind = [path for repos in by_tenant.values() for path in _behind_in_tenant(container, repos)]
-    return _each(container, behind, None)
+    summary = _each(container, behind, None)
+    for repos in by_tenant.values():
+        tenant = next((t for t in map(_placed_tenant, repos) if t is not None), None)
+        if tenant is not None:
+            ids = {str(repo.get_meta("workflowId")): repo for repo in repos}
+            summary.meta_rewritten += sync_meta(container, tenant, ids)
+    return summary
 
 
 def known_tenants(container: Container) -> set[str]:

@@ -126,7 +126,7 @@ class UnitOfWork:
             raise
         self._committed = True
         self._undo.clear()
-        if armed and moved:
+        if armed and (moved or self._after_commit):  # git changed, or is about to be
             crash_at(armed, "committed")
         actions, self._after_commit = self._after_commit, []
         for what, action in actions:

@@ -36,6 +36,8 @@ def reconcile_now() -> dict[str, int]:
             summary.versions_changed,
             summary.workflows_created,
         )
+    if summary.meta_rewritten:
+        log.warning("reconcile rewrote the name or deletion of %d repository(ies)", summary.meta_rewritten)
     moved = sweep_moved_refs(container)
     backfilled = backfill_states(container)
     if backfilled:
@@ -45,6 +47,7 @@ def reconcile_now() -> dict[str, int]:
         "workflows_created": summary.workflows_created,
         "versions_changed": summary.versions_changed,
         "errors": len(summary.errors),
+        "meta_rewritten": summary.meta_rewritten,
         "refs_moved": len(moved),
         "states_backfilled": backfilled,
     }
