@@ -2,7 +2,8 @@
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -124,19 +125,36 @@ def etag(lock_version: int) -> str:
     return f'"{lock_version}"'
 
 
-def expected_lock(
-    if_match: Precondition, body_lock: int | None, *, required: bool
-) -> tuple[int | None, type[StaleLock]]:
-    """The lock_version a write is based on: If-Match wins (stale: 412), else the body's
-    (stale: 409). ``required``: an edit that names neither is refused (428), so nobody
-    overwrites a version without saying which state they edited."""
+@dataclass(frozen=True)
+class ExpectedLock:
+    """The lock_version a write is based on, and whether If-Match said it."""
+
+    value: int | None
+    from_header: bool
+
+
+def expected_lock(if_match: Precondition, body_lock: int | None, *, required: bool) -> ExpectedLock:
+    """If-Match wins over the body's lock_version. ``required``: an edit that names neither
+    is refused (428), so nobody overwrites a version without saying which state they edited."""
     if if_match.given:
-        return if_match.lock_version, PreconditionFailed
+        return ExpectedLock(if_match.lock_version, from_header=True)
     if body_lock is None and required:
         raise PreconditionRequired(
             "send If-Match with the version's ETag, or lock_version in the body", field="lock_version"
         )
-    return body_lock, StaleLock
+    return ExpectedLock(body_lock, from_header=False)
+
+
+@contextmanager
+def stale_answered_as(expected: ExpectedLock) -> Iterator[None]:
+    """Use cases raise ``StaleLock`` (409: the body named a lock that moved on); one whose
+    lock came from If-Match is a failed precondition, 412 (RFC 9110). HTTP decides here."""
+    try:
+        yield
+    except StaleLock as exc:
+        if expected.from_header and not isinstance(exc, PreconditionFailed):
+            raise PreconditionFailed(exc.detail, **exc.extra) from exc
+        raise
 
 
 def json_answer(model: BaseModel, headers: dict[str, str] | None = None) -> Response:

@@ -48,7 +48,6 @@ from service.draft_common import (
 from service.draft_crypto import DraftRecord, newest, record_from_row
 from service.draft_plan import plan_save, sealed_definition, validated
 from service.draft_upkeep import flush_one
-from service.errors import StaleLock
 from service.uow import UnitOfWork
 from service.versions import VersionRef, find_version
 from service.workflows import load_workflow
@@ -256,7 +255,6 @@ def commit_draft(
     workflow_id: uuid.UUID,
     ref: VersionRef,
     expected_lock: int | None,
-    stale_error: type[StaleLock],
     revision: int | None,
     message: str | None,
 ) -> WorkflowVersion:
@@ -278,7 +276,6 @@ def commit_draft(
         ref=target.version_id,
         definition=WorkflowDefinition.model_validate(document),
         expected_lock=expected_lock,
-        stale_error=stale_error,
         message=message or f"Commit draft of v{target.version_number} (revision {record.revision})",
     )
     rows.bury_draft(uow.session, key, revision=record.revision, at=uow.container.clock())

@@ -43,7 +43,7 @@ from schemas.status import InvalidTransition, VersionStatus
 from service import versions
 from service.auth import Principal
 from service.container import Container
-from service.errors import Problem, StaleLock
+from service.errors import Problem
 from service.git_access import NEW_DRAFT_REF, GitTarget
 from service.git_checks import Checked, Refused, check_commits
 from service.git_http import HIDDEN_REFS
@@ -315,7 +315,6 @@ def _apply(uow: UnitOfWork, principal: Principal, workflow: Workflow, plan: Acce
         ref=version.id,
         definition=plan.checked.definition,
         expected_lock=version.lock_version,  # read under the workflow lock, like the ref's old value
-        stale_error=StaleLock,
         message=f"Push to drafts/v{version.version_number}: {plan.checked.subject}",
         pushed=pushed,
     )

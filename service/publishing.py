@@ -15,7 +15,7 @@ from service import metrics, reviews
 from service.auth import Principal
 from service.clock import utcnow
 from service.draft_endings import end_drafts_of
-from service.errors import DefinitionIncomplete, StaleLock, VersionConflict
+from service.errors import DefinitionIncomplete, VersionConflict
 from service.gitwrite import move_refs, write_publish_commit
 from service.ref_guard import expect_refs
 from service.uow import UnitOfWork
@@ -87,13 +87,12 @@ def publish_version(
     workflow_id: uuid.UUID,
     ref: VersionRef,
     expected_lock: int | None,
-    stale_error: type[StaleLock],
     message: str | None = None,
 ) -> WorkflowVersion:
     """Make a complete draft the one current version: a commit on main, tag ``vN``."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
-    check_lock(version, expected_lock, stale_error)
+    check_lock(version, expected_lock)
     reviews.require_publishable(uow, workflow, version)
     now = utcnow()
     before = summary(version)

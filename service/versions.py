@@ -56,9 +56,11 @@ def find_versions(uow: UnitOfWork, workflow: Workflow, *refs: VersionRef) -> lis
     return found
 
 
-def check_lock(version: WorkflowVersion, expected: int | None, error: type[StaleLock]) -> None:
+def check_lock(version: WorkflowVersion, expected: int | None) -> None:
+    """A write based on another ``lock_version`` than the row's is stale. Whether that is a
+    409 (the body named it) or a 412 (If-Match did) is the route's to say."""
     if expected is not None and expected != version.lock_version:
-        raise error(
+        raise StaleLock(
             f"version {version.version_number} is at lock_version {version.lock_version}, "
             f"the write was based on {expected}",
             lock_version=version.lock_version,
@@ -220,7 +222,6 @@ def update_version(
     ref: VersionRef,
     definition: WorkflowDefinition,
     expected_lock: int | None,
-    stale_error: type[StaleLock],
     message: str | None = None,
     pushed: str | None = None,
 ) -> WorkflowVersion:
@@ -233,7 +234,7 @@ def update_version(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.EDIT, VersionStatus(version.status))
-    check_lock(version, expected_lock, stale_error)
+    check_lock(version, expected_lock)
     document = definition.document()
     if pushed is None and canonical_json(document) == canonical_json(version.definition):
         return version  # same bytes, same tree: nothing to record
@@ -278,13 +279,12 @@ def delete_version(
     workflow_id: uuid.UUID,
     ref: VersionRef,
     expected_lock: int | None,
-    stale_error: type[StaleLock],
 ) -> WorkflowVersion:
     """Soft-delete a draft: a last commit on its branch says so; the number stays used."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.DELETE, VersionStatus(version.status))
-    check_lock(version, expected_lock, stale_error)
+    check_lock(version, expected_lock)
     repo = uow.repo(workflow.tenant_id, workflow.id)
     now = utcnow()
     before = summary(version)

@@ -183,7 +183,6 @@ def published_history(
     id, v2 id, ...]."""
     from schemas.workflow import WorkflowDefinition
     from service import publishing, versions, workflows
-    from service.errors import StaleLock
 
     owner = principal(org=org)
     document = example("welcome-small")
@@ -211,7 +210,6 @@ def published_history(
                     workflow_id=workflow.id,
                     ref=number,
                     expected_lock=None,
-                    stale_error=StaleLock,
                 )
         uow.commit()
         return [workflow.id, *ids]

@@ -9,7 +9,16 @@ from fastapi import APIRouter, Response, status
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
 from service import draft_batches, drafts
-from service.deps import ContainerDep, Editor, IfMatch, Reader, VersionPath, expected_lock, version_detail
+from service.deps import (
+    ContainerDep,
+    Editor,
+    IfMatch,
+    Reader,
+    VersionPath,
+    expected_lock,
+    stale_answered_as,
+    version_detail,
+)
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}/draft", tags=["drafts"])
 
@@ -85,15 +94,14 @@ def commit_draft(
     body: DraftCommit,
 ) -> VersionDetail:
     """Turn your working copy into the version's next edit; needs If-Match or lock_version."""
-    expected, stale = expected_lock(if_match, body.lock_version, required=True)
-    with container.uow(principal.tenant_id, write=True) as uow:
+    expected = expected_lock(if_match, body.lock_version, required=True)
+    with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
         row = drafts.commit_draft(
             uow=uow,
             principal=principal,
             workflow_id=workflow_id,
             ref=version,
-            expected_lock=expected,
-            stale_error=stale,
+            expected_lock=expected.value,
             revision=body.revision,
             message=body.message,
         )

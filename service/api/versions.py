@@ -19,15 +19,16 @@ from service.deps import (
     Admin,
     ContainerDep,
     Editor,
+    ExpectedLock,
     IfMatch,
     Reader,
     VersionPath,
     etag,
     expected_lock,
     json_answer,
+    stale_answered_as,
     version_detail,
 )
-from service.errors import PreconditionFailed
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions", tags=["versions"])
 
@@ -114,16 +115,15 @@ def update_version(
     if_match: IfMatch,
 ) -> VersionDetail:
     """Edit a draft; needs If-Match or lock_version (optimistic locking)."""
-    expected, stale = expected_lock(if_match, body.lock_version, required=True)
-    with container.uow(principal.tenant_id, write=True) as uow:
+    expected = expected_lock(if_match, body.lock_version, required=True)
+    with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
         row = versions.update_version(
             uow=uow,
             principal=principal,
             workflow_id=workflow_id,
             ref=version,
             definition=body.definition,
-            expected_lock=expected,
-            stale_error=stale,
+            expected_lock=expected.value,
             message=body.message,
         )
         uow.commit()
@@ -139,14 +139,14 @@ def delete_version(
     if_match: IfMatch,
 ) -> VersionPublic:
     """Soft-delete a draft (its number is never reused)."""
-    with container.uow(principal.tenant_id, write=True) as uow:
+    expected = ExpectedLock(if_match.lock_version, from_header=True)
+    with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
         row = versions.delete_version(
             uow=uow,
             principal=principal,
             workflow_id=workflow_id,
             ref=version,
-            expected_lock=if_match.lock_version,
-            stale_error=PreconditionFailed,
+            expected_lock=expected.value,
         )
         uow.commit()
     return VersionPublic.model_validate(row)
@@ -164,15 +164,14 @@ def publish_version(
 ) -> VersionDetail:
     """Publish a complete draft as the one current version (commit on main, tag vN)."""
     body = body or VersionPublish()
-    expected, stale = expected_lock(if_match, body.lock_version, required=False)
-    with container.uow(principal.tenant_id, write=True) as uow:
+    expected = expected_lock(if_match, body.lock_version, required=False)
+    with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
         row = publishing.publish_version(
             uow=uow,
             principal=principal,
             workflow_id=workflow_id,
             ref=version,
-            expected_lock=expected,
-            stale_error=stale,
+            expected_lock=expected.value,
             message=body.message,
         )
         uow.commit()

@@ -23,7 +23,6 @@ from service import publishing, versions
 from service.action_history import action_history
 from service.blame_walk import walk_history
 from service.container import Container, build_container
-from service.errors import StaleLock
 from service.reindex import reindex_all
 from tests.factories import empty_index, example, principal, published_history, renamed
 
@@ -86,7 +85,6 @@ def _republish_current(container: Container, workflow_id: uuid.UUID, number: int
             workflow_id=workflow_id,
             ref=number,
             expected_lock=None,
-            stale_error=StaleLock,
         ),
     )
 

@@ -130,7 +130,6 @@ def test_concurrent_publishes_leave_exactly_one_current(container: Container) ->
                 workflow_id=workflow_id,
                 ref=index + 1,
                 expected_lock=None,
-                stale_error=StaleLock,
             )
             number = version.version_number
             uow.commit()
@@ -175,7 +174,6 @@ def test_concurrent_patches_with_one_lock_version_one_wins(container: Container)
                 ref=1,
                 definition=WorkflowDefinition.model_validate(edits[index]),
                 expected_lock=1,
-                stale_error=StaleLock,
             )
             saved = {"index": index, "lock": version.lock_version, "commit": version.commit_sha}
             uow.commit()

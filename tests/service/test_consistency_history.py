@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from service import versions
 from service.consistency import check_consistency
 from service.container import Container
-from service.errors import StaleLock
 from tests.factories import principal, published_history, tamper_version
 
 
@@ -20,7 +19,6 @@ def test_every_row_that_disagrees_with_its_commits_is_reported(container: Contai
             workflow_id=workflow_id,
             ref=4,
             expected_lock=None,
-            stale_error=StaleLock,
         )
         uow.commit()
     assert check_consistency(container).problems == []

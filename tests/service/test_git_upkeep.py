@@ -18,7 +18,6 @@ from repo_store.upkeep import count_loose, count_packs
 from schemas.workflow import WorkflowDefinition
 from service import publishing, versions, workflows
 from service.container import Container, build_container
-from service.errors import StaleLock
 from service.git_upkeep import upkeep_all
 from service.reindex import reindex_all
 from service.settings import Settings
@@ -65,7 +64,6 @@ def _publish(container: Container, workflow: Workflow, number: int) -> None:
             workflow_id=workflow.id,
             ref=number,
             expected_lock=None,
-            stale_error=StaleLock,
         )
         uow.commit()
 

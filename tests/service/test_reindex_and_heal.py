@@ -12,7 +12,6 @@ from schemas.history import HEAD_MARK_REF, draft_ref
 from schemas.workflow import WorkflowDefinition
 from service import publishing, versions, workflows
 from service.container import Container
-from service.errors import StaleLock
 from service.reindex import reconcile_all, reindex_all
 from service.uow import UnitOfWork
 from tests.factories import empty_index, example, index_snapshot, principal, renamed
@@ -35,7 +34,6 @@ def _history(container: Container) -> Workflow:
             workflow_id=workflow.id,
             ref=1,
             expected_lock=None,
-            stale_error=StaleLock,
         ),
         lambda uow: versions.create_version(
             uow=uow,
@@ -49,7 +47,6 @@ def _history(container: Container) -> Workflow:
             workflow_id=workflow.id,
             ref=2,
             expected_lock=None,
-            stale_error=StaleLock,
         ),
         lambda uow: publishing.rollback_version(uow=uow, principal=ALICE, workflow_id=workflow.id, ref=1),
         lambda uow: versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id),
@@ -60,7 +57,6 @@ def _history(container: Container) -> Workflow:
             ref=4,
             definition=WorkflowDefinition.model_validate(renamed(doc, "edited")),
             expected_lock=1,
-            stale_error=StaleLock,
         ),
         lambda uow: versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id),
         lambda uow: versions.delete_version(
@@ -69,7 +65,6 @@ def _history(container: Container) -> Workflow:
             workflow_id=workflow.id,
             ref=5,
             expected_lock=None,
-            stale_error=StaleLock,
         ),
     ]
     for step in steps:

@@ -22,7 +22,6 @@ from schemas.workflow import WorkflowDefinition
 from service import publishing, versions, workflows
 from service.consistency import check_consistency
 from service.container import Container
-from service.errors import StaleLock
 from service.reindex import reindex_all
 from tests.e2e.helpers import WFV, settings_env
 from tests.factories import (
@@ -59,7 +58,7 @@ def _hostile_history(container: Container) -> uuid.UUID:
             uow=uow, principal=ALICE, name="Welcome\n---", definition=WorkflowDefinition.model_validate(doc)
         )
         common: dict[str, Any] = {"uow": uow, "principal": ALICE, "workflow_id": workflow.id}
-        locked: dict[str, Any] = common | {"stale_error": StaleLock}
+        locked: dict[str, Any] = common
 
         def edit(number: int, message: str) -> None:
             document = WorkflowDefinition.model_validate(renamed(doc, f"v{number}"))
