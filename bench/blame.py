@@ -75,7 +75,7 @@ def blame_once(container: Container, workflow_id: uuid.UUID, action_id: str) -> 
 def walk_once(container: Container, workflow_id: uuid.UUID, action_id: str) -> float:
     started = time.perf_counter()
     with container.uow(ALICE.tenant_id) as uow:
-        walk_history(uow.repo(ALICE.tenant_id, workflow_id), action_id)
+        walk_history(uow.repo(workflow_id), action_id)
     return time.perf_counter() - started
 
 

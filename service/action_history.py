@@ -21,5 +21,5 @@ def action_history(
     *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, action_id: str
 ) -> ActionHistory:
     workflow = load_workflow(uow, principal, workflow_id)
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     return cached_history(uow, workflow, repo, action_id)

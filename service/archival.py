@@ -257,7 +257,7 @@ def _writable(uow: UnitOfWork, tenant: str, batch: Sequence[uuid.UUID]) -> dict[
         try:
             if git_is_ahead(uow, workflow):
                 heal(uow, workflow)
-            elif uow.read_ref(tenant, workflow.id, STATE_REF) != workflow.state_head:
+            elif uow.read_ref(workflow.id, STATE_REF) != workflow.state_head:
                 log.error("archival skips workflow %s: %s is not where wfv left it", workflow.id, STATE_REF)
                 continue
         except (RefsMoved, RepoNotFound) as exc:  # a missing repository: `wfv check` reports it

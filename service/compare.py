@@ -60,4 +60,4 @@ def version_patch(
     """git's own unified diff of the two versions' commits."""
     workflow = load_workflow(uow, principal, workflow_id)
     old, new = find_versions(uow, workflow, from_ref, to_ref)
-    return uow.repo(workflow.tenant_id, workflow.id).patch(old.commit_sha, new.commit_sha)
+    return uow.repo(workflow.id).patch(old.commit_sha, new.commit_sha)

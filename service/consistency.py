@@ -195,7 +195,7 @@ def _check_workflow(
 
 def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersion]) -> list[checks.Finding]:
     try:
-        repo = uow.repo(workflow.tenant_id, workflow.id)
+        repo = uow.repo(workflow.id)
     except RepoNotFound:
         return [checks.Finding("repo-missing", None, f"no repository for workflow {workflow.id}")]
     snapshot = read_refs(repo)

@@ -91,7 +91,7 @@ def locate(
     principal.require(permission)
     with container.uow(principal.tenant_id) as uow:
         workflow = load_workflow(uow, principal, workflow_id)
-        repo = uow.repo(workflow.tenant_id, workflow.id)
+        repo = uow.repo(workflow.id)
     return GitTarget(workflow.id, workflow.tenant_id, repo.path)
 
 

@@ -198,7 +198,7 @@ def _apply_under_lock(
 ) -> Outcome:
     with container.uow(principal.tenant_id, write=True) as uow:
         workflow = load_workflow(uow, principal, target.workflow_id, lock=True)
-        repo = uow.repo(workflow.tenant_id, workflow.id)
+        repo = uow.repo(workflow.id)
         plans, reasons = [], {}
         for command in moving:
             try:

@@ -81,7 +81,7 @@ def record_states(uow: UnitOfWork, changes: Sequence[StateChange], *, when: date
     made = []
     for change in changes:
         workflow = change.workflow
-        repo = uow.repo(workflow.tenant_id, workflow.id)
+        repo = uow.repo(workflow.id)
         found = write_state_commit(
             repo, parent=workflow.state_head, changes=change.states, message=change.message, when=when
         )

@@ -51,7 +51,7 @@ def _make_current(
         )
     version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
     end_drafts_of(uow, version)
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     # What is published is the draft as the index knows it: a draft branch moved by hand
     # is refused as a ref the publish itself would move is (it would leave a published
     # version whose branch says something else).
@@ -138,7 +138,7 @@ def rollback_version(
         raise VersionConflict(f"v{target.version_number} is archived; unarchive it before rolling back to it")
     if target.is_current:
         raise VersionConflict(f"v{target.version_number} is already the current version")
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     now = utcnow()
     title = message or f"Rollback to v{target.version_number}"
     version = new_version(

@@ -21,12 +21,12 @@ from service.uow import UnitOfWork
 
 def git_is_ahead(uow: UnitOfWork, workflow: Workflow) -> bool:
     """One ref read: does git's watermark differ from the one the index recorded?"""
-    return uow.read_ref(workflow.tenant_id, workflow.id, HEAD_MARK_REF) != workflow.git_head
+    return uow.read_ref(workflow.id, HEAD_MARK_REF) != workflow.git_head
 
 
 def heal(uow: UnitOfWork, workflow: Workflow) -> list[int]:
     """Rebuild the workflow's rows from git; audit what changed. Caller holds the lock."""
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     snapshot = read_refs(repo)
     if snapshot.issues:
         raise refuse(workflow.tenant_id, workflow.id, snapshot.issues)

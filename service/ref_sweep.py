@@ -104,7 +104,7 @@ def _confirm(container: Container, tenant: str, workflow_id: uuid.UUID) -> Moved
             .options(defer(WorkflowVersion.definition))
             .where(WorkflowVersion.tenant_id == tenant, WorkflowVersion.workflow_id == workflow_id)
         ).all()
-        snapshot = read_refs(uow.repo(tenant, workflow_id))
+        snapshot = read_refs(uow.repo(workflow_id))
         findings = [f for f in ref_findings(snapshot, workflow, rows) if not f.healable]
         if not findings:
             return None

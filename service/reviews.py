@@ -89,7 +89,7 @@ def _mirror_to_git(uow: UnitOfWork, workflow: Workflow, review: Review, principa
     version = uow.session.get(WorkflowVersion, review.version_id)
     assert version is not None
     uow.session.flush()
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     old, new = repo.write_note(
         notes_ref=NOTES_REF,
         target=version.commit_sha,

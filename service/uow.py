@@ -63,29 +63,30 @@ class UnitOfWork:
         # so rows returned from it stay usable after the block.
         self.session.close()
 
-    def _own(self, tenant_id: str) -> None:
-        if tenant_id != self.tenant:
-            raise RepoError(f"a unit of work for tenant {self.tenant!r} cannot use {tenant_id!r}'s repos")
+    def _tenant(self) -> str:
+        """Repositories are the unit's tenant's: a unit without one opens none."""
+        if self.tenant is None:
+            raise RepoError("a unit of work without a tenant opens no repository")
+        return self.tenant
 
-    def repo(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
-        """This unit's own ``Repository`` (pygit2 objects must not cross threads)."""
-        self._own(tenant_id)
+    def repo(self, workflow_id: UUID) -> WorkflowRepo:
+        """This unit's own ``Repository`` of its tenant's workflow (pygit2 objects must not
+        cross threads)."""
         if workflow_id not in self._repos:
-            self._repos[workflow_id] = self.container.store.open(tenant_id, workflow_id)
+            self._repos[workflow_id] = self.container.store.open(self._tenant(), workflow_id)
         return self._repos[workflow_id]
 
-    def read_ref(self, tenant_id: str, workflow_id: UUID, name: str) -> str | None:
+    def read_ref(self, workflow_id: UUID, name: str) -> str | None:
         """A ref, from the repository this unit opened, else from the files (no opening)."""
-        self._own(tenant_id)
         if workflow_id in self._repos:
             return self._repos[workflow_id].ref_target(name)
-        return self.container.store.read_ref(tenant_id, workflow_id, name)
+        return self.container.store.read_ref(self._tenant(), workflow_id, name)
 
-    def create_repo(self, tenant_id: str, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
-        store = self.container.store
-        repo = store.create(tenant_id, workflow_id, meta)
+    def create_repo(self, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
+        store, tenant = self.container.store, self._tenant()
+        repo = store.create(tenant, workflow_id, meta)
         self._repos[workflow_id] = repo
-        self._undo.append((f"remove {repo.path.name}", lambda: store.remove(tenant_id, workflow_id)))
+        self._undo.append((f"remove {repo.path.name}", lambda: store.remove(tenant, workflow_id)))
         return repo
 
     def move_refs(self, repo: WorkflowRepo, updates: list[RefUpdate], *, reflog: str) -> None:

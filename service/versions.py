@@ -179,7 +179,7 @@ def create_version(
     ``pushed``: a pushed commit that becomes the new draft's head as it is (``git push``).
     """
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     source = _source(uow, workflow, from_version)
     if definition is not None:
         document = definition.document()
@@ -238,7 +238,7 @@ def update_version(
     document = definition.document()
     if pushed is None and canonical_json(document) == canonical_json(version.definition):
         return version  # same bytes, same tree: nothing to record
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     now = utcnow()
     before = summary(version)
     lock = version.lock_version + 1
@@ -285,7 +285,7 @@ def delete_version(
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.DELETE, VersionStatus(version.status))
     check_lock(version, expected_lock)
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     now = utcnow()
     before = summary(version)
     lock = version.lock_version + 1

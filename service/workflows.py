@@ -78,7 +78,6 @@ def create_workflow(
         updated_at=now,
     )
     repo = uow.create_repo(
-        principal.tenant_id,
         workflow.id,
         {
             "workflowId": str(workflow.id),
@@ -149,7 +148,7 @@ def update_workflow(
     workflow.updated_at = utcnow()
     _audit(uow, workflow, principal, "update_workflow", {"before": before, "after": after})
     if name is not None:
-        repo = uow.repo(workflow.tenant_id, workflow.id)
+        repo = uow.repo(workflow.id)
         uow.after_commit("rename the repository's workflow", lambda: repo.set_meta({"name": workflow.name}))
     return workflow
 
@@ -165,7 +164,7 @@ def delete_workflow(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.
     workflow.deleted_at = workflow.updated_at = now = utcnow()
     workflow.deleted_by = principal.user_id
     _audit(uow, workflow, principal, "delete_workflow", {"name": workflow.name})
-    repo = uow.repo(workflow.tenant_id, workflow.id)
+    repo = uow.repo(workflow.id)
     marks = {"deletedAt": now.isoformat(), "deletedBy": principal.user_id}
     uow.after_commit("mark the repository deleted", lambda: repo.set_meta(marks))
     return workflow

@@ -132,7 +132,7 @@ def walked(
 ) -> tuple[ActionHistory, ActionHistory]:
     """(the plain walk, today's walk) of one action."""
     with container.uow("acme") as uow:
-        repo = uow.repo("acme", workflow_id)
+        repo = uow.repo(workflow_id)
         return walk_history(repo, action_id), _todays_walk(repo, action_id)
 
 

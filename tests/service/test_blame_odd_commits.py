@@ -74,9 +74,7 @@ def _history(client: TestClient, auth: Any, workflow_id: object, action_id: str)
 
 def _walked(container: Container, workflow_id: uuid.UUID, action_id: str) -> dict[str, Any]:
     with container.uow("acme") as uow:
-        walked: dict[str, Any] = json.loads(
-            walk_history(uow.repo("acme", workflow_id), action_id).model_dump_json()
-        )
+        walked: dict[str, Any] = json.loads(walk_history(uow.repo(workflow_id), action_id).model_dump_json())
         return walked
 
 
