@@ -131,12 +131,42 @@ def report_positions(
     return rows.apply_moves(uow.session, updates, utcnow())
 
 
-def version_filter(
-    uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef | None
-) -> uuid.UUID | None:
-    if ref is None:
-        return None
-    return find_version(uow, load_workflow(uow, principal, workflow_id), ref, deleted_ok=True).id
+def list_page(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    version: VersionRef | None,
+    status: str | None,
+    action: str | None,
+    migration_id: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Execution], str | None]:
+    """One page of a workflow's executions, filtered by version (id or number, deleted
+    versions too: contacts may still be on them), status, action or moving migration."""
+    workflow = load_workflow(uow, principal, workflow_id)
+    version_id = find_version(uow, workflow, version, deleted_ok=True).id if version is not None else None
+    page, next_cursor = rows.list_executions(
+        uow.session,
+        workflow.tenant_id,
+        workflow.id,
+        version_id=version_id,
+        status=status,
+        action=action,
+        migration_id=migration_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    return list(page), next_cursor
+
+
+def summary(
+    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID
+) -> list[tuple[uuid.UUID, int, str | None, str, int]]:
+    """How many executions sit where: (version id, number, action, status, count)."""
+    workflow = load_workflow(uow, principal, workflow_id)
+    return list(rows.summary(uow.session, workflow.tenant_id, workflow.id))
 
 
 def live_counts(

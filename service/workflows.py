@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from indexer import queries
 from indexer.migration_batches import LIVE
-from indexer.models import Execution, VersionMigration, Workflow, WorkflowVersion
+from indexer.models import AuditEntry, Execution, VersionMigration, Workflow, WorkflowVersion
 from schemas.history import VersionEvent
 from schemas.migrations import TERMINAL
 from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
-from service.auth import Principal
+from service.auth import Permission, Principal
 from service.clock import utcnow
 from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.gitwrite import move_refs, write_draft_commit
@@ -205,3 +205,29 @@ def list_workflows(
     *, uow: UnitOfWork, principal: Principal, limit: int, cursor: str | None
 ) -> tuple[Sequence[Workflow], str | None]:
     return queries.list_workflows(uow.session, principal.tenant_id, limit=limit, cursor=cursor)
+
+
+def audit_page(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    version_id: uuid.UUID | None,
+    action: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[AuditEntry], str | None]:
+    """One page of the workflow's audit trail, newest first. A deleted workflow's trail is
+    an admin's to read: the record outlives the workflow."""
+    admin = Permission.ADMIN in principal.permissions
+    workflow = load_workflow(uow, principal, workflow_id, deleted_ok=admin)
+    rows, next_cursor = queries.list_audit(
+        uow.session,
+        workflow.tenant_id,
+        workflow.id,
+        version_id=version_id,
+        action=action,
+        limit=limit,
+        cursor=cursor,
+    )
+    return list(rows), next_cursor

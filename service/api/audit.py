@@ -5,11 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from indexer import queries
 from schemas.api import AuditList, AuditPublic
-from service.auth import Permission
+from service import workflows
 from service.deps import ContainerDep, Reader
-from service.workflows import load_workflow
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/audit", tags=["audit"])
 
@@ -26,12 +24,10 @@ def list_audit(
 ) -> AuditList:
     """The workflow's audit entries, newest first (a deleted workflow's: for admins)."""
     with container.uow(principal.tenant_id) as uow:
-        admin = Permission.ADMIN in principal.permissions
-        workflow = load_workflow(uow, principal, workflow_id, deleted_ok=admin)
-        rows, next_cursor = queries.list_audit(
-            uow.session,
-            workflow.tenant_id,
-            workflow.id,
+        rows, next_cursor = workflows.audit_page(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
             version_id=version_id,
             action=action,
             limit=limit,

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from indexer import executions as rows
 from schemas.executions import (
     EnrollRequest,
     EnrollResult,
@@ -19,7 +18,6 @@ from schemas.executions import (
 )
 from service import executions
 from service.deps import ContainerDep, Editor, Reader, to_version_ref
-from service.workflows import load_workflow
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/executions", tags=["executions"])
 
@@ -63,15 +61,13 @@ def list_executions(
     cursor: str | None = None,
 ) -> ExecutionList:
     """Executions, filtered by version (id or number), status, action or moving migration."""
+    ref = to_version_ref(version, "version") if version is not None else None
     with container.uow(principal.tenant_id) as uow:
-        ref = to_version_ref(version, "version") if version is not None else None
-        version_id = executions.version_filter(uow, principal, workflow_id, ref)
-        workflow = load_workflow(uow, principal, workflow_id)
-        page, next_cursor = rows.list_executions(
-            uow.session,
-            workflow.tenant_id,
-            workflow.id,
-            version_id=version_id,
+        page, next_cursor = executions.list_page(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            version=ref,
             status=status,
             action=action,
             migration_id=migration,
@@ -86,8 +82,7 @@ def list_executions(
 def summary(workflow_id: uuid.UUID, principal: Reader, container: ContainerDep) -> ExecutionSummary:
     """How many executions sit where: counts per version x action x status."""
     with container.uow(principal.tenant_id) as uow:
-        workflow = load_workflow(uow, principal, workflow_id)
-        counted = rows.summary(uow.session, workflow.tenant_id, workflow.id)
+        counted = executions.summary(uow=uow, principal=principal, workflow_id=workflow_id)
     items = [
         SummaryRow(version_id=v, version_number=n, action_id=a, status=s, count=c)
         for v, n, a, s, c in counted
