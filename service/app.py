@@ -27,6 +27,7 @@ from service.container import Container, build_container
 from service.draft_durability import check_at_start
 from service.errors import install_problem_handlers
 from service.gc_tuning import tune_collector
+from service.jobs import Jobs, NoQueue
 from service.limits import BodyLimitMiddleware
 from service.metrics import scrape_registry
 from service.observe import RequestObserver
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
     )
+    if isinstance(built.jobs, NoQueue):
+        built.jobs = _queue_jobs()
     app.state.container = built
     app.state.readiness = readiness
     app.state.metrics_registry = scrape_registry(_queue_pending)
@@ -100,6 +103,14 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.include_router(archival.admin_router)
     mount_ui(app)
     return app
+
+
+def _queue_jobs() -> Jobs:
+    """The app enqueues on the task queue its settings name (imported here, at build time:
+    ``tasks/`` sits above the use cases and builds its queue from the environment)."""
+    from tasks.jobs import QueueJobs
+
+    return QueueJobs()
 
 
 def _queue_pending() -> int:

@@ -16,6 +16,7 @@ from service.data_dir import prepare_data_dir
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
 from service.group_commit import BatchHandler, GroupCommit
+from service.jobs import Jobs, NoQueue
 from service.settings import Settings
 from service.stream_slots import StreamSlots
 from service.tokens import TokenVerifier
@@ -43,6 +44,9 @@ class Container:
     draft_flush_scheduler: Callable[[], None] | None = None
     # Event streams open in this process, per user (service/stream_slots.py).
     streams: StreamSlots = field(default_factory=StreamSlots)
+    # Background work use cases ask for: the queue's (``tasks.jobs``), attached by the
+    # process that hosts the app or the worker (service/jobs.py).
+    jobs: Jobs = field(default_factory=NoQueue)
     # Fault tests only: where a write SIGKILLs this process (service/crashpoints.py).
     crash_points: frozenset[str] = frozenset()
     _writers: dict[str, GroupCommit[Any, Any]] = field(default_factory=dict)

@@ -1,13 +1,26 @@
-"""Enqueueing background work from use cases. Tasks are entry points like routes (they
-call use cases), so the queue module is imported here lazily, at call time."""
+"""Background work a use case asks for, through a port the container holds.
+
+Use cases sit below the task queue (``tasks/`` calls use cases, as routes do), so they never
+import it: the process that hosts a queue attaches its own ``Jobs`` (``tasks.jobs``) when
+it builds the app or the worker. A container with none attached says so, in the log of the
+after-commit hook that tried, and the migration watchdog picks the work up later.
+"""
 
 import uuid
+from typing import Protocol
 
 
-def run_migration(tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
-    from tasks.migrations import run_migration as task
+class Jobs(Protocol):
+    def run_migration(self, tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
+        """Run (or, after ``delay`` seconds, continue) a migration of contacts."""
 
-    if delay:
-        task.schedule(args=(tenant_id, str(migration_id)), delay=delay)
-    else:
-        task(tenant_id, str(migration_id))
+
+class NoQueue:
+    """The port of a container no queue is attached to."""
+
+    def run_migration(self, tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
+        when = f" in {delay} s" if delay else ""
+        raise RuntimeError(
+            f"no task queue attached: migration {migration_id} of {tenant_id} (asked for{when or ' now'}) "
+            "waits for the watchdog"
+        )

@@ -25,7 +25,6 @@ from schemas.migrations import (
     rate_and_eta,
 )
 from schemas.status import VersionStatus
-from service import jobs
 from service.auth import Principal
 from service.clock import utcnow
 from service.compare import document_diff
@@ -223,7 +222,9 @@ def start_migration(
         sources=[s.version_number for s in sources],
         total=migration.total,
     )
-    uow.after_commit("enqueue the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id))
+    uow.after_commit(
+        "enqueue the migration", lambda: uow.container.jobs.run_migration(workflow.tenant_id, migration.id)
+    )
     return migration
 
 
@@ -301,5 +302,7 @@ def change_status(
     assert version is not None
     audit(uow, workflow, version, f"migration_{move}", principal, now, migration_id=str(migration.id))
     if target == "running":
-        uow.after_commit("resume the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id))
+        uow.after_commit(
+            "resume the migration", lambda: uow.container.jobs.run_migration(workflow.tenant_id, migration.id)
+        )
     return migration

@@ -17,7 +17,6 @@ from typing import TypeVar
 from huey import crontab
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
-from service import jobs
 from service.migration_runner import interval_of, run_batches, stalled
 from service.reindex import known_tenants
 from service.transient import is_transient
@@ -58,7 +57,8 @@ def run_migration(tenant_id: str, migration_id: str) -> str:
         patiently("enqueueing the next batch", lambda: run_migration(tenant_id, migration_id), window)
     elif outcome == "wait":
         delay = patiently("reading the interval", lambda: interval_of(container, tenant_id, key), window)
-        patiently("scheduling the next step", lambda: jobs.run_migration(tenant_id, key, delay=delay), window)
+        later = {"args": (tenant_id, migration_id), "delay": delay}
+        patiently("scheduling the next step", lambda: run_migration.schedule(**later), window)
     return outcome
 
 

@@ -1,0 +1,13 @@
+"""The queue's side of ``service.jobs``: what a use case asks for becomes a Huey task."""
+
+import uuid
+
+from tasks.migrations import run_migration
+
+
+class QueueJobs:
+    def run_migration(self, tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
+        if delay:
+            run_migration.schedule(args=(tenant_id, str(migration_id)), delay=delay)
+        else:
+            run_migration(tenant_id, str(migration_id))
