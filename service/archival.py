@@ -37,6 +37,7 @@ from service.container import Container
 from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.gitstate import StateChange, record_states, with_backfill
 from service.reconcile import git_is_ahead, heal
+from service.settings import Settings
 from service.uow import UnitOfWork
 
 log = logging.getLogger("wfv.archival")
@@ -56,8 +57,7 @@ class Policy:
     batch: int
 
     @classmethod
-    def of(cls, container: Container, now: datetime) -> "Policy":
-        settings = container.settings
+    def of(cls, settings: Settings, now: datetime) -> "Policy":
         return cls(
             cutoff=now - timedelta(days=settings.archive_after_days),
             keep=settings.keep_versions,
@@ -103,7 +103,7 @@ def preview(
     uow: UnitOfWork, tenant: str, *, now: datetime, workflow_id: uuid.UUID | None, limit: int
 ) -> ArchivalCandidates:
     """What a run at ``now`` would archive, and the near-misses (one rule alone keeps them)."""
-    policy = Policy.of(uow.container, now)
+    policy = Policy.of(uow.services.settings, now)
     _require_workflow(uow, tenant, workflow_id)
     report = ArchivalCandidates(
         cutoff=policy.cutoff,
@@ -186,7 +186,7 @@ def _claim(
     workflow_id: uuid.UUID | None,
 ) -> uuid.UUID:
     """Start a run, or take over this tenant's stalled one; refuse while one is alive."""
-    policy = Policy.of(container, now)
+    policy = Policy.of(container.settings, now)
     with container.uow(tenant, write=True) as uow:
         _require_workflow(uow, tenant, workflow_id)
         existing = sql.running_run(uow.session, tenant)

@@ -79,7 +79,7 @@ def _store(uow: UnitOfWork, workflow: Workflow, filled: _Filled) -> None:
     """Keep the rows (a short writing unit of their own); if that fails, the answer
     computed from them still stands and the next blame reads the commits again."""
     try:
-        with uow.container.uow(workflow.tenant_id, write=True) as writer:
+        with uow.services.uow(workflow.tenant_id, write=True) as writer:
             add_line(writer.session, workflow.tenant_id, workflow.id, filled.rows, filled.changes)
             writer.commit()
     except SQLAlchemyError as exc:

@@ -25,7 +25,7 @@ def _impact(change: BreakingChange, live: dict[str, int]) -> BreakingImpact:
 
 def document_diff(uow: UnitOfWork, old: WorkflowVersion, new: WorkflowVersion) -> DocumentDiff:
     """The diff of two versions' content, from the cache when these trees met before."""
-    cache = uow.container.compare_cache
+    cache = uow.services.compare_cache
     diff = cache.get(old.tree_sha, new.tree_sha)
     if diff is None:
         diff = compare_documents(old.definition, new.definition)

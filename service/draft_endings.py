@@ -22,7 +22,7 @@ log = logging.getLogger("wfv.drafts")
 def end_drafts_of(uow: UnitOfWork, version: WorkflowVersion) -> int:
     """The rows now, in the unit; Redis (mark closed, evict) once the unit commits."""
     removed = rows.delete_version_drafts(uow.session, version.tenant_id, version.id)
-    cache = uow.container.draft_cache
+    cache = uow.services.draft_cache
     if cache is not None:
         cache.targets.forget_version(version.id)
         what = f"close v{version.version_number} for drafts in Redis"

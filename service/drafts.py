@@ -203,8 +203,7 @@ def _acknowledge(
     return SavedDraft(record.revision, record.saved_at, merged)
 
 
-def _cached(container: Container, key: DraftKey) -> DraftRecord | None:
-    cache = container.draft_cache
+def _cached(cache: RedisDraftCache | None, key: DraftKey) -> DraftRecord | None:
     if cache is None or not cache.available():
         return None
     try:
@@ -216,7 +215,7 @@ def _cached(container: Container, key: DraftKey) -> DraftRecord | None:
 
 def _latest(uow: UnitOfWork, key: DraftKey) -> DraftRecord:
     row = rows.get_draft(uow.session, key)
-    record = newest(_cached(uow.container, key), record_from_row(row) if row else None)
+    record = newest(_cached(uow.services.draft_cache, key), record_from_row(row) if row else None)
     if record is None or not record.live:
         raise DraftNotFound("you have no saved draft of this version")
     return record
@@ -232,7 +231,7 @@ def restore_draft(
     key = draft_key(principal, workflow_id, target)
     record = _latest(uow, key)
     return RestoredDraft(
-        uow.container.draft_cipher.open(record.current, key), record.revision, record.saved_at
+        uow.services.draft_cipher.open(record.current, key), record.revision, record.saved_at
     )
 
 
@@ -242,7 +241,7 @@ def discard_draft(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UU
     version = find_version(uow, workflow, ref)
     key = DraftKey(principal.tenant_id, workflow.id, version.id, principal.user_id)
     record = _latest(uow, key)
-    rows.bury_draft(uow.session, key, revision=record.revision, at=uow.container.clock())
+    rows.bury_draft(uow.session, key, revision=record.revision, at=uow.services.clock())
     versions.audit(uow, workflow, version, "draft_discard", principal, utcnow(), revision=record.revision)
     _forget_after_commit(uow, key, record.revision)
     return record.revision
@@ -268,7 +267,7 @@ def commit_draft(
             f"the draft is at revision {record.revision}, not {revision}: restore it before committing",
             revision=record.revision,
         )
-    document = validated(uow.container.draft_cipher.open(record.current, key))
+    document = validated(uow.services.draft_cipher.open(record.current, key))
     version = versions.update_version(
         uow=uow,
         principal=principal,
@@ -278,12 +277,12 @@ def commit_draft(
         expected_lock=expected_lock,
         message=message or f"Commit draft of v{target.version_number} (revision {record.revision})",
     )
-    rows.bury_draft(uow.session, key, revision=record.revision, at=uow.container.clock())
+    rows.bury_draft(uow.session, key, revision=record.revision, at=uow.services.clock())
     _forget_after_commit(uow, key, record.revision)
     return version
 
 
 def _forget_after_commit(uow: UnitOfWork, key: DraftKey, revision: int) -> None:
-    cache = uow.container.draft_cache
+    cache = uow.services.draft_cache
     if cache is not None:
         uow.after_commit(f"evict draft {key_name(key)} from Redis", partial(cache.forget, key, revision))

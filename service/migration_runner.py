@@ -170,7 +170,7 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
             "skipped": migration.skipped,
         },
     )
-    settings = uow.container.settings
+    settings = uow.services.settings
     if settings.migration_webhook_url:
         payload = {
             "event": "migration.completed",

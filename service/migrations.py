@@ -223,7 +223,7 @@ def start_migration(
         total=migration.total,
     )
     uow.after_commit(
-        "enqueue the migration", lambda: uow.container.jobs.run_migration(workflow.tenant_id, migration.id)
+        "enqueue the migration", lambda: uow.services.jobs.run_migration(workflow.tenant_id, migration.id)
     )
     return migration
 
@@ -303,6 +303,6 @@ def change_status(
     audit(uow, workflow, version, f"migration_{move}", principal, now, migration_id=str(migration.id))
     if target == "running":
         uow.after_commit(
-            "resume the migration", lambda: uow.container.jobs.run_migration(workflow.tenant_id, migration.id)
+            "resume the migration", lambda: uow.services.jobs.run_migration(workflow.tenant_id, migration.id)
         )
     return migration

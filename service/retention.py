@@ -28,7 +28,7 @@ def unarchive_version(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     version.status = apply_transition(Transition.UNARCHIVE, VersionStatus(version.status)).value
-    now = uow.container.clock()
+    now = uow.services.clock()
     archived_at = version.archived_at
     version.archived_at, version.unarchived_at = None, now
     audit(
@@ -51,7 +51,7 @@ def set_legal_hold(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     previous = version.legal_hold_reason
-    now = uow.container.clock()
+    now = uow.services.clock()
     version.legal_hold_reason, version.legal_hold_by, version.legal_hold_at = reason, principal.user_id, now
     audit(uow, workflow, version, "legal_hold", principal, now, reason=reason, previous_reason=previous)
     _record(uow, workflow, version, f"Legal hold on v{version.version_number}", now)
@@ -68,7 +68,7 @@ def clear_legal_hold(
         raise NoLegalHold(f"v{version.version_number} is not under legal hold")
     held, held_by = version.legal_hold_reason, version.legal_hold_by
     version.legal_hold_reason = version.legal_hold_by = version.legal_hold_at = None
-    now = uow.container.clock()
+    now = uow.services.clock()
     audit(
         uow,
         workflow,

@@ -6,22 +6,47 @@ compare-and-swap) to where it was. Only the unit of work commits; use cases neve
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import scoped
-from repo_store import RefUpdate, RepoError, WorkflowRepo
+from repo_store import PygitRepoStore, RefUpdate, RepoError, WorkflowRepo
+from service.compare_cache import ComparisonCache
 from service.crashpoints import crash_at
+from service.draft_cache import RedisDraftCache
+from service.draft_crypto import DraftCipher
 from service.errors import CommitOutcomeUnknown
-
-if TYPE_CHECKING:
-    from service.container import Container
+from service.jobs import Jobs
+from service.settings import Settings
 
 log = logging.getLogger("wfv.uow")
+
+
+class Services(Protocol):
+    """What a unit is opened from (``service.container.Container``), as the unit and the
+    use cases working in it see it: the unit needs the sessions, the repositories and the
+    crash points; a use case, the settings, the clock and the stores whose updates follow a
+    commit (Redis drafts, the queue). Declared here, so the unit never imports the container."""
+
+    settings: Settings
+    read_sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+    store: PygitRepoStore
+    crash_points: frozenset[str]
+    compare_cache: ComparisonCache
+    draft_cipher: DraftCipher
+    draft_cache: RedisDraftCache | None
+    jobs: Jobs
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+    def uow(self, tenant: str | None, *, write: bool = False) -> "UnitOfWork": ...
 
 
 class UnitOfWork:
@@ -33,8 +58,8 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, container: "Container", *, write: bool, tenant: str | None) -> None:
-        self.container = container
+    def __init__(self, services: Services, *, write: bool, tenant: str | None) -> None:
+        self.services = services
         self.write = write
         self.tenant = tenant
         self._repos: dict[UUID, WorkflowRepo] = {}
@@ -46,7 +71,7 @@ class UnitOfWork:
         # Every transaction of the unit (a healing reader starts a second one) is scoped to
         # its tenant for RLS, in the BEGIN itself (indexer.db); without a tenant the scope
         # is empty and row-level security shows no rows at all.
-        factory = self.container.write_sessions if self.write else self.container.read_sessions
+        factory = self.services.write_sessions if self.write else self.services.read_sessions
         bind = factory.kw["bind"]
         self.session = factory(bind=scoped(bind, self.tenant) if bind.dialect.name == "postgresql" else bind)
         return self
@@ -73,17 +98,17 @@ class UnitOfWork:
         """This unit's own ``Repository`` of its tenant's workflow (pygit2 objects must not
         cross threads)."""
         if workflow_id not in self._repos:
-            self._repos[workflow_id] = self.container.store.open(self._tenant(), workflow_id)
+            self._repos[workflow_id] = self.services.store.open(self._tenant(), workflow_id)
         return self._repos[workflow_id]
 
     def read_ref(self, workflow_id: UUID, name: str) -> str | None:
         """A ref, from the repository this unit opened, else from the files (no opening)."""
         if workflow_id in self._repos:
             return self._repos[workflow_id].ref_target(name)
-        return self.container.store.read_ref(self._tenant(), workflow_id, name)
+        return self.services.store.read_ref(self._tenant(), workflow_id, name)
 
     def create_repo(self, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
-        store, tenant = self.container.store, self._tenant()
+        store, tenant = self.services.store, self._tenant()
         repo = store.create(tenant, workflow_id, meta)
         self._repos[workflow_id] = repo
         self._undo.append((f"remove {repo.path.name}", lambda: store.remove(tenant, workflow_id)))
@@ -107,7 +132,7 @@ class UnitOfWork:
             self.rollback()
             raise
         moved = bool(self._undo)  # git changed in this unit: the windows healing is for
-        armed = self.container.crash_points
+        armed = self.services.crash_points
         if armed and moved:
             crash_at(armed, "refs-moved")
         try:

@@ -123,7 +123,7 @@ def new_version(
     rollback_of: WorkflowVersion | None = None,
     pushed: str | None = None,
 ) -> WorkflowVersion:
-    limit = uow.container.settings.max_versions_per_workflow
+    limit = uow.services.settings.max_versions_per_workflow
     if workflow.last_version_number >= limit:
         raise VersionLimitReached(f"a workflow keeps at most {limit} versions", limit=limit)
     workflow.last_version_number += 1

@@ -52,7 +52,7 @@ def load_workflow(
         heal(uow, workflow)
         return workflow
     try:
-        with uow.container.uow(principal.tenant_id, write=True) as healer:
+        with uow.services.uow(principal.tenant_id, write=True) as healer:
             load_workflow(healer, principal, workflow_id, lock=True)
             healer.commit()
     except RefsMoved:
