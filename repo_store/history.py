@@ -5,7 +5,6 @@ perhaps a ``delete``) plus, once published, tag ``vN`` on a ``main`` commit.
 """
 
 import json
-import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -20,11 +19,10 @@ from schemas.history import (
     Trailer,
     VersionEvent,
     VersionRecord,
+    draft_number,
     tag_ref,
     trailer_count,
 )
-
-_DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
 
 
 class HistoryUnreadable(ValueError):
@@ -136,9 +134,9 @@ def read_versions(repo: WorkflowRepo) -> list[VersionRecord]:
     current_id = repo.commit_info(main).trailers.get(Trailer.VERSION_ID) if main else None
     drafts = []
     for name, target in repo.refs("refs/heads/drafts/").items():
-        match = _DRAFT.match(name)
-        if match:
-            drafts.append((int(match.group(1)), target))
+        number = draft_number(name)
+        if number is not None:
+            drafts.append((number, target))
     return [read_version(repo, number, head, current_id) for number, head in sorted(drafts)]
 
 

@@ -10,7 +10,6 @@ repository, a restore from an old backup...). Healing and the consistency check 
 before they trust git: the index must never be rebuilt from refs wfv did not write.
 """
 
-import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -18,11 +17,18 @@ import pygit2
 
 from repo_store.state import StateInvalid, read_states
 from repo_store.store import CommitInfo, WorkflowRepo
-from schemas.history import HEAD_MARK_REF, MAIN_REF, RECORDS_REF, Trailer, VersionEvent, trailer_count
+from schemas.history import (
+    HEAD_MARK_REF,
+    MAIN_REF,
+    RECORDS_REF,
+    Trailer,
+    VersionEvent,
+    draft_number,
+    tag_number,
+    trailer_count,
+)
 from schemas.state import STATE_REF, VersionState
 
-_DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]*)$")
-_TAG = re.compile(r"^refs/tags/v([1-9][0-9]*)$")
 _NOTES = "refs/notes/"
 _DRAFT_EVENTS = {VersionEvent.CREATE.value, VersionEvent.EDIT.value, VersionEvent.DELETE.value}
 
@@ -100,19 +106,13 @@ def _check_publish(name: str, number: int | None, info: CommitInfo) -> str | Non
     return None
 
 
-def draft_number(name: str) -> int | None:
-    """N for ``refs/heads/drafts/vN``, else None."""
-    match = _DRAFT.match(name)
-    return int(match.group(1)) if match else None
-
-
 def is_wfv_ref(name: str) -> bool:
     """A name wfv writes (whatever it points at)."""
     return (
         name in (MAIN_REF, HEAD_MARK_REF, RECORDS_REF, STATE_REF)
         or name.startswith(_NOTES)
-        or _DRAFT.match(name) is not None
-        or _TAG.match(name) is not None
+        or draft_number(name) is not None
+        or tag_number(name) is not None
     )
 
 
@@ -125,16 +125,16 @@ def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot)
     if name == STATE_REF:
         _read_state(repo, target, snapshot)
         return
-    draft, tag = _DRAFT.match(name), _TAG.match(name)
+    draft, tag = draft_number(name), tag_number(name)
     info = _commit(repo, name, target, snapshot)
     if info is None:
         return
     if draft is not None:
-        problem = _check_draft(name, int(draft.group(1)), info)
+        problem = _check_draft(name, draft, info)
         if problem is None:
-            snapshot.drafts[int(draft.group(1))] = info
+            snapshot.drafts[draft] = info
     else:
-        number = int(tag.group(1)) if tag is not None else None
+        number = tag
         problem = _check_publish(name, number, info)
         if problem is None and number is not None:
             snapshot.tags[number] = info

@@ -16,12 +16,32 @@ HEAD_MARK_REF = "refs/wfv/head"  # the newest commit any write produced: the ind
 RECORDS_REF = "refs/wfv/records"
 
 
+# Version numbers in ref names: no leading zero, at most nine digits (a bound for what a
+# push may name; no workflow holds a billion versions). One pattern for writing, reading
+# back, checking and receiving pushes.
+_NUMBER = r"([1-9][0-9]{0,8})"
+_DRAFT_REF = re.compile(rf"refs/heads/drafts/v{_NUMBER}")
+_TAG_REF = re.compile(rf"refs/tags/v{_NUMBER}")
+
+
 def draft_ref(number: int) -> str:
     return f"refs/heads/drafts/v{number}"
 
 
 def tag_ref(number: int) -> str:
     return f"refs/tags/v{number}"
+
+
+def draft_number(name: str) -> int | None:
+    """N for ``refs/heads/drafts/vN``, else None."""
+    match = _DRAFT_REF.fullmatch(name)
+    return int(match.group(1)) if match else None
+
+
+def tag_number(name: str) -> int | None:
+    """N for ``refs/tags/vN``, else None."""
+    match = _TAG_REF.fullmatch(name)
+    return int(match.group(1)) if match else None
 
 
 _COUNT = re.compile(r"[1-9][0-9]*")

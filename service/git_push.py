@@ -20,7 +20,6 @@ accepted ref is one edit (lock_version + 1, one audit entry), as a ``PATCH`` wou
 Pushing again a commit that already made a draft answers with that draft.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from indexer import queries
@@ -38,7 +37,7 @@ from repo_store.wire import (
     parse_push_request,
     report,
 )
-from schemas.history import MAIN_REF, Trailer, VersionEvent, draft_ref
+from schemas.history import MAIN_REF, Trailer, VersionEvent, draft_number, draft_ref
 from schemas.status import InvalidTransition, VersionStatus
 from service import versions
 from service.auth import Principal
@@ -50,8 +49,6 @@ from service.git_http import HIDDEN_REFS
 from service.settings import Settings
 from service.uow import UnitOfWork
 from service.workflows import load_workflow
-
-_DRAFT = re.compile(r"^refs/heads/drafts/v([1-9][0-9]{0,8})$")
 
 
 class MalformedPush(Problem):
@@ -117,7 +114,7 @@ def ref_rule(command: Command) -> str | None:
     ref = command.ref
     if command.deletes:
         return "deleting refs is refused: delete a draft through the API"
-    if ref == NEW_DRAFT_REF or _DRAFT.fullmatch(ref):
+    if ref == NEW_DRAFT_REF or draft_number(ref) is not None:
         return None
     if ref == MAIN_REF:
         return "main is written by publishing (POST …/versions/<N>/publish), never pushed"
@@ -220,12 +217,11 @@ def _apply_under_lock(
 
 def _open_draft(uow: UnitOfWork, workflow: Workflow, command: Command) -> WorkflowVersion | None:
     """The draft ``drafts/v<N>`` names (None for ``drafts/new``), if it may change."""
-    match = _DRAFT.fullmatch(command.ref)
-    if match is None:
+    number = draft_number(command.ref)
+    if number is None:
         if command.old != ZERO_ID:
             raise Refused("drafts/new never exists on the server: push to it without a lease")
         return None
-    number = int(match.group(1))
     version = queries.get_version(uow.session, workflow.tenant_id, workflow.id, number)
     if version is None:
         raise Refused(f"there is no v{number}: push to drafts/new to create a draft")

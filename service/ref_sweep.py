@@ -19,8 +19,8 @@ from sqlalchemy.orm import defer
 
 from indexer.models import Workflow, WorkflowVersion
 from repo_store import RepoNotFound, WorkflowRepo
-from repo_store.refcheck import draft_number, is_wfv_ref, read_refs
-from schemas.history import HEAD_MARK_REF, MAIN_REF, draft_ref
+from repo_store.refcheck import is_wfv_ref, read_refs
+from schemas.history import HEAD_MARK_REF, MAIN_REF, draft_number, draft_ref
 from schemas.state import STATE_REF
 from schemas.status import VersionStatus
 from service.consistency_checks import ref_findings
