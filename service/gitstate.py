@@ -16,9 +16,8 @@ from indexer import archival as sql
 from indexer.models import Workflow, WorkflowVersion
 from repo_store import RefUpdate
 from repo_store.state import write_state_commit
-from schemas.history import HEAD_MARK_REF
 from schemas.state import STATE_REF, LegalHold, VersionState
-from service.ref_guard import expect_refs
+from service.gitwrite import move_refs
 from service.uow import UnitOfWork
 
 
@@ -90,10 +89,8 @@ def record_states(uow: UnitOfWork, changes: Sequence[StateChange], *, when: date
     uow.session.flush()
     for change, repo, commit in made:
         workflow = change.workflow
-        updates = [
-            RefUpdate(STATE_REF, workflow.state_head, commit),
-            RefUpdate(HEAD_MARK_REF, workflow.git_head, commit),
-        ]
-        expect_refs(repo, workflow, updates)  # from where the index left them
-        uow.move_refs(repo, updates, reflog=change.message.splitlines()[0])
-        workflow.git_head = workflow.state_head = commit
+        state = [RefUpdate(STATE_REF, workflow.state_head, commit)]
+        move_refs(
+            uow, workflow, repo, state, head=commit, reflog=change.message.splitlines()[0], flushed=True
+        )
+        workflow.state_head = commit

@@ -1,10 +1,21 @@
-"""The git side of a version change: commits with our trailers, refs moved by CAS.
+"""The write path: every change to a workflow, in the same four steps.
 
-Order (DESIGN.md): objects are written first, the caller stages its rows, then
-:func:`move_refs` flushes those rows (constraint errors surface before git moves) and
-moves the refs plus the watermark; the unit of work's commit follows.
+1. **git objects**: commits with wfv's trailers, trees, tags, notes (``write_*`` below,
+   ``service.gitstate``, ``service.reviews``): unreachable until a ref names them;
+2. **index rows**, staged by the use case and flushed by :func:`move_refs`, so a
+   constraint error surfaces before git moves;
+3. **refs by compare-and-swap** from the values the index holds (:func:`move_refs`: the
+   branch or tag, and the watermark ``refs/wfv/head``), so git is ahead of the index
+   from here on, never behind; a ref not where the index left it was moved by hand and is
+   refused (``service.ref_guard``);
+4. **commit** of the unit of work (``service.uow``): refs moved back if it fails, healing
+   (``service.reconcile``) if the process dies between 3 and 4.
+
+Notes refs (review threads, records of pushed commits) are append-only logs that no
+index row names: their old value is git's own, read under the workflow's lock.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,11 +145,26 @@ def write_publish_commit(
 
 
 def move_refs(
-    uow: UnitOfWork, workflow: Workflow, repo: WorkflowRepo, written: Written, *, reflog: str
+    uow: UnitOfWork,
+    workflow: Workflow,
+    repo: WorkflowRepo,
+    refs: Sequence[RefUpdate],
+    *,
+    head: str | None,
+    reflog: str,
+    flushed: bool = False,
 ) -> None:
-    """Flush staged rows, then move the refs and the watermark (git ahead, never behind)."""
-    uow.session.flush()
-    mark = RefUpdate(HEAD_MARK_REF, workflow.git_head, written.commit)
-    expect_refs(repo, workflow, [*written.refs, mark])
-    uow.move_refs(repo, [*written.refs, mark], reflog=reflog)
-    workflow.git_head = written.commit
+    """Steps 2 and 3 of every write (the module's docstring): flush the staged rows (unless
+    the caller just did, for many workflows at once), check each ref is where the index
+    left it, then move the refs, and the watermark to ``head`` when the change is one the
+    index is rebuilt from, by compare-and-swap. The unit moves them back if it does not
+    commit. ``head=None``: a review note, which no index row is rebuilt from."""
+    if not flushed:
+        uow.session.flush()
+    updates = list(refs)
+    if head is not None:
+        updates.append(RefUpdate(HEAD_MARK_REF, workflow.git_head, head))
+    expect_refs(repo, workflow, updates)
+    uow.swap_refs(repo, updates, reflog=reflog)
+    if head is not None:
+        workflow.git_head = head

@@ -75,7 +75,9 @@ def _make_current(
     version.is_current, version.lock_version, version.commit_sha = True, lock, written.commit
     version.published_by, version.published_at = principal.user_id, now
     workflow.current_version_id, workflow.updated_at = version.id, now
-    move_refs(uow, workflow, repo, written, reflog=f"publish v{version.version_number}")
+    move_refs(
+        uow, workflow, repo, written.refs, head=written.commit, reflog=f"publish v{version.version_number}"
+    )
     uow.after_commit("count the published version", metrics.VERSIONS_PUBLISHED.inc)
     return previous
 

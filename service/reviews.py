@@ -19,6 +19,7 @@ from schemas.status import VersionStatus
 from service.auth import Principal
 from service.clock import utcnow
 from service.errors import Problem
+from service.gitwrite import move_refs
 from service.review_note import render_note
 from service.uow import UnitOfWork
 from service.versions import VersionRef, audit, find_version
@@ -88,7 +89,6 @@ def _mirror_to_git(uow: UnitOfWork, workflow: Workflow, review: Review, principa
     """Write the whole thread as the note of the draft's head commit."""
     version = uow.session.get(WorkflowVersion, review.version_id)
     assert version is not None
-    uow.session.flush()
     repo = uow.repo(workflow.id)
     old, new = repo.write_note(
         notes_ref=NOTES_REF,
@@ -97,7 +97,8 @@ def _mirror_to_git(uow: UnitOfWork, workflow: Workflow, review: Review, principa
         author=principal.identity,
         when=utcnow(),
     )
-    uow.move_refs(repo, [RefUpdate(NOTES_REF, old, new)], reflog=f"review of v{version.version_number}")
+    note = [RefUpdate(NOTES_REF, old, new)]
+    move_refs(uow, workflow, repo, note, head=None, reflog=f"review of v{version.version_number}")
 
 
 def open_review(

@@ -114,8 +114,10 @@ class UnitOfWork:
         self._undo.append((f"remove {repo.path.name}", lambda: store.remove(tenant, workflow_id)))
         return repo
 
-    def move_refs(self, repo: WorkflowRepo, updates: list[RefUpdate], *, reflog: str) -> None:
-        """Move refs now (git before the SQL commit); undone if the unit does not commit."""
+    def swap_refs(self, repo: WorkflowRepo, updates: list[RefUpdate], *, reflog: str) -> None:
+        """Move refs now (git before the SQL commit); undone if the unit does not commit.
+        Only the write path calls it (``service.gitwrite.move_refs``), after checking each
+        ref against the index."""
         repo.update_refs(updates, reflog=reflog)
         reverse = [update.reverse() for update in reversed(updates)]
         self._undo.append((f"revert {reflog}", lambda: repo.update_refs(reverse, reflog=f"undo: {reflog}")))

@@ -160,7 +160,9 @@ def new_version(
     version.commit_sha, version.tree_sha = written.commit, written.tree
     workflow.updated_at = now
     uow.session.add(version)
-    move_refs(uow, workflow, repo, written, reflog=f"create v{version.version_number}")
+    move_refs(
+        uow, workflow, repo, written.refs, head=written.commit, reflog=f"create v{version.version_number}"
+    )
     return version
 
 
@@ -257,7 +259,9 @@ def update_version(
     version.commit_sha, version.tree_sha = written.commit, written.tree
     version.definition, version.lock_version = document, lock
     workflow.updated_at = now
-    move_refs(uow, workflow, repo, written, reflog=f"edit v{version.version_number}")
+    move_refs(
+        uow, workflow, repo, written.refs, head=written.commit, reflog=f"edit v{version.version_number}"
+    )
     audit(uow, workflow, version, "update", principal, now, before=before, after=summary(version))
     return version
 
@@ -302,7 +306,9 @@ def delete_version(
     )
     version.commit_sha, version.lock_version, version.deleted_at = written.commit, lock, now
     workflow.updated_at = now
-    move_refs(uow, workflow, repo, written, reflog=f"delete v{version.version_number}")
+    move_refs(
+        uow, workflow, repo, written.refs, head=written.commit, reflog=f"delete v{version.version_number}"
+    )
     queries.close_open_review(uow.session, version, "closed", now)
     end_drafts_of(uow, version)
     audit(uow, workflow, version, "delete", principal, now, before=before, after=summary(version))

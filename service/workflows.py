@@ -123,7 +123,7 @@ def create_workflow(
         at=now,
         details={"name": name, "version_number": 1},
     )
-    move_refs(uow, workflow, repo, written, reflog="create workflow")
+    move_refs(uow, workflow, repo, written.refs, head=written.commit, reflog="create workflow")
     return workflow, version
 
 
