@@ -1,0 +1,200 @@
+"""The shape of the code, checked from its syntax (``ast``; nothing is imported), so the
+rules of docs/architecture.md stay true as the code grows:
+
+- the packages are layers: ``schemas`` imports nothing of ours, ``repo_store`` and
+  ``indexer`` only ``schemas`` (never each other), the use cases in ``service`` never the
+  task queue (``tasks``) or the HTTP layer (``service.api``, ``service.app``,
+  ``service.cli``), which sit above them;
+- no two modules import each other, however indirectly (imports made only for type
+  checking and imports inside functions count too: a cycle is a cycle to a reader);
+- only the unit of work commits: no session, connection or engine transaction is begun or
+  committed elsewhere in ``service`` or ``tasks``;
+- route modules call use cases: they import neither SQLAlchemy nor ``indexer``.
+"""
+
+import ast
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("schemas", "repo_store", "indexer", "service", "tasks")
+# What each package may import of ours (besides itself).
+ALLOWED = {
+    "schemas": set(),
+    "repo_store": {"schemas"},
+    "indexer": {"schemas"},
+    "service": {"schemas", "repo_store", "indexer", "tasks"},
+    "tasks": {"schemas", "repo_store", "indexer", "service"},
+}
+# The HTTP and command-line layer: it builds the app and the processes, so it may reach
+# the queue; nothing below it may reach it, or the queue.
+ENTRY = ("service.api", "service.app", "service.cli")
+ROUTES = "service/api"
+UNIT_OF_WORK = "service/uow.py"
+TRANSACTION_HOLDERS = ("session", "conn", "connection", "engine")
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    path: Path
+    tree: ast.Module
+
+
+def _modules() -> dict[str, Module]:
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.relative_to(ROOT).parts[:2] and package == "indexer":
+                continue  # Alembic's revisions are scripts run by Alembic, not modules
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            name = ".".join(parts)
+            found[name] = Module(name, path, ast.parse(path.read_text(), str(path)))
+    return found
+
+
+MODULES = _modules()
+
+
+def _resolve(name: str) -> str | None:
+    """The module of ours that ``name`` (a module or a name inside one) is, if any."""
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def _imports(module: Module) -> Iterator[tuple[str, int]]:
+    """Every module of ours ``module`` imports, with the line."""
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                target = _resolve(alias.name)
+                if target:
+                    yield target, node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                target = full if full in MODULES else _resolve(node.module)
+                if target:
+                    yield target, node.lineno
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for module in MODULES.values():
+        for target, _line in _imports(module):
+            if target != module.name:
+                graph[module.name].add(target)
+    return graph
+
+
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def test_each_package_imports_only_the_layers_below_it() -> None:
+    wrong = []
+    for module in MODULES.values():
+        package = module.name.split(".")[0]
+        for target, line in _imports(module):
+            other = target.split(".")[0]
+            if other != package and other not in ALLOWED[package]:
+                wrong.append(f"{module.path.relative_to(ROOT)}:{line} imports {target}")
+            below_entry = package == "service" and not _within(module.name, ENTRY)
+            if below_entry and (other == "tasks" or _within(target, ENTRY)):
+                wrong.append(f"{module.path.relative_to(ROOT)}:{line} (a use case) imports {target}")
+    assert wrong == []
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for start in sorted(MODULES):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_two_modules_import_each_other() -> None:
+    assert _cycles(_graph()) == []
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    """The check itself: a made-up pair importing each other is found."""
+    graph: dict[str, set[str]] = defaultdict(set, {"service.uow": {"service.container"}})
+    graph["service.container"] = {"service.uow"}
+    assert _cycles(graph) == [["service.container", "service.uow"]]
+
+
+def _holder(call: ast.Call) -> str:
+    assert isinstance(call.func, ast.Attribute)
+    return ast.unparse(call.func.value).rsplit(".", 1)[-1].lstrip("_").lower()
+
+
+def test_only_the_unit_of_work_begins_or_commits_a_transaction() -> None:
+    wrong = []
+    for module in MODULES.values():
+        relative = module.path.relative_to(ROOT).as_posix()
+        if not relative.startswith(("service/", "tasks/")) or relative == UNIT_OF_WORK:
+            continue
+        for node in ast.walk(module.tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr in {"commit", "begin"} and _holder(node).endswith(TRANSACTION_HOLDERS):
+                wrong.append(f"{relative}:{node.lineno} {ast.unparse(node)}")
+    assert wrong == []
+
+
+def test_route_modules_call_use_cases_not_the_index() -> None:
+    wrong = []
+    for path in sorted((ROOT / ROUTES).glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            wrong += [
+                f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
+                for name in names
+                if name.split(".")[0] in {"sqlalchemy", "indexer"}
+            ]
+    assert wrong == []
