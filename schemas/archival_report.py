@@ -26,13 +26,13 @@ IDLE = "idle_past_retention"
 RULES: dict[str, str] = {
     IDLE: "archived: no activity since the cutoff, not among the newest kept, not current, "
     "not a draft, not under legal hold, no live executions",
-    KeptBy.DRAFT: "kept: a draft is never archived",
-    KeptBy.CURRENT: "kept: a workflow's current version is never archived",
-    KeptBy.LEGAL_HOLD: "kept: under legal hold",
-    KeptBy.KEEP_NEWEST: "kept: one of the workflow's newest published versions",
-    KeptBy.LIVE_EXECUTIONS: "kept: contacts are still running on it",
-    KeptBy.RECENT_EXECUTIONS: "kept: an execution was active on or after the cutoff",
-    KeptBy.RECENTLY_PUBLISHED: "kept: published (or unarchived) on or after the cutoff",
+    KeptBy.DRAFT.value: "kept: a draft is never archived",
+    KeptBy.CURRENT.value: "kept: a workflow's current version is never archived",
+    KeptBy.LEGAL_HOLD.value: "kept: under legal hold",
+    KeptBy.KEEP_NEWEST.value: "kept: one of the workflow's newest published versions",
+    KeptBy.LIVE_EXECUTIONS.value: "kept: contacts are still running on it",
+    KeptBy.RECENT_EXECUTIONS.value: "kept: an execution was active on or after the cutoff",
+    KeptBy.RECENTLY_PUBLISHED.value: "kept: published (or unarchived) on or after the cutoff",
 }
 
 COLUMNS = (
