@@ -16,10 +16,11 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from sqlalchemy import Row
 
 from indexer import archival as sql
 from indexer import archival_report as lines
-from indexer.models import ArchivalReportEntry, ArchivalRun, Workflow
+from indexer.models import ArchivalRun, Workflow
 from schemas.archival import KeptBy, last_activity
 from schemas.archival_report import (
     COLUMNS,
@@ -148,7 +149,7 @@ def open_report(
         return run
 
 
-def _pages(container: Container, tenant: str, run_id: uuid.UUID) -> Iterator[Sequence[ArchivalReportEntry]]:
+def _pages(container: Container, tenant: str, run_id: uuid.UUID) -> Iterator[Sequence[Row[Any]]]:
     after: lines.Position | None = None
     while True:
         with container.uow(tenant) as uow:
@@ -162,7 +163,7 @@ def _pages(container: Container, tenant: str, run_id: uuid.UUID) -> Iterator[Seq
         after = lines.Position(last.outcome, last.rule, last.id)
 
 
-def _json_line(entry: ArchivalReportEntry) -> dict[str, Any]:
+def _json_line(entry: Row[Any]) -> dict[str, Any]:
     return {
         "workflow_id": entry.workflow_id,
         "workflow_name": entry.workflow_name,
@@ -215,7 +216,7 @@ def stream_csv(container: Container, run: ArchivalRun) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
-def _csv_cells(entry: ArchivalReportEntry) -> list[str | int]:
+def _csv_cells(entry: Row[Any]) -> list[str | int]:
     moment = entry.last_activity_at.isoformat() if entry.last_activity_at is not None else ""
     return [
         entry.outcome,
