@@ -112,7 +112,7 @@ class AuditPublic(BaseModel):
 
     id: int
     action: str
-    workflow_id: UUID
+    workflow_id: UUID | None = Field(description="null for a tenant-wide entry (an archival report)")
     version_id: UUID | None
     actor_id: str
     created_at: datetime

@@ -176,6 +176,7 @@ def published_history(
     org: str = "acme",
     drafts: int = 0,
     documents: list[dict[str, Any]] | None = None,
+    name: str = "History",
 ) -> list[Any]:
     """A workflow with ``count`` published versions (the last one current), then ``drafts``
     drafts, through the use cases in one unit of work (a thousand versions take seconds);
@@ -195,7 +196,7 @@ def published_history(
 
     with container.uow(owner.tenant_id, write=True) as uow:
         workflow, first = workflows.create_workflow(
-            uow=uow, principal=owner, name="History", definition=content(1)
+            uow=uow, principal=owner, name=name, definition=content(1)
         )
         ids = [first.id]
         for number in range(1, count + drafts + 1):
