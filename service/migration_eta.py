@@ -7,6 +7,7 @@ so an hour's pause between two steps does not pass for slow batches. While nothi
 moves by itself there is no honest number: the ETA is None and ``eta_reason`` says why.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,11 +24,17 @@ class Estimate:
 
 
 def last_step(total: int, step_percent: float) -> int:
-    """The gradual step whose quota is the whole migration."""
-    last = max(1, int(-(-100 // step_percent)))  # ceil(100 / step_percent)
-    while last > 1 and step_quota(total, step_percent, last - 1) >= total:
-        last -= 1
-    return last
+    """The first gradual step whose quota is the whole migration: the smallest ``k`` with
+    ``ceil(total * step_percent * k / 100) >= total``, solved directly (a tiny percentage
+    means a million steps) and then checked against :func:`step_quota` itself."""
+    if total <= 0:
+        return 1
+    k = max(1, min(math.ceil(100 / step_percent), math.floor((total - 1) * 100 / (total * step_percent)) + 1))
+    while k > 1 and step_quota(total, step_percent, k - 1) >= total:
+        k -= 1
+    while step_quota(total, step_percent, k) < total:
+        k += 1
+    return k
 
 
 def waits_left(migration: VersionMigration, now: datetime) -> float:

@@ -266,8 +266,9 @@ def clock_at(moment: datetime) -> Iterator[None]:
 
     class _Then(datetime):
         @classmethod
-        def now(cls, tz: Any = None) -> "_Then":
-            return cls.fromtimestamp(moment.timestamp(), tz)
+        def now(cls, tz: Any = None) -> datetime:
+            # a plain datetime, not a _Then: sqlite3 binds no datetime subclass
+            return datetime.fromtimestamp(moment.timestamp(), tz)
 
     with patch("service.clock.datetime", _Then):
         yield
