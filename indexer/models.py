@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -155,6 +156,15 @@ class VersionMigration(Base):
     sweep: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status_reason: Mapped[str | None] = mapped_column(Text)
+    # The current window (a gradual step, or the batches since a resume): the halt rule
+    # judges its failures alone, and the rate counts only time spent inside windows
+    # (``service.migration_window``).
+    window_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    window_processed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    window_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    next_step_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    halt: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
 
 class MigrationItem(Base):

@@ -265,10 +265,13 @@ def clock_at(moment: datetime) -> Iterator[None]:
     """The service's one clock (``service.clock``) reads ``moment`` meanwhile: a history
     made "long ago" is long ago in git and in the index alike."""
 
-    class _Then(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> "_Then":
-            return cls.fromtimestamp(moment.timestamp(), tz)
+    class _Then:
+        """What ``service.clock`` calls ``datetime``: its ``now`` gives a plain datetime
+        (not a subclass of it: sqlite3 binds none, and migration batches bind the clock)."""
+
+        @staticmethod
+        def now(tz: Any = None) -> datetime:
+            return datetime.fromtimestamp(moment.timestamp(), tz)
 
     with patch("service.clock.datetime", _Then):
         yield
