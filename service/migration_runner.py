@@ -21,6 +21,7 @@ from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
 from service import metrics
 from service.clock import utcnow
+from service.compare import executions_changed
 from service.container import Container
 from service.uow import UnitOfWork
 from service.webhooks import notify_migration_finished
@@ -35,6 +36,7 @@ def _apply(
     """Move the scope's mapped executions, then apply the unmapped policy to the rest."""
     effective: dict[str, str | None] = migration.options["effective"][str(source)]
     mapping = {p: t for p, t in effective.items() if t is not None and t != EXIT}
+    executions_changed(uow, migration.tenant_id, migration.workflow_id)
     migration.migrated += batches.move(
         uow.session,
         scope,
