@@ -2,7 +2,8 @@
 makes it safe (service/compare.py puts them together).
 
 - The document diff, by the two tree ids: a tree id is its content, so a diff can never
-  describe content that changed (an edited draft has a new tree). Kept a day.
+  describe content that changed (an edited draft has a new tree). Kept in process (the
+  1,024 most recently used), since every process computing it gets the same diff.
 - The live counts (contacts in flight per action on the ``from`` version), which change
   with every enrolment, position report and migration batch. They are kept under the
   workflow's *generation*, a counter every such write bumps once it has committed: the
@@ -14,8 +15,9 @@ makes it safe (service/compare.py puts them together).
   several processes without Redis, each with a cache of its own).
 
 Keys hold the tenant and the workflow, so one tenant's entry is never another's answer.
-In Redis when configured (shared by every API process and worker: a bump in one is seen
-by all), else in process. A cache failure costs a recomputation, never a failed request.
+Generations and live counts are in Redis when configured (shared by every API process
+and worker: a bump in one is seen by all), else in process. A cache failure costs a
+recomputation, never a failed request.
 """
 
 import json
@@ -34,7 +36,6 @@ import redis
 from schemas.compare import DocumentDiff
 
 log = logging.getLogger("wfv.compare_cache")
-DIFF_TTL_SECONDS = 86_400
 # Generations outlive any live entry by far; a generation that expired restarts at 0,
 # and every entry of the old 0 expired long before.
 GENERATION_TTL_SECONDS = 7 * 86_400
@@ -144,11 +145,15 @@ class InProcessCompareCache:
 
 
 class RedisCompareCache:
-    """Shared by every process; diffs expire after a day of not being asked for."""
+    """Generations and live counts in Redis, shared by every process: a bump in one is
+    seen by all. Diffs stay in process: a diff is a fact about two contents, the same in
+    every process that computes it, so sharing it would only add a round trip and a parse."""
 
-    def __init__(self, client: redis.Redis, live_ttl: float) -> None:
+    def __init__(self, client: redis.Redis, live_ttl: float, size: int = 1024) -> None:
         self.client = client
         self.live_ttl = live_ttl
+        self._diffs: _Lru[DocumentDiff] = _Lru(size, time.monotonic)
+        self._lock = threading.Lock()
 
     def generation(self, tenant_id: str, workflow_id: uuid.UUID) -> int | None:
         try:
@@ -159,26 +164,20 @@ class RedisCompareCache:
         return int(raw) if raw else 0
 
     def lookup(self, diff: str, live: str | None) -> tuple[DocumentDiff | None, LiveCounts | None]:
+        with self._lock:
+            found = self._diffs.get(diff)
+        if live is None:
+            return found, None
         try:
-            pipe = self.client.pipeline(transaction=False)
-            pipe.getex(diff, ex=DIFF_TTL_SECONDS)
-            if live is not None:
-                pipe.get(live)
-            found = pipe.execute()
+            raw = self.client.get(live)
         except redis.RedisError as exc:
-            log.warning("comparison cache unavailable, computing: %s", exc)
-            return None, None
-        raw_diff, raw_live = found[0], found[1] if live is not None else None
-        return (
-            DocumentDiff.model_validate_json(raw_diff) if raw_diff else None,
-            LiveCounts.from_json(raw_live) if raw_live else None,
-        )
+            log.warning("comparison cache unavailable, counting live contacts afresh: %s", exc)
+            return found, None
+        return found, LiveCounts.from_json(raw) if raw else None
 
     def keep_diff(self, key: str, diff: DocumentDiff) -> None:
-        try:
-            self.client.set(key, diff.model_dump_json(), ex=DIFF_TTL_SECONDS)
-        except redis.RedisError as exc:
-            log.warning("comparison not cached: %s", exc)
+        with self._lock:
+            self._diffs.put(key, diff)
 
     def keep_live(self, key: str, counts: LiveCounts) -> None:
         if self.live_ttl <= 0:

@@ -2,6 +2,7 @@
 live contact counts from real execution rows, git's own patch, and the cache."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -9,7 +10,14 @@ import redis
 from fastapi.testclient import TestClient
 
 from schemas.compare import compare_documents
-from service.compare_cache import RedisCompareCache, build_compare_cache, diff_key
+from service.compare_cache import (
+    LiveCounts,
+    RedisCompareCache,
+    build_compare_cache,
+    diff_key,
+    generation_key,
+    live_key,
+)
 from service.container import Container
 from service.versions import find_version
 from service.workflows import load_workflow
@@ -135,14 +143,22 @@ def test_redis_cache_round_trip_and_outage() -> None:
     cache = build_compare_cache("redis://127.0.0.1:6379/14", 5.0)
     assert isinstance(cache, RedisCompareCache)
     diff = compare_documents(example("welcome-small-a"), example("welcome-small-b"))
-    workflow_id = uuid.uuid4()
+    workflow_id, version_id = uuid.uuid4(), uuid.uuid4()
     key = diff_key("acme", workflow_id, "a" * 40, "b" * 40)
     cache.keep_diff(key, diff)
-    assert client.ttl(key) > 0
-    assert cache.lookup(key, None) == (diff, None)
+    assert cache.generation("acme", workflow_id) == 0
+    counts = LiveCounts({"reminder": 3}, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    live = live_key("acme", workflow_id, version_id, 0)
+    cache.keep_live(live, counts)
+    assert 0 < client.pttl(live) <= 5000
+    assert cache.lookup(key, live) == (diff, counts)
+    cache.executions_changed("acme", workflow_id)
+    assert cache.generation("acme", workflow_id) == 1
+    assert cache.generation("globex", workflow_id) == 0
+    assert cache.lookup(key, live_key("acme", workflow_id, version_id, 1)) == (diff, None)
     down = build_compare_cache("redis://127.0.0.1:1/0", 5.0)  # nothing listens there
     assert down.generation("acme", workflow_id) is None
-    assert down.lookup(key, None) == (None, None)
-    down.keep_diff(key, diff)  # logged, not raised
+    assert down.lookup(key, live) == (None, None)
+    down.keep_live(live, counts)  # logged, not raised
     down.executions_changed("acme", workflow_id)  # logged, not raised
-    client.delete(key)
+    client.delete(live, generation_key("acme", workflow_id))

@@ -83,6 +83,7 @@ def cold(node: Container, api: TestClient, auth, workflow: str) -> Any:
     cache = node.compare_cache
     if isinstance(cache, RedisCompareCache):
         cache.client.flushdb()
+        node.compare_cache = RedisCompareCache(cache.client, cache.live_ttl)
     else:
         node.compare_cache = build_compare_cache(None, node.settings.compare_live_ttl_seconds)
     return compare(api, auth, workflow)
