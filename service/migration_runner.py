@@ -22,6 +22,7 @@ from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
 from service import metrics
 from service.clock import utcnow
+from service.compare import executions_changed
 from service.container import Container
 from service.migration_window import close_window, halt_if_failing, open_window
 from service.uow import UnitOfWork
@@ -37,6 +38,7 @@ def _apply(
     """Move the scope's mapped executions, then apply the unmapped policy to the rest."""
     effective: dict[str, str | None] = migration.options["effective"][str(source)]
     mapping = {p: t for p, t in effective.items() if t is not None and t != EXIT}
+    executions_changed(uow, migration.tenant_id, migration.workflow_id)
     migration.migrated += batches.move(
         uow.session,
         scope,
