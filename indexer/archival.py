@@ -36,6 +36,7 @@ class VersionFacts:
     unarchived_at: datetime | None
     live: bool
     last_execution_at: datetime | None
+    commit_sha: str
 
 
 class Archived(NamedTuple):
@@ -104,12 +105,13 @@ def candidate_query(tenant_id: str, workflow_ids: Sequence[uuid.UUID]) -> Select
         version.unarchived_at,
         live,
         last,
+        version.commit_sha,
     ).where(
         version.tenant_id == tenant_id,
         version.workflow_id.in_(workflow_ids),
         version.deleted_at.is_(None),
     )
-    return cast("Select[Any]", query)  # ten typed columns are past SQLAlchemy's overloads
+    return cast("Select[Any]", query)  # eleven typed columns are past SQLAlchemy's overloads
 
 
 def version_facts(session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID]) -> list[VersionFacts]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -155,6 +156,15 @@ class VersionMigration(Base):
     sweep: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     status_reason: Mapped[str | None] = mapped_column(Text)
+    # The current window (a gradual step, or the batches since a resume): the halt rule
+    # judges its failures alone, and the rate counts only time spent inside windows
+    # (``service.migration_window``).
+    window_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    window_processed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    window_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    next_step_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    halt: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
 
 class MigrationItem(Base):
@@ -228,7 +238,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     tenant_id: Mapped[str] = mapped_column(TENANT)
-    workflow_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # None for a tenant-wide entry (an archival report made or read): revision 0011.
+    workflow_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     action: Mapped[str] = mapped_column(String(32))
     actor_id: Mapped[str] = mapped_column(USER)
@@ -364,6 +375,36 @@ class ArchivalRun(Base):
     archived: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ArchivalReportEntry(Base):
+    """One line of an archival run's report: a version the run archived (``rule`` is why
+    it could be), or a version one retention rule kept (one row per rule that keeps it).
+    Written by the run's batches in their own transactions, so a completed run always has
+    its whole report; names and shas are copied, as the run saw them. Deleted only with
+    the run (``ON DELETE CASCADE``)."""
+
+    __tablename__ = "workflow_version_archival_report_entries"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('archived', 'kept')", name="outcome"),
+        # The report's order: archived first, then kept rule by rule; keyset-paged by it.
+        Index(None, "run_id", "outcome", "rule", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflow_version_archival_runs.id", ondelete="CASCADE")
+    )
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    outcome: Mapped[str] = mapped_column(String(8))
+    rule: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    workflow_name: Mapped[str] = mapped_column(String(200))
+    version_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version_number: Mapped[int] = mapped_column(Integer)
+    commit_sha: Mapped[str] = mapped_column(String(40))
+    last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class BlameCommit(Base):

@@ -112,7 +112,7 @@ class AuditPublic(BaseModel):
 
     id: int
     action: str
-    workflow_id: UUID
+    workflow_id: UUID | None = Field(description="null for a tenant-wide entry (an archival report)")
     version_id: UUID | None
     actor_id: str
     created_at: datetime
@@ -146,6 +146,10 @@ class VersionComparison(BaseModel):
     summary: str
     parts: dict[Part, PartDiff]
     breaking: list[BreakingImpact]
+    # When the live counts in ``breaking`` were read from the database (None: no breaking
+    # change, nothing counted). A cached count is at most WFV_COMPARE_LIVE_TTL_SECONDS old,
+    # and any enrolment, position report or migration batch makes the next compare count again.
+    live_counts_as_of: datetime | None = None
 
 
 class WorkflowUpdate(RequestBody):

@@ -18,6 +18,9 @@ TERMINAL = ("completed", "cancelled", "failed")
 EXIT = "exit"
 FAIL = "fail"
 MAX_MANUAL = 10_000
+# The share of a gradual step's executions (0..1) that may fail before it halts itself.
+FailureThreshold = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+EtaReason = Literal["queued", "measuring", "paused", "halted"]
 
 
 class MigrationCreate(RequestBody):
@@ -35,7 +38,7 @@ class MigrationCreate(RequestBody):
     batch_size: int = Field(default=5000, ge=100, le=50_000)
     step_percent: float = Field(default=10, gt=0, le=100)
     interval_seconds: int = Field(default=300, ge=1, le=86_400)
-    failure_threshold: float = Field(default=0.05, ge=0, le=1)
+    failure_threshold: FailureThreshold = 0.05
     execution_ids: list[UUID] | None = Field(default=None, max_length=MAX_MANUAL)
     contact_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=255)]] | None = Field(
         default=None, max_length=MAX_MANUAL
@@ -49,6 +52,28 @@ class MigrationCreate(RequestBody):
         if self.strategy != "manual" and listed:
             raise ValueError("execution_ids/contact_ids are for the manual strategy")
         return self
+
+
+class MigrationResume(RequestBody):
+    """The optional body of ``POST …/resume``: a new ``failure_threshold`` from now on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    failure_threshold: FailureThreshold | None = None
+
+
+class MigrationHalt(BaseModel):
+    """Why a gradual migration paused itself: in ``step``, ``failed`` of the ``processed``
+    executions since ``window_started_at`` (the step's start, or the last resume) failed,
+    a ``share`` above ``threshold``."""
+
+    step: int
+    failed: int
+    processed: int
+    share: float
+    threshold: float
+    window_started_at: datetime
+    halted_at: datetime
 
 
 class PlanRow(BaseModel):
@@ -72,8 +97,23 @@ class MigrationPublic(BaseModel):
     skipped: int
     failed: int
     rate_per_second: float | None
-    eta_seconds: float | None
+    eta_seconds: float | None = Field(
+        description="seconds left: executions left at the measured rate plus the gradual waits"
+        " still ahead; 0 once finished; null while nothing moves (see eta_reason)"
+    )
+    eta_reason: EtaReason | None = Field(
+        default=None,
+        description="why eta_seconds is null: queued (not started), measuring (no rate yet),"
+        " paused (by hand), halted (by its failure threshold; see halt)",
+    )
     step: int
+    next_step_at: datetime | None = Field(
+        default=None, description="when a gradual migration resting between steps starts the next"
+    )
+    failure_threshold: float
+    halt: MigrationHalt | None = Field(
+        default=None, description="what a migration halted by its failure threshold halted on"
+    )
     created_by: str
     created_at: datetime
     started_at: datetime | None
@@ -123,15 +163,6 @@ def mapping_problems(
     if unmapped.startswith("to:") and unmapped[3:] not in target_actions:
         problems.append(f"unmapped policy names '{unmapped[3:]}', which the target lacks")
     return problems
-
-
-def rate_and_eta(processed: int, total: int, elapsed_seconds: float) -> tuple[float | None, float | None]:
-    """Executions per second so far, and seconds to go at that rate."""
-    if processed <= 0 or elapsed_seconds <= 0:
-        return None, None
-    rate = processed / elapsed_seconds
-    remaining = max(0, total - processed)
-    return round(rate, 1), round(remaining / rate, 1) if remaining else 0.0
 
 
 def step_quota(total: int, step_percent: float, step: int) -> int:

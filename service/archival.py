@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from indexer import archival as sql
+from indexer import archival_report as report_lines
 from indexer.models import ArchivalRun, Workflow
 from repo_store import RepoNotFound
 from schemas.archival import (
@@ -33,6 +34,7 @@ from schemas.archival import (
     ranks,
 )
 from schemas.state import STATE_REF, VersionState
+from service import archival_report as reports
 from service.container import Container
 from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.gitstate import StateChange, record_states, with_backfill
@@ -236,6 +238,7 @@ def _batch(container: Container, tenant: str, run_id: uuid.UUID, clock: Callable
         changed = sql.archive_versions(uow.session, tenant, chosen, now)
         _record_in_git(uow, flows, changed, run, now)
         sql.add_audits(uow.session, [_audit_row(tenant, run, item, now) for item in changed])
+        report_lines.add_entries(uow.session, reports.batch_lines(run, flows, verdicts, changed))
         skipped = Counter(run.skipped) + _tally(verdicts)
         run.examined += len(verdicts)
         run.archived += len(changed)
@@ -243,9 +246,17 @@ def _batch(container: Container, tenant: str, run_id: uuid.UUID, clock: Callable
         run.cursor = batch[-1] if batch else run.cursor
         more = len(batch) == policy.batch
         if not more:
-            run.status, run.finished_at = "completed", now
+            _end(uow, run, "completed", now)
         uow.commit()
         return more
+
+
+def _end(uow: UnitOfWork, run: ArchivalRun, status: str, at: datetime) -> None:
+    """The run's last word, and its report's audit entry in the same transaction."""
+    run.status, run.finished_at = status, at
+    uow.session.flush()
+    line_count = report_lines.count(uow.session, run.tenant_id, run.id)
+    sql.add_audits(uow.session, [reports.creation_audit(run, at, line_count)])
 
 
 def _writable(uow: UnitOfWork, tenant: str, batch: Sequence[uuid.UUID]) -> dict[uuid.UUID, Workflow]:
@@ -312,7 +323,8 @@ def _fail(container: Container, tenant: str, run_id: uuid.UUID, error: BaseExcep
     with container.uow(tenant, write=True) as uow:
         run = sql.get_run(uow.session, tenant, run_id, lock=True)
         if run is not None and run.status == "running":
-            run.status, run.finished_at, run.error = "failed", container.clock(), repr(error)[:2000]
+            run.error = repr(error)[:2000]
+            _end(uow, run, "failed", container.clock())  # the batches it committed are reported
             uow.commit()
 
 

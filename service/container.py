@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
-from service.compare_cache import ComparisonCache, build_comparison_cache
+from service.compare_cache import CompareCache, build_compare_cache
 from service.data_dir import prepare_data_dir
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
@@ -34,7 +34,7 @@ class Container:
     write_sessions: sessionmaker[Session]
     store: PygitRepoStore
     verifier: TokenVerifier
-    compare_cache: ComparisonCache
+    compare_cache: CompareCache
     draft_cipher: DraftCipher
     draft_cache: RedisDraftCache | None
     # Draft times; a test sets its own to move time along.
@@ -89,7 +89,7 @@ def build_container(settings: Settings) -> Container:
         write_sessions=make_session_factory(writer(engine)),
         store=PygitRepoStore(settings.repos_dir),
         verifier=TokenVerifier(settings),
-        compare_cache=build_comparison_cache(settings.redis_url),
+        compare_cache=build_compare_cache(settings.redis_url, settings.compare_live_ttl_seconds),
         draft_cipher=DraftCipher(settings.draft_key_list()),
         draft_cache=RedisDraftCache.from_settings(settings),
         crash_points=frozenset(settings.test_crash_points),

@@ -10,6 +10,7 @@ from indexer.models import Execution, WorkflowVersion
 from schemas.executions import LIVE, EnrollResult, PositionMove
 from service.auth import Principal
 from service.clock import utcnow
+from service.compare import executions_changed
 from service.errors import Problem, VersionConflict
 from service.uow import UnitOfWork
 from service.versions import VersionRef, find_version
@@ -53,6 +54,8 @@ def enroll(
         if contact not in present
     ]
     rows.insert_executions(uow.session, new)
+    if new:
+        executions_changed(uow, workflow.tenant_id, workflow.id)
     return EnrollResult(
         enrolled=len(new),
         already_enrolled=len(contact_ids) - len(new),
@@ -128,6 +131,7 @@ def report_positions(
         raise InvalidMoves(
             f"{len(problems)} of {len(moves)} moves are invalid; none was applied", problems=problems[:100]
         )
+    executions_changed(uow, workflow.tenant_id, workflow.id)
     return rows.apply_moves(uow.session, updates, utcnow())
 
 

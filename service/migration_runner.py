@@ -4,14 +4,15 @@ migration's row lock, resumable from the stored cursor after any crash.
 A pass walks each source version in id order (keyset ranges); a second pass (the sweep)
 picks up executions that arrived or moved behind the cursor. Executions with no
 counterpart are reported once (``fail``) or exited (``exit``). A gradual migration stops
-at each step's quota and halts itself when too many executions fail.
+at each step's quota and halts itself when too many executions of the current step (or
+since the last resume) fail (``service.migration_window``).
 """
 
 import logging
 import time
 import uuid
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy import select
 
@@ -21,7 +22,9 @@ from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
 from service import metrics
 from service.clock import utcnow
+from service.compare import executions_changed
 from service.container import Container
+from service.migration_window import close_window, halt_if_failing, open_window
 from service.uow import UnitOfWork
 from service.webhooks import notify_migration_finished
 
@@ -35,6 +38,7 @@ def _apply(
     """Move the scope's mapped executions, then apply the unmapped policy to the rest."""
     effective: dict[str, str | None] = migration.options["effective"][str(source)]
     mapping = {p: t for p, t in effective.items() if t is not None and t != EXIT}
+    executions_changed(uow, migration.tenant_id, migration.workflow_id)
     migration.migrated += batches.move(
         uow.session,
         scope,
@@ -134,19 +138,6 @@ def _manual_batch(uow: UnitOfWork, migration: VersionMigration, limit: int, now:
     return start + len(chunk) >= len(listed)
 
 
-def _halt_if_failing(migration: VersionMigration) -> bool:
-    processed = migration.migrated + migration.failed + migration.skipped
-    threshold = float(migration.options["failure_threshold"])
-    if migration.strategy != "gradual" or processed < 20 or migration.failed / processed <= threshold:
-        return False
-    migration.status = "paused"
-    migration.status_reason = (
-        f"halted: {migration.failed} of {processed} executions failed "
-        f"({migration.failed / processed:.0%} > {threshold:.0%})"
-    )
-    return True
-
-
 def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None:
     processed = migration.migrated + migration.failed + migration.skipped
     if processed < migration.total:
@@ -154,6 +145,7 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
         migration.skipped += migration.total - processed
     migration.total = max(migration.total, migration.migrated + migration.failed + migration.skipped)
     migration.status, migration.finished_at = "completed", now
+    close_window(migration, now)
     workflow = uow.session.get(Workflow, migration.workflow_id)
     assert workflow is not None
     add_audit(
@@ -189,13 +181,32 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
         )
 
 
+def _halted(uow: UnitOfWork, migration: VersionMigration, halt: dict[str, Any], now: datetime) -> None:
+    """The halt's audit entry: which step, which share, which threshold."""
+    workflow = uow.session.get(Workflow, migration.workflow_id)
+    assert workflow is not None
+    add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=migration.target_version_id,
+        action="migration_halt",
+        actor_id=migration.created_by,
+        at=now,
+        details={"migration_id": str(migration.id), **halt},
+    )
+    log.warning("migration %s %s", migration.id, migration.status_reason)
+
+
 def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcome:
     if migration.status == "queued":
         migration.status, migration.started_at = "running", now
     limit = _batch_limit(migration)
     if limit is None:
+        close_window(migration, now)
         migration.step += 1
+        migration.next_step_at = now + timedelta(seconds=float(migration.options["interval_seconds"]))
         return "wait"
+    open_window(migration, now)
     if migration.strategy == "manual":
         done = _manual_batch(uow, migration, limit, now)
     else:
@@ -203,7 +214,11 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
     if done:
         _finish(uow, migration, now)
         return "done"
-    return "stopped" if _halt_if_failing(migration) else "more"
+    halt = halt_if_failing(migration, now)
+    if halt is None:
+        return "more"
+    _halted(uow, migration, halt, now)
+    return "stopped"
 
 
 def run_batches(

@@ -17,18 +17,21 @@ from schemas.migrations import (
     EXIT,
     TERMINAL,
     MigrationCreate,
+    MigrationHalt,
     MigrationPlan,
     MigrationPublic,
+    MigrationResume,
     PlanRow,
     mapping_problems,
     position_map,
-    rate_and_eta,
 )
 from schemas.status import VersionStatus
 from service.auth import Principal
 from service.clock import utcnow
 from service.compare import document_diff
 from service.errors import Problem
+from service.migration_eta import estimate
+from service.migration_window import close_window, threshold
 from service.uow import UnitOfWork
 from service.versions import VersionRef, audit, find_version, find_versions
 from service.workflows import load_workflow
@@ -249,13 +252,8 @@ def load_migration(
 
 
 def public(migration: VersionMigration) -> MigrationPublic:
-    processed = migration.migrated + migration.failed + migration.skipped
-    elapsed = (
-        ((migration.finished_at or utcnow()) - migration.started_at).total_seconds()
-        if migration.started_at
-        else 0
-    )
-    rate, eta = rate_and_eta(processed, migration.total, max(elapsed, 1.0) if processed else elapsed)
+    now = utcnow()
+    known = estimate(migration, migration.finished_at or now)
     return MigrationPublic(
         id=migration.id,
         workflow_id=migration.workflow_id,
@@ -268,9 +266,13 @@ def public(migration: VersionMigration) -> MigrationPublic:
         migrated=migration.migrated,
         skipped=migration.skipped,
         failed=migration.failed,
-        rate_per_second=rate,
-        eta_seconds=eta if migration.status not in TERMINAL else 0.0,
+        rate_per_second=known.rate_per_second,
+        eta_seconds=known.eta_seconds,
+        eta_reason=known.eta_reason,
         step=migration.step,
+        next_step_at=migration.next_step_at,
+        failure_threshold=threshold(migration),
+        halt=MigrationHalt.model_validate(migration.halt) if migration.halt else None,
         created_by=migration.created_by,
         created_at=migration.created_at,
         started_at=migration.started_at,
@@ -286,21 +288,42 @@ _MOVES = {
 
 
 def change_status(
-    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, migration_id: uuid.UUID, move: str
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    migration_id: uuid.UUID,
+    move: str,
+    resume: MigrationResume | None = None,
 ) -> VersionMigration:
     """Cancel, pause or resume. The runner checks the status under the same row lock
-    before every batch, so a cancel stops it between batches; what moved stays moved."""
+    before every batch, so a cancel stops it between batches; what moved stays moved.
+
+    A pause or cancel closes the current window; a resume clears the halt and lets the
+    next batch open a new window (the halt rule judges the batches since the resume), with
+    ``resume.failure_threshold`` in force from then on if given. The audit entry of a
+    resume names the halt it lifted and both thresholds."""
     workflow, migration = load_migration(uow, principal, workflow_id, migration_id, lock=True)
     allowed, target = _MOVES[move]
     if migration.status not in allowed:
         raise MigrationConflict(f"cannot {move} a migration that is {migration.status}")
     now = utcnow()
+    details: dict[str, Any] = {"migration_id": str(migration.id)}
+    close_window(migration, now)
+    if target == "running":
+        details |= {"halt": migration.halt, "failure_threshold": threshold(migration)}
+        if resume is not None and resume.failure_threshold is not None:
+            details["previous_failure_threshold"] = threshold(migration)
+            details["failure_threshold"] = resume.failure_threshold
+            # A new dict: the JSON column sees a reassignment, not an edit in place.
+            migration.options = {**migration.options, "failure_threshold": resume.failure_threshold}
+        migration.halt = None
     migration.status, migration.status_reason = target, f"{move} by {principal.user_id}"
     if target == "cancelled":
         migration.finished_at = now
     version = uow.session.get(WorkflowVersion, migration.target_version_id)
     assert version is not None
-    audit(uow, workflow, version, f"migration_{move}", principal, now, migration_id=str(migration.id))
+    audit(uow, workflow, version, f"migration_{move}", principal, now, **details)
     if target == "running":
         uow.after_commit(
             "resume the migration", lambda: uow.services.jobs.run_migration(workflow.tenant_id, migration.id)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import scoped
 from repo_store import PygitRepoStore, RefUpdate, RepoError, WorkflowRepo
-from service.compare_cache import ComparisonCache
+from service.compare_cache import CompareCache
 from service.crashpoints import crash_at
 from service.draft_cache import RedisDraftCache
 from service.draft_crypto import DraftCipher
@@ -38,7 +38,7 @@ class Services(Protocol):
     write_sessions: sessionmaker[Session]
     store: PygitRepoStore
     crash_points: frozenset[str]
-    compare_cache: ComparisonCache
+    compare_cache: CompareCache
     draft_cipher: DraftCipher
     draft_cache: RedisDraftCache | None
     jobs: Jobs

@@ -176,6 +176,7 @@ def published_history(
     org: str = "acme",
     drafts: int = 0,
     documents: list[dict[str, Any]] | None = None,
+    name: str = "History",
 ) -> list[Any]:
     """A workflow with ``count`` published versions (the last one current), then ``drafts``
     drafts, through the use cases in one unit of work (a thousand versions take seconds);
@@ -194,7 +195,7 @@ def published_history(
 
     with container.uow(owner.tenant_id, write=True) as uow:
         workflow, first = workflows.create_workflow(
-            uow=uow, principal=owner, name="History", definition=content(1)
+            uow=uow, principal=owner, name=name, definition=content(1)
         )
         ids = [first.id]
         for number in range(1, count + drafts + 1):
@@ -262,10 +263,13 @@ def clock_at(moment: datetime) -> Iterator[None]:
     """The service's one clock (``service.clock``) reads ``moment`` meanwhile: a history
     made "long ago" is long ago in git and in the index alike."""
 
-    class _Then(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> "_Then":
-            return cls.fromtimestamp(moment.timestamp(), tz)
+    class _Then:
+        """What ``service.clock`` calls ``datetime``: its ``now`` gives a plain datetime
+        (not a subclass of it: sqlite3 binds none, and migration batches bind the clock)."""
+
+        @staticmethod
+        def now(tz: Any = None) -> datetime:
+            return datetime.fromtimestamp(moment.timestamp(), tz)
 
     with patch("service.clock.datetime", _Then):
         yield

@@ -187,11 +187,12 @@ def test_route_modules_call_use_cases_not_the_index() -> None:
     for path in sorted((ROOT / ROUTES).glob("*.py")):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            names = []
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
+            else:
+                continue
             wrong += [
                 f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
                 for name in names

@@ -5,6 +5,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
 from indexer import archival as rows
 from schemas.api import VersionPublic
@@ -15,7 +16,8 @@ from schemas.archival import (
     ArchiveRequest,
     LegalHoldSet,
 )
-from service import archival, retention
+from schemas.archival_report import ReportFormat
+from service import archival, archival_report, retention
 from service.deps import Admin, ContainerDep, VersionPath
 
 admin_router = APIRouter(prefix="/api/v1/admin/workflows", tags=["archival"])
@@ -30,6 +32,33 @@ def list_runs(
     with container.uow(principal.tenant_id) as uow:
         found = rows.list_runs(uow.session, principal.tenant_id, limit)
         return ArchivalRunList(items=[archival.public(run) for run in found])
+
+
+MEDIA_TYPES: dict[str, str] = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+@admin_router.get(
+    "/archival-runs/{run_id}/report",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/json": {}, "text/csv": {}}}},
+)
+def download_report(
+    run_id: uuid.UUID,
+    principal: Admin,
+    container: ContainerDep,
+    report_format: Annotated[ReportFormat, Query(alias="format")] = "json",
+) -> StreamingResponse:
+    """A finished run's report (archived versions; per rule, the versions kept), streamed."""
+    run = archival_report.open_report(container, principal, run_id, report_format)
+    if report_format == "csv":
+        body = archival_report.stream_csv(container, run)
+    else:
+        document = archival.public(run).model_dump(mode="json")
+        body = archival_report.stream_json(container, run, document)
+    disposition = f'attachment; filename="{archival_report.filename(run, report_format)}"'
+    return StreamingResponse(
+        body, media_type=MEDIA_TYPES[report_format], headers={"Content-Disposition": disposition}
+    )
 
 
 @admin_router.get("/archival-candidates", response_model=ArchivalCandidates)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,7 @@ from schemas.migrations import (
     MigrationList,
     MigrationPlan,
     MigrationPublic,
+    MigrationResume,
 )
 from service import migrations
 from service.auth import Principal
@@ -113,30 +114,58 @@ def list_items(
         )
 
 
+def _change(
+    container: Container,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    migration_id: uuid.UUID,
+    move: str,
+    resume: MigrationResume | None = None,
+) -> MigrationPublic:
+    with container.uow(principal.tenant_id, write=True) as uow:
+        migration = migrations.change_status(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            migration_id=migration_id,
+            move=move,
+            resume=resume,
+        )
+        uow.commit()
+        return migrations.public(migration)
+
+
 def _control(move: str) -> Callable[..., MigrationPublic]:
-    """One route per control move (cancel, pause, resume): the same shape, another verb."""
+    """One route per control move (cancel, pause): the same shape, another verb."""
 
     def control(
         workflow_id: uuid.UUID, migration_id: uuid.UUID, principal: Editor, container: ContainerDep
     ) -> MigrationPublic:
-        with container.uow(principal.tenant_id, write=True) as uow:
-            migration = migrations.change_status(
-                uow=uow, principal=principal, workflow_id=workflow_id, migration_id=migration_id, move=move
-            )
-            uow.commit()
-            return migrations.public(migration)
+        return _change(container, principal, workflow_id, migration_id, move)
 
     control.__doc__ = {
         "cancel": "Cancel between batches; what moved stays moved (list it with executions?migration=<id>).",
         "pause": "Pause after the current batch.",
-        "resume": "Resume a paused (or halted) migration.",
     }[move]
     control.__name__ = f"{move}_migration"
     return control
 
 
-for _move in ("cancel", "pause", "resume"):
+for _move in ("cancel", "pause"):
     router.post(f"/migrations/{{migration_id}}/{_move}", response_model=MigrationPublic)(_control(_move))
+
+
+@router.post("/migrations/{migration_id}/resume", response_model=MigrationPublic)
+def resume_migration(
+    workflow_id: uuid.UUID,
+    migration_id: uuid.UUID,
+    principal: Editor,
+    container: ContainerDep,
+    body: Annotated[MigrationResume | None, Body()] = None,
+) -> MigrationPublic:
+    """Resume a paused (or halted) migration; `failure_threshold` (0 to 1) replaces the
+    threshold from now on. The halt rule judges the batches after the resume afresh."""
+    return _change(container, principal, workflow_id, migration_id, "resume", body)
 
 
 @router.get("/migrations/{migration_id}/events", response_class=StreamingResponse)

@@ -235,6 +235,39 @@ def test_migration_wizard_runs_to_a_summary_with_failures(page: Page, server: Se
     assert [(m["status"], m["migrated"], m["failed"]) for m in migrations] == [("completed", 3, 1)]
 
 
+def test_a_halted_migrations_progress_says_why_it_has_no_eta(page: Page, server: Server) -> None:
+    """Three of four contacts wait on 'reminder' (not in v2): a gradual step of two always
+    holds a failure (50% or more > 5%), so the migration halts and the ETA says so."""
+    wid = workflow(server, "Halting flow")
+    with server.api() as api:
+        ids = ["c-1", "c-2", "c-3", "c-4"]
+        assert api.post(f"/workflows/{wid}/executions", json={"contact_ids": ids}).status_code == 201
+        moves = [{"contact_id": c, "action_id": "reminder", "status": "waiting"} for c in ids[:3]]
+        assert api.post(f"/workflows/{wid}/executions/positions", json={"moves": moves}).status_code == 200
+    second_version(server, wid, publish=True)
+    sign_in(page, server, "alice", "Halting flow")
+    page.locator('tr[data-version="2"]').get_by_role("button", name="Migrate here").click()
+    page.locator("#mig-strategy").select_option("gradual")
+    page.locator("#mig-step").fill("50")
+    page.locator("#mig-interval").fill("1")
+    page.get_by_role("button", name="Next: mapping").click()
+    page.get_by_label(re.compile("Contacts at 'reminder' \\(3\\)")).select_option("fail")
+    page.get_by_role("button", name="Next: dry run").click()
+    page.get_by_role("button", name="Next: confirm").click()
+    page.get_by_role("button", name="Start migration").click()
+    progress = page.locator("#mig-progress")
+    expect(progress).to_contain_text("ETA none: halted in step 1", timeout=30_000)
+    expect(progress).to_contain_text("threshold 5%")
+    shot(page, "migration-halted")
+    with server.api() as api:
+        (migration,) = api.get(f"/workflows/{wid}/migrations").json()["items"]
+    assert (migration["status"], migration["eta_reason"], migration["halt"]["step"]) == (
+        "paused",
+        "halted",
+        1,
+    )
+
+
 def test_draft_editor_auto_saves_and_survives_going_offline(page: Page, server: Server) -> None:
     with server.api() as api:
         created = api.post("/workflows", json={"name": "Editor flow", "definition": example("welcome-small")})

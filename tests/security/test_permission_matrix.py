@@ -127,7 +127,10 @@ def ids(client: TestClient, auth) -> dict[str, str]:
         f"/api/v1/workflows/{created['id']}/executions", json={"contact_ids": ["c-0"]}, headers=admin
     )
     assert enrolled.status_code < 300, enrolled.text  # in flight: the workflow's delete is refused
+    run = client.post("/api/v1/admin/workflows/archive-versions", json={}, headers=admin)
+    assert run.status_code == 200, run.text  # archives nothing: its report lists what was kept
     return {
+        "run_id": run.json()["id"],
         "workflow_id": str(created["id"]),
         "version": "2",
         "review_id": review.json()["id"],
@@ -165,7 +168,7 @@ def test_permission_matrix(client: TestClient, auth, ids: dict[str, str]) -> Non
             else:
                 assert response.status_code not in (401, 403), f"{where} as {level}: {response.text}"
         stranger = _call(client, method, route, ids, auth("workflows:admin", org="globex"))
-        if "{workflow_id}" in route.path:
+        if "{workflow_id}" in route.path or "{run_id}" in route.path:
             assert_problem(stranger, 404)
         else:
             assert stranger.status_code < 400, f"{where} for another tenant: {stranger.text}"

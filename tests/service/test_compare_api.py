@@ -2,6 +2,7 @@
 live contact counts from real execution rows, git's own patch, and the cache."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -9,7 +10,14 @@ import redis
 from fastapi.testclient import TestClient
 
 from schemas.compare import compare_documents
-from service.compare_cache import RedisComparisonCache, build_comparison_cache
+from service.compare_cache import (
+    LiveCounts,
+    RedisCompareCache,
+    build_compare_cache,
+    diff_key,
+    generation_key,
+    live_key,
+)
 from service.container import Container
 from service.versions import find_version
 from service.workflows import load_workflow
@@ -112,16 +120,18 @@ def test_bad_and_foreign_references(client: TestClient, auth, pair: dict[str, st
     assert_problem(client.get(url, params={"from": "1", "to": "2"}, headers=stranger), 404)
 
 
-def test_comparisons_are_cached_by_tree_ids(
+def test_comparisons_are_cached_by_tenant_workflow_and_tree_ids(
     client: TestClient, container: Container, auth, pair: dict[str, str]
 ) -> None:
     first = _compare(client, auth, pair["workflow"], **{"from": "1", "to": "2"})
+    workflow_id = uuid.UUID(pair["workflow"])
     with container.uow("acme") as uow:
-        workflow = load_workflow(uow, principal(), uuid.UUID(pair["workflow"]))
+        workflow = load_workflow(uow, principal(), workflow_id)
         trees = find_version(uow, workflow, 1).tree_sha, find_version(uow, workflow, 2).tree_sha
-    cached = container.compare_cache.get(*trees)
+    cached, _ = container.compare_cache.lookup(diff_key("acme", workflow_id, *trees), None)
     assert cached is not None
     assert cached.summary == first["summary"]
+    assert container.compare_cache.lookup(diff_key("globex", workflow_id, *trees), None) == (None, None)
 
 
 def test_redis_cache_round_trip_and_outage() -> None:
@@ -130,13 +140,25 @@ def test_redis_cache_round_trip_and_outage() -> None:
         client.ping()
     except redis.RedisError as exc:
         pytest.skip(f"Redis not reachable: {exc}")
-    cache = build_comparison_cache("redis://127.0.0.1:6379/14")
-    assert isinstance(cache, RedisComparisonCache)
+    cache = build_compare_cache("redis://127.0.0.1:6379/14", 5.0)
+    assert isinstance(cache, RedisCompareCache)
     diff = compare_documents(example("welcome-small-a"), example("welcome-small-b"))
-    cache.put("a" * 40, "b" * 40, diff)
-    assert client.ttl(f"wfv:compare:{'a' * 40}:{'b' * 40}") > 0
-    assert cache.get("a" * 40, "b" * 40) == diff
-    down = build_comparison_cache("redis://127.0.0.1:1/0")  # nothing listens there
-    assert down.get("a" * 40, "b" * 40) is None
-    down.put("a" * 40, "b" * 40, diff)  # logged, not raised
-    client.delete(f"wfv:compare:{'a' * 40}:{'b' * 40}")
+    workflow_id, version_id = uuid.uuid4(), uuid.uuid4()
+    key = diff_key("acme", workflow_id, "a" * 40, "b" * 40)
+    cache.keep_diff(key, diff)
+    assert cache.generation("acme", workflow_id) == 0
+    counts = LiveCounts({"reminder": 3}, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    live = live_key("acme", workflow_id, version_id, 0)
+    cache.keep_live(live, counts)
+    assert 0 < client.pttl(live) <= 5000
+    assert cache.lookup(key, live) == (diff, counts)
+    cache.executions_changed("acme", workflow_id)
+    assert cache.generation("acme", workflow_id) == 1
+    assert cache.generation("globex", workflow_id) == 0
+    assert cache.lookup(key, live_key("acme", workflow_id, version_id, 1)) == (diff, None)
+    down = build_compare_cache("redis://127.0.0.1:1/0", 5.0)  # nothing listens there
+    assert down.generation("acme", workflow_id) is None
+    assert down.lookup(key, live) == (None, None)
+    down.keep_live(live, counts)  # logged, not raised
+    down.executions_changed("acme", workflow_id)  # logged, not raised
+    client.delete(live, generation_key("acme", workflow_id))

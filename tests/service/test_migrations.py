@@ -222,8 +222,15 @@ def test_a_second_migration_of_the_same_versions_is_refused_until_the_first_ends
     client: TestClient, container: Container, auth, flow: dict[str, str]
 ) -> None:
     # gradual: step 1 (10%) runs now; the next step is scheduled, so it stays running here
+    # (a threshold of 1: a step of three executions, one on 'reminder', would halt it)
     first = _migrate(
-        client, auth, flow["wid"], strategy="gradual", step_percent=10, interval_seconds=3600
+        client,
+        auth,
+        flow["wid"],
+        strategy="gradual",
+        step_percent=10,
+        interval_seconds=3600,
+        failure_threshold=1,
     ).json()
     state = client.get(f"{API}/{flow['wid']}/migrations/{first['id']}", headers=auth("workflows:read")).json()
     assert state["status"] == "running"
@@ -358,7 +365,15 @@ def test_a_gradual_migration_between_steps_is_not_woken_before_its_pause_ends(
     from indexer.models import VersionMigration
     from service.migration_runner import stalled
 
-    started = _migrate(client, auth, flow["wid"], strategy="gradual", step_percent=10, interval_seconds=600)
+    started = _migrate(
+        client,
+        auth,
+        flow["wid"],
+        strategy="gradual",
+        step_percent=10,
+        interval_seconds=600,
+        failure_threshold=1,
+    )
     key = uuid.UUID(started.json()["id"])
     assert stalled(container, "acme", 0) == []  # step 1 done, resting for ten minutes
     with container.uow("acme", write=True) as uow:

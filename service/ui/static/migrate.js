@@ -122,6 +122,20 @@ export async function migrateView(panel, focus) {
     ]);
   };
 
+  // The ETA counts the gradual waits left; when there is none, the API says why.
+  const ETA_REASONS = { queued: "not started yet", measuring: "measuring the rate", paused: "paused" };
+  const etaText = (m) => {
+    if (m.eta_seconds !== null && m.eta_seconds !== undefined) {
+      const next = m.next_step_at ? `, next step at ${new Date(m.next_step_at).toLocaleTimeString()}` : "";
+      return `${Math.ceil(m.eta_seconds)} s${next}`;
+    }
+    if (m.eta_reason === "halted" && m.halt) {
+      const pct = (x) => `${+(x * 100).toFixed(1)}%`;
+      return `none: halted in step ${m.halt.step}, ${m.halt.failed} of ${m.halt.processed} failed (${pct(m.halt.share)} > threshold ${pct(m.halt.threshold)})`;
+    }
+    return `none: ${ETA_REASONS[m.eta_reason] ?? m.eta_reason ?? "unknown"}`;
+  };
+
   const progressStep = () => {
     const bar = h("progress", { id: "mig-bar", max: 1, value: 0, "aria-label": "migration progress" });
     const text = h("p", { id: "mig-progress", "aria-live": "polite" }, "Starting…");
@@ -132,8 +146,7 @@ export async function migrateView(panel, focus) {
       bar.max = Math.max(m.total, 1);
       bar.value = done;
       const rate = m.rate_per_second ? `${m.rate_per_second.toFixed(1)}/s` : "—";
-      const eta = m.eta_seconds !== null && m.eta_seconds !== undefined ? `${Math.ceil(m.eta_seconds)} s` : "—";
-      text.textContent = `${m.status}: ${done} of ${m.total} (migrated ${m.migrated}, skipped ${m.skipped}, failed ${m.failed}) · rate ${rate} · ETA ${eta}`;
+      text.textContent = `${m.status}: ${done} of ${m.total} (migrated ${m.migrated}, skipped ${m.skipped}, failed ${m.failed}) · rate ${rate} · ETA ${etaText(m)}`;
       wizard.migration = m;
     };
     goto(4, [bar, text, h("button", { type: "button", id: "mig-cancel", onclick: () => act(async () => {
