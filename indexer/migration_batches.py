@@ -190,3 +190,15 @@ def lock_migration(session: Session, tenant_id: str, migration_id: uuid.UUID) ->
         .where(VersionMigration.tenant_id == tenant_id, VersionMigration.id == migration_id)
         .with_for_update()
     ).one_or_none()
+
+
+def newest_migrations(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, limit: int
+) -> Sequence[VersionMigration]:
+    """A workflow's migrations, newest first."""
+    return session.scalars(
+        select(VersionMigration)
+        .where(VersionMigration.tenant_id == tenant_id, VersionMigration.workflow_id == workflow_id)
+        .order_by(VersionMigration.created_at.desc())
+        .limit(limit)
+    ).all()

@@ -388,3 +388,8 @@ def run_all_tenants(container: Container, tenants: Sequence[str], *, trigger: st
 
 def public(run: ArchivalRun) -> ArchivalRunPublic:
     return ArchivalRunPublic.model_validate(run)
+
+
+def newest_runs(uow: UnitOfWork, tenant: str, limit: int) -> list[ArchivalRun]:
+    """The tenant's archival runs, newest first."""
+    return list(sql.list_runs(uow.session, tenant, limit))

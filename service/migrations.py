@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from indexer import executions as execution_rows
 from indexer import migration_batches as batches
-from indexer.models import Execution, VersionMigration, Workflow, WorkflowVersion
+from indexer.models import Execution, MigrationItem, VersionMigration, Workflow, WorkflowVersion
 from schemas.migrations import (
     EXIT,
     TERMINAL,
@@ -329,3 +330,29 @@ def change_status(
             "resume the migration", lambda: uow.services.jobs.run_migration(workflow.tenant_id, migration.id)
         )
     return migration
+
+
+def newest(
+    uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, *, limit: int = 200
+) -> list[VersionMigration]:
+    """The workflow's migrations, newest first."""
+    workflow = load_workflow(uow, principal, workflow_id)
+    return list(batches.newest_migrations(uow.session, workflow.tenant_id, workflow.id, limit))
+
+
+def item_page(
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    migration_id: uuid.UUID,
+    *,
+    outcome: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[MigrationItem], str | None]:
+    """The executions a migration did not move, with the reason, one page."""
+    workflow, migration = load_migration(uow, principal, workflow_id, migration_id)
+    page, next_cursor = execution_rows.list_items(
+        uow.session, workflow.tenant_id, migration.id, outcome=outcome, limit=limit, cursor=cursor
+    )
+    return list(page), next_cursor

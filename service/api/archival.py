@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from indexer import archival as rows
 from schemas.api import VersionPublic
 from schemas.archival import (
     ArchivalCandidates,
@@ -30,7 +29,7 @@ def list_runs(
 ) -> ArchivalRunList:
     """This tenant's archival runs, newest first."""
     with container.uow(principal.tenant_id) as uow:
-        found = rows.list_runs(uow.session, principal.tenant_id, limit)
+        found = archival.newest_runs(uow, principal.tenant_id, limit)
         return ArchivalRunList(items=[archival.public(run) for run in found])
 
 

@@ -8,11 +8,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from indexer import executions as rows
-from indexer.models import VersionMigration
 from schemas.migrations import (
     TERMINAL,
     MigrationCreate,
@@ -28,7 +25,6 @@ from service.auth import Principal
 from service.container import Container
 from service.deps import ContainerDep, Editor, Reader, VersionPath
 from service.event_streams import EventStreamResponse, StreamGrantDep, end_event
-from service.workflows import load_workflow
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}", tags=["migrations"])
 EVENTS_INTERVAL = 0.5
@@ -65,15 +61,7 @@ def migrate(
 def list_migrations(workflow_id: uuid.UUID, principal: Reader, container: ContainerDep) -> MigrationList:
     """The workflow's migrations, newest first."""
     with container.uow(principal.tenant_id) as uow:
-        workflow = load_workflow(uow, principal, workflow_id)
-        found = uow.session.scalars(
-            select(VersionMigration)
-            .where(
-                VersionMigration.tenant_id == workflow.tenant_id, VersionMigration.workflow_id == workflow.id
-            )
-            .order_by(VersionMigration.created_at.desc())
-            .limit(200)
-        ).all()
+        found = migrations.newest(uow, principal, workflow_id)
         return MigrationList(items=[migrations.public(m) for m in found])
 
 
@@ -105,9 +93,8 @@ def list_items(
 ) -> MigrationItemList:
     """The executions a migration did not move, one row each, with the reason."""
     with container.uow(principal.tenant_id) as uow:
-        workflow, migration = migrations.load_migration(uow, principal, workflow_id, migration_id)
-        page, next_cursor = rows.list_items(
-            uow.session, workflow.tenant_id, migration.id, outcome=outcome, limit=limit, cursor=cursor
+        page, next_cursor = migrations.item_page(
+            uow, principal, workflow_id, migration_id, outcome=outcome, limit=limit, cursor=cursor
         )
         return MigrationItemList(
             items=[MigrationItemPublic.model_validate(i) for i in page], next_cursor=next_cursor
