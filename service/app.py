@@ -34,6 +34,7 @@ from service.observe import RequestObserver
 from service.readiness import Readiness
 from service.security_headers import SecurityHeaders
 from service.settings import Settings
+from service.stream_slots import StreamSlots
 from service.ui import mount_ui
 
 
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         built.jobs = _queue_jobs()
     app.state.container = built
     app.state.readiness = readiness
+    # Event streams open in this process, per user (service/stream_slots.py).
+    app.state.streams = StreamSlots()
     app.state.metrics_registry = scrape_registry(_queue_pending)
     install_problem_handlers(app)
     # git pushes outgrow a JSON body: /git/ bounds its own (WFV_GIT_MAX_PUSH_BYTES).

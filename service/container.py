@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
+from service.auth import Principal, principal_from_claims
 from service.compare_cache import CompareCache, build_compare_cache
 from service.data_dir import prepare_data_dir
 from service.draft_cache import RedisDraftCache
@@ -18,7 +19,6 @@ from service.draft_crypto import DraftCipher
 from service.group_commit import BatchHandler, GroupCommit
 from service.jobs import Jobs, NoQueue
 from service.settings import Settings
-from service.stream_slots import StreamSlots
 from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
 
@@ -42,8 +42,6 @@ class Container:
     # Set by a process that hosts the app next to a task queue (``wfv serve``): asks a worker
     # to flush Redis drafts to the database soon. Unset, the workers' minute sweep does it.
     draft_flush_scheduler: Callable[[], None] | None = None
-    # Event streams open in this process, per user (service/stream_slots.py).
-    streams: StreamSlots = field(default_factory=StreamSlots)
     # Background work use cases ask for: the queue's (``tasks.jobs``), attached by the
     # process that hosts the app or the worker (service/jobs.py).
     jobs: Jobs = field(default_factory=NoQueue)
@@ -51,6 +49,10 @@ class Container:
     crash_points: frozenset[str] = frozenset()
     _writers: dict[str, GroupCommit[Any, Any]] = field(default_factory=dict)
     _writers_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def principal_for(self, token: str) -> Principal:
+        """The caller a token names: one verifier for the API and the git endpoint alike."""
+        return principal_from_claims(self.verifier.claims(token), self.settings.role_permissions)
 
     def uow(self, tenant: str | None, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self, write=write, tenant=tenant)

@@ -32,12 +32,6 @@ ContainerDep = Annotated[Container, Depends(get_container)]
 _BEARER = re.compile(r"^Bearer\s+(\S+)$", re.IGNORECASE)
 
 
-def principal_from_token(container: Container, token: str) -> Principal:
-    """The caller a token names: one verifier for the API and the git endpoint alike."""
-    claims = container.verifier.claims(token)
-    return principal_from_claims(claims, container.settings.role_permissions)
-
-
 def bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthorized("send Authorization: Bearer <token>")
@@ -56,7 +50,7 @@ async def current_principal(
     claims = container.verifier.verified.get(token)
     if claims is not None:
         return principal_from_claims(claims, container.settings.role_permissions)
-    return await run_in_threadpool(principal_from_token, container, token)
+    return await run_in_threadpool(container.principal_for, token)
 
 
 def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:

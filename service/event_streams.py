@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
@@ -91,7 +91,10 @@ class StreamGrant:
 
 
 async def stream_grant(
-    principal: Reader, container: ContainerDep, authorization: Annotated[str | None, Header()] = None
+    request: Request,
+    principal: Reader,
+    container: ContainerDep,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> StreamGrant:
     """The token was verified by ``Reader`` a moment ago (and kept a minute), so its
     claims are read back from that cache; verified again only if it just fell out."""
@@ -101,7 +104,7 @@ async def stream_grant(
         claims = await run_in_threadpool(container.verifier.claims, token)
     bounds = StreamBounds(token_expiry(claims), time.time() + MAX_SECONDS)
     limit = container.settings.stream_max_per_user
-    return StreamGrant(bounds, container.streams, principal.tenant_id, principal.user_id, limit)
+    return StreamGrant(bounds, request.app.state.streams, principal.tenant_id, principal.user_id, limit)
 
 
 StreamGrantDep = Annotated[StreamGrant, Depends(stream_grant)]

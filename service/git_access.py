@@ -19,7 +19,6 @@ from schemas.history import draft_ref
 from schemas.status import VersionStatus
 from service.auth import Permission, Principal
 from service.container import Container
-from service.deps import principal_from_token
 from service.errors import Unauthorized, WorkflowNotFound
 from service.reviews import NOTES_REF
 from service.workflows import load_workflow
@@ -57,7 +56,7 @@ def token_from_header(authorization: str | None) -> str:
 
 
 def authenticate(container: Container, authorization: str | None) -> Principal:
-    return principal_from_token(container, token_from_header(authorization))
+    return container.principal_for(token_from_header(authorization))
 
 
 def parse_repo_name(text: str) -> uuid.UUID:
