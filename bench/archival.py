@@ -30,11 +30,12 @@ import pygit2
 from indexer import archival as sql
 from indexer import archival_report as report_rows
 from indexer.db import make_engine
-from indexer.migrate import upgrade
 from indexer.models import ArchivalRun
+from indexer.revisions import upgrade
 from schemas.state import STATE_REF
-from service import archival, archival_report
-from service.archival import run_archival
+from service.archival import report as archival_report
+from service.archival import runs as archival
+from service.archival.runs import run_archival
 from service.container import Container, build_container
 from service.settings import Settings
 

@@ -22,9 +22,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from indexer.migrate import upgrade
-from service.action_history import action_history
-from service.blame_walk import walk_history
+from indexer.revisions import upgrade
+from service.compare.blame import action_history
+from service.compare.blame_walk import walk_history
 from service.container import Container, build_container
 from service.settings import Settings
 from tests.factories import example, principal, published_history

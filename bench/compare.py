@@ -26,14 +26,16 @@ from deepdiff import DeepDiff
 from sqlalchemy import select
 
 from indexer.executions import insert_executions
-from indexer.migrate import upgrade
 from indexer.models import WorkflowVersion
+from indexer.revisions import upgrade
 from schemas.compare import compare_documents
 from schemas.workflow import WorkflowDefinition
-from service import compare, versions, workflows
-from service.compare_cache import build_compare_cache
+from service.compare import comparison as compare
+from service.compare.cache import build_compare_cache
 from service.container import Container, build_container
 from service.settings import Settings
+from service.versions import editing as versions
+from service.versions import workflows
 from tests.factories import example, principal
 
 ALICE = principal()

@@ -20,15 +20,16 @@ from typing import Any
 
 import pygit2
 
-from indexer.migrate import upgrade
+from indexer.revisions import upgrade
 from schemas.api import VersionDetail
 from schemas.canonical import canonical_json
 from schemas.workflow import WorkflowDefinition
-from service import publishing, versions, workflows
-from service.app import create_app
+from service.api.app import create_app
 from service.auth import issue_token
 from service.container import Container, build_container
 from service.settings import Settings
+from service.versions import editing as versions
+from service.versions import publishing, workflows
 from tests.factories import example, principal
 
 ALICE = principal()

@@ -34,7 +34,7 @@ from bench import wrk
 from bench.core import percentile
 from bench.loadgen import RawClient, redis_server
 from service.auth import issue_token
-from service.gc_tuning import tune_collector
+from service.ops.gc_tuning import tune_collector
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example
 

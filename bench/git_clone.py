@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.migrate import upgrade
+from indexer.revisions import upgrade
 from repo_store.upkeep import count_loose, count_packs
 from service.auth import issue_token
 from service.container import Container, build_container
-from service.git_upkeep import upkeep_all
+from service.git.upkeep import upkeep_all
 from service.settings import Settings
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import published_history

@@ -38,7 +38,7 @@ from bench.core import percentile
 from bench.loadgen import HEADER, RawClient, RouteFigures, redis_server
 from schemas.api import VersionDetail
 from service.auth import issue_token
-from service.gc_tuning import tune_collector
+from service.ops.gc_tuning import tune_collector
 from tests.e2e.helpers import WFV, free_port, run_wfv, running, wfv_env
 from tests.factories import example
 

@@ -26,7 +26,7 @@ import psycopg
 import redis
 
 from indexer.db import make_engine
-from indexer.migrate import upgrade
+from indexer.revisions import upgrade
 from service.auth import issue_token
 from service.container import build_container
 from service.settings import Settings

@@ -22,11 +22,11 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.migrate import upgrade
-from service.app import create_app
+from indexer.revisions import upgrade
+from service.api.app import create_app
 from service.auth import issue_token
 from service.container import build_container
-from service.logs import configure_logging
+from service.ops.logs import configure_logging
 from service.settings import Settings
 from tests.factories import example
 

@@ -158,7 +158,7 @@ class VersionMigration(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     # The current window (a gradual step, or the batches since a resume): the halt rule
     # judges its failures alone, and the rate counts only time spent inside windows
-    # (``service.migration_window``).
+    # (``service.executions.window``).
     window_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     window_processed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     window_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -99,7 +99,7 @@ def status_of(published: bool, state: VersionState | None) -> str:
 def row_status(record: VersionRecord, existing: WorkflowVersion | None) -> str:
     """The status as the version's own line tells it (draft, else published): whether a
     published version is archived is ``refs/wfv/state``'s to say, checked apart
-    (``service.consistency_checks.state_findings``), so an archived row passes here."""
+    (``service.healing.invariants.state_findings``), so an archived row passes here."""
     if record.published and existing is not None and existing.status == VersionStatus.ARCHIVED.value:
         return VersionStatus.ARCHIVED.value
     return status_of(record.published, None)

@@ -14,8 +14,8 @@ import pygit2
 from repo_store.errors import RepoError
 from repo_store.store import CommitInfo, WorkflowRepo
 from schemas.history import (
-    HEAD_MARK_REF,
     MAIN_REF,
+    WATERMARK_REF,
     Trailer,
     VersionEvent,
     VersionRecord,
@@ -68,9 +68,9 @@ def _document(repo: WorkflowRepo, sha: str) -> dict[str, Any]:
     return found
 
 
-def head_mark(repo: WorkflowRepo) -> str | None:
+def watermark(repo: WorkflowRepo) -> str | None:
     """The watermark ref: compared with the index's ``git_head`` to see if git is ahead."""
-    return repo.ref_target(HEAD_MARK_REF)
+    return repo.ref_target(WATERMARK_REF)
 
 
 def _created(repo: WorkflowRepo, head: str, version_id: str) -> CommitInfo:

@@ -18,9 +18,9 @@ import pygit2
 from repo_store.state import StateInvalid, read_states
 from repo_store.store import CommitInfo, WorkflowRepo
 from schemas.history import (
-    HEAD_MARK_REF,
     MAIN_REF,
     RECORDS_REF,
+    WATERMARK_REF,
     Trailer,
     VersionEvent,
     draft_number,
@@ -51,7 +51,7 @@ class RefSnapshot:
     tags: dict[int, CommitInfo] = field(default_factory=dict)
     state: str | None = None  # refs/wfv/state's commit, once its tree checked out
     states: dict[int, VersionState] = field(default_factory=dict)
-    mark: str | None = None
+    watermark: str | None = None
     issues: list[RefIssue] = field(default_factory=list)
 
 
@@ -109,7 +109,7 @@ def _check_publish(name: str, number: int | None, info: CommitInfo) -> str | Non
 def is_wfv_ref(name: str) -> bool:
     """A name wfv writes (whatever it points at)."""
     return (
-        name in (MAIN_REF, HEAD_MARK_REF, RECORDS_REF, STATE_REF)
+        name in (MAIN_REF, WATERMARK_REF, RECORDS_REF, STATE_REF)
         or name.startswith(_NOTES)
         or draft_number(name) is not None
         or tag_number(name) is not None
@@ -120,7 +120,7 @@ def _classify(repo: WorkflowRepo, name: str, target: str, snapshot: RefSnapshot)
     if not is_wfv_ref(name):
         snapshot.issues.append(RefIssue(name, target, f"{name} is not a ref wfv writes"))
         return
-    if name in (HEAD_MARK_REF, RECORDS_REF) or name.startswith(_NOTES):
+    if name in (WATERMARK_REF, RECORDS_REF) or name.startswith(_NOTES):
         return
     if name == STATE_REF:
         _read_state(repo, target, snapshot)
@@ -235,5 +235,5 @@ def read_refs(repo: WorkflowRepo, *, deep: bool = True) -> RefSnapshot:
     _check_states(snapshot)
     if deep and not any(issue.ref == MAIN_REF for issue in snapshot.issues):
         _check_main_line(repo, snapshot)
-    snapshot.mark = repo.ref_target(HEAD_MARK_REF)
+    snapshot.watermark = repo.ref_target(WATERMARK_REF)
     return snapshot

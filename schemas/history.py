@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 MAIN_REF = "refs/heads/main"
-HEAD_MARK_REF = "refs/wfv/head"  # the newest commit any write produced: the index watermark
+WATERMARK_REF = "refs/wfv/head"  # the newest commit any write produced: the index watermark
 # What wfv knows of commits it did not write (pushed draft tips): notes nobody can push.
 RECORDS_REF = "refs/wfv/records"
 

@@ -1,5 +1,5 @@
 """A version's retention state as git keeps it: archived or not, when it was unarchived,
-its legal hold. The writer (``service.gitstate``), the reader (``repo_store.state``) and
+its legal hold. The writer (``service.archival.state_in_git``), the reader (``repo_store.state``) and
 the rebuild (``indexer.rebuild``) share this one spelling.
 
 The state lives on ``refs/wfv/state``: a chain of commits whose tree holds one canonical

@@ -1,5 +1,5 @@
 """The one rule for text that crosses into wfv: what no string may hold, checked once where
-a request is parsed (bodies here, query and path parameters and headers in service/boundary.py).
+a request is parsed (bodies here, query and path parameters and headers in service/api/boundary.py).
 
 Refused: NUL (PostgreSQL refuses it in ``text`` and ``jsonb``, a 500 once it got there),
 lone surrogates (no UTF-8 encoding: the database, git and every answer that echoes them

@@ -9,14 +9,14 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
-from indexer.migrate import upgrade
-from service.logs import configure_logging
-from service.metrics_dir import MULTIPROC_ENV, prepare_metrics_dir
+from indexer.revisions import upgrade
+from service.ops.logs import configure_logging
+from service.ops.metrics_dir import MULTIPROC_ENV, prepare_metrics_dir
 from service.settings import Settings
 
 if TYPE_CHECKING:
-    from service.consistency import ConsistencyReport
     from service.container import Container
+    from service.healing.check import ConsistencyReport
 
 app = typer.Typer(help="wfv: git-backed workflow versioning.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -59,7 +59,7 @@ def serve(
     metrics_dir = prepare_metrics_dir() if multiprocess else None
     import uvicorn
 
-    from service.header_limits import PROTOCOL as HEAD_BOUNDED_PROTOCOL
+    from service.api.header_limits import PROTOCOL as HEAD_BOUNDED_PROTOCOL
     from tasks import runtime
 
     container = _container()
@@ -75,7 +75,7 @@ def serve(
     try:
         if processes > 1:
             uvicorn.run(
-                "service.app:app_from_environment",
+                "service.api.app:app_from_environment",
                 factory=True,
                 workers=processes,
                 log_config=log_config,
@@ -85,8 +85,8 @@ def serve(
                 port=bind_port,
             )
         else:
-            from service.app import create_app
-            from service.gc_tuning import tune_collector
+            from service.api.app import create_app
+            from service.ops.gc_tuning import tune_collector
 
             app_ = create_app(container=container)
             tune_collector(settings)
@@ -152,7 +152,7 @@ def worker(
     if settings.worker_metrics_port is not None:
         from prometheus_client import start_http_server
 
-        from service.metrics import scrape_registry
+        from service.ops.metrics import scrape_registry
 
         start_http_server(
             settings.worker_metrics_port,
@@ -198,7 +198,7 @@ def db_upgrade(
 @app.command()
 def reindex() -> None:
     """Rebuild the versions index of every workflow from the git repositories alone."""
-    from service.reindex import reindex_all
+    from service.healing.scan import reindex_all
 
     container = _container()
     upgrade(container.migration_engine(), draft_keys=container.settings.draft_key_list())
@@ -225,7 +225,7 @@ def check(
     """Check that git and the index agree (exit code 1 when there are problems)."""
     import json
 
-    from service.consistency import check_consistency
+    from service.healing.check import check_consistency
 
     container = _container()
     try:

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
 from service.auth import Principal, principal_from_claims
-from service.compare_cache import CompareCache, build_compare_cache
-from service.data_dir import prepare_data_dir
-from service.draft_cache import RedisDraftCache
-from service.draft_crypto import DraftCipher
-from service.group_commit import BatchHandler, GroupCommit
+from service.auth.tokens import TokenVerifier
+from service.compare.cache import CompareCache, build_compare_cache
+from service.drafts.group_commit import BatchHandler, GroupCommit
+from service.drafts.records import DraftCipher
+from service.drafts.redis_store import RedisDraftCache
 from service.jobs import Jobs, NoQueue
+from service.ops.data_dir import prepare_data_dir
 from service.settings import Settings
-from service.tokens import TokenVerifier
 from service.uow import UnitOfWork
 
 P = TypeVar("P")
@@ -37,7 +37,8 @@ class Container:
     compare_cache: CompareCache
     draft_cipher: DraftCipher
     draft_cache: RedisDraftCache | None
-    # Draft times; a test sets its own to move time along.
+    # The wall clock: times git never sees (draft saves, archival's "now"); tests move it.
+    # What git and the index both keep is stamped by the clock of record (service/clock.py).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # Set by a process that hosts the app next to a task queue (``wfv serve``): asks a worker
     # to flush Redis drafts to the database soon. Unset, the workers' minute sweep does it.
@@ -63,7 +64,7 @@ class Container:
         return self.engine if url == self.settings.resolved_database_url else make_engine(url)
 
     def group_commit(self, name: str, handler: BatchHandler[P, R]) -> GroupCommit[P, R]:
-        """This container's writer ``name`` (``service.group_commit``), made on first use."""
+        """This container's writer ``name`` (``service.drafts.group_commit``), made on first use."""
         with self._writers_lock:
             if name not in self._writers:
                 self._writers[name] = GroupCommit(handler, name=name)

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.crashpoints import CrashPoint
-from service.data_dir import prepare_data_dir
+from service.ops.data_dir import prepare_data_dir
 
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "dev", "development"}
 _MIN_METRICS_TOKEN = 24
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     max_versions_per_workflow: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # A request's head (request line and headers) and how many headers it may carry:
-    # beyond either, 431 (service/header_limits.py). Room for a large identity token.
+    # beyond either, 431 (service/api/header_limits.py). Room for a large identity token.
     max_header_bytes: int = Field(default=32 * 1024, ge=4 * 1024, le=1024 * 1024)
     max_header_count: int = Field(default=100, ge=16, le=10_000)
     page_size_max: int = 200
@@ -100,14 +100,14 @@ class Settings(BaseSettings):
     draft_history: int = Field(default=10, ge=2, le=100)
     draft_redis_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
     draft_redis_retry_seconds: float = Field(default=5.0, ge=0, le=300)
-    # What an acknowledged save survives (service/draft_durability.py). By default a save
+    # What an acknowledged save survives (service/drafts/durability.py). By default a save
     # is acknowledged once Redis holds it; WFV_DRAFT_ACK_AFTER_DATABASE waits for its copy in
     # the database too (slower, survives anything the database does). Production refuses a
     # Redis without an append-only file for drafts unless WFV_DRAFT_ACCEPT_VOLATILE_REDIS says
     # losing the last seconds of saves to a Redis restart is acceptable.
     draft_ack_after_database: bool = False
     draft_accept_volatile_redis: bool = False
-    # How long a compare may reuse the live counts it read (service/compare_cache.py): every
+    # How long a compare may reuse the live counts it read (service/compare/cache.py): every
     # enrolment, report and migration batch invalidates them at once; this bounds staleness
     # only when that is lost (several processes without Redis). 0: count on every compare.
     compare_live_ttl_seconds: float = Field(default=5.0, ge=0, le=300)
@@ -141,7 +141,7 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     worker_metrics_host: str = "127.0.0.1"
     readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
-    # The garbage collector's thresholds in server processes (service/gc_tuning.py), as
+    # The garbage collector's thresholds in server processes (service/ops/gc_tuning.py), as
     # WFV_GC_THRESHOLDS='[50000, 50, 100]'; CPython's own are 700, 10, 10.
     gc_thresholds: tuple[GcThreshold, GcThreshold, GcThreshold] = (50_000, 50, 100)
     # Fault tests only (service/crashpoints.py): the write-path points where a process

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import scoped
 from repo_store import PygitRepoStore, RefUpdate, RepoError, WorkflowRepo
-from service.compare_cache import CompareCache
+from service.compare.cache import CompareCache
 from service.crashpoints import crash_at
-from service.draft_cache import RedisDraftCache
-from service.draft_crypto import DraftCipher
+from service.drafts.records import DraftCipher
+from service.drafts.redis_store import RedisDraftCache
 from service.errors import CommitOutcomeUnknown
 from service.jobs import Jobs
 from service.settings import Settings
@@ -116,7 +116,7 @@ class UnitOfWork:
 
     def swap_refs(self, repo: WorkflowRepo, updates: list[RefUpdate], *, reflog: str) -> None:
         """Move refs now (git before the SQL commit); undone if the unit does not commit.
-        Only the write path calls it (``service.gitwrite.move_refs``), after checking each
+        Only the write path calls it (``service.versions.write_path.move_refs``), after checking each
         ref against the index."""
         repo.update_refs(updates, reflog=reflog)
         reverse = [update.reverse() for update in reversed(updates)]

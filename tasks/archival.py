@@ -8,8 +8,8 @@ import uuid
 
 from huey import crontab
 
-from service.archival import carry_on, run_all_tenants, running_run_id
-from service.reindex import known_tenants
+from service.archival.runs import carry_on, run_all_tenants, running_run_id
+from service.healing.scan import known_tenants
 from service.settings import Settings
 from tasks import runtime
 from tasks.queue import huey

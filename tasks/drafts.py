@@ -10,7 +10,7 @@ import logging
 
 from huey import crontab
 
-from service.draft_upkeep import delete_stale_drafts, flush_dirty
+from service.drafts.upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
 from tasks import runtime
 from tasks.queue import huey

@@ -4,7 +4,7 @@ import logging
 
 from huey import crontab
 
-from service.git_upkeep import upkeep_all
+from service.git.upkeep import upkeep_all
 from service.settings import Settings
 from tasks import runtime
 from tasks.queue import huey

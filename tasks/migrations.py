@@ -17,8 +17,8 @@ from typing import TypeVar
 from huey import crontab
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
-from service.migration_runner import interval_of, run_batches, stalled
-from service.reindex import known_tenants
+from service.executions.runner import interval_of, run_batches, stalled
+from service.healing.scan import known_tenants
 from service.transient import is_transient
 from tasks import runtime
 from tasks.queue import huey, on_queue_back

@@ -22,7 +22,7 @@ from typing import Any
 import redis
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
-from service.data_dir import prepare_data_dir
+from service.ops.data_dir import prepare_data_dir
 from service.settings import Settings
 from service.transient import is_transient
 from tasks.serializer import JsonSerializer

@@ -1,15 +1,15 @@
 """Periodic healing of every workflow whose git is ahead of the index, the watch for refs
-moved behind the service's back (``service.ref_sweep``), and retention kept in SQL only
-written into git (``service.state_backfill``)."""
+moved behind the service's back (``service.healing.ref_sweep``), and retention kept in SQL only
+written into git (``service.archival.backfill``)."""
 
 import logging
 
 from huey import crontab
 
-from service.ref_sweep import sweep_moved_refs
-from service.reindex import reconcile_all
+from service.archival.backfill import backfill_states
+from service.healing.ref_sweep import sweep_moved_refs
+from service.healing.scan import reconcile_all
 from service.settings import Settings
-from service.state_backfill import backfill_states
 from tasks import runtime
 from tasks.queue import huey
 

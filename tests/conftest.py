@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from indexer.db import make_engine
-from indexer.migrate import upgrade
 from indexer.models import Base
-from service.app import create_app
+from indexer.revisions import upgrade
+from service.api.app import create_app
 from service.auth import issue_token
 from service.container import Container, build_container
 from service.settings import Settings

@@ -183,7 +183,8 @@ def published_history(
     version N is ``documents[N-1]``, else welcome-small renamed. Returns [workflow id, v1
     id, v2 id, ...]."""
     from schemas.workflow import WorkflowDefinition
-    from service import publishing, versions, workflows
+    from service.versions import editing as versions
+    from service.versions import publishing, workflows
 
     owner = principal(org=org)
     document = example("welcome-small")

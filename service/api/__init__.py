@@ -1,1 +1,2 @@
-"""REST routes under ``/api/v1``: parse, call one use case, shape the answer."""
+"""The HTTP layer: the FastAPI app, its routes (``routes``), dependencies, problem
+documents, request bounds, the request observer, event streams, probes and the UI."""

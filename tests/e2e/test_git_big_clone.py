@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from repo_store.upkeep import count_loose, count_packs
-from service.git_upkeep import upkeep_all
+from service.git.upkeep import upkeep_all
 from tests.e2e.conftest import GitServer
 from tests.e2e.gitclient import GitClient
 from tests.factories import published_history

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from schemas.canonical import canonical_json
-from service.reindex import reindex_all
+from service.healing.scan import reindex_all
 from tests.e2e.conftest import GitServer
 from tests.e2e.gitclient import GitClient
 from tests.factories import empty_index, example, index_snapshot, renamed

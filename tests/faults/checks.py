@@ -1,4 +1,4 @@
-"""What every fault scenario ends with: the consistency check (``service.consistency``),
+"""What every fault scenario ends with: the consistency check (``service.healing.check``),
 and every write the service acknowledged durable and audited."""
 
 import uuid
@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from indexer.models import AuditEntry, WorkflowVersion
 from repo_store import WorkflowRepo
-from service.consistency import check_consistency
 from service.container import Container
+from service.healing.check import check_consistency
 from tests.faults.load import Ack
 
 _AUDITED_AS = {

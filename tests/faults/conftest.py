@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from indexer.db import make_engine
-from indexer.migrate import upgrade
+from indexer.revisions import upgrade
 from tests.conftest import app_role_url
 from tests.e2e.helpers import wfv_env
 from tests.faults.pgcluster import PrivateCluster

@@ -12,7 +12,7 @@ import uuid
 import httpx
 import pytest
 
-from service.reindex import reindex_all
+from service.healing.scan import reindex_all
 from tests.e2e.helpers import WFV
 from tests.factories import empty_index, example
 from tests.faults.stack import FaultStack, WfvProcess, enqueue_reconcile

@@ -61,11 +61,11 @@ def test_what_the_dockerfile_copies_builds_a_wheel_with_migrations_and_ui(tmp_pa
     assert done.returncode == 0, done.stderr
     (wheel,) = (tmp_path / "dist").glob("wfv-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "indexer/migrations/env.py" in names
-    migrations = {p.name for p in (ROOT / "indexer/migrations/versions").glob("*.py")}
-    assert {f"indexer/migrations/versions/{name}" for name in migrations} <= names
-    assert "service/ui/static/index.html" in names
-    assert "service/api/ops.py" in names
+    assert "indexer/schema/env.py" in names
+    migrations = {p.name for p in (ROOT / "indexer/schema/versions").glob("*.py")}
+    assert {f"indexer/schema/versions/{name}" for name in migrations} <= names
+    assert "service/api/ui/static/index.html" in names
+    assert "service/api/routes/ops.py" in names
     assert "tasks/queue.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "wfv = service.cli:app" in zipfile.ZipFile(wheel).read(entry_points).decode()

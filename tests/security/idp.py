@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from indexer.migrate import upgrade
-from service.app import create_app
+from indexer.revisions import upgrade
+from service.api.app import create_app
 from service.container import build_container
 from service.settings import Settings
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from indexer.migrate import upgrade
-from service.app import create_app
+from indexer.revisions import upgrade
+from service.api.app import create_app
 from service.auth import issue_token
 from service.container import build_container
 from service.settings import Settings

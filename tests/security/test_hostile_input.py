@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from schemas.workflow import MAX_ACTIONS, MAX_DEPTH, MAX_STRING
 from service.container import Container
-from service.reindex import reindex_all
+from service.healing.scan import reindex_all
 from tests.factories import assert_problem, create_workflow_via_api, example
 
 API = "/api/v1/workflows"

@@ -167,7 +167,7 @@ def test_production_refuses_development_tokens_without_a_configured_secret(
 
 
 def test_a_remembered_token_still_ends_at_its_exp(settings: Settings, jwks: Jwks, signer: SigningKey) -> None:
-    """Verified tokens are remembered a minute (service/tokens.py VerifiedTokens), never
+    """Verified tokens are remembered a minute (service/auth/tokens.py VerifiedTokens), never
     past their own ``exp``: the second request after expiry is verified again, and refused."""
     with (
         serve_jwks(jwks) as url,

@@ -11,8 +11,8 @@ from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from indexer.migrate import upgrade
-from service.app import create_app
+from indexer.revisions import upgrade
+from service.api.app import create_app
 from service.container import build_container
 from service.settings import Settings
 from tests.conftest import TokenFactory

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 import service.api
 from schemas.text import RequestBody
-from service.errors import problem_response
+from service.api.problems import problem_response
 from tests.factories import assert_problem, create_workflow_via_api, example
 
 API = "/api/v1/workflows"

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.archival import SYSTEM_ACTOR
-from service.claims import RESERVED_ACTOR_PREFIX
-from service.ref_guard import RECONCILER
+from service.archival.runs import SYSTEM_ACTOR
+from service.auth.claims import RESERVED_ACTOR_PREFIX
+from service.healing.ref_guard import RECONCILER
 from service.settings import Settings
 from tests.security.idp import ISSUER, Jwks, SigningKey, claims, client_for, serve_jwks
 

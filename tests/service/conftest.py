@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from indexer.migrate import upgrade
-from service.app import create_app
+from indexer.revisions import upgrade
+from service.api.app import create_app
 from service.container import Container, build_container
 from service.settings import Settings
 from tests.redis_support import RedisProcess, own_redis

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 
 from indexer import archival as sql
 from indexer.models import ArchivalRun, AuditEntry, Execution, WorkflowVersion
-from service import archival
-from service.archival import ArchivalInProgress, run_archival
+from service.archival import runs as archival
+from service.archival.runs import ArchivalInProgress, run_archival
 from service.container import Container
 from tests.factories import place_contacts, published_history
 

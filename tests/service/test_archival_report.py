@@ -15,7 +15,8 @@ from sqlalchemy import delete, func, select
 
 from indexer.db import make_engine
 from indexer.models import ArchivalReportEntry, ArchivalRun, AuditEntry, WorkflowVersion
-from service import archival, archival_report
+from service.archival import report as archival_report
+from service.archival import runs as archival
 from service.container import Container
 from tests.factories import assert_problem, clock_at, published_history, published_long_ago, versions_url
 

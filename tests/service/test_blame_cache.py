@@ -19,11 +19,12 @@ from schemas.blame import ActionHistory, ActionHistoryEntry
 from schemas.compare import field_changes
 from schemas.history import Trailer
 from schemas.workflow import WorkflowDefinition
-from service import publishing, versions
-from service.action_history import action_history
-from service.blame_walk import walk_history
+from service.compare.blame import action_history
+from service.compare.blame_walk import walk_history
 from service.container import Container, build_container
-from service.reindex import reindex_all
+from service.healing.scan import reindex_all
+from service.versions import editing as versions
+from service.versions import publishing
 from tests.factories import empty_index, example, principal, published_history, renamed
 
 ALICE = principal()

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from schemas.history import MAIN_REF
-from service.blame_walk import walk_history
+from service.compare.blame_walk import walk_history
 from service.container import Container
 from tests.factories import example, published_history
 

@@ -10,7 +10,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from schemas.compare import compare_documents
-from service.compare_cache import (
+from service.compare.cache import (
     LiveCounts,
     RedisCompareCache,
     build_compare_cache,
@@ -19,8 +19,8 @@ from service.compare_cache import (
     live_key,
 )
 from service.container import Container
-from service.versions import find_version
-from service.workflows import load_workflow
+from service.versions.editing import find_version
+from service.versions.workflows import load_workflow
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.compare_cache import InProcessCompareCache, RedisCompareCache, build_compare_cache
+from service.api.app import create_app
+from service.compare.cache import InProcessCompareCache, RedisCompareCache, build_compare_cache
 from service.container import Container
 from service.settings import Settings
 from tests.factories import (

@@ -16,10 +16,11 @@ from indexer.models import WorkflowVersion
 from repo_store import WorkflowRepo
 from schemas.history import MAIN_REF, Trailer
 from schemas.workflow import WorkflowDefinition
-from service import publishing, versions
 from service.container import Container
 from service.errors import StaleLock
-from service.workflows import create_workflow
+from service.versions import editing as versions
+from service.versions import publishing
+from service.versions.workflows import create_workflow
 from tests.factories import example, principal, renamed
 
 T = TypeVar("T")

@@ -15,9 +15,10 @@ from indexer.db import make_engine
 from indexer.models import AuditEntry, Execution, WorkflowVersion
 from schemas.history import MAIN_REF, draft_ref
 from schemas.workflow import WorkflowDefinition
-from service import versions, workflows
-from service.consistency import ConsistencyReport, check_consistency
 from service.container import Container
+from service.healing.check import ConsistencyReport, check_consistency
+from service.versions import editing as versions
+from service.versions import workflows
 from tests.e2e.helpers import WFV, settings_env
 from tests.factories import (
     assert_problem,

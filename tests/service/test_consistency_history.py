@@ -4,9 +4,9 @@ refs point: a row that disagrees with git is a problem even when every ref is in
 
 from datetime import UTC, datetime
 
-from service import versions
-from service.consistency import check_consistency
 from service.container import Container
+from service.healing.check import check_consistency
+from service.versions import editing as versions
 from tests.factories import principal, published_history, tamper_version
 
 

@@ -13,13 +13,14 @@ from sqlalchemy.exc import OperationalError
 
 from indexer.models import Workflow
 from schemas.workflow import WorkflowDefinition
-from service import versions, workflows
-from service.app import create_app
+from service.api.app import create_app
 from service.container import Container, build_container
 from service.errors import CommitOutcomeUnknown
-from service.reindex import reconcile_all
+from service.healing.scan import reconcile_all
 from service.settings import Settings
 from service.uow import UnitOfWork
+from service.versions import editing as versions
+from service.versions import workflows
 from tests.conftest import JWT_SECRET, PG_ADMIN_URL, TokenFactory, app_role_url, truncate_tables
 from tests.e2e.helpers import free_port
 from tests.factories import API, assert_problem, example, principal

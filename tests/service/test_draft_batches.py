@@ -1,4 +1,4 @@
-"""Database draft saves by group commit (``service.draft_batches.write_save_batch``): many saves
+"""Database draft saves by group commit (``service.drafts.batches.write_save_batch``): many saves
 in one transaction, each with its own answer, on both databases."""
 
 import threading
@@ -10,14 +10,14 @@ import pytest
 from indexer import drafts as rows
 from schemas.drafts import DraftSave
 from schemas.workflow import WorkflowDefinition
-from service import drafts
 from service.auth import Principal
 from service.container import Container
-from service.draft_batches import DatabaseSave, database_writer, write_save_batch
-from service.draft_common import DraftNotFound, SavedDraft
-from service.draft_plan import DraftBaseUnknown
+from service.drafts import autosave as drafts
+from service.drafts.batches import DatabaseSave, database_writer, write_save_batch
+from service.drafts.common import DraftNotFound, SavedDraft
+from service.drafts.plan import DraftBaseUnknown
 from service.errors import VersionNotFound
-from service.workflows import create_workflow
+from service.versions.workflows import create_workflow
 from tests.factories import example, principal, renamed
 from tests.service.test_drafts_api import named
 

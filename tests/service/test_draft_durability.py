@@ -13,8 +13,8 @@ import redis
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
-from service.app import create_app
-from service.draft_durability import DraftsNotDurable, read_persistence
+from service.api.app import create_app
+from service.drafts.durability import DraftsNotDurable, read_persistence
 from service.settings import Settings
 from tests.factories import assert_problem, create_workflow_via_api
 from tests.redis_support import RedisProcess, own_redis

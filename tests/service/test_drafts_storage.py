@@ -23,14 +23,14 @@ from indexer.draft_seal import DraftSeal, associated_data
 from indexer.drafts import DraftKey
 from indexer.models import VersionDraft, VersionDraftRevision
 from schemas.drafts import DraftSave
-from service import drafts
-from service.app import create_app
+from service.api.app import create_app
 from service.auth import Permission, Principal
 from service.container import Container
-from service.draft_cache import RecentTargets, closed_mark
-from service.draft_common import SavedDraft
-from service.draft_crypto import DraftCipher, DraftUnreadable, row_from_record
-from service.draft_upkeep import delete_stale_drafts, flush_dirty
+from service.drafts import autosave as drafts
+from service.drafts.common import SavedDraft
+from service.drafts.records import DraftCipher, DraftUnreadable, row_from_record
+from service.drafts.redis_store import RecentTargets, closed_mark
+from service.drafts.upkeep import delete_stale_drafts, flush_dirty
 from service.settings import Settings
 from tests.factories import assert_problem, create_workflow_via_api, example
 from tests.redis_support import RedisProcess, own_redis

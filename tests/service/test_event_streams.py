@@ -4,8 +4,8 @@ tests/e2e/test_event_streams.py)."""
 
 import pytest
 
-from service.event_streams import StreamBounds, end_event, token_expiry
-from service.stream_slots import StreamSlots, TooManyStreams
+from service.api.stream_slots import StreamSlots, TooManyStreams
+from service.api.streams import StreamBounds, end_event, token_expiry
 
 
 @pytest.mark.parametrize("exp", ["9999999999", True, None, float("nan"), float("inf"), [1]])

@@ -1,4 +1,4 @@
-"""The collector settings server processes apply (service/gc_tuning.py)."""
+"""The collector settings server processes apply (service/ops/gc_tuning.py)."""
 
 import gc
 from collections.abc import Iterator
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.gc_tuning import tune_collector
+from service.ops.gc_tuning import tune_collector
 from service.settings import Settings
 
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from repo_store.wire import Command
-from service.git_checks import parse_definition
-from service.git_push import ref_rule
+from service.git.checks import parse_definition
+from service.git.push import ref_rule
 from tests.factories import example
 
 ZERO, SHA = "0" * 40, "c" * 40

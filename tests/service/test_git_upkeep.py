@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from indexer.migrate import upgrade
 from indexer.models import Workflow
+from indexer.revisions import upgrade
 from repo_store.errors import RefLocked
 from repo_store.incoming import QUARANTINE_PREFIX
 from repo_store.upkeep import count_loose, count_packs
 from schemas.workflow import WorkflowDefinition
-from service import publishing, versions, workflows
 from service.container import Container, build_container
-from service.git_upkeep import upkeep_all
-from service.reindex import reindex_all
+from service.git.upkeep import upkeep_all
+from service.healing.scan import reindex_all
 from service.settings import Settings
+from service.versions import editing as versions
+from service.versions import publishing, workflows
 from tests.conftest import JWT_SECRET
 from tests.factories import example, principal, renamed
 

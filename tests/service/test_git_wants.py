@@ -3,8 +3,8 @@
 import pytest
 
 from repo_store.wire import FLUSH, pkt_line
-from service.git_http import MalformedBody
-from service.git_wants import parse_fetch
+from service.git.http_backend import MalformedBody
+from service.git.wants import parse_fetch
 
 A, B = "a" * 40, "b" * 40
 

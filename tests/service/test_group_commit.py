@@ -7,7 +7,7 @@ from concurrent.futures import CancelledError, Future
 
 import pytest
 
-from service.group_commit import Closed, GroupCommit
+from service.drafts.group_commit import Closed, GroupCommit
 
 
 class Recorder:

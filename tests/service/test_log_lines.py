@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.logs import RequestIdFilter, logging_config
+from service.ops.logs import RequestIdFilter, logging_config
 from service.settings import Settings
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from schemas.migrations import step_quota
-from service.migration_eta import last_step
+from service.executions.eta import last_step
 from tests.factories import (
     assert_problem,
     clock_at,

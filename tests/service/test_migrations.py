@@ -20,7 +20,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from indexer.models import Execution
 from service.container import Container
-from service.webhooks import signed_headers
+from service.executions.webhooks import signed_headers
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
@@ -363,7 +363,7 @@ def test_a_gradual_migration_between_steps_is_not_woken_before_its_pause_ends(
     """Start-up and the queue's return resume every stalled migration (``older_than`` 0):
     a gradual one resting between steps must not start its next step early."""
     from indexer.models import VersionMigration
-    from service.migration_runner import stalled
+    from service.executions.runner import stalled
 
     started = _migrate(
         client,

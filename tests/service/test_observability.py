@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from huey import RedisHuey
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 
-from service.app import create_app
+from service.api.app import create_app
 from service.container import build_container
-from service.metrics import QueueDepthCollector
+from service.ops.metrics import QueueDepthCollector
 from service.settings import Settings
 from tests.factories import assert_problem, create_workflow_via_api, post_publish, post_version, versions_url
 from tests.ops.silent import closed_port, silent_port

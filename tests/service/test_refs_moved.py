@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from indexer.models import AuditEntry, WorkflowVersion
 from schemas.history import MAIN_REF, draft_ref
-from service import versions
-from service.consistency import check_consistency
 from service.container import Container
-from service.ref_sweep import sweep_moved_refs
-from service.reindex import reconcile_all
+from service.healing.check import check_consistency
+from service.healing.ref_sweep import sweep_moved_refs
+from service.healing.scan import reconcile_all
+from service.versions import editing as versions
 from tests.factories import assert_problem, example, git_cli, principal, published_history, versions_url
 
 

@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
-from schemas.history import HEAD_MARK_REF, draft_ref
+from schemas.history import WATERMARK_REF, draft_ref
 from schemas.workflow import WorkflowDefinition
-from service import publishing, versions, workflows
 from service.container import Container
-from service.reindex import reconcile_all, reindex_all
+from service.healing.scan import reconcile_all, reindex_all
 from service.uow import UnitOfWork
+from service.versions import editing as versions
+from service.versions import publishing, workflows
 from tests.factories import empty_index, example, index_snapshot, principal, renamed
 
 ALICE = principal()
@@ -132,7 +133,7 @@ def test_a_read_heals_a_workflow_whose_git_is_ahead(container: Container) -> Non
         assert healed.details["versions"] == [6]
         stored = uow.session.get(Workflow, workflow.id)
         assert stored is not None
-        assert stored.git_head == repo.ref_target(HEAD_MARK_REF)
+        assert stored.git_head == repo.ref_target(WATERMARK_REF)
         assert stored.last_version_number == 6
 
 
@@ -187,7 +188,7 @@ def test_a_creation_cut_before_its_ref_move_is_not_indexed(container: Container)
     neither its tenant nor the workflows beside it."""
     import pygit2
 
-    from service.reindex import known_tenants
+    from service.healing.scan import known_tenants
 
     kept = _history(container)
     cut = uuid.UUID(int=0)  # sorts first in the tenant's folder
@@ -209,9 +210,9 @@ def test_scans_skip_a_repository_a_creation_is_still_making(container: Container
     flight) is nobody's yet: reconcile, the tenant list, the draft sweep and the
     consistency check pass it by instead of failing on it."""
     from repo_store import RepoNotFound
-    from service.consistency import check_consistency
-    from service.draft_upkeep import tenants
-    from service.reindex import known_tenants
+    from service.drafts.upkeep import tenants
+    from service.healing.check import check_consistency
+    from service.healing.scan import known_tenants
 
     _history(container)
     half = container.store.path_for("acme", uuid.UUID(int=0))

@@ -20,18 +20,20 @@ from sqlalchemy import select
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from repo_store.state import read_states
 from repo_store.wire import Command
-from schemas.history import HEAD_MARK_REF
+from schemas.history import WATERMARK_REF
 from schemas.state import STATE_REF
-from service import retention, versions, workflows
-from service.archival import run_archival
-from service.consistency import check_consistency
+from service.archival import retention
+from service.archival.backfill import backfill_states
+from service.archival.runs import run_archival
 from service.container import Container
 from service.errors import RefsMoved
-from service.git_push import ref_rule
-from service.ref_sweep import sweep_moved_refs
-from service.reindex import reindex_all
-from service.state_backfill import backfill_states
+from service.git.push import ref_rule
+from service.healing.check import check_consistency
+from service.healing.ref_sweep import sweep_moved_refs
+from service.healing.scan import reindex_all
 from service.uow import UnitOfWork
+from service.versions import editing as versions
+from service.versions import workflows
 from tests.e2e.helpers import WFV, wfv_env
 from tests.factories import (
     assert_problem,
@@ -165,7 +167,7 @@ def test_state_commits_are_wfv_s_words_and_the_reason_stays_in_the_blob(
     held = states[3].legal_hold
     assert held is not None
     assert (held.reason, held.by) == (REASON, "alice")
-    assert git_cli(path, "rev-parse", HEAD_MARK_REF) == git_cli(path, "rev-parse", STATE_REF)
+    assert git_cli(path, "rev-parse", WATERMARK_REF) == git_cli(path, "rev-parse", STATE_REF)
 
 
 def test_the_archival_run_writes_one_state_commit_per_workflow_touched(container: Container) -> None:
@@ -221,7 +223,7 @@ def test_a_failed_commit_moves_the_state_ref_and_the_watermark_back(
     container: Container, history: uuid.UUID, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _repo_path(container, history)
-    refs = {name: git_cli(path, "rev-parse", name) for name in (STATE_REF, HEAD_MARK_REF)}
+    refs = {name: git_cli(path, "rev-parse", name) for name in (STATE_REF, WATERMARK_REF)}
     with container.uow("acme", write=True) as uow:
         retention.set_legal_hold(uow=uow, principal=ALICE, workflow_id=history, ref=6, reason="x")
         assert git_cli(path, "rev-parse", STATE_REF) != refs[STATE_REF]  # git moved first
@@ -236,7 +238,7 @@ def test_a_failed_commit_moves_the_state_ref_and_the_watermark_back(
 
     _act(container, _unarchive(history, 4))
     _clock(container, container.clock() + 400 * DAY)
-    refs = {name: git_cli(path, "rev-parse", name) for name in (STATE_REF, HEAD_MARK_REF)}
+    refs = {name: git_cli(path, "rev-parse", name) for name in (STATE_REF, WATERMARK_REF)}
     monkeypatch.setattr(sql, "add_audits", broken)
     with pytest.raises(RuntimeError, match="audit insert"):
         run_archival(container, "acme", trigger="manual", actor="alice")
@@ -265,7 +267,7 @@ def test_a_hand_moved_state_ref_is_refused_and_reported(
     assert (run.status, run.archived) == ("completed", 0)  # the workflow sits the run out
 
     # With the watermark moved too (git looks ahead), healing refuses the older state.
-    git_cli(path, "update-ref", HEAD_MARK_REF, f"{STATE_REF}")
+    git_cli(path, "update-ref", WATERMARK_REF, f"{STATE_REF}")
     with container.uow("acme", write=True) as uow, pytest.raises(RefsMoved, match="not at or after"):
         workflows.load_workflow(uow, ALICE, history, lock=True)
     assert _version(container, history, 7).legal_hold_reason == DRAFT_REASON
@@ -308,7 +310,7 @@ def test_reindex_refuses_a_state_commit_wfv_did_not_write(container: Container, 
         "unarchive all",
     )
     git_cli(path, "update-ref", STATE_REF, forged)
-    git_cli(path, "update-ref", HEAD_MARK_REF, forged)
+    git_cli(path, "update-ref", WATERMARK_REF, forged)
     empty_index(container)
 
     summary = reindex_all(container)

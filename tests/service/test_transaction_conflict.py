@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from service.app import create_app
+from service.api.app import create_app
+from service.api.problems import database_unavailable, transaction_conflict
 from service.container import build_container
-from service.errors import database_unavailable, transaction_conflict
 from service.settings import Settings
 from tests.conftest import JWT_SECRET
 from tests.factories import assert_problem

@@ -17,12 +17,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from indexer.models import AuditEntry
-from schemas.history import HEAD_MARK_REF, draft_ref
+from schemas.history import WATERMARK_REF, draft_ref
 from schemas.workflow import WorkflowDefinition
-from service import publishing, versions, workflows
-from service.consistency import check_consistency
 from service.container import Container
-from service.reindex import reindex_all
+from service.healing.check import check_consistency
+from service.healing.scan import reindex_all
+from service.versions import editing as versions
+from service.versions import publishing, workflows
 from tests.e2e.helpers import WFV, settings_env
 from tests.factories import (
     assert_problem,
@@ -186,7 +187,7 @@ def _odd_workflows(container: Container) -> dict[str, uuid.UUID]:
         path = container.store.path_for("acme", workflow_id)
         odd = _odd_commit(path, git_cli(path, "rev-parse", draft_ref(2)), changes, document)
         git_cli(path, "update-ref", draft_ref(2), odd)
-        git_cli(path, "update-ref", HEAD_MARK_REF, odd)
+        git_cli(path, "update-ref", WATERMARK_REF, odd)
         made[kind] = workflow_id
     return made
 

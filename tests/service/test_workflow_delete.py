@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from indexer.db import make_engine
 from indexer.models import Review, VersionMigration, Workflow, WorkflowVersion
 from service.container import Container
-from service.reindex import reindex_all
+from service.healing.scan import reindex_all
 from tests.factories import assert_problem, empty_index, history_counts, versions_url, workflow_with_history
 
 API = "/api/v1/workflows"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import redis
 
-from indexer.migrate import upgrade
+from indexer.revisions import upgrade
 from service.container import Container, build_container
 from service.settings import Settings
 from tests.conftest import REQUIRE_SERVICES, app_role_url, truncate_tables

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from indexer.models import ArchivalRun
-from service.app import create_app
+from service.api.app import create_app
 from service.auth import issue_token
 from service.container import Container
 from tests.e2e.helpers import WFV, running

@@ -12,14 +12,15 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from indexer.migrate import upgrade
 from indexer.models import VersionDraft
+from indexer.revisions import upgrade
 from schemas.drafts import DraftSave
 from schemas.workflow import WorkflowDefinition
-from service import drafts, workflows
 from service.auth import issue_token
 from service.container import Container, build_container
+from service.drafts import autosave as drafts
 from service.settings import Settings
+from service.versions import workflows
 from tests.conftest import JWT_SECRET, app_role_url
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example, principal

@@ -4,7 +4,8 @@ SQLite queue on the embedded defaults, Redis queue with PostgreSQL as in product
 from pathlib import Path
 
 from schemas.workflow import WorkflowDefinition
-from service import versions, workflows
+from service.versions import editing as versions
+from service.versions import workflows
 from tests.factories import example, principal
 from tests.tasks.conftest import container_for, run_on_worker
 

@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 
 from indexer.models import AuditEntry, Execution, WorkflowVersion
 from service.auth import issue_token
-from service.consistency import check_consistency
 from service.container import Container
+from service.healing.check import check_consistency
 from tests.e2e.helpers import WFV, free_port, running
 from tests.factories import example, renamed
 from tests.tasks.conftest import container_for

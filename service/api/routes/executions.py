@@ -1,0 +1,90 @@
+"""Execution routes: the execution engine enrols contacts and reports where they are."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from schemas.executions import (
+    EnrollRequest,
+    EnrollResult,
+    ExecutionList,
+    ExecutionPublic,
+    ExecutionStatus,
+    ExecutionSummary,
+    PositionsRequest,
+    PositionsResult,
+    SummaryRow,
+)
+from service.api.deps import ContainerDep, Editor, Reader, to_version_ref
+from service.executions import enrolment as executions
+
+router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/executions", tags=["executions"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollResult)
+def enroll(
+    workflow_id: uuid.UUID, body: EnrollRequest, principal: Editor, container: ContainerDep
+) -> EnrollResult:
+    """Enrol up to 10,000 contacts on the current version, at the trigger's first action."""
+    with container.uow(principal.tenant_id, write=True) as uow:
+        result = executions.enroll(
+            uow=uow, principal=principal, workflow_id=workflow_id, contact_ids=body.contact_ids
+        )
+        uow.commit()
+    return result
+
+
+@router.post("/positions", response_model=PositionsResult)
+def report_positions(
+    workflow_id: uuid.UUID, body: PositionsRequest, principal: Editor, container: ContainerDep
+) -> PositionsResult:
+    """Report where contacts are now (all-or-nothing, checked against each one's version)."""
+    with container.uow(principal.tenant_id, write=True) as uow:
+        updated = executions.report_positions(
+            uow=uow, principal=principal, workflow_id=workflow_id, moves=body.moves
+        )
+        uow.commit()
+    return PositionsResult(updated=updated)
+
+
+@router.get("", response_model=ExecutionList)
+def list_executions(
+    workflow_id: uuid.UUID,
+    principal: Reader,
+    container: ContainerDep,
+    version: Annotated[str | None, Query(max_length=64)] = None,
+    status: ExecutionStatus | None = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    migration: uuid.UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: str | None = None,
+) -> ExecutionList:
+    """Executions, filtered by version (id or number), status, action or moving migration."""
+    ref = to_version_ref(version, "version") if version is not None else None
+    with container.uow(principal.tenant_id) as uow:
+        page, next_cursor = executions.list_page(
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            version=ref,
+            status=status,
+            action=action,
+            migration_id=migration,
+            limit=limit,
+            cursor=cursor,
+        )
+        items = [ExecutionPublic.model_validate(row) for row in page]
+    return ExecutionList(items=items, next_cursor=next_cursor)
+
+
+@router.get("/summary", response_model=ExecutionSummary)
+def summary(workflow_id: uuid.UUID, principal: Reader, container: ContainerDep) -> ExecutionSummary:
+    """How many executions sit where: counts per version x action x status."""
+    with container.uow(principal.tenant_id) as uow:
+        counted = executions.summary(uow=uow, principal=principal, workflow_id=workflow_id)
+    items = [
+        SummaryRow(version_id=v, version_number=n, action_id=a, status=s, count=c)
+        for v, n, a, s, c in counted
+    ]
+    return ExecutionSummary(items=items, total=sum(row.count for row in items))

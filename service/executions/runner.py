@@ -1,0 +1,282 @@
+"""The migration runner: batches of set-based moves, each its own transaction under the
+migration's row lock, resumable from the stored cursor after any crash.
+
+A pass walks each source version in id order (keyset ranges); a second pass (the sweep)
+picks up executions that arrived or moved behind the cursor. Executions with no
+counterpart are reported once (``fail``) or exited (``exit``). A gradual migration stops
+at each step's quota and halts itself when too many executions of the current step (or
+since the last resume) fail (``service.executions.window``).
+"""
+
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from indexer import migration_batches as batches
+from indexer.models import VersionMigration, Workflow
+from indexer.queries import add_audit
+from schemas.migrations import EXIT, step_quota
+from service.clock import utcnow
+from service.compare.comparison import executions_changed
+from service.container import Container
+from service.executions.webhooks import notify_migration_finished
+from service.executions.window import close_window, halt_if_failing, open_window
+from service.ops import metrics
+from service.uow import UnitOfWork
+
+log = logging.getLogger("wfv.migrations")
+Outcome = Literal["more", "done", "wait", "stopped"]
+
+
+def _apply(
+    uow: UnitOfWork, migration: VersionMigration, source: uuid.UUID, scope: batches.Scope, now: datetime
+) -> None:
+    """Move the scope's mapped executions, then apply the unmapped policy to the rest."""
+    effective: dict[str, str | None] = migration.options["effective"][str(source)]
+    mapping = {p: t for p, t in effective.items() if t is not None and t != EXIT}
+    executions_changed(uow, migration.tenant_id, migration.workflow_id)
+    migration.migrated += batches.move(
+        uow.session,
+        scope,
+        target_id=migration.target_version_id,
+        mapping=mapping,
+        migration_id=migration.id,
+        at=now,
+        sweep=migration.sweep > 0,
+    )
+    _handle_unmapped(uow, migration, scope, list(mapping), now)
+
+
+def _handle_unmapped(
+    uow: UnitOfWork, migration: VersionMigration, scope: batches.Scope, mapped: list[str], now: datetime
+) -> None:
+    session, policy = uow.session, migration.options["unmapped"]
+    if policy == EXIT:
+        batches.report(
+            session,
+            scope,
+            mapped=mapped,
+            migration_id=migration.id,
+            outcome="exited",
+            reason="no counterpart in the target: exited by policy",
+            at=now,
+        )
+        migration.skipped += batches.exit_unmapped(
+            session, scope, mapped=mapped, migration_id=migration.id, at=now
+        )
+    else:
+        migration.failed += batches.report(
+            session,
+            scope,
+            mapped=mapped,
+            migration_id=migration.id,
+            outcome="failed",
+            reason="no counterpart in the target version",
+            at=now,
+        )
+
+
+def _batch_limit(migration: VersionMigration) -> int | None:
+    """Rows the next batch may take; None when a gradual step's quota is used up."""
+    limit = int(migration.options["batch_size"])
+    if migration.strategy != "gradual":
+        return limit
+    quota = step_quota(migration.total, float(migration.options["step_percent"]), migration.step)
+    if quota >= migration.total:
+        return limit  # the last step: run until the passes are done, sweep included
+    left = quota - (migration.migrated + migration.failed + migration.skipped)
+    return min(limit, left) if left > 0 else None
+
+
+def _range_batch(uow: UnitOfWork, migration: VersionMigration, limit: int, now: datetime) -> bool:
+    """One keyset batch; True when every pass over every source is done."""
+    sources = [uuid.UUID(s) for s in migration.source_version_ids]
+    source = sources[migration.source_index]
+    lo = uuid.UUID(migration.cursor) if migration.cursor else None
+    base = batches.Scope(migration.tenant_id, migration.workflow_id, [source], lo=lo)
+    hi = batches.boundary(uow.session, base, limit, migration.id, sweep=migration.sweep > 0)
+    _apply(
+        uow,
+        migration,
+        source,
+        batches.Scope(migration.tenant_id, migration.workflow_id, [source], lo=lo, hi=hi),
+        now,
+    )
+    if hi is not None:
+        migration.cursor = str(hi)
+        return False
+    migration.cursor, migration.source_index = None, migration.source_index + 1
+    if migration.source_index < len(sources):
+        return False
+    if migration.sweep == 0:
+        migration.sweep, migration.source_index = 1, 0
+        return False
+    return True
+
+
+def _manual_batch(uow: UnitOfWork, migration: VersionMigration, limit: int, now: datetime) -> bool:
+    listed: list[str] = migration.options["execution_ids"]
+    start = int(migration.cursor or 0)
+    chunk = [uuid.UUID(i) for i in listed[start : start + limit]]
+    sources = [uuid.UUID(s) for s in migration.source_version_ids]
+    before = migration.migrated + migration.failed + migration.skipped
+    for source in sources:
+        _apply(
+            uow,
+            migration,
+            source,
+            batches.Scope(migration.tenant_id, migration.workflow_id, [source], ids=chunk),
+            now,
+        )
+    # Listed executions that had finished or moved away by their turn.
+    migration.skipped += len(chunk) - (migration.migrated + migration.failed + migration.skipped - before)
+    migration.cursor = str(start + len(chunk))
+    return start + len(chunk) >= len(listed)
+
+
+def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None:
+    processed = migration.migrated + migration.failed + migration.skipped
+    if processed < migration.total:
+        # Finished or left before their turn (or, listed by hand, never found on a source).
+        migration.skipped += migration.total - processed
+    migration.total = max(migration.total, migration.migrated + migration.failed + migration.skipped)
+    migration.status, migration.finished_at = "completed", now
+    close_window(migration, now)
+    workflow = uow.session.get(Workflow, migration.workflow_id)
+    assert workflow is not None
+    add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=migration.target_version_id,
+        action="migration_complete",
+        actor_id=migration.created_by,
+        at=now,
+        details={
+            "migration_id": str(migration.id),
+            "migrated": migration.migrated,
+            "failed": migration.failed,
+            "skipped": migration.skipped,
+        },
+    )
+    settings = uow.services.settings
+    if settings.migration_webhook_url:
+        payload = {
+            "event": "migration.completed",
+            "tenant_id": migration.tenant_id,
+            "migration_id": str(migration.id),
+            "workflow_id": str(migration.workflow_id),
+            "migrated": migration.migrated,
+            "failed": migration.failed,
+            "skipped": migration.skipped,
+            "total": migration.total,
+        }
+        message_id = f"msg_{migration.id.hex}"  # one completion per migration
+        uow.after_commit(
+            "call the migration webhook",
+            lambda: notify_migration_finished(settings, payload, message_id=message_id),
+        )
+
+
+def _halted(uow: UnitOfWork, migration: VersionMigration, halt: dict[str, Any], now: datetime) -> None:
+    """The halt's audit entry: which step, which share, which threshold."""
+    workflow = uow.session.get(Workflow, migration.workflow_id)
+    assert workflow is not None
+    add_audit(
+        uow.session,
+        workflow=workflow,
+        version_id=migration.target_version_id,
+        action="migration_halt",
+        actor_id=migration.created_by,
+        at=now,
+        details={"migration_id": str(migration.id), **halt},
+    )
+    log.warning("migration %s %s", migration.id, migration.status_reason)
+
+
+def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcome:
+    if migration.status == "queued":
+        migration.status, migration.started_at = "running", now
+    limit = _batch_limit(migration)
+    if limit is None:
+        close_window(migration, now)
+        migration.step += 1
+        migration.next_step_at = now + timedelta(seconds=float(migration.options["interval_seconds"]))
+        return "wait"
+    open_window(migration, now)
+    if migration.strategy == "manual":
+        done = _manual_batch(uow, migration, limit, now)
+    else:
+        done = _range_batch(uow, migration, limit, now)
+    if done:
+        _finish(uow, migration, now)
+        return "done"
+    halt = halt_if_failing(migration, now)
+    if halt is None:
+        return "more"
+    _halted(uow, migration, halt, now)
+    return "stopped"
+
+
+def run_batches(
+    container: Container, tenant_id: str, migration_id: uuid.UUID, *, budget_seconds: float = 2.0
+) -> Outcome:
+    """Run batches until done, stopped, a gradual step's end, or the time budget is spent
+    (then the caller enqueues the rest, so one migration never hogs a worker)."""
+    deadline = time.monotonic() + budget_seconds
+    while True:
+        started = time.perf_counter()
+        with container.uow(tenant_id, write=True) as uow:
+            migration = batches.lock_migration(uow.session, tenant_id, migration_id)
+            if migration is None or migration.status not in ("queued", "running"):
+                return "stopped"
+            now = utcnow()
+            moved_before = migration.migrated
+            outcome = _step(uow, migration, now)
+            migration.heartbeat_at = now
+            uow.commit()
+        metrics.migration_batch(migration.migrated - moved_before, time.perf_counter() - started)
+        if outcome != "more" or time.monotonic() > deadline:
+            return outcome
+
+
+def interval_of(container: Container, tenant_id: str, migration_id: uuid.UUID) -> float:
+    """A gradual migration's pause between steps."""
+    with container.uow(tenant_id) as uow:
+        migration = uow.session.get(VersionMigration, migration_id)
+        return float(migration.options["interval_seconds"]) if migration else 0.0
+
+
+def stalled(container: Container, tenant_id: str, older_than_seconds: float) -> list[uuid.UUID]:
+    """Running migrations of a tenant whose runner stopped beating (its worker died).
+
+    A gradual migration resting between steps is not stalled until its pause is over: its
+    next step is scheduled, and a runner woken early (at start-up, when the queue comes
+    back) would start that step at once, cutting short the pause meant to watch the last."""
+    now = utcnow().timestamp()
+    with container.uow(tenant_id) as uow:
+        rows = uow.session.scalars(
+            select(VersionMigration).where(
+                VersionMigration.tenant_id == tenant_id, VersionMigration.status.in_(("queued", "running"))
+            )
+        ).all()
+        return [
+            m.id
+            for m in rows
+            if m.heartbeat_at is None
+            or m.heartbeat_at.timestamp() + _rest_seconds(m) + older_than_seconds < now
+        ]
+
+
+def _rest_seconds(migration: VersionMigration) -> float:
+    """The pause a gradual migration takes after a step, if it is taking one now: its
+    executions processed are exactly the last step's quota (the step count moves on as the
+    pause starts, before the next step's first batch)."""
+    if migration.strategy != "gradual" or migration.step <= 1:
+        return 0.0
+    processed = migration.migrated + migration.failed + migration.skipped
+    last = step_quota(migration.total, float(migration.options["step_percent"]), migration.step - 1)
+    return float(migration.options["interval_seconds"]) if processed <= last else 0.0

@@ -1,0 +1,172 @@
+"""Publishing: a complete draft becomes the one current version (a commit on ``main``,
+tag ``vN``), and rollback, which is a new version with an old one's content, published."""
+
+import uuid
+from datetime import datetime
+
+from indexer import queries
+from indexer.models import Workflow, WorkflowVersion
+from repo_store import RefUpdate
+from schemas.history import draft_ref
+from schemas.status import Transition, VersionStatus, apply_transition
+from schemas.structure import structure_problems
+from schemas.workflow import WorkflowDefinition
+from service.auth import Principal
+from service.clock import utcnow
+from service.compare import reviews
+from service.drafts.endings import end_drafts_of
+from service.errors import DefinitionIncomplete, VersionConflict
+from service.healing.ref_guard import expect_refs
+from service.ops import metrics
+from service.uow import UnitOfWork
+from service.versions.editing import (
+    VersionRef,
+    audit,
+    check_lock,
+    find_version,
+    new_version,
+    rollback_trailers,
+    summary,
+)
+from service.versions.workflows import load_workflow
+from service.versions.write_path import move_refs, write_publish_commit
+
+
+def _make_current(
+    uow: UnitOfWork,
+    workflow: Workflow,
+    version: WorkflowVersion,
+    principal: Principal,
+    *,
+    message: str,
+    now: datetime,
+    extra: dict[str, str] | None = None,
+) -> WorkflowVersion | None:
+    """Publish ``version`` (a complete draft); returns the version that stopped being current."""
+    problems = structure_problems(WorkflowDefinition.model_validate(version.definition))
+    if problems:
+        raise DefinitionIncomplete(
+            f"version {version.version_number} cannot be published: {len(problems)} problem(s), "
+            f"first: {problems[0].path} {problems[0].message}",
+            problems=[p.as_dict() for p in problems],
+        )
+    version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
+    end_drafts_of(uow, version)
+    repo = uow.repo(workflow.id)
+    # What is published is the draft as the index knows it: a draft branch moved by hand
+    # is refused as a ref the publish itself would move is (it would leave a published
+    # version whose branch says something else).
+    branch = draft_ref(version.version_number)
+    expect_refs(repo, workflow, [RefUpdate(branch, version.commit_sha, version.commit_sha)])
+    lock = version.lock_version + 1
+    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
+    written = write_publish_commit(
+        repo,
+        version=version,
+        main=previous.commit_sha if previous else None,
+        lock=lock,
+        message=message,
+        actor=principal.identity,
+        when=now,
+        extra=extra,
+    )
+    if previous is not None:
+        previous.is_current = False
+        uow.session.flush()  # one current at a time: the partial unique index checks each row
+    version.is_current, version.lock_version, version.commit_sha = True, lock, written.commit
+    version.published_by, version.published_at = principal.user_id, now
+    workflow.current_version_id, workflow.updated_at = version.id, now
+    move_refs(
+        uow, workflow, repo, written.refs, head=written.commit, reflog=f"publish v{version.version_number}"
+    )
+    uow.after_commit("count the published version", metrics.VERSIONS_PUBLISHED.inc)
+    return previous
+
+
+def publish_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    expected_lock: int | None,
+    message: str | None = None,
+) -> WorkflowVersion:
+    """Make a complete draft the one current version: a commit on main, tag ``vN``."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    version = find_version(uow, workflow, ref)
+    check_lock(version, expected_lock)
+    reviews.require_publishable(uow, workflow, version)
+    now = utcnow()
+    before = summary(version)
+    previous = _make_current(
+        uow,
+        workflow,
+        version,
+        principal,
+        now=now,
+        message=message or f"Publish v{version.version_number}",
+    )
+    reviews.close_after_publish(uow, workflow, version, principal)
+    audit(
+        uow,
+        workflow,
+        version,
+        "publish",
+        principal,
+        now,
+        before=before,
+        after=summary(version),
+        previous_current=previous.version_number if previous else None,
+    )
+    return version
+
+
+def rollback_version(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    ref: VersionRef,
+    message: str | None = None,
+) -> WorkflowVersion:
+    """A new version with the target's content, published at once ("Rollback to vN")."""
+    workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    target = find_version(uow, workflow, ref)
+    if target.status == VersionStatus.DRAFT.value:
+        raise VersionConflict(
+            f"v{target.version_number} is a draft; only a published version can be rolled back to"
+        )
+    if target.status == VersionStatus.ARCHIVED.value:
+        raise VersionConflict(f"v{target.version_number} is archived; unarchive it before rolling back to it")
+    if target.is_current:
+        raise VersionConflict(f"v{target.version_number} is already the current version")
+    repo = uow.repo(workflow.id)
+    now = utcnow()
+    title = message or f"Rollback to v{target.version_number}"
+    version = new_version(
+        uow,
+        workflow,
+        repo,
+        principal,
+        document=dict(target.definition),
+        source=target,
+        rollback_of=target,
+        message=title,
+        now=now,
+    )
+    previous = _make_current(
+        uow, workflow, version, principal, message=title, now=now, extra=rollback_trailers(target)
+    )
+    audit(
+        uow,
+        workflow,
+        version,
+        "rollback",
+        principal,
+        now,
+        rollback_of=target.version_number,
+        previous_current=previous.version_number if previous else None,
+        after=summary(version),
+    )
+    return version
