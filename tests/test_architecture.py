@@ -30,7 +30,7 @@ ALLOWED = {
 }
 # The HTTP and command-line layer: it builds the app and the processes, so it may reach
 # the queue; nothing below it may reach it, or the queue.
-ENTRY = ("service.api", "service.api.app", "service.cli")
+ENTRY = ("service.api", "service.cli")
 ROUTES = "service/api/routes"
 UNIT_OF_WORK = "service/uow.py"
 TRANSACTION_HOLDERS = ("session", "conn", "connection", "engine")

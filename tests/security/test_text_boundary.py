@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-import service.api
+import service.api.routes
 from schemas.text import RequestBody
 from service.api.problems import problem_response
 from tests.factories import assert_problem, create_workflow_via_api, example
@@ -156,8 +156,8 @@ def test_every_request_body_is_checked_at_the_boundary() -> None:
     """Structural: a route added later with a plain BaseModel body would skip the rule."""
     routers = [
         router
-        for info in pkgutil.iter_modules(service.api.__path__)
-        for router in vars(importlib.import_module(f"service.api.{info.name}")).values()
+        for info in pkgutil.iter_modules(service.api.routes.__path__)
+        for router in vars(importlib.import_module(f"service.api.routes.{info.name}")).values()
         if isinstance(router, APIRouter)
     ]
     routes = [route for router in routers for route in router.routes if isinstance(route, APIRoute)]
