@@ -6,10 +6,28 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from indexer.models import AuditEntry, Execution, Review, Workflow, WorkflowVersion
 from indexer.pagination import cursor_int, cursor_time, cursor_uuid, decode_cursor, encode_cursor
+
+
+def _workflow_query(*, lock: bool, deleted_ok: bool) -> "Select[Workflow]":
+    query = select(Workflow).where(
+        Workflow.id == bindparam("workflow_id"), Workflow.tenant_id == bindparam("tenant_id")
+    )
+    if not deleted_ok:
+        query = query.where(Workflow.deleted_at.is_(None))
+    return query.with_for_update() if lock else query
+
+
+# Built once, like ``_BY_ID`` below: every write starts here, and composing the statement
+# cost three times what running it did.
+_WORKFLOW = {
+    (lock, deleted_ok): _workflow_query(lock=lock, deleted_ok=deleted_ok)
+    for lock in (False, True)
+    for deleted_ok in (False, True)
+}
 
 
 def get_workflow(
@@ -17,12 +35,8 @@ def get_workflow(
 ) -> Workflow | None:
     """The workflow row (a deleted one only when ``deleted_ok``); ``lock`` takes the
     per-workflow write lock (row lock on PostgreSQL)."""
-    query = select(Workflow).where(Workflow.id == workflow_id, Workflow.tenant_id == tenant_id)
-    if not deleted_ok:
-        query = query.where(Workflow.deleted_at.is_(None))
-    if lock:
-        query = query.with_for_update()
-    return session.scalars(query).one_or_none()
+    query = _WORKFLOW[(lock, deleted_ok)]
+    return session.scalars(query, {"workflow_id": workflow_id, "tenant_id": tenant_id}).one_or_none()
 
 
 def _page(session: Session, query: Select[Any], limit: int) -> tuple[Sequence[Any], bool]:
@@ -140,6 +154,38 @@ def current_version(session: Session, tenant_id: str, workflow_id: uuid.UUID) ->
             WorkflowVersion.is_current,
         )
     ).one_or_none()
+
+
+def _copy_source_queries() -> "tuple[Select[WorkflowVersion], Select[WorkflowVersion]]":
+    scope = (
+        WorkflowVersion.tenant_id == bindparam("tenant_id"),
+        WorkflowVersion.workflow_id == bindparam("workflow_id"),
+    )
+    lazy = defer(WorkflowVersion.definition)
+    current = select(WorkflowVersion).where(*scope, WorkflowVersion.is_current).options(lazy)
+    newest = (
+        select(WorkflowVersion)
+        .where(*scope, WorkflowVersion.deleted_at.is_(None))
+        .order_by(WorkflowVersion.version_number.desc())
+        .limit(1)
+        .options(lazy)
+    )
+    return current, newest
+
+
+_CURRENT_SOURCE, _NEWEST_SOURCE = _copy_source_queries()
+
+
+def copy_source(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> WorkflowVersion | None:
+    """What a new version starts from when none is named: the current version, else the
+    newest one not deleted. Its document is left unread (loaded if touched): a version
+    created with its own definition needs only the source's id and commit, and decoding a
+    50-action document it never uses cost a tenth of the creation."""
+    params = {"tenant_id": tenant_id, "workflow_id": workflow_id}
+    current = session.scalars(_CURRENT_SOURCE, params).one_or_none()
+    if current is not None:
+        return current
+    return session.scalars(_NEWEST_SOURCE, params).first()
 
 
 def add_audit(

@@ -89,19 +89,7 @@ def _source(uow: UnitOfWork, workflow: Workflow, from_version: VersionRef | None
     """What a new version copies: the given one, else the current, else the newest."""
     if from_version is not None:
         return find_version(uow, workflow, from_version)
-    current = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
-    if current is not None:
-        return current
-    newest, _ = queries.list_versions(
-        uow.session,
-        workflow.tenant_id,
-        workflow.id,
-        status=None,
-        include_deleted=False,
-        limit=1,
-        cursor=None,
-    )
-    return newest[0] if newest else None
+    return queries.copy_source(uow.session, workflow.tenant_id, workflow.id)
 
 
 def rollback_trailers(target: WorkflowVersion) -> dict[str, str]:
