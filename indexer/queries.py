@@ -58,18 +58,25 @@ def list_workflows(
     return rows, encode_cursor(last.created_at.isoformat(), str(last.id)) if last else None
 
 
+def _version_query(match: Any) -> "Select[WorkflowVersion]":
+    return select(WorkflowVersion).where(
+        WorkflowVersion.tenant_id == bindparam("tenant_id"),
+        WorkflowVersion.workflow_id == bindparam("workflow_id"),
+        match,
+    )
+
+
+_VERSION_BY_ID = _version_query(WorkflowVersion.id == bindparam("ref", type_=WorkflowVersion.id.type))
+_VERSION_BY_NUMBER = _version_query(WorkflowVersion.version_number == bindparam("ref"))
+
+
 def get_version(
     session: Session, tenant_id: str, workflow_id: uuid.UUID, ref: uuid.UUID | int
 ) -> WorkflowVersion | None:
     """A version by id or by number, within its workflow and tenant."""
-    query = select(WorkflowVersion).where(
-        WorkflowVersion.tenant_id == tenant_id, WorkflowVersion.workflow_id == workflow_id
-    )
-    if isinstance(ref, uuid.UUID):
-        query = query.where(WorkflowVersion.id == ref)
-    else:
-        query = query.where(WorkflowVersion.version_number == ref)
-    return session.scalars(query).one_or_none()
+    query = _VERSION_BY_ID if isinstance(ref, uuid.UUID) else _VERSION_BY_NUMBER
+    params = {"tenant_id": tenant_id, "workflow_id": workflow_id, "ref": ref}
+    return session.scalars(query, params).one_or_none()
 
 
 def _workflow_and_version(match: Any) -> "Select[Workflow, WorkflowVersion]":
@@ -146,17 +153,7 @@ def list_versions(
     return rows, encode_cursor(rows[-1].version_number) if rows and more else None
 
 
-def current_version(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> WorkflowVersion | None:
-    return session.scalars(
-        select(WorkflowVersion).where(
-            WorkflowVersion.tenant_id == tenant_id,
-            WorkflowVersion.workflow_id == workflow_id,
-            WorkflowVersion.is_current,
-        )
-    ).one_or_none()
-
-
-def _copy_source_queries() -> "tuple[Select[WorkflowVersion], Select[WorkflowVersion]]":
+def _current_and_newest() -> "tuple[Select[WorkflowVersion], Select[WorkflowVersion]]":
     scope = (
         WorkflowVersion.tenant_id == bindparam("tenant_id"),
         WorkflowVersion.workflow_id == bindparam("workflow_id"),
@@ -173,7 +170,14 @@ def _copy_source_queries() -> "tuple[Select[WorkflowVersion], Select[WorkflowVer
     return current, newest
 
 
-_CURRENT_SOURCE, _NEWEST_SOURCE = _copy_source_queries()
+_CURRENT, _NEWEST = _current_and_newest()
+
+
+def current_version(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> WorkflowVersion | None:
+    """The current version, its document left unread (loaded if touched): publishing
+    needs only its number and commit."""
+    params = {"tenant_id": tenant_id, "workflow_id": workflow_id}
+    return session.scalars(_CURRENT, params).one_or_none()
 
 
 def copy_source(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> WorkflowVersion | None:
@@ -181,11 +185,11 @@ def copy_source(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> Wor
     newest one not deleted. Its document is left unread (loaded if touched): a version
     created with its own definition needs only the source's id and commit, and decoding a
     50-action document it never uses cost a tenth of the creation."""
-    params = {"tenant_id": tenant_id, "workflow_id": workflow_id}
-    current = session.scalars(_CURRENT_SOURCE, params).one_or_none()
+    current = current_version(session, tenant_id, workflow_id)
     if current is not None:
         return current
-    return session.scalars(_NEWEST_SOURCE, params).first()
+    params = {"tenant_id": tenant_id, "workflow_id": workflow_id}
+    return session.scalars(_NEWEST, params).first()
 
 
 def add_audit(
@@ -282,9 +286,13 @@ def version_authors(session: Session, version: WorkflowVersion) -> set[str]:
     )
 
 
+_OPEN_REVIEW = select(Review).where(
+    Review.tenant_id == bindparam("tenant_id"),
+    Review.version_id == bindparam("version_id"),
+    Review.status == "open",
+)
+
+
 def open_review(session: Session, version: WorkflowVersion) -> Review | None:
-    return session.scalars(
-        select(Review).where(
-            Review.tenant_id == version.tenant_id, Review.version_id == version.id, Review.status == "open"
-        )
-    ).one_or_none()
+    params = {"tenant_id": version.tenant_id, "version_id": version.id}
+    return session.scalars(_OPEN_REVIEW, params).one_or_none()
