@@ -119,13 +119,9 @@ def write_publish_commit(
     """
     trailers = version_trailers(version, VersionEvent.PUBLISH, lock, actor)
     trailers |= {Trailer.DRAFT_COMMIT: version.commit_sha} | (extra or {})
-    commit, tree = repo.write_commit(
-        document=repo.tree_document(version.tree_sha),
-        parents=[main] if main else [],
-        message=message,
-        trailers=trailers,
-        author=actor,
-        when=when,
+    tree = version.tree_sha  # the draft's canonical document, already in git
+    commit = repo.commit_tree(
+        tree=tree, parents=[main] if main else [], message=message, trailers=trailers, author=actor, when=when
     )
     name = f"v{version.version_number}"
     tag = repo.write_tag(name=name, target=commit, tagger=actor, when=when, message=message)
