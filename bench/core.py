@@ -8,8 +8,10 @@ next to raw pygit2 commits of the same documents, measured in the same run.
 Three runs by default (``--runs``), each in a fresh directory, each printed, then the range:
 versions/s and the ratio to raw pygit2 (target >= 0.35 in every run), publish latency
 p50/p99 (target p50 < 5 ms), GET-one-version latency in-process and over HTTP (target
-p50 < 5 ms on SQLite). The load average is printed beside each run: absolute figures move
-with whatever else the machine does, ratios much less.
+p50 < 5 ms on SQLite). The load average at the end of each run is printed beside it:
+absolute figures move with whatever else the machine does, and the ratio moves too, since
+raw pygit2 is mostly file-system work (loose objects, ref files) and the service mostly
+CPU; on a busy machine the file system slows and the ratio rises.
 """
 
 import argparse
@@ -213,7 +215,7 @@ def main() -> None:
 
 
 def _load() -> str:
-    """Other work on the machine skews absolute figures (ratios less): said beside them."""
+    """Other work on the machine skews every figure: said beside them."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
