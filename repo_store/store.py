@@ -88,14 +88,37 @@ class WorkflowRepo:
         when: datetime,
     ) -> tuple[str, str]:
         """Write blob, tree and commit objects; no ref moves. Returns (commit id, tree id)."""
-        blob = self.repo.create_blob(document)
-        builder = self.repo.TreeBuilder()
-        builder.insert(DOCUMENT_NAME, blob, pygit2.GIT_FILEMODE_BLOB)
-        tree = builder.write()
+        tree = self.write_document_tree(document)
+        commit = self.commit_tree(
+            tree=tree, parents=parents, message=message, trailers=trailers, author=author, when=when
+        )
+        return commit, tree
+
+    def commit_tree(
+        self,
+        *,
+        tree: str,
+        parents: Sequence[str],
+        message: str,
+        trailers: dict[str, str],
+        author: Identity,
+        when: datetime,
+    ) -> str:
+        """Write a commit of an existing tree (a publish commits the draft's own tree: no
+        blob to read back and write again); no ref moves. Returns the commit id.
+
+        Raises:
+            RepoError: no such tree, or one without the document (a damaged repository).
+        """
+        try:
+            found = self.repo.get(tree)
+        except ValueError as exc:
+            raise RepoError(f"{tree!r} is not an object id") from exc
+        if not isinstance(found, pygit2.Tree) or DOCUMENT_NAME not in found:
+            raise RepoError(f"{tree} is not a tree with {DOCUMENT_NAME}")
         signature = _signature(author, when)
         body = _with_trailers(message, trailers)
-        oid = self.repo.create_commit(None, signature, signature, body, tree, list(parents))
-        return str(oid), str(tree)
+        return str(self.repo.create_commit(None, signature, signature, body, tree, list(parents)))
 
     def write_tag(self, *, name: str, target: str, tagger: Identity, when: datetime, message: str) -> str:
         """Write an annotated tag object (no ref); the ref moves with :meth:`update_refs`."""

@@ -221,10 +221,12 @@ def add_verdict(
     return _add_event(uow, principal, workflow, review, version, kind=verdict, body=text)
 
 
-def require_publishable(uow: UnitOfWork, workflow: Workflow, version: WorkflowVersion) -> None:
-    """The publish gate: the workflow's approval rule and every standing request for changes."""
+def require_publishable(uow: UnitOfWork, workflow: Workflow, version: WorkflowVersion) -> Review | None:
+    """The publish gate: the workflow's approval rule and every standing request for changes.
+    Returns the draft's open review (None: none), for :func:`close_after_publish`: the
+    workflow is locked, so it is still the one open review when the publish ends."""
     if version.status != VersionStatus.DRAFT.value:
-        return  # not publishable anyway: the state machine names the refused transition
+        return None  # not publishable anyway: the state machine names the refused transition
     review = queries.open_review(uow.session, version)
     if review is None:
         if workflow.required_approvals:
@@ -232,7 +234,7 @@ def require_publishable(uow: UnitOfWork, workflow: Workflow, version: WorkflowVe
                 f"publishing needs {workflow.required_approvals} approval(s): open a review first",
                 missing=["an open review"],
             )
-        return
+        return None
     state = state_of(uow, workflow, version, _events(uow, review))
     if not state.publishable:
         raise PublishBlocked(
@@ -240,15 +242,17 @@ def require_publishable(uow: UnitOfWork, workflow: Workflow, version: WorkflowVe
             missing=state.missing,
             review_id=str(review.id),
         )
+    return review
 
 
 def close_after_publish(
-    uow: UnitOfWork, workflow: Workflow, version: WorkflowVersion, principal: Principal
+    uow: UnitOfWork, workflow: Workflow, review: Review | None, principal: Principal
 ) -> None:
-    """Mark the review merged; its thread becomes the note of the publish commit on main,
-    so ``git log --notes=reviews main`` shows who approved each published version."""
-    review = queries.close_open_review(uow.session, version, "merged", utcnow())
+    """Mark the review (:func:`require_publishable`'s) merged; its thread becomes the note
+    of the publish commit on main, so ``git log --notes=reviews main`` shows who approved
+    each published version."""
     if review is not None:
+        review.status, review.closed_at = "merged", utcnow()
         _mirror_to_git(uow, workflow, review, principal)
 
 

@@ -92,19 +92,7 @@ def _source(uow: UnitOfWork, workflow: Workflow, from_version: VersionRef | None
     """What a new version copies: the given one, else the current, else the newest."""
     if from_version is not None:
         return find_version(uow, workflow, from_version)
-    current = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
-    if current is not None:
-        return current
-    newest, _ = queries.list_versions(
-        uow.session,
-        workflow.tenant_id,
-        workflow.id,
-        status=None,
-        include_deleted=False,
-        limit=1,
-        cursor=None,
-    )
-    return newest[0] if newest else None
+    return queries.copy_source(uow.session, workflow.tenant_id, workflow.id)
 
 
 def rollback_trailers(target: WorkflowVersion) -> dict[str, str]:
@@ -150,7 +138,7 @@ def new_version(
         version=version,
         event=VersionEvent.CREATE,
         lock=1,
-        document=document,
+        document=canonical_json(document),
         parent=source.commit_sha if source else None,
         message=message,
         actor=principal.identity,
@@ -239,7 +227,8 @@ def update_version(
     apply_transition(Transition.EDIT, VersionStatus(version.status))
     check_lock(version, expected_lock)
     document = definition.document()
-    if pushed is None and canonical_json(document) == canonical_json(version.definition):
+    data = canonical_json(document)  # once: compared, then written
+    if pushed is None and data == canonical_json(version.definition):
         return version  # same bytes, same tree: nothing to record
     repo = uow.repo(workflow.id)
     now = utcnow()
@@ -250,7 +239,7 @@ def update_version(
         version=version,
         event=VersionEvent.EDIT,
         lock=lock,
-        document=document,
+        document=data,
         parent=version.commit_sha,
         message=message or f"Edit draft v{version.version_number}",
         actor=principal.identity,
@@ -299,7 +288,7 @@ def delete_version(
         version=version,
         event=VersionEvent.DELETE,
         lock=lock,
-        document=version.definition,
+        document=canonical_json(version.definition),
         parent=version.commit_sha,
         message=f"Delete draft v{version.version_number}",
         actor=principal.identity,

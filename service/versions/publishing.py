@@ -96,7 +96,7 @@ def publish_version(
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     version = find_version(uow, workflow, ref)
     check_lock(version, expected_lock)
-    reviews.require_publishable(uow, workflow, version)
+    review = reviews.require_publishable(uow, workflow, version)
     now = utcnow()
     before = summary(version)
     previous = _make_current(
@@ -107,7 +107,7 @@ def publish_version(
         now=now,
         message=message or f"Publish v{version.version_number}",
     )
-    reviews.close_after_publish(uow, workflow, version, principal)
+    reviews.close_after_publish(uow, workflow, review, principal)
     audit(
         uow,
         workflow,

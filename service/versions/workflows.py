@@ -10,6 +10,7 @@ from sqlalchemy import select
 from indexer import queries
 from indexer.migration_batches import LIVE
 from indexer.models import AuditEntry, Execution, VersionMigration, Workflow, WorkflowVersion
+from schemas.canonical import canonical_json
 from schemas.history import VersionEvent
 from schemas.migrations import TERMINAL
 from schemas.status import VersionStatus
@@ -104,7 +105,7 @@ def create_workflow(
         version=version,
         event=VersionEvent.CREATE,
         lock=1,
-        document=version.definition,
+        document=canonical_json(version.definition),
         parent=None,
         message=f"Create draft v1 of {name}",
         actor=principal.identity,

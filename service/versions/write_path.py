@@ -21,7 +21,6 @@ from datetime import datetime
 
 from indexer.models import Workflow, WorkflowVersion
 from repo_store import Identity, RefUpdate, WorkflowRepo
-from schemas.canonical import canonical_json
 from schemas.history import MAIN_REF, RECORDS_REF, WATERMARK_REF, Trailer, VersionEvent, draft_ref, tag_ref
 from service.healing.ref_guard import expect_refs
 from service.uow import UnitOfWork
@@ -52,7 +51,7 @@ def write_draft_commit(
     version: WorkflowVersion,
     event: VersionEvent,
     lock: int,
-    document: dict[str, object],
+    document: bytes,
     parent: str | None,
     message: str,
     actor: Identity,
@@ -61,7 +60,11 @@ def write_draft_commit(
     pushed: str | None = None,
 ) -> Written:
     """A commit on ``drafts/vN`` (create, edit or delete), or, for a ``pushed`` commit,
-    that commit itself with wfv's record of it (:func:`record_pushed`)."""
+    that commit itself with wfv's record of it (:func:`record_pushed`).
+
+    ``document`` is the version's canonical bytes (``canonical_json``), serialised once by
+    the caller, which often needed them already (an edit compares them with the draft's).
+    """
     trailers = version_trailers(version, event, lock, actor) | (extra or {})
     # The branch moves from where the index says this draft is (a hand-moved ref is refused).
     old = None if event == VersionEvent.CREATE else version.commit_sha
@@ -77,7 +80,7 @@ def write_draft_commit(
             when=when,
         )
     commit, tree = repo.write_commit(
-        document=canonical_json(document),
+        document=document,
         parents=[parent] if parent else [],
         message=message,
         trailers=trailers,
@@ -93,7 +96,7 @@ def record_pushed(
     version: WorkflowVersion,
     old: str | None,
     trailers: dict[str, str],
-    document: dict[str, object],
+    document: bytes,
     pushed: str,
     actor: Identity,
     when: datetime,
@@ -102,7 +105,7 @@ def record_pushed(
     plain fast-forward. What wfv must know of it (version, event, lock, author, time, the
     head it was pushed onto, the canonical document's tree) goes to ``refs/wfv/records``,
     which nobody can push: the commit's own message and dates are the user's."""
-    tree = repo.write_document_tree(canonical_json(document))
+    tree = repo.write_document_tree(document)
     record: dict[str, object] = {"trailers": trailers, "tree": tree, "previous": old, "at": when.isoformat()}
     before, after = repo.write_record(commit=pushed, record=record, author=actor, when=when)
     refs = [RefUpdate(draft_ref(version.version_number), old, pushed), RefUpdate(RECORDS_REF, before, after)]
@@ -127,13 +130,9 @@ def write_publish_commit(
     """
     trailers = version_trailers(version, VersionEvent.PUBLISH, lock, actor)
     trailers |= {Trailer.DRAFT_COMMIT: version.commit_sha} | (extra or {})
-    commit, tree = repo.write_commit(
-        document=repo.tree_document(version.tree_sha),
-        parents=[main] if main else [],
-        message=message,
-        trailers=trailers,
-        author=actor,
-        when=when,
+    tree = version.tree_sha  # the draft's canonical document, already in git
+    commit = repo.commit_tree(
+        tree=tree, parents=[main] if main else [], message=message, trailers=trailers, author=actor, when=when
     )
     name = f"v{version.version_number}"
     tag = repo.write_tag(name=name, target=commit, tagger=actor, when=when, message=message)

@@ -175,6 +175,42 @@ def test_read_document_roundtrip(repo: WorkflowRepo) -> None:
     assert same != sha
 
 
+def test_commit_tree_commits_the_existing_tree_as_git_reads_it(repo: WorkflowRepo) -> None:
+    """What a publish does: a new commit of the draft's tree, nothing written but the commit."""
+    document = canonical_json(example("welcome-small"))
+    draft, tree = repo.write_commit(
+        document=document, parents=[], message="Create", trailers={}, author=ALICE, when=WHEN
+    )
+    objects_before = set(repo.repo.odb)
+    published = repo.commit_tree(
+        tree=tree,
+        parents=[draft],
+        message="Publish v1",
+        trailers={"Wfv-Version": "1"},
+        author=ALICE,
+        when=WHEN,
+    )
+    assert set(repo.repo.odb) - objects_before == {pygit2.Oid(hex=published)}
+    assert git(repo.path, "rev-parse", f"{published}^{{tree}}") == tree
+    assert git(repo.path, "show", f"{published}:workflow.json").encode() + b"\n" == document
+    assert repo.commit_info(published).trailers == {"Wfv-Version": "1"}
+    subprocess.run(["git", "-C", str(repo.path), "fsck", "--strict"], check=True, capture_output=True)
+
+
+def test_commit_tree_refuses_what_is_not_a_document_tree(repo: WorkflowRepo) -> None:
+    draft, _ = repo.write_commit(
+        document=b"{}\n", parents=[], message="Create", trailers={}, author=ALICE, when=WHEN
+    )
+    builder = repo.repo.TreeBuilder()
+    builder.insert("other.json", repo.repo.create_blob(b"{}\n"), pygit2.GIT_FILEMODE_BLOB)
+    objects_before = set(repo.repo.odb)
+    for bad in ["0" * 40, draft, str(repo.repo.create_blob(b"x")), str(builder.write()), "not-an-id"]:
+        with pytest.raises(RepoError):
+            repo.commit_tree(tree=bad, parents=[], message="m", trailers={}, author=ALICE, when=WHEN)
+    written = set(repo.repo.odb) - objects_before
+    assert all(repo.repo[oid].type != pygit2.GIT_OBJECT_COMMIT for oid in written)
+
+
 def test_read_document_of_a_non_commit_fails(repo: WorkflowRepo) -> None:
     blob = str(repo.repo.create_blob(b"x"))
     with pytest.raises((RepoError, ValueError, TypeError)):
