@@ -216,7 +216,10 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
         return "wait"
     if migration.window_started_at is None and migration.strategy == "gradual":
         log.info(
-            "migration %s starts step %d (generation %d)", migration.id, migration.step, migration.generation
+            "migration %s opens a window in step %d (generation %d)",
+            migration.id,
+            migration.step,
+            migration.generation,
         )
     open_window(migration, now)
     if migration.strategy == "manual":

@@ -51,9 +51,9 @@ def _wait_for(
 
 
 def _step_starts(log: str) -> list[tuple[datetime, int, int]]:
-    """(when, step, generation) of every step start the worker logged."""
+    """(when, step, generation) of every window the worker logged opening (here: each step's start)."""
     found = re.findall(
-        r"^(\S+ \S+) INFO wfv.migrations .* starts step (\d+) \(generation (\d+)\)$", log, re.M
+        r"^(\S+ \S+) INFO wfv.migrations .* opens a window in step (\d+) \(generation (\d+)\)$", log, re.M
     )
     return [(datetime.strptime(at, "%Y-%m-%d %H:%M:%S,%f"), int(step), int(gen)) for at, step, gen in found]
 
