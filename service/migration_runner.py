@@ -29,7 +29,7 @@ from indexer.models import VersionMigration, Workflow
 from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
 from service import metrics
-from service.clock import utcnow
+from service.clock import utcnow, utcnow_rounded_up
 from service.compare import executions_changed
 from service.container import Container
 from service.migration_window import close_window, halt_if_failing, open_window
@@ -212,7 +212,8 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
     if limit is None:
         close_window(migration, now)
         migration.step += 1
-        migration.next_step_at = now + timedelta(seconds=float(migration.options["interval_seconds"]))
+        rest = timedelta(seconds=float(migration.options["interval_seconds"]))
+        migration.next_step_at = utcnow_rounded_up() + rest  # never before the step's end + rest
         return "wait"
     if migration.window_started_at is None and migration.strategy == "gradual":
         log.info(

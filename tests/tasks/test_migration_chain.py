@@ -26,7 +26,7 @@ from tests.factories import migration_ready
 from tests.tasks.conftest import container_for
 
 SECRET = "chain-test-secret-long-enough-for-hs256"
-INTERVAL = 2  # seconds between steps
+INTERVAL = 4  # seconds between steps: room for a pause and a resume on a loaded machine
 
 
 @pytest.fixture
