@@ -212,6 +212,7 @@ def start_migration(
         source_index=0,
         sweep=0,
         step=1,
+        generation=1,
     )
     uow.session.add(migration)
     audit(
@@ -226,7 +227,7 @@ def start_migration(
         sources=[s.version_number for s in sources],
         total=migration.total,
     )
-    uow.after_commit("enqueue the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id))
+    uow.after_commit("enqueue the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id, 1))
     return migration
 
 
@@ -324,5 +325,10 @@ def change_status(
     assert version is not None
     audit(uow, workflow, version, f"migration_{move}", principal, now, **details)
     if target == "running":
-        uow.after_commit("resume the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id))
+        # A new chain: a job scheduled before the pause, still queued, exits when it fires.
+        migration.generation += 1
+        generation = migration.generation
+        uow.after_commit(
+            "resume the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id, generation)
+        )
     return migration
