@@ -165,6 +165,9 @@ class VersionMigration(Base):
     active_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     next_step_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     halt: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # The live runner chain: bumped whenever a chain is started on purpose (start, resume,
+    # the watchdog); a queued job of another generation exits (``service.executions.runner``).
+    generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MigrationItem(Base):

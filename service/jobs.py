@@ -11,16 +11,21 @@ from typing import Protocol
 
 
 class Jobs(Protocol):
-    def run_migration(self, tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
-        """Run (or, after ``delay`` seconds, continue) a migration of contacts."""
+    def run_migration(
+        self, tenant_id: str, migration_id: uuid.UUID, generation: int, *, delay: float | None = None
+    ) -> None:
+        """A runner job of the chain ``generation`` of a migration of contacts (at once, or
+        after ``delay`` seconds): ``service.executions.runner``."""
 
 
 class NoQueue:
     """The port of a container no queue is attached to."""
 
-    def run_migration(self, tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
+    def run_migration(
+        self, tenant_id: str, migration_id: uuid.UUID, generation: int, *, delay: float | None = None
+    ) -> None:
         when = f" in {delay} s" if delay else ""
         raise RuntimeError(
-            f"no task queue attached: migration {migration_id} of {tenant_id} (asked for{when or ' now'}) "
-            "waits for the watchdog"
+            f"no task queue attached: migration {migration_id} of {tenant_id} (chain {generation}, asked "
+            f"for{when or ' now'}) waits for the watchdog"
         )

@@ -6,8 +6,10 @@ from tasks.migrations import run_migration
 
 
 class QueueJobs:
-    def run_migration(self, tenant_id: str, migration_id: uuid.UUID, *, delay: float | None = None) -> None:
+    def run_migration(
+        self, tenant_id: str, migration_id: uuid.UUID, generation: int, *, delay: float | None = None
+    ) -> None:
         if delay:
-            run_migration.schedule(args=(tenant_id, str(migration_id)), delay=delay)
+            run_migration.schedule(args=(tenant_id, str(migration_id), generation), delay=delay)
         else:
-            run_migration(tenant_id, str(migration_id))
+            run_migration(tenant_id, str(migration_id), generation)

@@ -1,8 +1,9 @@
 """Migration batches on Huey: the runner re-enqueues itself while work remains (so a
 migration never holds a worker for long), a periodic watchdog resumes a runner whose
 worker died, and a consumer that starts, or sees the queue come back after an outage
-(emptied or not), resumes whatever was left running. Running a
-migration twice at once is harmless: batches take the migration's row lock in turn.
+(emptied or not), resumes whatever was left running. Each resume starts a new chain (a
+new generation, ``service.executions.runner``): a job of the chain it replaces, if it
+survived, exits when it runs, so one migration is never driven by two chains.
 
 An outage does not end a runner: a batch, or the enqueueing of its successor, that fails
 because the database or the queue is away is tried again in place with backoff (capped at
@@ -17,7 +18,7 @@ from typing import TypeVar
 from huey import crontab
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
-from service.executions.runner import interval_of, run_batches, stalled
+from service.executions.runner import adopt, new_chain, run_batches, seconds_to_next_step, stalled
 from service.healing.scan import known_tenants
 from service.transient import is_transient
 from tasks import runtime
@@ -48,17 +49,36 @@ def patiently(what: str, action: Callable[[], T], for_seconds: float) -> T:
 
 
 @huey.task()
-def run_migration(tenant_id: str, migration_id: str) -> str:
+def run_migration(tenant_id: str, migration_id: str, generation: int | None = None) -> str:
+    """One job of the chain ``generation``; its successor carries the same. A job without
+    one was queued before revision 0013 (``service.executions.runner.adopt``)."""
     container = runtime.container()
     key = uuid.UUID(migration_id)
     window = container.settings.migration_retry_seconds
-    outcome = patiently("a migration batch", lambda: run_batches(container, tenant_id, key), window)
+    if generation is None:
+        adopted = patiently(
+            "adopting a runner from before generations", lambda: adopt(container, tenant_id, key), window
+        )
+        if adopted is None:
+            return "stale"
+        generation = adopted
+    chain = generation
+    outcome = patiently(
+        "a migration batch", lambda: run_batches(container, tenant_id, key, generation=chain), window
+    )
     if outcome == "more":
-        patiently("enqueueing the next batch", lambda: run_migration(tenant_id, migration_id), window)
+        patiently("enqueueing the next batch", lambda: run_migration(tenant_id, migration_id, chain), window)
     elif outcome == "wait":
-        delay = patiently("reading the interval", lambda: interval_of(container, tenant_id, key), window)
-        later = {"args": (tenant_id, migration_id), "delay": delay}
-        patiently("scheduling the next step", lambda: run_migration.schedule(**later), window)
+        delay = patiently(
+            "reading when the next step is due",
+            lambda: seconds_to_next_step(container, tenant_id, key),
+            window,
+        )
+        patiently(
+            "scheduling the next step",
+            lambda: run_migration.schedule(args=(tenant_id, migration_id, chain), delay=delay),
+            window,
+        )
     return outcome
 
 
@@ -67,8 +87,13 @@ def _resume(older_than_seconds: float) -> int:
     resumed = 0
     for tenant in known_tenants(container):
         for migration_id in stalled(container, tenant, older_than_seconds):
-            log.warning("resuming stalled migration %s of %s", migration_id, tenant)
-            run_migration(tenant, str(migration_id))
+            generation = new_chain(container, tenant, migration_id)
+            if generation is None:
+                continue  # finished or paused meanwhile
+            log.warning(
+                "resuming stalled migration %s of %s (generation %d)", migration_id, tenant, generation
+            )
+            run_migration(tenant, str(migration_id), generation)
             resumed += 1
     return resumed
 
@@ -91,5 +116,5 @@ def resume_on_startup() -> None:
 def resume_after_queue_outage() -> None:
     """The queue came back, maybe empty: the runners it held (queued, or chained by a
     running migration) may be gone, so every unfinished migration is enqueued again, as at
-    start-up. A runner that survived meets its twin at the migration's row lock: harmless."""
+    start-up, as a new chain: a runner that survived exits at its next job."""
     _resume(0)

@@ -212,6 +212,7 @@ def start_migration(
         source_index=0,
         sweep=0,
         step=1,
+        generation=1,
     )
     uow.session.add(migration)
     audit(
@@ -226,9 +227,8 @@ def start_migration(
         sources=[s.version_number for s in sources],
         total=migration.total,
     )
-    uow.after_commit(
-        "enqueue the migration", lambda: uow.services.jobs.run_migration(workflow.tenant_id, migration.id)
-    )
+    jobs = uow.services.jobs
+    uow.after_commit("enqueue the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id, 1))
     return migration
 
 
@@ -326,8 +326,11 @@ def change_status(
     assert version is not None
     audit(uow, workflow, version, f"migration_{move}", principal, now, **details)
     if target == "running":
+        # A new chain: a job scheduled before the pause, still queued, exits when it fires.
+        migration.generation += 1
+        generation, jobs = migration.generation, uow.services.jobs
         uow.after_commit(
-            "resume the migration", lambda: uow.services.jobs.run_migration(workflow.tenant_id, migration.id)
+            "resume the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id, generation)
         )
     return migration
 

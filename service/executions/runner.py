@@ -6,6 +6,14 @@ picks up executions that arrived or moved behind the cursor. Executions with no
 counterpart are reported once (``fail``) or exited (``exit``). A gradual migration stops
 at each step's quota and halts itself when too many executions of the current step (or
 since the last resume) fail (``service.executions.window``).
+
+One live runner chain per migration: each job carries the migration's ``generation`` it
+was started for, and a start, a resume or the watchdog raises it before enqueueing a new
+chain, so a job of an older chain still in the queue (scheduled before a pause, or
+surviving a queue outage) exits without a batch. Two chains would each re-enqueue
+themselves, and steps would come faster than ``interval_seconds``. A job that fires before
+``next_step_at`` (a resume during the pause between steps) starts nothing either: its
+chain is scheduled again for that time.
 """
 
 import logging
@@ -20,7 +28,7 @@ from indexer import migration_batches as batches
 from indexer.models import VersionMigration, Workflow
 from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
-from service.clock import utcnow
+from service.clock import utcnow, utcnow_rounded_up
 from service.compare.comparison import executions_changed
 from service.container import Container
 from service.executions.webhooks import notify_migration_finished
@@ -29,7 +37,7 @@ from service.ops import metrics
 from service.uow import UnitOfWork
 
 log = logging.getLogger("wfv.migrations")
-Outcome = Literal["more", "done", "wait", "stopped"]
+Outcome = Literal["more", "done", "wait", "stopped", "stale"]
 
 
 def _apply(
@@ -204,8 +212,16 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
     if limit is None:
         close_window(migration, now)
         migration.step += 1
-        migration.next_step_at = now + timedelta(seconds=float(migration.options["interval_seconds"]))
+        rest = timedelta(seconds=float(migration.options["interval_seconds"]))
+        migration.next_step_at = utcnow_rounded_up() + rest  # never before the step's end + rest
         return "wait"
+    if migration.window_started_at is None and migration.strategy == "gradual":
+        log.info(
+            "migration %s opens a window in step %d (generation %d)",
+            migration.id,
+            migration.step,
+            migration.generation,
+        )
     open_window(migration, now)
     if migration.strategy == "manual":
         done = _manual_batch(uow, migration, limit, now)
@@ -222,10 +238,19 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
 
 
 def run_batches(
-    container: Container, tenant_id: str, migration_id: uuid.UUID, *, budget_seconds: float = 2.0
+    container: Container,
+    tenant_id: str,
+    migration_id: uuid.UUID,
+    *,
+    generation: int,
+    budget_seconds: float = 2.0,
 ) -> Outcome:
     """Run batches until done, stopped, a gradual step's end, or the time budget is spent
-    (then the caller enqueues the rest, so one migration never hogs a worker)."""
+    (then the caller enqueues the rest, so one migration never hogs a worker).
+
+    ``stale`` when ``generation`` is no longer the migration's (checked before every
+    batch, under the row lock: a resume may start a new chain between two batches);
+    ``wait`` at once when the next gradual step is not due yet."""
     deadline = time.monotonic() + budget_seconds
     while True:
         started = time.perf_counter()
@@ -233,7 +258,17 @@ def run_batches(
             migration = batches.lock_migration(uow.session, tenant_id, migration_id)
             if migration is None or migration.status not in ("queued", "running"):
                 return "stopped"
+            if migration.generation != generation:
+                log.info(
+                    "migration %s: a runner of generation %d exits, it is not the live chain (%d)",
+                    migration_id,
+                    generation,
+                    migration.generation,
+                )
+                return "stale"
             now = utcnow()
+            if migration.next_step_at is not None and now < migration.next_step_at:
+                return "wait"  # early: the step starts when its pause is over
             moved_before = migration.migrated
             outcome = _step(uow, migration, now)
             migration.heartbeat_at = now
@@ -243,11 +278,44 @@ def run_batches(
             return outcome
 
 
-def interval_of(container: Container, tenant_id: str, migration_id: uuid.UUID) -> float:
-    """A gradual migration's pause between steps."""
+def seconds_to_next_step(container: Container, tenant_id: str, migration_id: uuid.UUID) -> float:
+    """How long a gradual migration still rests before its next step (0 when it is due)."""
     with container.uow(tenant_id) as uow:
         migration = uow.session.get(VersionMigration, migration_id)
-        return float(migration.options["interval_seconds"]) if migration else 0.0
+        if migration is None or migration.next_step_at is None:
+            return 0.0
+        return max(0.0, (migration.next_step_at - utcnow()).total_seconds())
+
+
+def new_chain(container: Container, tenant_id: str, migration_id: uuid.UUID) -> int | None:
+    """Raise the migration's generation for a chain about to be enqueued (the watchdog,
+    a consumer starting, the queue coming back); None when it is no longer running. Any
+    chain still alive then exits at its next job."""
+    with container.uow(tenant_id, write=True) as uow:
+        migration = batches.lock_migration(uow.session, tenant_id, migration_id)
+        if migration is None or migration.status not in ("queued", "running"):
+            return None
+        migration.generation += 1
+        generation = migration.generation
+        uow.commit()
+        return generation
+
+
+def adopt(container: Container, tenant_id: str, migration_id: uuid.UUID) -> int | None:
+    """The generation a job queued before generations existed (it carries none) runs as:
+    it is accepted only while no chain was started since the upgrade (the row is still
+    at 0), and claims the migration (1), so a second such job - the same migration
+    chained twice before the upgrade - exits; None when it must exit."""
+    with container.uow(tenant_id, write=True) as uow:
+        migration = batches.lock_migration(uow.session, tenant_id, migration_id)
+        if migration is None or migration.generation != 0:
+            log.info(
+                "migration %s: a runner from before generations exits, another chain is live", migration_id
+            )
+            return None
+        migration.generation = 1
+        uow.commit()
+        return 1
 
 
 def stalled(container: Container, tenant_id: str, older_than_seconds: float) -> list[uuid.UUID]:

@@ -40,17 +40,20 @@ def _message(name: str, *args: Any, **fields: Any) -> Message:
 def test_messages_results_and_errors_round_trip() -> None:
     serializer = JsonSerializer()
     eta = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
-    follow_up = _message("tasks.migrations.run_migration", "acme", str(uuid.uuid4()))
+    # A migration runner job carries its chain's generation (an int) since revision 0013.
+    follow_up = _message("tasks.migrations.run_migration", "acme", str(uuid.uuid4()), 3)
     message = _message(
         "tasks.migrations.run_migration",
         "acme",
         "m-1",
+        2,
         eta=eta,
         expires=timedelta(minutes=5),
         on_complete=follow_up,
         chord_config=ChordConfig("c", 2, 0, None),
     )
     assert serializer.deserialize(serializer.serialize(message)) == message
+    assert serializer.deserialize(serializer.serialize(message)).args == ("acme", "m-1", 2)
     result = {"written": 3, "dropped": 0, "nested": [1, (2, "x")], "id": uuid.UUID(int=7)}
     assert serializer.deserialize(serializer.serialize(result)) == result
     error = Error({"error": "ValueError('x')", "retries": 0, "traceback": "..."})

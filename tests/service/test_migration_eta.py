@@ -78,9 +78,9 @@ def test_a_gradual_eta_counts_the_waits_left_and_none_while_paused(client: TestC
         resumed = client.post(f"{path}/resume", headers=admin)
         assert resumed.status_code == 200, resumed.text
         state = client.get(path, headers=admin).json()
-    # the resume ran step 2 at once; step 3 waits the full interval from there
-    assert (state["migrated"], state["step"], state["rate_per_second"]) == (6, 3, 6.0)
-    assert (state["eta_seconds"], state["eta_reason"]) == (4 + 3600 + 7 * 3600, None)
+    # a resume inside the pause keeps its end: step 2 still waits for it (2900 s more)
+    assert (state["migrated"], state["step"], state["rate_per_second"]) == (3, 2, 3.0)
+    assert (state["eta_seconds"], state["eta_reason"]) == (9 + 2900 + 8 * 3600, None)
 
     with _at(800):
         cancelled = client.post(f"{path}/cancel", headers=admin).json()
