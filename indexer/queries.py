@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import Session, defer
 
-from indexer.models import AuditEntry, Execution, Review, Workflow, WorkflowVersion
+from indexer.models import AuditEntry, Execution, Review, ReviewEvent, Workflow, WorkflowVersion
 from indexer.pagination import cursor_int, cursor_time, cursor_uuid, decode_cursor, encode_cursor
 
 
@@ -37,6 +37,18 @@ def get_workflow(
     per-workflow write lock (row lock on PostgreSQL)."""
     query = _WORKFLOW[(lock, deleted_ok)]
     return session.scalars(query, {"workflow_id": workflow_id, "tenant_id": tenant_id}).one_or_none()
+
+
+def lock_workflow_by_id(session: Session, workflow_id: uuid.UUID) -> Workflow | None:
+    """The workflow row by id alone, locked, deleted or not: for healing, whose id comes
+    from a repository's config. No tenant in the WHERE: the unit's tenant scopes it
+    through row-level security on PostgreSQL (on SQLite any tenant's row matches)."""
+    return session.scalars(select(Workflow).where(Workflow.id == workflow_id).with_for_update()).one_or_none()
+
+
+def tenant_workflows(session: Session, tenant_id: str) -> list[Workflow]:
+    """Every workflow row of the tenant, deleted ones included, in no order."""
+    return list(session.scalars(select(Workflow).where(Workflow.tenant_id == tenant_id)))
 
 
 def _page(session: Session, query: Select[Any], limit: int) -> tuple[Sequence[Any], bool]:
@@ -173,6 +185,21 @@ def _current_and_newest() -> "tuple[Select[WorkflowVersion], Select[WorkflowVers
 _CURRENT, _NEWEST = _current_and_newest()
 
 
+def versions_of(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, *, in_order: bool, definitions: bool = True
+) -> list[WorkflowVersion]:
+    """Every version row of a workflow, deleted ones included; ``in_order`` by number,
+    ``definitions=False`` leaves the documents unread (a check of refs needs none)."""
+    query = select(WorkflowVersion).where(
+        WorkflowVersion.tenant_id == tenant_id, WorkflowVersion.workflow_id == workflow_id
+    )
+    if not definitions:
+        query = query.options(defer(WorkflowVersion.definition))
+    if in_order:
+        query = query.order_by(WorkflowVersion.version_number)
+    return list(session.scalars(query))
+
+
 def current_version(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> WorkflowVersion | None:
     """The current version, its document left unread (loaded if touched): publishing
     needs only its number and commit."""
@@ -238,6 +265,22 @@ def list_audit(
     return rows, encode_cursor(rows[-1].id) if rows and more else None
 
 
+def newest_audit_details(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, action: str
+) -> dict[str, Any] | None:
+    """The details of the workflow's newest audit entry of ``action``, if it has one."""
+    return session.scalars(
+        select(AuditEntry.details)
+        .where(
+            AuditEntry.tenant_id == tenant_id,
+            AuditEntry.workflow_id == workflow_id,
+            AuditEntry.action == action,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+
+
 def all_workflows(session: Session) -> Sequence[Workflow]:
     """Every tenant's workflows: only for operator jobs (reindex, reconcile), never a route."""
     return session.scalars(select(Workflow).order_by(Workflow.tenant_id, Workflow.id)).all()
@@ -296,3 +339,21 @@ _OPEN_REVIEW = select(Review).where(
 def open_review(session: Session, version: WorkflowVersion) -> Review | None:
     params = {"tenant_id": version.tenant_id, "version_id": version.id}
     return session.scalars(_OPEN_REVIEW, params).one_or_none()
+
+
+def review_events(session: Session, tenant_id: str, review_id: uuid.UUID) -> Sequence[ReviewEvent]:
+    """A review's thread (votes and comments), oldest first."""
+    return session.scalars(
+        select(ReviewEvent)
+        .where(ReviewEvent.tenant_id == tenant_id, ReviewEvent.review_id == review_id)
+        .order_by(ReviewEvent.id)
+    ).all()
+
+
+def version_reviews(session: Session, tenant_id: str, version_id: uuid.UUID) -> Sequence[Review]:
+    """Every review a version had (open, merged, closed), newest first."""
+    return session.scalars(
+        select(Review)
+        .where(Review.tenant_id == tenant_id, Review.version_id == version_id)
+        .order_by(Review.opened_at.desc())
+    ).all()

@@ -8,9 +8,8 @@ never touched again here, so a pass over an up-to-date index is one query per te
 import logging
 import uuid
 
-from sqlalchemy import or_, select
-
-from indexer.models import Workflow, WorkflowVersion
+from indexer.archival import awaiting_state
+from indexer.queries import lock_workflow_by_id
 from service.archival.state_in_git import StateChange, record_states, with_backfill
 from service.clock import utcnow
 from service.container import Container
@@ -24,29 +23,13 @@ MESSAGE = "Record retention kept before the state was in git"
 
 def _waiting(container: Container, tenant: str) -> list[uuid.UUID]:
     """Workflows with retention rows and no state in git yet."""
-    version = WorkflowVersion
-    query = (
-        select(version.workflow_id)
-        .distinct()
-        .join(Workflow, Workflow.id == version.workflow_id)
-        .where(
-            Workflow.state_head.is_(None),
-            or_(
-                version.archived_at.is_not(None),
-                version.unarchived_at.is_not(None),
-                version.legal_hold_reason.is_not(None),
-            ),
-        )
-    )
     with container.uow(tenant) as uow:
-        return list(uow.session.scalars(query))
+        return awaiting_state(uow.session)
 
 
 def _backfill_one(container: Container, tenant: str, workflow_id: uuid.UUID) -> bool:
     with container.uow(tenant, write=True) as uow:
-        workflow = uow.session.scalars(
-            select(Workflow).where(Workflow.id == workflow_id).with_for_update()
-        ).one_or_none()
+        workflow = lock_workflow_by_id(uow.session, workflow_id)
         if workflow is None or workflow.state_head is not None or git_is_ahead(uow, workflow):
             return False  # gone, written meanwhile, or healing's first (the reconcile pass)
         states = with_backfill(uow, [workflow], {workflow.id: {}})[workflow.id]

@@ -9,8 +9,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from indexer import queries
 from indexer.models import Review, ReviewEvent, Workflow, WorkflowVersion
 from repo_store import RefUpdate
@@ -57,11 +55,7 @@ class Thread:
 
 
 def _events(uow: UnitOfWork, review: Review) -> Sequence[ReviewEvent]:
-    return uow.session.scalars(
-        select(ReviewEvent)
-        .where(ReviewEvent.tenant_id == review.tenant_id, ReviewEvent.review_id == review.id)
-        .order_by(ReviewEvent.id)
-    ).all()
+    return queries.review_events(uow.session, review.tenant_id, review.id)
 
 
 def state_of(
@@ -271,9 +265,5 @@ def list_reviews(
 ) -> list[Thread]:
     workflow = load_workflow(uow, principal, workflow_id)
     version = find_version(uow, workflow, ref, deleted_ok=True)
-    reviews = uow.session.scalars(
-        select(Review)
-        .where(Review.tenant_id == workflow.tenant_id, Review.version_id == version.id)
-        .order_by(Review.opened_at.desc())
-    ).all()
+    reviews = queries.version_reviews(uow.session, workflow.tenant_id, version.id)
     return [_thread(uow, workflow, review) for review in reviews]

@@ -25,9 +25,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
-from indexer.models import AuditEntry, Execution, MigrationItem, VersionMigration, Workflow, WorkflowVersion
+from indexer import consistency, queries
+from indexer.models import Workflow, WorkflowVersion
 from repo_store import RepoNotFound
 from repo_store.paths import tenant_dir_name
 from repo_store.refcheck import read_refs
@@ -104,16 +103,14 @@ def _all_tenants(container: Container) -> set[str]:
     tenants = known_tenants(container)
     if container.engine.dialect.name == "sqlite":
         with container.uow(None) as uow:
-            tenants.update(uow.session.scalars(select(Workflow.tenant_id).distinct()))
+            tenants.update(consistency.tenants_with_rows(uow.session))
     return tenants
 
 
 def _check_tenant(container: Container, tenant: str, report: ConsistencyReport) -> None:
     report.tenants_checked += 1
     with container.uow(tenant) as uow:
-        ids = list(
-            uow.session.scalars(select(Workflow.id).where(Workflow.tenant_id == tenant).order_by(Workflow.id))
-        )
+        ids = consistency.workflow_ids(uow.session, tenant)
     for workflow_id in ids:
         result = _check_workflow(container, tenant, workflow_id, locked=False)
         if result is not None and result.findings:
@@ -173,23 +170,22 @@ def _check_workflow(
     container: Container, tenant: str, workflow_id: uuid.UUID, *, locked: bool
 ) -> _WorkflowResult | None:
     with container.uow(tenant, write=locked) as uow:
-        query = select(Workflow).where(Workflow.tenant_id == tenant, Workflow.id == workflow_id)
-        workflow = uow.session.scalars(query.with_for_update() if locked else query).one_or_none()
+        workflow = queries.get_workflow(uow.session, tenant, workflow_id, lock=locked, deleted_ok=True)
         if workflow is None:
             return None
-        rows = list(
-            uow.session.scalars(
-                select(WorkflowVersion)
-                .where(WorkflowVersion.tenant_id == tenant, WorkflowVersion.workflow_id == workflow_id)
-                .order_by(WorkflowVersion.version_number)
-            )
-        )
+        rows = queries.versions_of(uow.session, tenant, workflow_id, in_order=True)
         result = _WorkflowResult(findings=[], versions=len(rows))
         result.findings.extend(_git_findings(uow, workflow, rows))
-        result.findings.extend(checks.audit_findings(rows, _audit_entries(uow, workflow)))
-        executions, result.executions = checks.execution_findings(rows, *_executions(uow, workflow))
+        result.findings.extend(
+            checks.audit_findings(rows, consistency.audit_trail(uow.session, tenant, workflow_id))
+        )
+        positions = consistency.execution_positions(uow.session, tenant, workflow_id)
+        duplicates = consistency.contacts_live_twice(uow.session, tenant, workflow_id)
+        executions, result.executions = checks.execution_findings(rows, positions, duplicates)
         result.findings.extend(executions)
-        result.findings.extend(checks.migration_findings(_migrations(uow, workflow)))
+        result.findings.extend(
+            checks.migration_findings(consistency.migration_tallies(uow.session, tenant, workflow_id))
+        )
         return result
 
 
@@ -220,58 +216,3 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
         )
         found.append(checks.Finding("meta-behind", None, detail, healable=True))
     return found
-
-
-def _audit_entries(uow: UnitOfWork, workflow: Workflow) -> list[tuple[Any, str, Any]]:
-    rows = uow.session.execute(
-        select(AuditEntry.version_id, AuditEntry.action, AuditEntry.details).where(
-            AuditEntry.tenant_id == workflow.tenant_id, AuditEntry.workflow_id == workflow.id
-        )
-    )
-    return [(version_id, action, details) for version_id, action, details in rows]
-
-
-def _executions(
-    uow: UnitOfWork, workflow: Workflow
-) -> tuple[list[tuple[Any, str, str | None, int]], list[tuple[str, int]]]:
-    """Counts per (version, status, position), and contacts live more than once."""
-    scope = (Execution.tenant_id == workflow.tenant_id, Execution.workflow_id == workflow.id)
-    positions = uow.session.execute(
-        select(Execution.version_id, Execution.status, Execution.current_action_id, func.count())
-        .where(*scope)
-        .group_by(Execution.version_id, Execution.status, Execution.current_action_id)
-    )
-    duplicates = uow.session.execute(
-        select(Execution.contact_id, func.count())
-        .where(*scope, Execution.status.in_(checks.LIVE))
-        .group_by(Execution.contact_id)
-        .having(func.count() > 1)
-    )
-    return (
-        [(version, status, action, int(count)) for version, status, action, count in positions],
-        [(contact, int(count)) for contact, count in duplicates],
-    )
-
-
-def _migrations(uow: UnitOfWork, workflow: Workflow) -> list[tuple[Any, str, int, int, int, int, int]]:
-    failed_items = (
-        select(func.count())
-        .where(
-            MigrationItem.tenant_id == workflow.tenant_id,
-            MigrationItem.migration_id == VersionMigration.id,
-            MigrationItem.outcome == "failed",
-        )
-        .scalar_subquery()
-    )
-    rows = uow.session.execute(
-        select(
-            VersionMigration.id,
-            VersionMigration.status,
-            VersionMigration.total,
-            VersionMigration.migrated,
-            VersionMigration.skipped,
-            VersionMigration.failed,
-            failed_items,
-        ).where(VersionMigration.tenant_id == workflow.tenant_id, VersionMigration.workflow_id == workflow.id)
-    )
-    return [tuple(row) for row in rows]

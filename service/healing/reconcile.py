@@ -7,9 +7,8 @@ draft branch, ``main`` moved back, a version renumbered, the retention state put
 refused with ``RefsMoved`` rather than turned into rows.
 """
 
-from sqlalchemy import select
-
-from indexer.models import Workflow, WorkflowVersion
+from indexer.healing import version_ids_by_number
+from indexer.models import Workflow
 from indexer.queries import add_audit
 from indexer.rebuild import GitState, apply_records
 from repo_store.history import HistoryUnreadable, read_versions
@@ -38,12 +37,8 @@ def reconcile(uow: UnitOfWork, workflow: Workflow) -> list[int]:
         raise refuse(
             workflow.tenant_id, workflow.id, [RefIssue("refs/heads/drafts/*", None, str(exc))]
         ) from exc
-    indexed = uow.session.execute(
-        select(WorkflowVersion.version_number, WorkflowVersion.id).where(
-            WorkflowVersion.tenant_id == workflow.tenant_id, WorkflowVersion.workflow_id == workflow.id
-        )
-    )
-    check_records(workflow, {int(row[0]): row[1] for row in indexed}, records)
+    indexed = version_ids_by_number(uow.session, workflow.tenant_id, workflow.id)
+    check_records(workflow, indexed, records)
     state = GitState(snapshot.state, snapshot.states)
     changed = apply_records(uow.session, workflow, records, snapshot.watermark, state)
     if changed:

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 import pygit2
-from sqlalchemy import select
 
-from indexer.models import AuditEntry, Workflow
-from indexer.queries import add_audit
+from indexer.models import Workflow
+from indexer.queries import add_audit, newest_audit_details
 from repo_store import RefUpdate, WorkflowRepo
 from repo_store.refcheck import RefIssue
 from schemas.history import VersionRecord
@@ -107,16 +106,7 @@ def record_moved(uow: "UnitOfWork", workflow: Workflow, problems: list[str]) -> 
     """An audit entry ``ref_moved`` (in ``uow``, which holds the workflow's lock), unless
     the newest one already says the same: the reconcile task finds it every few minutes,
     the trail should say it once. Returns whether an entry was added."""
-    last = uow.session.scalars(
-        select(AuditEntry.details)
-        .where(
-            AuditEntry.tenant_id == workflow.tenant_id,
-            AuditEntry.workflow_id == workflow.id,
-            AuditEntry.action == MOVED,
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).first()
+    last = newest_audit_details(uow.session, workflow.tenant_id, workflow.id, MOVED)
     if last is not None and last.get("problems") == problems:
         return False
     add_audit(

@@ -14,15 +14,12 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import defer
-
-from indexer.models import Workflow, WorkflowVersion
+from indexer import queries
+from indexer.healing import branch_heads, ref_marks
 from repo_store import RepoNotFound, WorkflowRepo
 from repo_store.refcheck import is_wfv_ref, read_refs
 from schemas.history import MAIN_REF, WATERMARK_REF, draft_number, draft_ref
 from schemas.state import STATE_REF
-from schemas.status import VersionStatus
 from service.container import Container
 from service.healing.invariants import ref_findings
 from service.healing.ref_guard import record_moved
@@ -68,25 +65,9 @@ def _expected(tenant: str, container: Container) -> dict[uuid.UUID, _Expected]:
     """Per workflow: the index's watermark and where main and each draft branch should be."""
     with container.uow(tenant) as uow:
         found = {
-            wid: _Expected(head, state, last)
-            for wid, head, state, last in uow.session.execute(
-                select(
-                    Workflow.id, Workflow.git_head, Workflow.state_head, Workflow.last_version_number
-                ).where(Workflow.tenant_id == tenant)
-            )
+            wid: _Expected(head, state, last) for wid, head, state, last in ref_marks(uow.session, tenant)
         }
-        rows = uow.session.execute(
-            select(
-                WorkflowVersion.workflow_id,
-                WorkflowVersion.version_number,
-                WorkflowVersion.is_current,
-                WorkflowVersion.commit_sha,
-            ).where(
-                WorkflowVersion.tenant_id == tenant,
-                or_(WorkflowVersion.is_current, WorkflowVersion.status == VersionStatus.DRAFT.value),
-            )
-        )
-        for workflow_id, number, current, sha in rows:
+        for workflow_id, number, current, sha in branch_heads(uow.session, tenant):
             found[workflow_id].refs[MAIN_REF if current else draft_ref(number)] = sha
     return found
 
@@ -94,16 +75,10 @@ def _expected(tenant: str, container: Container) -> dict[uuid.UUID, _Expected]:
 def _confirm(container: Container, tenant: str, workflow_id: uuid.UUID) -> MovedRefs | None:
     """The full check under the workflow's lock; records what is really moved."""
     with container.uow(tenant, write=True) as uow:
-        workflow = uow.session.scalars(
-            select(Workflow).where(Workflow.tenant_id == tenant, Workflow.id == workflow_id).with_for_update()
-        ).one_or_none()
+        workflow = queries.get_workflow(uow.session, tenant, workflow_id, lock=True, deleted_ok=True)
         if workflow is None:
             return None
-        rows = uow.session.scalars(
-            select(WorkflowVersion)
-            .options(defer(WorkflowVersion.definition))
-            .where(WorkflowVersion.tenant_id == tenant, WorkflowVersion.workflow_id == workflow_id)
-        ).all()
+        rows = queries.versions_of(uow.session, tenant, workflow_id, in_order=False, definitions=False)
         snapshot = read_refs(uow.repo(workflow_id))
         findings = [f for f in ref_findings(snapshot, workflow, rows) if not f.healable]
         if not findings:

@@ -11,8 +11,7 @@ overwritten with the name it replaces.
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
-
+from indexer import queries
 from indexer.models import Workflow
 from repo_store import WorkflowRepo
 from service.container import Container
@@ -51,13 +50,12 @@ def sync_meta(container: Container, tenant: str, repos: Mapping[str, WorkflowRep
     if not repos:
         return 0
     with container.uow(tenant) as uow:
-        rows = list(uow.session.scalars(select(Workflow).where(Workflow.tenant_id == tenant)))
+        rows = queries.tenant_workflows(uow.session, tenant)
         drifted = [row.id for row in rows if str(row.id) in repos and meta_drift(repos[str(row.id)], row)]
     written = 0
     for workflow_id in drifted:
         with container.uow(tenant, write=True) as uow:
-            query = select(Workflow).where(Workflow.tenant_id == tenant, Workflow.id == workflow_id)
-            workflow = uow.session.scalars(query.with_for_update()).one_or_none()
+            workflow = queries.get_workflow(uow.session, tenant, workflow_id, lock=True, deleted_ok=True)
             repo = repos[str(workflow_id)]
             drift = meta_drift(repo, workflow) if workflow is not None else {}
             if drift:

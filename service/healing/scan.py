@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
+from indexer.healing import watermarks
 from indexer.models import Workflow
+from indexer.queries import lock_workflow_by_id
 from repo_store import RepoError, RepoNotFound, WorkflowRepo
 from repo_store.history import watermark
 from repo_store.paths import tenant_dir_name
@@ -93,9 +93,7 @@ def index_repository(container: Container, path: Path, summary: IndexSummary) ->
 def _record_refusal(container: Container, found: WorkflowRepo, problems: list[str]) -> None:
     workflow_id = uuid.UUID(str(found.get_meta("workflowId")))
     with container.uow(_tenant_of(found), write=True) as uow:
-        workflow = uow.session.scalars(
-            select(Workflow).where(Workflow.id == workflow_id).with_for_update()
-        ).one_or_none()
+        workflow = lock_workflow_by_id(uow.session, workflow_id)
         if workflow is not None and record_moved(uow, workflow, problems):
             uow.commit()
 
@@ -103,9 +101,7 @@ def _record_refusal(container: Container, found: WorkflowRepo, problems: list[st
 def _index(container: Container, found: WorkflowRepo, summary: IndexSummary) -> None:
     with container.uow(_tenant_of(found), write=True) as uow:
         meta = _workflow_from_meta(found)
-        workflow = uow.session.scalars(
-            select(Workflow).where(Workflow.id == meta.id).with_for_update()
-        ).one_or_none()
+        workflow = lock_workflow_by_id(uow.session, meta.id)
         if workflow is None:
             uow.session.add(meta)
             uow.session.flush()
@@ -154,7 +150,7 @@ def _behind_in_tenant(container: Container, repos: list[WorkflowRepo]) -> list[P
     if tenant is None:
         return [repo.path for repo in repos]  # indexing reports the misplaced repositories
     with container.uow(tenant) as uow:
-        known = {row.id: row.git_head for row in uow.session.execute(select(Workflow.id, Workflow.git_head))}
+        known = watermarks(uow.session)
     behind = []
     for repo in repos:
         workflow_id = repo.get_meta("workflowId")
