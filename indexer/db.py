@@ -19,7 +19,7 @@ import threading
 from typing import IO, Any
 
 from psycopg import sql
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -164,3 +164,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def writer(engine: Engine) -> Engine:
     """The same engine, flagged so a SQLite transaction takes the write lock at BEGIN."""
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def ping(engine: Engine) -> None:
+    """One round trip on a connection of the pool: raises when the database cannot answer
+    (the readiness probe's question)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

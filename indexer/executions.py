@@ -37,6 +37,14 @@ def contacts_with_executions(
     return found
 
 
+def a_live_execution(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of one contact's execution still in flight on the workflow, if any (a delete waits)."""
+    query = select(Execution.id).where(
+        Execution.tenant_id == tenant_id, Execution.workflow_id == workflow_id, Execution.status.in_(LIVE)
+    )
+    return session.scalars(query.limit(1)).first()
+
+
 def insert_executions(session: Session, rows: list[dict[str, Any]]) -> None:
     """One multi-row INSERT per chunk (never a Python loop of single inserts)."""
     for chunk in _chunks(rows):

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal,
 from sqlalchemy.orm import Session
 
 from indexer.models import Execution, MigrationItem, VersionMigration
+from schemas.migrations import TERMINAL
 
 LIVE = ("active", "waiting")
 
@@ -69,6 +70,29 @@ def plan_counts(
         )
         counts.update({(version, action): int(count) for version, action, count in rows})
     return [(version, action, count) for (version, action), count in counts.items()]
+
+
+def live_listed(
+    session: Session,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    source_ids: Sequence[uuid.UUID],
+    *,
+    ids: Sequence[uuid.UUID],
+    contacts: Sequence[str],
+) -> set[uuid.UUID]:
+    """Which of a manual migration's listed executions (by id or by contact) are live on
+    a source version, in chunks that every database takes as parameters."""
+    base = select(Execution.id).where(Scope(tenant_id, workflow_id, source_ids).clause())
+    found: set[uuid.UUID] = set()
+    for start in range(0, max(len(ids), len(contacts)), 1000):
+        if ids[start : start + 1000]:
+            found.update(session.scalars(base.where(Execution.id.in_(ids[start : start + 1000]))))
+        if contacts[start : start + 1000]:
+            found.update(
+                session.scalars(base.where(Execution.contact_id.in_(contacts[start : start + 1000])))
+            )
+    return found
 
 
 def boundary(
@@ -201,4 +225,45 @@ def newest_migrations(
         .where(VersionMigration.tenant_id == tenant_id, VersionMigration.workflow_id == workflow_id)
         .order_by(VersionMigration.created_at.desc())
         .limit(limit)
+    ).all()
+
+
+def get_migration(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, migration_id: uuid.UUID, *, lock: bool
+) -> VersionMigration | None:
+    """One migration of the workflow, row-locked when ``lock`` (pause, resume, cancel)."""
+    query = select(VersionMigration).where(
+        VersionMigration.tenant_id == tenant_id,
+        VersionMigration.workflow_id == workflow_id,
+        VersionMigration.id == migration_id,
+    )
+    return session.scalars(query.with_for_update() if lock else query).one_or_none()
+
+
+def _unfinished(tenant_id: str, workflow_id: uuid.UUID) -> ColumnElement[bool]:
+    return and_(
+        VersionMigration.tenant_id == tenant_id,
+        VersionMigration.workflow_id == workflow_id,
+        VersionMigration.status.not_in(TERMINAL),
+    )
+
+
+def unfinished_migrations(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID
+) -> Sequence[VersionMigration]:
+    """The workflow's migrations not yet completed, cancelled or failed."""
+    return session.scalars(select(VersionMigration).where(_unfinished(tenant_id, workflow_id))).all()
+
+
+def an_unfinished_migration(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> uuid.UUID | None:
+    """The id of one unfinished migration of the workflow, if it has any (a delete waits)."""
+    return session.scalars(select(VersionMigration.id).where(_unfinished(tenant_id, workflow_id))).first()
+
+
+def queued_or_running(session: Session, tenant_id: str) -> Sequence[VersionMigration]:
+    """The tenant's migrations a runner owes work (the watch for stalled runners)."""
+    return session.scalars(
+        select(VersionMigration).where(
+            VersionMigration.tenant_id == tenant_id, VersionMigration.status.in_(("queued", "running"))
+        )
     ).all()

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import anyio
 import redis
-from sqlalchemy import Engine, text
 
+from indexer.db import ping
 from service.container import Container
 from service.drafts.durability import check_draft_durability, enforced
 from service.settings import Settings
@@ -26,11 +26,6 @@ log = logging.getLogger("wfv.readiness")
 
 OK = "ok"
 Check = Callable[[], None]
-
-
-def check_database(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
 
 
 def check_redis(client: redis.Redis) -> None:
@@ -62,7 +57,7 @@ class Readiness:
         settings = container.settings
         self.timeout = settings.readiness_timeout_seconds
         self.checks: dict[str, Check] = {
-            "database": lambda: check_database(container.engine),
+            "database": lambda: ping(container.engine),
             "repos": lambda: check_repos_writable(settings.repos_dir),
         }
         self._redis: redis.Redis | None = None

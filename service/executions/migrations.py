@@ -9,14 +9,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from indexer import executions as execution_rows
 from indexer import migration_batches as batches
-from indexer.models import Execution, MigrationItem, VersionMigration, Workflow, WorkflowVersion
+from indexer.models import MigrationItem, VersionMigration, Workflow, WorkflowVersion
 from schemas.migrations import (
     EXIT,
-    TERMINAL,
     MigrationCreate,
     MigrationHalt,
     MigrationPlan,
@@ -126,13 +123,7 @@ def _plan(
 def _check_no_overlap(uow: UnitOfWork, workflow: Workflow, sources: Sequence[WorkflowVersion]) -> None:
     """Two unfinished migrations may not claim the same executions (same source version)."""
     wanted = {str(s.id) for s in sources}
-    for other in uow.session.scalars(
-        select(VersionMigration).where(
-            VersionMigration.tenant_id == workflow.tenant_id,
-            VersionMigration.workflow_id == workflow.id,
-            VersionMigration.status.not_in(TERMINAL),
-        )
-    ):
+    for other in batches.unfinished_migrations(uow.session, workflow.tenant_id, workflow.id):
         if wanted & set(other.source_version_ids):
             raise MigrationConflict(
                 f"migration {other.id} ({other.status}) already moves contacts of these versions",
@@ -144,21 +135,14 @@ def _manual_ids(
     uow: UnitOfWork, workflow: Workflow, sources: Sequence[WorkflowVersion], request: MigrationCreate
 ) -> list[str]:
     """The listed executions that are live on a source version, in id order."""
-    found: set[uuid.UUID] = set()
-    base = select(Execution.id).where(
-        Execution.tenant_id == workflow.tenant_id,
-        Execution.workflow_id == workflow.id,
-        Execution.version_id.in_([s.id for s in sources]),
-        Execution.status.in_(batches.LIVE),
+    found = batches.live_listed(
+        uow.session,
+        workflow.tenant_id,
+        workflow.id,
+        [s.id for s in sources],
+        ids=list(request.execution_ids or []),
+        contacts=list(request.contact_ids or []),
     )
-    ids, contacts = list(request.execution_ids or []), list(request.contact_ids or [])
-    for start in range(0, max(len(ids), len(contacts)), 1000):
-        if ids[start : start + 1000]:
-            found.update(uow.session.scalars(base.where(Execution.id.in_(ids[start : start + 1000]))))
-        if contacts[start : start + 1000]:
-            found.update(
-                uow.session.scalars(base.where(Execution.contact_id.in_(contacts[start : start + 1000])))
-            )
     return sorted(str(i) for i in found)
 
 
@@ -241,12 +225,7 @@ def load_migration(
     lock: bool = False,
 ) -> tuple[Workflow, VersionMigration]:
     workflow = load_workflow(uow, principal, workflow_id, lock=lock)
-    query = select(VersionMigration).where(
-        VersionMigration.tenant_id == workflow.tenant_id,
-        VersionMigration.workflow_id == workflow.id,
-        VersionMigration.id == migration_id,
-    )
-    migration = uow.session.scalars(query.with_for_update() if lock else query).one_or_none()
+    migration = batches.get_migration(uow.session, workflow.tenant_id, workflow.id, migration_id, lock=lock)
     if migration is None:
         raise MigrationNotFound(f"workflow {workflow_id} has no migration {migration_id}")
     return workflow, migration

@@ -22,8 +22,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import select
-
 from indexer import migration_batches as batches
 from indexer.models import VersionMigration, Workflow
 from indexer.queries import add_audit
@@ -326,11 +324,7 @@ def stalled(container: Container, tenant_id: str, older_than_seconds: float) -> 
     back) would start that step at once, cutting short the pause meant to watch the last."""
     now = utcnow().timestamp()
     with container.uow(tenant_id) as uow:
-        rows = uow.session.scalars(
-            select(VersionMigration).where(
-                VersionMigration.tenant_id == tenant_id, VersionMigration.status.in_(("queued", "running"))
-            )
-        ).all()
+        rows = batches.queued_or_running(uow.session, tenant_id)
         return [
             m.id
             for m in rows

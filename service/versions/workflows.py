@@ -5,14 +5,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from indexer import queries
-from indexer.migration_batches import LIVE
-from indexer.models import AuditEntry, Execution, VersionMigration, Workflow, WorkflowVersion
+from indexer.executions import a_live_execution
+from indexer.migration_batches import an_unfinished_migration
+from indexer.models import AuditEntry, Workflow, WorkflowVersion
 from schemas.canonical import canonical_json
 from schemas.history import VersionEvent
-from schemas.migrations import TERMINAL
 from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
 from service.auth import Permission, Principal
@@ -187,17 +185,10 @@ def _audit(
 
 
 def _refuse_while_busy(uow: UnitOfWork, workflow: Workflow) -> None:
-    mine = (Execution.tenant_id == workflow.tenant_id, Execution.workflow_id == workflow.id)
-    live = uow.session.scalars(select(Execution.id).where(*mine, Execution.status.in_(LIVE)).limit(1)).first()
+    live = a_live_execution(uow.session, workflow.tenant_id, workflow.id)
     if live is not None:
         raise WorkflowBusy("contacts are still in flight on this workflow: exit or finish them first")
-    running = uow.session.scalars(
-        select(VersionMigration.id).where(
-            VersionMigration.tenant_id == workflow.tenant_id,
-            VersionMigration.workflow_id == workflow.id,
-            VersionMigration.status.not_in(TERMINAL),
-        )
-    ).first()
+    running = an_unfinished_migration(uow.session, workflow.tenant_id, workflow.id)
     if running is not None:
         raise WorkflowBusy(f"migration {running} is unfinished: cancel it or let it finish first")
 
