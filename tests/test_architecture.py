@@ -9,7 +9,10 @@ rules of docs/architecture.md stay true as the code grows:
   checking and imports inside functions count too: a cycle is a cycle to a reader);
 - only the unit of work commits: no session, connection or engine transaction is begun or
   committed elsewhere in ``service`` or ``tasks``;
-- route modules call use cases: they import neither SQLAlchemy nor ``indexer``.
+- route modules call use cases: they import neither SQLAlchemy nor ``indexer``;
+- every SQL statement is built in ``indexer``: ``service`` imports from SQLAlchemy only
+  what runs or types a statement built there (sessions, engines, rows, errors), never
+  what builds one (``select``, ``update``, ``func``, ``text``, ``or_``, ``defer``, ...).
 """
 
 import ast
@@ -34,6 +37,16 @@ ENTRY = ("service.api", "service.cli")
 ROUTES = "service/api/routes"
 UNIT_OF_WORK = "service/uow.py"
 TRANSACTION_HOLDERS = ("session", "conn", "connection", "engine")
+# What service/ may import of SQLAlchemy, by module (None: the whole module). An allow-list,
+# not a list of builders: SQLAlchemy has hundreds of those (``select``, ``func``,
+# ``tuple_``, ``defer``, ``aliased``...), and a new one must not slip past the rule.
+SQL_RUNNERS: dict[str, set[str] | None] = {
+    "sqlalchemy": {"Engine", "Connection", "Row", "Result", "exc", "types"},
+    "sqlalchemy.engine": {"Engine", "Connection", "Row", "Result"},
+    "sqlalchemy.orm": {"Session", "sessionmaker"},
+    "sqlalchemy.exc": None,
+    "sqlalchemy.types": None,
+}
 
 
 @dataclass(frozen=True)
@@ -199,6 +212,47 @@ def test_route_modules_call_use_cases_not_the_index() -> None:
                 if name.split(".")[0] in {"sqlalchemy", "indexer"}
             ]
     assert wrong == []
+
+
+def _sql_builders(tree: ast.Module) -> Iterator[tuple[str, int]]:
+    """What ``tree`` imports of SQLAlchemy beyond ``SQL_RUNNERS``, with the line."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                root = alias.name.split(".")[0]
+                if root == "sqlalchemy" and SQL_RUNNERS.get(alias.name, set()) is not None:
+                    yield alias.name, node.lineno  # ``import sqlalchemy`` reaches every builder
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sqlalchemy":
+            allowed = SQL_RUNNERS.get(node.module, set())
+            for alias in node.names:
+                if allowed is not None and alias.name not in allowed:
+                    yield f"{node.module}.{alias.name}", node.lineno
+
+
+def test_service_builds_no_sql() -> None:
+    """Queries live in ``indexer`` (a function taking the session and the tenant): a use
+    case that builds its own statement hides a read from the module a reviewer checks for
+    tenant filters, locks and indexes."""
+    wrong = [
+        f"{module.path.relative_to(ROOT)}:{line} imports {name}"
+        for module in MODULES.values()
+        if module.name.split(".")[0] == "service"
+        for name, line in _sql_builders(module.tree)
+    ]
+    assert wrong == []
+
+
+def test_the_sql_rule_tells_builders_from_runners() -> None:
+    """The check itself: sessions, engines and errors pass; builders, however imported, do not."""
+    source = """
+import sqlalchemy.exc
+from sqlalchemy import Engine, exc
+from sqlalchemy.orm import Session, defer
+from sqlalchemy import select as pick, text
+import sqlalchemy
+"""
+    found = [name for name, _line in _sql_builders(ast.parse(source))]
+    assert found == ["sqlalchemy.orm.defer", "sqlalchemy.select", "sqlalchemy.text", "sqlalchemy"]
 
 
 def test_a_function_given_an_open_unit_never_commits_it() -> None:
