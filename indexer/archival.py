@@ -254,24 +254,3 @@ def list_runs(session: Session, tenant_id: str, limit: int) -> Sequence[Archival
         .order_by(ArchivalRun.started_at.desc(), ArchivalRun.id)
         .limit(limit)
     ).all()
-
-
-def awaiting_state(session: Session) -> list[uuid.UUID]:
-    """Workflows with archived, unarchived or held versions and no retention state in git
-    yet (an index older than ``refs/wfv/state``). No tenant in the WHERE: the unit's tenant
-    scopes it through row-level security on PostgreSQL, as the backfill always relied on."""
-    version = WorkflowVersion
-    query = (
-        select(version.workflow_id)
-        .distinct()
-        .join(Workflow, Workflow.id == version.workflow_id)
-        .where(
-            Workflow.state_head.is_(None),
-            or_(
-                version.archived_at.is_not(None),
-                version.unarchived_at.is_not(None),
-                version.legal_hold_reason.is_not(None),
-            ),
-        )
-    )
-    return list(session.scalars(query))

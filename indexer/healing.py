@@ -1,9 +1,12 @@
-"""The reads of healing (``service.healing``): what the index holds of each workflow's
-refs, so a scan compares it with git without reading any document.
+"""The reads of healing (``service.healing``) and of the state backfill the reconcile task
+runs (``service.archival.backfill``): what the index holds of each workflow's refs, so a
+scan compares it with git without reading any document, and the workflow lock they take
+by id.
 
 The scans visit one tenant at a time. Those that filter by the tenant say so in their
-signature; ``watermarks`` does not (the unit's tenant scopes it through row-level
-security on PostgreSQL), as the reconcile scan always did.
+signature; ``watermarks``, ``lock_workflow_by_id`` and ``awaiting_state`` do not (the
+unit's tenant scopes them through row-level security on PostgreSQL; on SQLite any
+tenant's row matches), as the scans and the state backfill always did.
 """
 
 import uuid
@@ -32,6 +35,32 @@ class BranchHead(NamedTuple):
     version_number: int
     is_current: bool
     commit_sha: str
+
+
+def lock_workflow_by_id(session: Session, workflow_id: uuid.UUID) -> Workflow | None:
+    """The workflow row by id alone, locked, deleted or not: the id comes from a
+    repository's config (reindex, reconcile) or from ``archival.awaiting_state``."""
+    return session.scalars(select(Workflow).where(Workflow.id == workflow_id).with_for_update()).one_or_none()
+
+
+def awaiting_state(session: Session) -> list[uuid.UUID]:
+    """Workflows with archived, unarchived or held versions and no retention state in git
+    yet (an index older than ``refs/wfv/state``): the state backfill's work."""
+    version = WorkflowVersion
+    query = (
+        select(version.workflow_id)
+        .distinct()
+        .join(Workflow, Workflow.id == version.workflow_id)
+        .where(
+            Workflow.state_head.is_(None),
+            or_(
+                version.archived_at.is_not(None),
+                version.unarchived_at.is_not(None),
+                version.legal_hold_reason.is_not(None),
+            ),
+        )
+    )
+    return list(session.scalars(query))
 
 
 def watermarks(session: Session) -> dict[uuid.UUID, str | None]:

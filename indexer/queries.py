@@ -39,13 +39,6 @@ def get_workflow(
     return session.scalars(query, {"workflow_id": workflow_id, "tenant_id": tenant_id}).one_or_none()
 
 
-def lock_workflow_by_id(session: Session, workflow_id: uuid.UUID) -> Workflow | None:
-    """The workflow row by id alone, locked, deleted or not: for healing, whose id comes
-    from a repository's config. No tenant in the WHERE: the unit's tenant scopes it
-    through row-level security on PostgreSQL (on SQLite any tenant's row matches)."""
-    return session.scalars(select(Workflow).where(Workflow.id == workflow_id).with_for_update()).one_or_none()
-
-
 def tenant_workflows(session: Session, tenant_id: str) -> list[Workflow]:
     """Every workflow row of the tenant, deleted ones included, in no order."""
     return list(session.scalars(select(Workflow).where(Workflow.tenant_id == tenant_id)))

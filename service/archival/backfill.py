@@ -8,8 +8,7 @@ never touched again here, so a pass over an up-to-date index is one query per te
 import logging
 import uuid
 
-from indexer.archival import awaiting_state
-from indexer.queries import lock_workflow_by_id
+from indexer.healing import awaiting_state, lock_workflow_by_id
 from service.archival.state_in_git import StateChange, record_states, with_backfill
 from service.clock import utcnow
 from service.container import Container

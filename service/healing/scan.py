@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from indexer.healing import watermarks
+from indexer.healing import lock_workflow_by_id, watermarks
 from indexer.models import Workflow
-from indexer.queries import lock_workflow_by_id
 from repo_store import RepoError, RepoNotFound, WorkflowRepo
 from repo_store.history import watermark
 from repo_store.paths import tenant_dir_name
