@@ -3,10 +3,9 @@ runs (``service.archival.backfill``): what the index holds of each workflow's re
 scan compares it with git without reading any document, and the workflow lock they take
 by id.
 
-The scans visit one tenant at a time. Those that filter by the tenant say so in their
-signature; ``watermarks``, ``lock_workflow_by_id`` and ``awaiting_state`` do not (the
-unit's tenant scopes them through row-level security on PostgreSQL; on SQLite any
-tenant's row matches), as the scans and the state backfill always did.
+The scans visit one tenant at a time, and every read here names the tenant: row-level
+security scopes a PostgreSQL unit, but SQLite has none, and a scan of one tenant must
+never pick up another's workflows there either.
 """
 
 import uuid
@@ -37,13 +36,14 @@ class BranchHead(NamedTuple):
     commit_sha: str
 
 
-def lock_workflow_by_id(session: Session, workflow_id: uuid.UUID) -> Workflow | None:
-    """The workflow row by id alone, locked, deleted or not: the id comes from a
-    repository's config (reindex, reconcile) or from ``archival.awaiting_state``."""
-    return session.scalars(select(Workflow).where(Workflow.id == workflow_id).with_for_update()).one_or_none()
+def lock_workflow_by_id(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> Workflow | None:
+    """The tenant's workflow row by id, locked, deleted or not: the id comes from a
+    repository's config (reindex, reconcile) or from :func:`awaiting_state`."""
+    query = select(Workflow).where(Workflow.tenant_id == tenant_id, Workflow.id == workflow_id)
+    return session.scalars(query.with_for_update()).one_or_none()
 
 
-def awaiting_state(session: Session) -> list[uuid.UUID]:
+def awaiting_state(session: Session, tenant_id: str) -> list[uuid.UUID]:
     """Workflows with archived, unarchived or held versions and no retention state in git
     yet (an index older than ``refs/wfv/state``): the state backfill's work."""
     version = WorkflowVersion
@@ -52,6 +52,8 @@ def awaiting_state(session: Session) -> list[uuid.UUID]:
         .distinct()
         .join(Workflow, Workflow.id == version.workflow_id)
         .where(
+            version.tenant_id == tenant_id,
+            Workflow.tenant_id == tenant_id,
             Workflow.state_head.is_(None),
             or_(
                 version.archived_at.is_not(None),
@@ -63,9 +65,11 @@ def awaiting_state(session: Session) -> list[uuid.UUID]:
     return list(session.scalars(query))
 
 
-def watermarks(session: Session) -> dict[uuid.UUID, str | None]:
-    """Each workflow's watermark as the index recorded it (git ahead of it means "heal")."""
-    return {row.id: row.git_head for row in session.execute(select(Workflow.id, Workflow.git_head))}
+def watermarks(session: Session, tenant_id: str) -> dict[uuid.UUID, str | None]:
+    """Each of the tenant's workflows' watermark as the index recorded it (git ahead of it
+    means "heal")."""
+    query = select(Workflow.id, Workflow.git_head).where(Workflow.tenant_id == tenant_id)
+    return {row.id: row.git_head for row in session.execute(query)}
 
 
 def ref_marks(session: Session, tenant_id: str) -> list[RefMarks]:

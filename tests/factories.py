@@ -356,10 +356,12 @@ def history_counts(container: Container, workflow_id: Any, tenant: str = "acme")
     return {name: int(count or 0) for name, count in counted.items()}
 
 
-def tamper_version(container: Container, workflow_id: Any, number: int, **values: object) -> None:
+def tamper_version(
+    container: Container, workflow_id: Any, number: int, *, org: str = "acme", **values: object
+) -> None:
     """Change one version row in SQL alone, behind git's back (an operator's UPDATE, or an
     index older than what git now keeps)."""
-    with container.uow("acme", write=True) as uow:
+    with container.uow(org, write=True) as uow:
         uow.session.execute(
             update(WorkflowVersion)
             .where(WorkflowVersion.workflow_id == workflow_id, WorkflowVersion.version_number == number)

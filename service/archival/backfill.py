@@ -23,12 +23,12 @@ MESSAGE = "Record retention kept before the state was in git"
 def _waiting(container: Container, tenant: str) -> list[uuid.UUID]:
     """Workflows with retention rows and no state in git yet."""
     with container.uow(tenant) as uow:
-        return awaiting_state(uow.session)
+        return awaiting_state(uow.session, tenant)
 
 
 def _backfill_one(container: Container, tenant: str, workflow_id: uuid.UUID) -> bool:
     with container.uow(tenant, write=True) as uow:
-        workflow = lock_workflow_by_id(uow.session, workflow_id)
+        workflow = lock_workflow_by_id(uow.session, tenant, workflow_id)
         if workflow is None or workflow.state_head is not None or git_is_ahead(uow, workflow):
             return False  # gone, written meanwhile, or healing's first (the reconcile pass)
         states = with_backfill(uow, [workflow], {workflow.id: {}})[workflow.id]

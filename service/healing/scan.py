@@ -90,17 +90,18 @@ def index_repository(container: Container, path: Path, summary: IndexSummary) ->
 
 
 def _record_refusal(container: Container, found: WorkflowRepo, problems: list[str]) -> None:
-    workflow_id = uuid.UUID(str(found.get_meta("workflowId")))
-    with container.uow(_tenant_of(found), write=True) as uow:
-        workflow = lock_workflow_by_id(uow.session, workflow_id)
+    workflow_id, tenant = uuid.UUID(str(found.get_meta("workflowId"))), _tenant_of(found)
+    with container.uow(tenant, write=True) as uow:
+        workflow = lock_workflow_by_id(uow.session, tenant, workflow_id)
         if workflow is not None and record_moved(uow, workflow, problems):
             uow.commit()
 
 
 def _index(container: Container, found: WorkflowRepo, summary: IndexSummary) -> None:
-    with container.uow(_tenant_of(found), write=True) as uow:
+    tenant = _tenant_of(found)
+    with container.uow(tenant, write=True) as uow:
         meta = _workflow_from_meta(found)
-        workflow = lock_workflow_by_id(uow.session, meta.id)
+        workflow = lock_workflow_by_id(uow.session, tenant, meta.id)
         if workflow is None:
             uow.session.add(meta)
             uow.session.flush()
@@ -144,12 +145,12 @@ def _placed_tenant(repo: WorkflowRepo) -> str | None:
 
 
 def _behind_in_tenant(container: Container, repos: list[WorkflowRepo]) -> list[Path]:
-    """One query per tenant folder (row-level security scopes it), one ref read per repo."""
+    """One query per tenant folder, one ref read per repo."""
     tenant = next((t for t in map(_placed_tenant, repos) if t is not None), None)
     if tenant is None:
         return [repo.path for repo in repos]  # indexing reports the misplaced repositories
     with container.uow(tenant) as uow:
-        known = watermarks(uow.session)
+        known = watermarks(uow.session, tenant)
     behind = []
     for repo in repos:
         workflow_id = repo.get_meta("workflowId")

@@ -502,3 +502,19 @@ def test_the_reconcile_pass_writes_retention_kept_in_sql_only_into_git(container
     assert reindex_all(container).errors == []
     assert index_snapshot(container, workflow_id=wid) == before
     assert (before["versions"][0]["status"], before["versions"][1]["legal_hold_by"]) == ("archived", "carol")
+
+
+def test_the_backfill_of_one_tenant_never_takes_another_tenants_workflows(container: Container) -> None:
+    """Each tenant's pass reads and locks its own workflows only, on SQLite too (no
+    row-level security there): two tenants each waiting for a backfill both get theirs."""
+    moment = datetime.now(UTC).replace(microsecond=0)
+    waiting = {}
+    for org in ("acme", "globex"):
+        wid: uuid.UUID = published_history(container, 2, org=org)[0]
+        tamper_version(container, wid, 1, org=org, status="archived", archived_at=moment)
+        waiting[org] = wid
+
+    assert backfill_states(container) == 2
+    for org, wid in waiting.items():
+        assert container.store.read_ref(org, wid, STATE_REF) is not None
+    assert backfill_states(container) == 0
