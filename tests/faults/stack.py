@@ -83,12 +83,23 @@ class FaultStack:
         headers = {"Authorization": f"Bearer {self.token(user, org)}"}
         return httpx.Client(base_url=f"{self.base}/api/v1", headers=headers, timeout=timeout)
 
-    def serve(self, *extra: str, embedded_worker: bool = False, name: str = "serve") -> WfvProcess:
-        args = [WFV, "serve", "--port", str(self.port), *extra]
+    def serve(
+        self,
+        *extra: str,
+        embedded_worker: bool = False,
+        name: str = "serve",
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> WfvProcess:
+        """A ``wfv serve`` on the stack's port, or on ``port`` (a second API process beside
+        the first), with the stack's environment updated by ``env``."""
+        port = port or self.port
+        args = [WFV, "serve", "--port", str(port), *extra]
         if not embedded_worker:
             args.append("--no-embedded-worker")
         log = self.workdir / f"{name}.log"
-        return self._track(WfvProcess(args, self.env, log, f"{self.base}/healthz").start())
+        ready = f"http://127.0.0.1:{port}/healthz"
+        return self._track(WfvProcess(args, self.env | (env or {}), log, ready).start())
 
     def worker(self, *extra: str, name: str = "worker") -> WfvProcess:
         log = self.workdir / f"{name}.log"
