@@ -12,6 +12,8 @@ Threads read the workflow's versions before each write and pick the write's targ
 that answer: between the read and the write the others act, which is the race.
 """
 
+from __future__ import annotations
+
 import hashlib
 import itertools
 import random
@@ -354,7 +356,7 @@ class Load:
             client.close()
 
     def start(self) -> None:
-        self.pool.limit = max(self.pool.limit, 2 * self.clients)
+        self.pool.limit = max(len(self.pool.ids) + 1, self.clients)  # shared: fewer workflows than threads
         for n in range(self.clients):
             thread = threading.Thread(target=self._run, args=(n,), name=f"chaos-{n}", daemon=True)
             thread.start()
