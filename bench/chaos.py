@@ -139,16 +139,15 @@ def _label(status: int | None) -> str:
     return "no answer" if status is None else str(status)
 
 
-def _where(at: float, faults: list[Fault], started: float) -> str:
-    """An answer's time among the faults: inside one, or after the last that ended."""
+def _where(at: float, faults: list[Fault], started: float) -> tuple[str, str, float]:
+    """An answer's time among the faults: (during|after|before, which fault, seconds)."""
     for fault in faults:
         if fault.started <= at <= fault.ended:
-            return f"during '{fault.name}' (+{at - fault.started:.1f} s)"
+            return "during", fault.name, round(at - fault.started, 2)
     before = [f for f in faults if f.ended < at]
     if before:
-        last = before[-1]
-        return f"{at - last.ended:.1f} s after '{last.name}' ended"
-    return f"{at - started:.1f} s into the run, before any fault"
+        return "after", before[-1].name, round(at - before[-1].ended, 2)
+    return "before", "any fault", round(at - started, 2)
 
 
 def _recovery(fault: Fault, written: list[Written]) -> dict[str, float]:
@@ -179,7 +178,7 @@ def summarise(
             "problem": a.problem,
             "retry_after": a.retry_after,
             "port": a.port,
-            "when": _where(a.at, faults, started),
+            "when": _where(a.at, faults, started),  # during|after|before, fault, seconds
         }
         for a in answers
         if a.status is not None and a.status >= 500
@@ -240,10 +239,21 @@ def render(summary: dict[str, Any]) -> str:
     ]
     for op, counts in summary["outcomes"].items():
         lines.append(f"  {op:<18} " + ", ".join(f"{status} x {n}" for status, n in counts.items()))
-    lines += ["", f"5xx answers: {len(summary['server_errors'])}"]
+    lines += [
+        "",
+        f"5xx answers: {len(summary['server_errors'])} (each below: how many, where among the faults)",
+    ]
+    groups: dict[tuple[Any, ...], list[float]] = defaultdict(list)
     for e in summary["server_errors"]:
+        relation, fault, seconds = e["when"]
         retry = "Retry-After" if e["retry_after"] else "NO Retry-After"
-        lines.append(f"  {e['status']} {e['problem']} to {e['op']} ({retry}), {e['when']}")
+        groups[(e["status"], e["problem"], e["op"], retry, relation, fault)].append(seconds)
+    for (status, problem, op, retry, relation, fault), times in groups.items():
+        span = f"{min(times):.1f}-{max(times):.1f} s" if len(times) > 1 else f"{times[0]:.1f} s"
+        place = {"during": f"during '{fault}', at +{span}", "after": f"{span} after '{fault}' ended"}.get(
+            relation, f"{span} into the run, before any fault"
+        )
+        lines.append(f"  {len(times)} x {status} {problem} to {op} ({retry}), {place}")
     lines += ["", "faults and recovery (seconds from the fault's end)"]
     for f in summary["faults"]:
         lines.append(f"  {f['name']}: lasted {f['ended'] - f['started']:.1f} s")

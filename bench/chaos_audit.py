@@ -38,6 +38,7 @@ AUDITED = {
     "rollback": "rollback",
     "migrate_immediate": "migration_start",
     "migrate_gradual": "migration_start",
+    "migrate_cancel": "migration_cancel",
 }
 
 
@@ -267,6 +268,10 @@ def _migrations(stack: ChaosStack, written: list[Written], found: Findings) -> N
     for w in written:
         if w.migration_id is not None and w.migration_id not in migrations:
             found.lost.append(f"acknowledged migration {w.migration_id} has no row")
+        elif w.op == "migrate_cancel" and migrations[str(w.migration_id)].status != "cancelled":
+            found.lost.append(
+                f"acknowledged cancel of {w.migration_id}: it is {migrations[str(w.migration_id)].status}"
+            )
     for migration_id, m in migrations.items():
         found.checked["migrations"] += 1
         if m.status not in TERMINAL:

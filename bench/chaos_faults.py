@@ -117,6 +117,7 @@ class Faults:
     movers: list[uuid.UUID]
     seed: int
     done: list[Fault] = field(default_factory=list)
+    started: dict[str, str] = field(default_factory=dict)  # the faults' migrations: workflow
 
     def __post_init__(self) -> None:
         ports = self.stack.ports
@@ -250,6 +251,7 @@ class Faults:
         else:
             return None
         migration_id = str(body["id"])
+        self.started[migration_id] = str(workflow_id)
         self.driver.wrote("migrate_immediate", str(workflow_id), version_id=None, migration_id=migration_id)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -267,7 +269,20 @@ class Faults:
             fault.note = f"its migration was {seen[0]} before the fault ended"
             return fault
         fault.migration_back = self.progress.moved_again(fault.migration, fault.ended)
+        self._cancel(fault.migration)
         return fault
+
+    def _cancel(self, migration_id: str) -> None:
+        """Cancel a fault's migration once its recovery is measured (what it moved stays
+        moved), so the next fault's does not share the worker with every earlier one."""
+        for mover, workflow_id in self.started.items():
+            if mover == migration_id:
+                path = f"/workflows/{workflow_id}/migrations/{migration_id}/cancel"
+                try:
+                    self.driver.call("migrate_cancel", "POST", path, workflow_id=workflow_id)
+                except Refused:
+                    return  # completed meanwhile (409), or refused: it ends on its own
+                self.driver.wrote("migrate_cancel", workflow_id, migration_id=migration_id)
 
     def run(self, seconds: float, started: float, names: list[str]) -> None:
         """The faults ``names`` (methods of this class) spread evenly over ``seconds`` of
