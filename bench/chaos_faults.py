@@ -130,7 +130,7 @@ class Faults:
         started = time.monotonic()
         api.kill()
         time.sleep(0.5)  # clients keep coming at the dead port
-        api.start()
+        api.start(timeout=60)
         return Fault("API process SIGKILLed, restarted", started, time.monotonic(), port=self.stack.ports[0])
 
     def worker_killed(self) -> Fault:
@@ -140,7 +140,7 @@ class Faults:
         started = time.monotonic()
         worker.kill()
         time.sleep(1.0)
-        worker.start()
+        worker.start(timeout=60)
         return self._timed(
             Fault("worker SIGKILLed mid-migration, restarted", started, time.monotonic(), migration=migration)
         )

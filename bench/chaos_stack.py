@@ -41,7 +41,9 @@ class ChaosStack:
     def start_processes(self) -> None:
         for n, port in enumerate(self.ports):
             self.apis.append(self.stack.serve(name=f"serve-{n}", port=port))
-        self.worker = self.stack.worker(name="worker")
+        # Ready when its metrics endpoint answers (served just before the consumer runs):
+        # a restarted worker's recovery is timed from there, not from its first import.
+        self.worker = self.stack.worker(name="worker", metrics_port=free_port())
 
     def movers(self, count: int, contacts: int) -> list[uuid.UUID]:
         """Workflows with ``contacts`` waiting on v1 and v2 published: each fault starts

@@ -101,9 +101,15 @@ class FaultStack:
         ready = f"http://127.0.0.1:{port}/healthz"
         return self._track(WfvProcess(args, self.env | (env or {}), log, ready).start())
 
-    def worker(self, *extra: str, name: str = "worker") -> WfvProcess:
+    def worker(self, *extra: str, name: str = "worker", metrics_port: int | None = None) -> WfvProcess:
+        """A ``wfv worker``; with ``metrics_port`` it serves its metrics there, which is
+        also how its start waits for it to be ready (served just before it consumes)."""
         log = self.workdir / f"{name}.log"
-        return self._track(WfvProcess([WFV, "worker", *extra], self.env, log, None).start())
+        if metrics_port is None:
+            return self._track(WfvProcess([WFV, "worker", *extra], self.env, log, None).start())
+        env = self.env | {"WFV_WORKER_METRICS_PORT": str(metrics_port)}
+        ready = f"http://127.0.0.1:{metrics_port}/metrics"
+        return self._track(WfvProcess([WFV, "worker", *extra], env, log, ready).start(timeout=60))
 
     def _track(self, process: WfvProcess) -> WfvProcess:
         self.processes.append(process)
