@@ -29,7 +29,7 @@ lint: install
 bench: install
 	.venv/bin/python -m bench.core
 
-# The standing chaos run (bench/chaos.py, docs/chaos.md): about two minutes; needs the
+# The standing chaos run (bench/chaos.py, docs/chaos.md): about 2.5 minutes; needs the
 # PostgreSQL server binaries (initdb, pg_ctl) and redis-server, but not their services.
 chaos: install
 	.venv/bin/python -m bench.chaos

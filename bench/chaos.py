@@ -3,7 +3,7 @@ and a private append-only Redis, two API processes and a worker, ``--clients`` t
 racing on shared workflows for ``--seconds``, every fault of the issue injected one after
 the other, then an audit of every acknowledged write.
 
-    python -m bench.chaos                           # about two minutes
+    python -m bench.chaos                           # about two and a half minutes
     python -m bench.chaos --seconds 15 --faults api_killed,redis_killed --json out.json
 
 Prints requests by outcome (op x status), every 5xx (and where it fell among the faults),
