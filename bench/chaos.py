@@ -107,6 +107,7 @@ def run(seconds: float, clients: int, seed: int, wanted: list[str], contacts: in
         raise
     finally:
         stack.close()
+        log.info("process logs and data kept in %s", stack.workdir)
 
 
 def settle(stack: ChaosStack) -> dict[str, Any]:
