@@ -167,7 +167,7 @@ def _current(stack: ChaosStack, found: Findings) -> None:
             v.workflow_id: v.id
             for v in uow.session.scalars(select(WorkflowVersion).where(WorkflowVersion.is_current))
         }
-    last = {row[0]: row[1] for row in entries}
+    last = {row[0]: row[1] for row in entries if row[0] is not None}  # publishes name their workflow
     for workflow_id, version_id in last.items():
         found.checked["current versions"] += 1
         if flows[workflow_id].current_version_id != version_id or current.get(workflow_id) != version_id:
