@@ -1,6 +1,6 @@
 # The two commands: `make serve` (install and run on the embedded defaults) and
 # `make test` (install and run the whole suite, on SQLite and PostgreSQL).
-.PHONY: serve test lint bench install services browser compose-validator
+.PHONY: serve test lint bench chaos install services browser compose-validator
 
 install:
 	./scripts/bootstrap
@@ -28,3 +28,8 @@ lint: install
 
 bench: install
 	.venv/bin/python -m bench.core
+
+# The standing chaos run (bench/chaos.py, docs/chaos.md): about 2.5 minutes; needs the
+# PostgreSQL server binaries (initdb, pg_ctl) and redis-server, but not their services.
+chaos: install
+	.venv/bin/python -m bench.chaos

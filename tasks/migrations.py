@@ -11,6 +11,7 @@ a second), so the migration moves again within about a second of their return in
 waiting for the watchdog."""
 
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -105,11 +106,22 @@ def resume_stalled_migrations() -> int:
     return _resume(runtime.container().settings.migration_watchdog_seconds)
 
 
+_STARTUP = threading.Lock()
+_RESUMED_AT_STARTUP = threading.Event()
+
+
 @huey.on_startup()
 def resume_on_startup() -> None:
-    """A consumer that starts (again) picks up migrations left running."""
-    if not huey.immediate:
-        _resume(0)
+    """A consumer that starts (again) picks up migrations left running, once per process:
+    Huey calls the hook in each of its worker threads, and a runner enqueued per thread
+    would chain its twin for the rest of the migration (harmless at the row lock, but every
+    migration then waits in a queue twice as long; the chaos run saw it after a worker kill)."""
+    if huey.immediate:
+        return
+    with _STARTUP:
+        if not _RESUMED_AT_STARTUP.is_set():
+            _resume(0)
+            _RESUMED_AT_STARTUP.set()
 
 
 @on_queue_back

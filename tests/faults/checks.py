@@ -17,6 +17,7 @@ _AUDITED_AS = {
     "create_version": "create",
     "edit": "update",
     "publish": "publish",
+    "rollback": "rollback",
 }
 
 
@@ -60,7 +61,7 @@ def durability_problems(container: Container, acks: list[Ack], org: str = "acme"
                 f"{ack.op} v{ack.version_number}: lock {row.lock_version} < acknowledged {ack.lock_version}"
             )
         repo = container.store.open(org, uuid.UUID(ack.workflow_id))
-        if ack.op == "publish":
+        if ack.op in ("publish", "rollback"):  # a rollback publishes the version it creates
             tag = repo.ref_target(f"refs/tags/v{ack.version_number}")
             if row.status == "draft" or tag is None or repo.peel_to_commit(tag) != ack.commit_sha:
                 problems.append(f"acknowledged publish of {ack.workflow_id} v{ack.version_number} is lost")

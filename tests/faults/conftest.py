@@ -7,10 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from indexer.db import make_engine
-from indexer.revisions import upgrade
 from tests.conftest import app_role_url
 from tests.e2e.helpers import wfv_env
 from tests.faults.pgcluster import PrivateCluster
@@ -32,13 +29,7 @@ def pg_cluster() -> Iterator[PrivateCluster]:
     """A migrated database on a cluster of this test's own (about a second to set up)."""
     cluster = PrivateCluster()
     try:
-        cluster.start()
-        cluster.create_database()
-        engine = make_engine(cluster.owner_url)
-        upgrade(engine)
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = 'wfv_app'")).scalar() == 1
-        engine.dispose()
+        cluster.prepare()
         yield cluster
     finally:
         cluster.remove()

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
+from indexer.db import make_engine
+from indexer.revisions import upgrade
 from tests.conftest import REQUIRE_SERVICES
 from tests.e2e.helpers import free_port
 
@@ -112,6 +115,20 @@ class PrivateCluster:
     def create_database(self) -> None:
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
+
+    def prepare(self) -> None:
+        """Start, create the database and migrate it to head, as the schema owner (which
+        creates the service role, ``wfv_app``, that the processes connect as)."""
+        self.start()
+        self.create_database()
+        engine = make_engine(self.owner_url)
+        try:
+            upgrade(engine)
+            with engine.connect() as conn:
+                found = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = 'wfv_app'")).scalar()
+            assert found == 1, "the migrations did not create the service role"
+        finally:
+            engine.dispose()
 
     def wait_ready(self, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds

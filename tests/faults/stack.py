@@ -83,16 +83,33 @@ class FaultStack:
         headers = {"Authorization": f"Bearer {self.token(user, org)}"}
         return httpx.Client(base_url=f"{self.base}/api/v1", headers=headers, timeout=timeout)
 
-    def serve(self, *extra: str, embedded_worker: bool = False, name: str = "serve") -> WfvProcess:
-        args = [WFV, "serve", "--port", str(self.port), *extra]
+    def serve(
+        self,
+        *extra: str,
+        embedded_worker: bool = False,
+        name: str = "serve",
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> WfvProcess:
+        """A ``wfv serve`` on the stack's port, or on ``port`` (a second API process beside
+        the first), with the stack's environment updated by ``env``."""
+        port = port or self.port
+        args = [WFV, "serve", "--port", str(port), *extra]
         if not embedded_worker:
             args.append("--no-embedded-worker")
         log = self.workdir / f"{name}.log"
-        return self._track(WfvProcess(args, self.env, log, f"{self.base}/healthz").start())
+        ready = f"http://127.0.0.1:{port}/healthz"
+        return self._track(WfvProcess(args, self.env | (env or {}), log, ready).start())
 
-    def worker(self, *extra: str, name: str = "worker") -> WfvProcess:
+    def worker(self, *extra: str, name: str = "worker", metrics_port: int | None = None) -> WfvProcess:
+        """A ``wfv worker``; with ``metrics_port`` it serves its metrics there, which is
+        also how its start waits for it to be ready (served just before it consumes)."""
         log = self.workdir / f"{name}.log"
-        return self._track(WfvProcess([WFV, "worker", *extra], self.env, log, None).start())
+        if metrics_port is None:
+            return self._track(WfvProcess([WFV, "worker", *extra], self.env, log, None).start())
+        env = self.env | {"WFV_WORKER_METRICS_PORT": str(metrics_port)}
+        ready = f"http://127.0.0.1:{metrics_port}/metrics"
+        return self._track(WfvProcess([WFV, "worker", *extra], env, log, ready).start(timeout=60))
 
     def _track(self, process: WfvProcess) -> WfvProcess:
         self.processes.append(process)

@@ -82,13 +82,14 @@ def list_versions(
             limit=limit,
             cursor=cursor,
         )
+        # Read before the counts: their workflow lookup may heal the index (git ahead), whose
+        # rollback expires these rows; read after it, each would be loaded again, and a
+        # database gone meanwhile would fail inside the model (a 500, not a 503).
+        listed = [VersionPublic.model_validate(row) for row in rows]
         counts = executions.live_counts(
-            uow=uow, principal=principal, workflow_id=workflow_id, version_ids=[row.id for row in rows]
+            uow=uow, principal=principal, workflow_id=workflow_id, version_ids=[row.id for row in listed]
         )
-        items = [
-            VersionPublic.model_validate(row).model_copy(update={"active_executions": counts.get(row.id, 0)})
-            for row in rows
-        ]
+        items = [row.model_copy(update={"active_executions": counts.get(row.id, 0)}) for row in listed]
     return VersionList(items=items, next_cursor=next_cursor)
 
 
