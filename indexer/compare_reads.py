@@ -46,9 +46,11 @@ _HEADS = (
         and_(
             _V.workflow_id == Workflow.id,
             _V.tenant_id == _TENANT,
+            # Two fixed pairs of parameters, not expanding lists: the SQL is compiled once
+            # and cached whole (an expanding IN is rewritten on every execution).
             or_(
-                _V.id.in_(bindparam("ids", expanding=True, type_=_V.id.type)),
-                _V.version_number.in_(bindparam("numbers", expanding=True)),
+                _V.id.in_([bindparam("id_a", type_=_V.id.type), bindparam("id_b", type_=_V.id.type)]),
+                _V.version_number.in_([bindparam("number_a"), bindparam("number_b")]),
             ),
         ),
     )
@@ -67,15 +69,12 @@ def version_heads(
 ) -> Heads | None:
     """The live workflow's watermark and the heads of the versions ``refs`` name (by id or
     number, deleted versions included); None when the tenant has no such live workflow."""
-    rows = session.execute(
-        _HEADS,
-        {
-            "tenant_id": tenant_id,
-            "workflow_id": workflow_id,
-            "ids": [ref for ref in refs if isinstance(ref, uuid.UUID)],
-            "numbers": [ref for ref in refs if isinstance(ref, int)],
-        },
-    ).all()
+    ids = [ref for ref in refs if isinstance(ref, uuid.UUID)] + [None, None]
+    numbers = [ref for ref in refs if isinstance(ref, int)] + [None, None]
+    assert len(refs) <= 2, "a comparison names two versions"
+    parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id}
+    parameters |= {"id_a": ids[0], "id_b": ids[1], "number_a": numbers[0], "number_b": numbers[1]}
+    rows = session.execute(_HEADS, parameters).all()
     if not rows:
         return None
     heads = [VersionHead(*row[1:]) for row in rows if row[1] is not None]
