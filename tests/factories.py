@@ -2,8 +2,9 @@
 
 import copy
 import json
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -368,3 +369,21 @@ def tamper_version(
             .values(**values)
         )
         uow.commit()
+
+
+def the_migration(container: Container, org: str = "acme") -> VersionMigration:
+    """The tenant's one migration as the index holds it now."""
+    with container.uow(org) as uow:
+        return uow.session.scalars(select(VersionMigration)).one()
+
+
+def wait_for_migration(
+    container: Container, done: Callable[[VersionMigration], bool], seconds: float
+) -> VersionMigration:
+    """Poll the tenant's one migration until ``done`` or ``seconds`` pass; its last state."""
+    deadline = time.monotonic() + seconds
+    while True:
+        state = the_migration(container)
+        if done(state) or time.monotonic() > deadline:
+            return state
+        time.sleep(0.05)

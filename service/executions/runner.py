@@ -152,22 +152,8 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
     migration.total = max(migration.total, migration.migrated + migration.failed + migration.skipped)
     migration.status, migration.finished_at = "completed", now
     close_window(migration, now)
-    workflow = uow.session.get(Workflow, migration.workflow_id)
-    assert workflow is not None
-    add_audit(
-        uow.session,
-        workflow=workflow,
-        version_id=migration.target_version_id,
-        action="migration_complete",
-        actor_id=migration.created_by,
-        at=now,
-        details={
-            "migration_id": str(migration.id),
-            "migrated": migration.migrated,
-            "failed": migration.failed,
-            "skipped": migration.skipped,
-        },
-    )
+    counts = {"migrated": migration.migrated, "failed": migration.failed, "skipped": migration.skipped}
+    _audit(uow, migration, "migration_complete", counts, now)
     settings = uow.services.settings
     if settings.migration_webhook_url:
         payload = {
@@ -189,16 +175,23 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
 
 def _halted(uow: UnitOfWork, migration: VersionMigration, halt: dict[str, Any], now: datetime) -> None:
     """The halt's audit entry: which step, which share, which threshold."""
+    _audit(uow, migration, "migration_halt", halt, now)
+
+
+def _audit(
+    uow: UnitOfWork, migration: VersionMigration, action: str, details: dict[str, Any], now: datetime
+) -> None:
+    """An entry of the migration's own (completion, halt), by whoever started it."""
     workflow = uow.session.get(Workflow, migration.workflow_id)
     assert workflow is not None
     add_audit(
         uow.session,
         workflow=workflow,
         version_id=migration.target_version_id,
-        action="migration_halt",
+        action=action,
         actor_id=migration.created_by,
         at=now,
-        details={"migration_id": str(migration.id), **halt},
+        details={"migration_id": str(migration.id), **details},
     )
     log.warning("migration %s %s", migration.id, migration.status_reason)
 

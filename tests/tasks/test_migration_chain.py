@@ -10,19 +10,15 @@ each job that exits because its chain was replaced; the test reads both from its
 import itertools
 import re
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
 
-from indexer.models import VersionMigration
 from service.auth import issue_token
-from service.container import Container
 from tests.e2e.helpers import WFV, free_port, running
-from tests.factories import migration_ready
+from tests.factories import migration_ready, wait_for_migration
 from tests.tasks.conftest import container_for
 
 SECRET = "chain-test-secret-long-enough-for-hs256"
@@ -32,22 +28,6 @@ INTERVAL = 4  # seconds between steps: room for a pause and a resume on a loaded
 @pytest.fixture
 def stack(queue_env: dict[str, str]) -> dict[str, str]:
     return queue_env | {"WFV_JWT_SECRET": SECRET}
-
-
-def _state(container: Container) -> VersionMigration:
-    with container.uow("acme") as uow:
-        return uow.session.scalars(select(VersionMigration)).one()
-
-
-def _wait_for(
-    container: Container, done: Callable[[VersionMigration], bool], seconds: float
-) -> VersionMigration:
-    deadline = time.monotonic() + seconds
-    while True:
-        state = _state(container)
-        if done(state) or time.monotonic() > deadline:
-            return state
-        time.sleep(0.05)
 
 
 def _step_starts(log: str) -> list[tuple[datetime, int, int]]:
@@ -85,7 +65,7 @@ def test_a_pause_and_resume_between_steps_leaves_one_chain(stack: dict[str, str]
         )
         assert started.status_code == 202, started.text
         path = f"/workflows/{workflow_id}/migrations/{started.json()['id']}"
-        resting = _wait_for(container, lambda m: m.next_step_at is not None, 20)
+        resting = wait_for_migration(container, lambda m: m.next_step_at is not None, 20)
         assert (resting.step, resting.migrated) == (2, 10), "the first step ends and its pause begins"
         # Paused and resumed while the job scheduled for step 2 waits in the queue.
         assert client.post(f"{path}/pause").status_code == 200
@@ -93,7 +73,7 @@ def test_a_pause_and_resume_between_steps_leaves_one_chain(stack: dict[str, str]
         assert resumed.status_code == 200, resumed.text
         # The resume landed inside the pause: the next step is still ahead.
         assert datetime.fromisoformat(resumed.json()["next_step_at"]) > datetime.now(UTC)
-        done = _wait_for(container, lambda m: m.status != "running", 40)
+        done = wait_for_migration(container, lambda m: m.status != "running", 40)
         time.sleep(INTERVAL + 1.5)  # a second chain, if any, would still be firing
         log: str = worker_log.read_text()
     assert done.status == "completed", done.status_reason

@@ -11,7 +11,7 @@ the batches (keyset ranges in id order) meet them where each test wants them."""
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from indexer.models import AuditEntry, Execution, VersionMigration
 from service.auth import issue_token
 from service.container import Container
 from tests.e2e.helpers import WFV, free_port, running
-from tests.factories import PROBLEM_JSON, example, published_history
+from tests.factories import PROBLEM_JSON, example, published_history, the_migration, wait_for_migration
 from tests.tasks.conftest import container_for
 
 SECRET = "halt-test-secret-long-enough-for-hs256"
@@ -87,22 +87,6 @@ def _workflow(container: Container, failing_per_step: list[int]) -> uuid.UUID:
     return uuid.UUID(str(workflow_id))
 
 
-def _state(container: Container) -> VersionMigration:
-    with container.uow("acme") as uow:
-        return uow.session.scalars(select(VersionMigration)).one()
-
-
-def _wait_for(
-    container: Container, done: Callable[[VersionMigration], bool], seconds: float
-) -> VersionMigration:
-    deadline = time.monotonic() + seconds
-    while True:
-        state = _state(container)
-        if done(state) or time.monotonic() > deadline:
-            return state
-        time.sleep(0.05)
-
-
 def _halted(m: VersionMigration) -> bool:
     return m.status == "paused" and m.halt is not None
 
@@ -131,7 +115,7 @@ def test_a_resume_after_a_halt_judges_the_next_step_alone(stack: dict[str, str],
     workflow_id = _workflow(container, [26])
     with _api(stack, tmp_path) as client:
         path = _start(client, workflow_id)
-        halted = _wait_for(container, _halted, 30)
+        halted = wait_for_migration(container, _halted, 30)
         assert halted.status == "paused", halted.status_reason
         answer = client.get(path).json()
         assert (answer["status"], answer["migrated"], answer["failed"]) == ("paused", 24, 26)
@@ -148,7 +132,7 @@ def test_a_resume_after_a_halt_judges_the_next_step_alone(stack: dict[str, str],
         resumed = client.post(f"{path}/resume")
         assert resumed.status_code == 200, resumed.text
         assert resumed.json()["halt"] is None
-        done = _wait_for(container, lambda m: m.status != "running", 30)
+        done = wait_for_migration(container, lambda m: m.status != "running", 30)
     assert done.status == "completed", done.status_reason
     assert (done.migrated, done.failed, done.skipped) == (174, 26, 0)
     assert [h["share"] for h in _audit(container, "migration_halt")] == [0.52]
@@ -165,9 +149,9 @@ def test_a_resume_may_set_a_new_threshold_and_bad_ones_change_nothing(
     workflow_id = _workflow(container, [26, 15])  # 52% in step 1, 30% in step 2
     with _api(stack, tmp_path) as client:
         path = _start(client, workflow_id)
-        assert _wait_for(container, _halted, 30).halt is not None
+        assert wait_for_migration(container, _halted, 30).halt is not None
         assert client.post(f"{path}/resume").status_code == 200
-        second = _wait_for(container, lambda m: _halted(m) and m.step == 2, 30)
+        second = wait_for_migration(container, lambda m: _halted(m) and m.step == 2, 30)
         # step 2 alone: 15 of 50 (30%), not 41 of 100 since the start
         assert second.halt is not None
         assert (second.halt["step"], second.halt["failed"], second.halt["processed"]) == (2, 15, 50)
@@ -188,7 +172,7 @@ def test_a_resume_may_set_a_new_threshold_and_bad_ones_change_nothing(
         resumed = client.post(f"{path}/resume", json={"failure_threshold": 0.4})
         assert resumed.status_code == 200, resumed.text
         assert resumed.json()["failure_threshold"] == 0.4
-        done = _wait_for(container, lambda m: m.status != "running", 30)
+        done = wait_for_migration(container, lambda m: m.status != "running", 30)
     assert done.status == "completed", done.status_reason
     assert (done.migrated, done.failed) == (159, 41)
     resumes = _audit(container, "migration_resume")
@@ -206,7 +190,7 @@ def test_a_halted_migration_can_be_cancelled_and_its_stream_says_why_there_is_no
     workflow_id = _workflow(container, [30])
     with _api(stack, tmp_path) as client:
         path = _start(client, workflow_id)
-        assert _wait_for(container, _halted, 30).halt is not None
+        assert wait_for_migration(container, _halted, 30).halt is not None
         with client.stream("GET", f"{path}/events") as stream:
             first = ""
             for line in stream.iter_lines():
@@ -227,7 +211,7 @@ def test_a_halted_migration_can_be_cancelled_and_its_stream_says_why_there_is_no
         assert (answer["status"], answer["eta_seconds"], answer["eta_reason"]) == ("cancelled", 0.0, None)
         assert answer["halt"]["step"] == 1  # the halt it was cancelled after is still told
         time.sleep(2.5)  # longer than the interval: nothing scheduled moves anything more
-        after = _state(container)
+        after = the_migration(container)
         assert client.post(f"{path}/resume").status_code == 409
     assert (after.status, after.migrated, after.failed) == ("cancelled", 20, 30)
     with container.uow("acme") as uow:
