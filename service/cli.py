@@ -108,9 +108,9 @@ def serve(
 
 def _schedule_draft_flushes(container: "Container") -> None:
     """Drafts saved to Redis ask the queue for their write-behind (``tasks/drafts.py``)."""
-    from tasks.drafts import schedule_flush
+    from tasks.drafts import flush_scheduler
 
-    container.draft_flush_scheduler = schedule_flush
+    container.draft_flush_scheduler = flush_scheduler(container.settings)
 
 
 def _start_consumer(workers: int) -> Any:

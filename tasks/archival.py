@@ -6,19 +6,16 @@ import logging
 import threading
 import uuid
 
-from huey import crontab
-
 from service.archival.runs import carry_on, run_all_tenants, running_run_id
 from service.healing.scan import known_tenants
-from service.settings import Settings
 from tasks import runtime
+from tasks.periodic import cron_from_settings
 from tasks.queue import huey
 
 log = logging.getLogger("wfv.tasks.archival")
-SCHEDULE = crontab(*Settings().archival_cron.split())
 
 
-@huey.periodic_task(SCHEDULE)
+@huey.periodic_task(cron_from_settings(lambda settings: settings.archival_cron))
 @huey.lock_task("archive-versions")
 def archive_versions_periodically() -> dict[str, int]:
     """Archive, in every tenant, what the retention policy allows."""

@@ -7,6 +7,7 @@ flag in Redis deduplicates), and the minute sweep catches any schedule that was 
 """
 
 import logging
+from collections.abc import Callable
 
 from huey import crontab
 
@@ -16,7 +17,6 @@ from tasks import runtime
 from tasks.queue import huey
 
 log = logging.getLogger("wfv.tasks.drafts")
-_FLUSH_SECONDS = Settings().draft_flush_seconds
 
 
 @huey.task()
@@ -41,6 +41,11 @@ def delete_stale_drafts_daily() -> int:
     return delete_stale_drafts(container, container.clock())
 
 
-def schedule_flush() -> None:
-    """What ``wfv serve`` gives the app: flush the drafts a save just dirtied, soon."""
-    flush_drafts.schedule(delay=_FLUSH_SECONDS)
+def flush_scheduler(settings: Settings) -> Callable[[], None]:
+    """What ``wfv serve`` gives the app: flush the drafts a save just dirtied,
+    ``WFV_DRAFT_FLUSH_SECONDS`` later."""
+
+    def schedule_flush() -> None:
+        flush_drafts.schedule(delay=settings.draft_flush_seconds)
+
+    return schedule_flush

@@ -2,18 +2,15 @@
 
 import logging
 
-from huey import crontab
-
 from service.git.upkeep import upkeep_all
-from service.settings import Settings
 from tasks import runtime
+from tasks.periodic import cron_from_settings
 from tasks.queue import huey
 
 log = logging.getLogger("wfv.tasks.git_upkeep")
-_EVERY = Settings().git_upkeep_interval_minutes
 
 
-@huey.periodic_task(crontab(minute=f"*/{_EVERY}"))
+@huey.periodic_task(cron_from_settings(lambda settings: f"*/{settings.git_upkeep_interval_minutes} * * * *"))
 @huey.lock_task("git-upkeep")
 def upkeep_periodically() -> dict[str, int]:
     return upkeep_now.call_local()  # type: ignore[no-any-return]

@@ -16,16 +16,31 @@ clocks less than one tick apart agree on them.
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from huey import Huey
+from huey import Huey, crontab
 from huey.constants import EmptyData
 from huey.consumer import Consumer, Scheduler
+
+from service.settings import Settings
+from tasks import runtime
 
 log = logging.getLogger("wfv.tasks.periodic")
 _PREFIX = "wfv:periodic:"
 MAX_POLL_DELAY_SECONDS = 1.0
+
+
+def cron_from_settings(cron_of: Callable[[Settings], str]) -> Callable[[datetime], bool]:
+    """A periodic task's schedule, read from the running process's settings at each tick
+    (not at import: ``wfv serve``/``wfv worker`` configure ``tasks.runtime`` at start-up).
+    ``cron_of`` gives the five cron fields; ``Settings`` validated them already."""
+
+    def due(moment: datetime) -> bool:
+        return bool(crontab(*cron_of(runtime.settings()).split())(moment))
+
+    return due
 
 
 def claim_tick(huey: Huey, task_name: str, tick: datetime) -> bool:

@@ -1,5 +1,5 @@
-"""The Huey instance, chosen by the settings: Redis in production, SQLite embedded,
-memory (immediate) in unit tests. ``huey_consumer tasks.queue.huey`` finds it here.
+"""The Huey instance, pointed by the settings at start-up: Redis in production, SQLite
+embedded, memory (immediate) in unit tests. ``huey_consumer tasks.queue.huey`` finds it here.
 
 A Redis queue can come back empty (a restart without persistence, a flush, a failover to
 an empty replica): every job it held is gone, the successors that running migrations
@@ -15,12 +15,14 @@ succeeds again: the watchdog wakes on reconnection too.
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import redis
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
 
 from service.ops.data_dir import prepare_data_dir
 from service.settings import Settings
@@ -30,6 +32,7 @@ from tasks.serializer import JsonSerializer
 log = logging.getLogger("wfv.tasks.queue")
 _queue_back: list[Callable[[], None]] = []
 _MARKER = "wfv:queue-marker"
+_first_use = threading.Lock()
 # Enqueueing from a request must not hang on a Redis that stopped answering; the blocking
 # read of the consumer waits 1 s at a time, well inside the socket timeout.
 _REDIS_TIMEOUTS = {"socket_timeout": 5, "socket_connect_timeout": 2}
@@ -39,33 +42,6 @@ def on_queue_back(hook: Callable[[], None]) -> Callable[[], None]:
     """Register ``hook`` to run in a consumer when the queue turns out to have lost its jobs."""
     _queue_back.append(hook)
     return hook
-
-
-class WatchedRedisHuey(RedisHuey):  # type: ignore[misc]
-    """RedisHuey whose scheduler (the only caller of ``read_schedule``: one thread per
-    consumer, once a second) checks the marker. ``put_if_empty`` lets one consumer alone
-    put it back and run the hooks; one that never saw it (just started) runs none, since
-    start-up resumes the same work. A failed read (the queue unreachable) makes the first
-    read that succeeds run the hooks; so does a hook that failed on an outage, until it
-    succeeds."""
-
-    _seen_marker = False
-    _hooks_due: str | None = None
-
-    def read_schedule(self, timestamp: datetime | None = None) -> Any:
-        try:
-            found = super().read_schedule(timestamp)
-            lost = self.storage.put_if_empty(_MARKER, b"1") and self._seen_marker
-        except Exception:
-            self._hooks_due = "the queue answers again after an outage"
-            raise
-        if lost:
-            self._hooks_due = "the queue lost its jobs (restarted empty?)"
-        self._seen_marker = True
-        if self._hooks_due is not None:
-            log.warning("%s: resuming the work it carried", self._hooks_due)
-            self._hooks_due = _run_queue_back_hooks(self._hooks_due)
-        return found
 
 
 def _run_queue_back_hooks(reason: str) -> str | None:
@@ -84,28 +60,109 @@ def _run_queue_back_hooks(reason: str) -> str | None:
     return again
 
 
-class CheckedMemoryHuey(MemoryHuey):  # type: ignore[misc]
-    """Immediate mode runs a task without serialising it; this one serialises it first, so
-    an argument the real queues would refuse (tasks/serializer.py) fails in tests too."""
+class Queue(Huey):  # type: ignore[misc]
+    """The one Huey instance every task registers on, built unconfigured at import: which
+    queue it talks to is chosen at start-up by :meth:`configure` from the process's settings
+    (``wfv serve``, ``wfv worker`` and the tests call it through ``tasks.runtime``); a process
+    that enqueues before anyone configured it (``wfv serve --processes N``'s API workers)
+    configures it from the environment on first use.
+
+    On Redis the scheduler (the only caller of ``read_schedule``: one thread per consumer,
+    once a second) checks the marker. ``put_if_empty`` lets one consumer alone put it back
+    and run the hooks; one that never saw it (just started) runs none, since start-up
+    resumes the same work. A failed read (the queue unreachable) makes the first read that
+    succeeds run the hooks; so does a hook that failed on an outage, until it succeeds.
+
+    In memory (the tests) it runs each task at once, after serialising it: an argument the
+    real queues would refuse (tasks/serializer.py) fails in tests too."""
+
+    _storage: Any = None
+    _watched = False
+    _seen_marker = False
+    _hooks_due: str | None = None
+
+    def __init__(self) -> None:
+        # JSON, never pickle: write access to Redis must not be code execution in the workers.
+        super().__init__("wfv", store_intermediate_errors=False, serializer=JsonSerializer())
+
+    def configure(self, settings: Settings) -> "Queue":
+        """Point the queue at what ``settings`` name: Redis, the embedded SQLite file, or
+        memory (immediate). Called once per process at start-up, before any consumer runs."""
+        kind = settings.resolved_queue
+        self._watched = kind == "redis"
+        self._seen_marker, self._hooks_due = False, None
+        self._immediate = kind == "memory"
+        if kind == "redis":
+            if not settings.redis_url:
+                raise ValueError("WFV_QUEUE=redis needs WFV_REDIS_URL")
+            pool = redis.ConnectionPool.from_url(settings.redis_url, **_REDIS_TIMEOUTS)
+            self.storage_class = RedisStorage
+            self.storage_kwargs: dict[str, Any] = {"connection_pool": pool}
+        elif kind == "sqlite":
+            prepare_data_dir(settings.data_dir)
+            self.storage_class = SqliteStorage
+            self.storage_kwargs = {"filename": str(settings.data_dir / "queue.db")}
+        self._storage = self.create_storage()
+        return self
+
+    def create_storage(self) -> Any:
+        if self.storage_class is None and not self._immediate:
+            return None  # at import: :meth:`configure` chooses
+        return super().create_storage()
+
+    @property
+    def storage(self) -> Any:
+        if self._storage is None:
+            self._configure_from_environment()
+        return self._storage
+
+    @storage.setter
+    def storage(self, value: Any) -> None:
+        self._storage = value
+
+    @property
+    def immediate(self) -> bool:
+        if self._storage is None:
+            self._configure_from_environment()
+        return bool(self._immediate)
+
+    @immediate.setter
+    def immediate(self, value: bool) -> None:
+        if self._immediate != value:
+            self._immediate = value
+            self._storage = self.create_storage()
+
+    def _configure_from_environment(self) -> None:
+        with _first_use:
+            if self._storage is None:
+                self.configure(Settings())
 
     def enqueue(self, task: Any) -> Any:
-        self.serialize_task(task)
+        if self.immediate:
+            self.serialize_task(task)
         return super().enqueue(task)
 
+    def read_schedule(self, timestamp: datetime | None = None) -> Any:
+        if not self._watched:
+            return super().read_schedule(timestamp)
+        try:
+            found = super().read_schedule(timestamp)
+            lost = self.storage.put_if_empty(_MARKER, b"1") and self._seen_marker
+        except Exception:
+            self._hooks_due = "the queue answers again after an outage"
+            raise
+        if lost:
+            self._hooks_due = "the queue lost its jobs (restarted empty?)"
+        self._seen_marker = True
+        if self._hooks_due is not None:
+            log.warning("%s: resuming the work it carried", self._hooks_due)
+            self._hooks_due = _run_queue_back_hooks(self._hooks_due)
+        return found
 
-def build_huey(settings: Settings) -> Huey:
-    kind = settings.resolved_queue
-    # JSON, never pickle: write access to Redis must not be code execution in the workers.
-    common = {"name": "wfv", "store_intermediate_errors": False, "serializer": JsonSerializer()}
-    if kind == "redis":
-        if not settings.redis_url:
-            raise ValueError("WFV_QUEUE=redis needs WFV_REDIS_URL")
-        pool = redis.ConnectionPool.from_url(settings.redis_url, **_REDIS_TIMEOUTS)
-        return WatchedRedisHuey(connection_pool=pool, **common)
-    if kind == "sqlite":
-        prepare_data_dir(settings.data_dir)
-        return SqliteHuey(filename=str(settings.data_dir / "queue.db"), **common)
-    return CheckedMemoryHuey(immediate=True, **common)
+
+def build_huey(settings: Settings) -> Queue:
+    """A queue of its own, configured from ``settings`` (tests compare two consumers)."""
+    return Queue().configure(settings)
 
 
-huey = build_huey(Settings())
+huey = Queue()

@@ -4,20 +4,17 @@ written into git (``service.archival.backfill``)."""
 
 import logging
 
-from huey import crontab
-
 from service.archival.backfill import backfill_states
 from service.healing.ref_sweep import sweep_moved_refs
 from service.healing.scan import reconcile_all
-from service.settings import Settings
 from tasks import runtime
+from tasks.periodic import cron_from_settings
 from tasks.queue import huey
 
 log = logging.getLogger("wfv.tasks.reconcile")
-_EVERY = Settings().reconcile_interval_minutes
 
 
-@huey.periodic_task(crontab(minute=f"*/{_EVERY}"))
+@huey.periodic_task(cron_from_settings(lambda settings: f"*/{settings.reconcile_interval_minutes} * * * *"))
 @huey.lock_task("reconcile-all")
 def reconcile_periodically() -> dict[str, int]:
     return reconcile_now.call_local()  # type: ignore[no-any-return]

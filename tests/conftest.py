@@ -7,10 +7,6 @@ and truncate every table between tests. Without a server they skip, unless
 
 import os
 import uuid
-
-# Background tasks run inline in these tests (the real consumer paths have their own tests);
-# set before anything imports tasks.queue, which builds Huey from the environment.
-os.environ["WFV_QUEUE"] = "memory"
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +23,10 @@ from service.auth import issue_token
 from service.container import Container, build_container
 from service.settings import Settings
 from tasks import runtime
+from tasks.queue import huey
+
+# Background tasks run inline in these tests (the real consumer paths have their own tests).
+huey.configure(Settings(queue="memory", _env_file=None))
 
 PG_ADMIN_URL = os.environ.get("WFV_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("WFV_REQUIRE_SERVICES") == "1"

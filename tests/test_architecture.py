@@ -12,7 +12,8 @@ rules of docs/architecture.md stay true as the code grows:
 - route modules call use cases: they import neither SQLAlchemy nor ``indexer``;
 - every SQL statement is built in ``indexer``: ``service`` imports from SQLAlchemy only
   what runs or types a statement built there (sessions, engines, rows, errors), never
-  what builds one (``select``, ``update``, ``func``, ``text``, ``or_``, ``defer``, ...).
+  what builds one (``select``, ``update``, ``func``, ``text``, ``or_``, ``defer``, ...);
+- settings are read when a process starts, never when a module is imported.
 """
 
 import ast
@@ -276,3 +277,63 @@ def test_a_function_given_an_open_unit_never_commits_it() -> None:
                 and ast.unparse(call.func.value) == "uow"
             ]
     assert wrong == []
+
+
+class _ImportTimeCalls(ast.NodeVisitor):
+    """Lines where ``callee(...)`` runs when the module is imported: everything but the
+    bodies of functions and lambdas (their decorators and defaults run at import too)."""
+
+    def __init__(self, callee: str) -> None:
+        self.callee = callee
+        self.lines: list[int] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for part in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+            if part is not None:
+                self.visit(part)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        for part in [*node.args.defaults, *node.args.kw_defaults]:
+            if part is not None:
+                self.visit(part)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Name) and node.func.id == self.callee:
+            self.lines.append(node.lineno)
+        self.generic_visit(node)
+
+
+def _import_time_calls(tree: ast.Module, callee: str) -> list[int]:
+    finder = _ImportTimeCalls(callee)
+    finder.visit(tree)
+    return finder.lines
+
+
+def test_nothing_reads_the_settings_at_import() -> None:
+    """Settings are read when a process starts (``wfv serve``/``wfv worker`` configure the
+    queue, the schedules and the container from them), never when a module is imported: a
+    module that froze them at import would serve one process's environment to another and
+    make tests set the environment before their first import."""
+    wrong = [
+        f"{module.path.relative_to(ROOT)}:{line}"
+        for module in MODULES.values()
+        if module.name.split(".")[0] in ("service", "tasks")
+        for line in _import_time_calls(module.tree, "Settings")
+    ]
+    assert wrong == []
+
+
+def test_the_import_time_rule_sees_decorators_and_skips_bodies() -> None:
+    source = """
+a = Settings()
+@task(every(Settings().minutes))
+def f():
+    @inner(Settings())
+    def g():
+        return Settings()
+    return Settings()
+h = lambda: Settings()
+"""
+    assert _import_time_calls(ast.parse(source), "Settings") == [2, 3]

@@ -109,8 +109,9 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
 
 def _queue_jobs() -> Jobs:
-    """The app enqueues on the task queue its settings name (imported here, at build time:
-    ``tasks/`` sits above the use cases and builds its queue from the environment)."""
+    """The app enqueues on the task queue (imported here, at build time: ``tasks/`` sits above
+    the use cases; the process configured the queue at start-up, else it configures itself
+    from the environment on first use)."""
     from tasks.jobs import QueueJobs
 
     return QueueJobs()
@@ -125,10 +126,12 @@ def _queue_pending() -> int:
 def app_from_environment() -> FastAPI:
     """The app uvicorn builds in each worker process (``wfv serve --processes N``), from
     the same ``WFV_*`` environment; drafts saved to Redis ask the queue for their flush."""
-    from tasks.drafts import schedule_flush
+    from tasks.drafts import flush_scheduler
+    from tasks.queue import huey
 
     settings = Settings()
+    huey.configure(settings)
     app = create_app(settings)
-    app.state.container.draft_flush_scheduler = schedule_flush
+    app.state.container.draft_flush_scheduler = flush_scheduler(settings)
     tune_collector(settings)
     return app

@@ -4,10 +4,10 @@ chosen minute), and the cron setting's validation."""
 from datetime import datetime
 
 import pytest
-from huey import crontab
 from pydantic import ValidationError
 
 from service.settings import Settings
+from tasks import runtime
 from tasks.archival import archive_versions_periodically
 from tasks.queue import huey
 
@@ -26,11 +26,14 @@ def test_archival_is_due_daily_at_three_utc() -> None:
     assert not _due(datetime(2026, 11, 27, 15, 0))
 
 
-def test_the_cron_comes_from_the_setting() -> None:
+def test_the_cron_comes_from_the_running_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read at each tick from the process's settings (what ``wfv serve``/``wfv worker``
+    configured), not frozen when the task module was imported."""
     settings = Settings(archival_cron="30 1 * * 0", _env_file=None)
-    schedule = crontab(*settings.archival_cron.split())
-    assert schedule(datetime(2026, 11, 29, 1, 30))  # a Sunday
-    assert not schedule(datetime(2026, 11, 30, 1, 30))
+    monkeypatch.setattr(runtime, "settings", lambda: settings)
+    assert _due(datetime(2026, 11, 29, 1, 30))  # a Sunday
+    assert not _due(datetime(2026, 11, 30, 1, 30))
+    assert not _due(datetime(2026, 11, 29, 3, 0))
 
 
 @pytest.mark.parametrize("cron", ["0 3 * *", "99 3 * * *", "0 3 * * * *", "every day"])

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from huey.storage import RedisStorage
 from sqlalchemy.exc import OperationalError
 
 from service.settings import Settings
@@ -21,7 +22,7 @@ def test_one_consumer_notices_the_queue_came_back_empty(
     with own_redis(tmp_path) as server:
         settings = Settings(queue="redis", redis_url=server.url, _env_file=None)
         first, second = queue.build_huey(settings), queue.build_huey(settings)
-        assert isinstance(first, queue.WatchedRedisHuey)
+        assert isinstance(first.storage, RedisStorage)
         first.read_schedule()
         second.read_schedule()
         first.read_schedule()
