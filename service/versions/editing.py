@@ -92,7 +92,7 @@ def _source(uow: UnitOfWork, workflow: Workflow, from_version: VersionRef | None
     """What a new version copies: the given one, else the current, else the newest."""
     if from_version is not None:
         return find_version(uow, workflow, from_version)
-    return queries.copy_source(uow.session, workflow.tenant_id, workflow.id)
+    return queries.copy_source(uow.session, workflow.tenant_id, workflow.id, workflow.current_version_id)
 
 
 def rollback_trailers(target: WorkflowVersion) -> dict[str, str]:
