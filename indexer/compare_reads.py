@@ -74,7 +74,7 @@ def version_heads(
     assert len(refs) <= 2, "a comparison names two versions"
     parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id}
     parameters |= {"id_a": ids[0], "id_b": ids[1], "number_a": numbers[0], "number_b": numbers[1]}
-    rows = session.execute(_HEADS, parameters).all()
+    rows = session.connection().execute(_HEADS, parameters).all()  # Core: no ORM execution layer
     if not rows:
         return None
     heads = [VersionHead(*row[1:]) for row in rows if row[1] is not None]
@@ -85,5 +85,6 @@ def version_documents(
     session: Session, tenant_id: str, workflow_id: uuid.UUID, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """The documents of these versions of the tenant's workflow, by version id."""
-    rows = session.execute(_DOCUMENTS, {"tenant_id": tenant_id, "workflow_id": workflow_id, "ids": list(ids)})
+    parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id, "ids": list(ids)}
+    rows = session.connection().execute(_DOCUMENTS, parameters)
     return {row[0]: row[1] for row in rows}

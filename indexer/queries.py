@@ -296,18 +296,23 @@ LIVE_STATUSES = ("active", "waiting")
 def live_positions(
     session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID
 ) -> dict[str, int]:
-    """Contacts in flight on a version, per action: one GROUP BY on the executions index."""
-    rows = session.execute(
-        select(Execution.current_action_id, func.count())
-        .where(
-            Execution.tenant_id == tenant_id,
-            Execution.workflow_id == workflow_id,
-            Execution.version_id == version_id,
-            Execution.status.in_(LIVE_STATUSES),
-        )
-        .group_by(Execution.current_action_id)
-    )
+    """Contacts in flight on a version, per action: one GROUP BY on the executions index
+    (a statement built once, run as Core: a cold compare's cost is mostly this read)."""
+    parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id, "version_id": version_id}
+    rows = session.connection().execute(_LIVE_POSITIONS, parameters)
     return {str(action): int(count) for action, count in rows if action is not None}
+
+
+_LIVE_POSITIONS = (
+    select(Execution.current_action_id, func.count())
+    .where(
+        Execution.tenant_id == bindparam("tenant_id"),
+        Execution.workflow_id == bindparam("workflow_id"),
+        Execution.version_id == bindparam("version_id"),
+        Execution.status.in_(LIVE_STATUSES),
+    )
+    .group_by(Execution.current_action_id)
+)
 
 
 def close_open_review(session: Session, version: WorkflowVersion, status: str, at: datetime) -> Review | None:
