@@ -50,7 +50,7 @@ def _make_current(
             f"first: {problems[0].path} {problems[0].message}",
             problems=[p.as_dict() for p in problems],
         )
-    version.status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
+    status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
     end_drafts_of(uow, version)
     repo = uow.repo(workflow.id)
     # What is published is the draft as the index knows it: a draft branch moved by hand
@@ -73,7 +73,9 @@ def _make_current(
     if previous is not None:
         previous.is_current = False
         uow.session.flush()  # one current at a time: the partial unique index checks each row
-    version.is_current, version.lock_version, version.commit_sha = True, lock, written.commit
+    # Changed after that flush, so the version's row takes one UPDATE, not two.
+    version.status, version.is_current = status, True
+    version.lock_version, version.commit_sha = lock, written.commit
     version.published_by, version.published_at = principal.user_id, now
     workflow.current_version_id, workflow.updated_at = version.id, now
     move_refs(

@@ -153,17 +153,18 @@ def move_refs(
     reflog: str,
     flushed: bool = False,
 ) -> None:
-    """Steps 2 and 3 of every write (the module's docstring): flush the staged rows (unless
-    the caller just did, for many workflows at once), check each ref is where the index
-    left it, then move the refs, and the watermark to ``head`` when the change is one the
-    index is rebuilt from, by compare-and-swap. The unit moves them back if it does not
-    commit. ``head=None``: a review note, which no index row is rebuilt from."""
-    if not flushed:
-        uow.session.flush()
+    """Steps 2 and 3 of every write (the module's docstring): check each ref is where the
+    index left it, flush the staged rows (unless the caller just did, for many workflows
+    at once), the watermark's new value among them, then move the refs, and the watermark
+    to ``head`` when the change is one the index is rebuilt from, by compare-and-swap. The
+    unit moves them back, and rolls the rows back, if it does not commit. ``head=None``: a
+    review note, which no index row is rebuilt from."""
     updates = list(refs)
     if head is not None:
         updates.append(RefUpdate(WATERMARK_REF, workflow.git_head, head))
     expect_refs(repo, workflow, updates)
-    uow.swap_refs(repo, updates, reflog=reflog)
     if head is not None:
-        workflow.git_head = head
+        workflow.git_head = head  # staged with the rest: one UPDATE of the workflow row, not two
+    if not flushed:
+        uow.session.flush()
+    uow.swap_refs(repo, updates, reflog=reflog)

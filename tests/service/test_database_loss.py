@@ -83,11 +83,12 @@ def test_a_connection_lost_before_commit_moves_the_refs_back(pg_container: Conta
     repo = pg_container.store.open("acme", workflow.id)
     before = repo.refs("refs/")
     with pg_container.uow("acme", write=True) as uow:
-        versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
+        made = versions.create_version(uow=uow, principal=ALICE, workflow_id=workflow.id)
         assert repo.refs("refs/") != before  # git first
+        made.created_by = "staged-after-the-refs"  # a row still to flush when the unit commits
         _cut(uow)
         with pytest.raises(OperationalError):
-            uow.commit()  # its audit entry is still to be flushed: fails before COMMIT
+            uow.commit()  # the flush fails before COMMIT
     assert repo.refs("refs/") == before
     assert reconcile_all(pg_container).repositories == 0
 
