@@ -1,6 +1,11 @@
 # The wfv service image: the API (`wfv serve`), the worker (`wfv worker`) and the one-shot
 # migration job (`wfv db upgrade`) all run it; docker-compose.yml says which is which.
-FROM python:3.11-slim
+#
+# Pinned: the base image by its exact Python and Debian release (add `@sha256:<digest>`
+# from `docker buildx imagetools inspect python:3.11.14-slim-bookworm` to pin the very
+# build), the Python packages by requirements.lock. Debian's git comes from the release's
+# security updates.
+FROM python:3.11.14-slim-bookworm
 
 # git itself: clones are answered by `git http-backend`, pushes are unpacked by
 # `git index-pack`, the upkeep task runs `git gc`.
@@ -14,13 +19,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /build
+# The locked dependencies first, in their own layer: a change of wfv's code reuses it.
+COPY requirements.lock ./
+RUN pip install --no-deps -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY schemas ./schemas
 COPY repo_store ./repo_store
 COPY indexer ./indexer
 COPY service ./service
 COPY tasks ./tasks
-RUN pip install . && cd / && rm -rf /build
+# --no-deps: nothing beyond the lock; `pip check` fails the build if the lock lacks one.
+RUN pip install --no-deps . && pip check && cd / && rm -rf /build
 
 # Not root. The repositories folder exists (owned by wfv) before a volume is mounted on
 # it, so a new named volume starts out writable by the service.

@@ -30,9 +30,11 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import RepoNotFound
 from repo_store.paths import tenant_dir_name
 from repo_store.refcheck import read_refs
+from schemas.history import WATERMARK_REF
 from service.container import Container
 from service.healing import invariants as checks
 from service.healing.history_check import history_findings
+from service.healing.ref_guard import repo_behind_index
 from service.healing.repo_meta import meta_drift
 from service.healing.scan import known_tenants
 from service.uow import UnitOfWork
@@ -215,4 +217,25 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
             f"the repository's config lags the index on {', '.join(sorted(drift))} (reconcile rewrites it)"
         )
         found.append(checks.Finding("meta-behind", None, detail, healable=True))
+    if repo_behind_index(repo, workflow):
+        return _index_ahead(workflow, found)
     return found
+
+
+def _index_ahead(workflow: Workflow, found: list[checks.Finding]) -> list[checks.Finding]:
+    """The repository is older than the index (restored from a copy taken before the
+    database dump): the watermarks differ, but git is behind, so nothing heals. What the
+    invariants called "index behind" is the index ahead, and a problem."""
+    detail = (
+        f"the repository lacks the index's watermark {str(workflow.git_head)[:12]}: it is older than the "
+        "index (restored from a copy taken before the database dump?); versions and edits written since "
+        "are not in git"
+    )
+    ahead = [checks.Finding("index-ahead", None, detail, ref=WATERMARK_REF)]
+    for finding in found:
+        if finding.kind == "meta-behind":  # the config is rewritten from the index: still healable
+            ahead.append(finding)
+            continue
+        kind = "index-ahead" if finding.kind == "index-behind" else finding.kind
+        ahead.append(finding._replace(kind=kind, healable=False))
+    return ahead

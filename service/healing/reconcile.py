@@ -3,7 +3,8 @@ and the SQL commit), index what git has. Runs under the workflow's write lock; c
 the next read of the workflow and by the scans (``service.healing.scan``).
 
 Only refs wfv could have written are indexed: a ref moved by hand (a foreign commit on a
-draft branch, ``main`` moved back, a version renumbered, the retention state put back) is
+draft branch, ``main`` moved back, a version renumbered, the retention state put back), or
+a repository older than the index (restored from a copy taken before the database dump), is
 refused with ``RefsMoved`` rather than turned into rows.
 """
 
@@ -15,7 +16,7 @@ from repo_store.history import HistoryUnreadable, read_versions
 from repo_store.refcheck import RefIssue, read_refs
 from schemas.history import WATERMARK_REF
 from service.clock import utcnow
-from service.healing.ref_guard import RECONCILER, check_records, check_state_line, refuse
+from service.healing.ref_guard import RECONCILER, check_not_behind, check_records, check_state_line, refuse
 from service.uow import UnitOfWork
 
 
@@ -27,6 +28,7 @@ def git_is_ahead(uow: UnitOfWork, workflow: Workflow) -> bool:
 def reconcile(uow: UnitOfWork, workflow: Workflow) -> list[int]:
     """Rebuild the workflow's rows from git; audit what changed. Caller holds the lock."""
     repo = uow.repo(workflow.id)
+    check_not_behind(repo, workflow)
     snapshot = read_refs(repo)
     if snapshot.issues:
         raise refuse(workflow.tenant_id, workflow.id, snapshot.issues)

@@ -19,7 +19,7 @@ from indexer.models import Workflow
 from indexer.queries import add_audit, newest_audit_details
 from repo_store import RefUpdate, WorkflowRepo
 from repo_store.refcheck import RefIssue
-from schemas.history import VersionRecord
+from schemas.history import WATERMARK_REF, VersionRecord
 from schemas.state import STATE_REF
 from service.clock import utcnow
 from service.errors import RefsMoved
@@ -83,6 +83,25 @@ def check_records(
     ]
     if moved:
         raise refuse(workflow.tenant_id, workflow.id, moved)
+
+
+def repo_behind_index(repo: WorkflowRepo, workflow: Workflow) -> bool:
+    """Is the repository older than the index? The index's watermark is a commit some write
+    made before the index recorded it (git first), and every such commit stays reachable
+    from wfv's refs, so a repository without it was put back from a copy older than the
+    database (a restore in the wrong order, a volume rolled back): the index is ahead."""
+    return workflow.git_head is not None and workflow.git_head not in repo.repo
+
+
+def check_not_behind(repo: WorkflowRepo, workflow: Workflow) -> None:
+    """Healing only moves the index forward to git: from a repository older than the index
+    it would rewrite versions back to what the old copy holds, or fail half-way."""
+    if repo_behind_index(repo, workflow):
+        detail = (
+            f"the repository lacks the index's watermark {str(workflow.git_head)[:12]}: it is older "
+            "than the index (repositories restored from a copy taken before the database dump?)"
+        )
+        raise refuse(workflow.tenant_id, workflow.id, [RefIssue(WATERMARK_REF, None, detail)])
 
 
 def check_state_line(repo: WorkflowRepo, workflow: Workflow, found: str | None) -> None:

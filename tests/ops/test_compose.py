@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,27 @@ def _compose_command() -> list[str]:
     pytest.skip("no docker compose / docker-compose (scripts/compose-validator installs it)")
 
 
-def _config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _config(env: dict[str, str], env_file: Path | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("WFV_", "COMPOSE_", "DOCKER_"))}
+    # Never the developer's own .env next to the file: the given file, or an empty one.
+    with tempfile.TemporaryDirectory() as empty:
+        chosen = env_file or Path(empty, ".env")
+        chosen.touch()
+        return _run_config(base, env, chosen)
+
+
+def _run_config(base: dict[str, str], env: dict[str, str], chosen: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*_compose_command(), "--project-directory", str(ROOT), "-f", str(COMPOSE_FILE), "config"],
+        [
+            *_compose_command(),
+            "--project-directory",
+            str(ROOT),
+            "--env-file",
+            str(chosen),
+            "-f",
+            str(COMPOSE_FILE),
+            "config",
+        ],
         env={**base, **env},
         capture_output=True,
         text=True,
@@ -202,3 +220,90 @@ def test_the_service_connects_as_wfv_app_and_only_migrate_knows_the_owner() -> N
     assert "WFV_MIGRATION_DATABASE_URL" in services["migrate"]["environment"]
     for name in ("api", "worker"):
         assert "WFV_MIGRATION_DATABASE_URL" not in services[name]["environment"]
+
+
+ENV_EXAMPLE = ROOT / ".env.example"
+OPERATIONS = ROOT / "docs" / "operations.md"
+
+
+def _read_by_compose() -> set[str]:
+    """Every variable docker-compose.yml substitutes or passes through."""
+    text = COMPOSE_FILE.read_text()
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    names = set(re.findall(r"\$\{([A-Z0-9_]+)", code))
+    document = yaml.safe_load(text)
+    environments = [document["x-wfv-environment"]] + [
+        service.get("environment") or {} for service in document["services"].values()
+    ]
+    for environment in environments:
+        names |= {key for key, value in environment.items() if value is None}
+    return names
+
+
+def _example() -> dict[str, str | None]:
+    """The variables .env.example names: ``NAME=value`` set, ``# NAME=...`` documented."""
+    found: dict[str, str | None] = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        match = re.fullmatch(r"(# )?(WFV_[A-Z0-9_]+)=(.*)", line)
+        if match:
+            found[match.group(2)] = None if match.group(1) else match.group(3)
+    return found
+
+
+def test_env_example_names_every_variable_the_stack_reads_and_no_other() -> None:
+    example = _example()
+    assert set(example) == _read_by_compose()
+    required = set(REQUIRED)
+    for name in required:
+        # Set, and empty: compose refuses a copy nobody filled in.
+        assert example[name] == "", name
+    # An optional setting is commented out: an empty value passed through would be refused.
+    assert {name for name, value in example.items() if value is not None} == required
+
+
+def test_an_unfilled_copy_of_env_example_is_refused(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    shutil.copy(ENV_EXAMPLE, env_file)
+    done = _config({}, env_file)
+    assert done.returncode != 0
+    assert "WFV_" in done.stderr
+
+
+def _trial_block() -> str:
+    text = OPERATIONS.read_text()
+    after = text.split("<!-- trial-env", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", after, re.DOTALL)
+    assert block, "docs/operations.md has no trial-env block"
+    return block.group(1)
+
+
+def test_the_trial_run_of_the_docs_fills_an_env_the_service_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commands docs/operations.md gives for a trial run, run as written: compose takes
+    the .env they make, and the service's own settings accept what it hands the API,
+    including the secret `wfv token` signs with."""
+    shutil.copy(ENV_EXAMPLE, tmp_path / ".env.example")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")}
+    filled = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", _trial_block()],
+        cwd=tmp_path,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert filled.returncode == 0, filled.stderr
+    done = _config({}, tmp_path / ".env")
+    assert done.returncode == 0, done.stderr
+    api_env = yaml.safe_load(done.stdout)["services"]["api"]["environment"]
+    assert len(api_env["WFV_JWT_SECRET"]) == 64
+    assert api_env["WFV_JWKS_URL"] is None  # documented, not passed
+    for name, value in api_env.items():
+        if value is not None:
+            monkeypatch.setenv(name, str(value))
+    settings = Settings(_env_file=None)
+    assert settings.environment == "production"
+    assert settings.hmac_secret() == api_env["WFV_JWT_SECRET"]
+    assert settings.draft_key_list()

@@ -8,10 +8,13 @@ import stat
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 
@@ -28,13 +31,61 @@ def _copied() -> list[str]:
 
 
 def test_the_image_is_python_311_slim_with_git_and_runs_as_its_own_user() -> None:
-    assert re.search(r"^FROM python:3\.11-slim$", DOCKERFILE, re.MULTILINE)
+    # An exact Python patch release and Debian release (a digest may follow), never a
+    # moving tag like 3.11-slim.
+    assert re.search(
+        r"^FROM python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?$", DOCKERFILE, re.MULTILINE
+    )
     assert "apt-get install -y --no-install-recommends git" in DOCKERFILE
     users = re.findall(r"^USER (\S+)$", DOCKERFILE, re.MULTILINE)
     assert users
     assert users[-1] not in ("root", "0")
     assert DOCKERFILE.index(f"USER {users[-1]}") < DOCKERFILE.index("CMD ")
-    assert re.search(r"RUN pip install \. ", DOCKERFILE)
+
+
+def test_python_packages_come_only_from_the_lock() -> None:
+    installs = re.findall(r"pip install ([^&\n]+)", DOCKERFILE)
+    assert [i.strip() for i in installs] == ["--no-deps -r requirements.lock", "--no-deps ."]
+    assert "pip check" in DOCKERFILE
+    assert DOCKERFILE.index("COPY requirements.lock") < DOCKERFILE.index("-r requirements.lock")
+
+
+def _lock() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[^\s=]+", line), f"not an exact pin: {line!r}"
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def _needed(package: str, extras: set[str]) -> list[Requirement]:
+    """What an installed package requires here (Linux, this Python) with these extras."""
+    found = [Requirement(text) for text in metadata.requires(package) or []]
+    return [r for r in found if r.marker is None or any(r.marker.evaluate({"extra": e}) for e in extras)]
+
+
+def test_the_lock_holds_every_runtime_dependency_at_the_version_the_suite_runs_on() -> None:
+    """What ``pip check`` would find in the image, found here: the closure of wfv's
+    requirements (with their extras, on Linux and this Python) is pinned, and each pin is
+    the version installed in the environment these tests run in."""
+    pins = _lock()
+    wanted = _needed("wfv", {""})  # not the dev extra
+    seen: set[str] = set()
+    while wanted:
+        requirement = wanted.pop()
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement} is not in requirements.lock"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (requirement, pins[name])
+        key = f"{name}[{','.join(sorted(requirement.extras))}]"
+        if key in seen:
+            continue
+        seen.add(key)
+        wanted.extend(_needed(name, requirement.extras | {""}))
+    assert {key.split("[")[0] for key in seen} == set(pins), "the lock pins packages nothing needs"
+    installed = {name: metadata.version(name) for name in pins}
+    assert installed == pins
 
 
 def test_the_build_context_keeps_out_what_the_image_must_not_carry() -> None:
