@@ -11,7 +11,8 @@ from schemas.workflow import ACTION_ID_PATTERN
 
 ExecutionStatus = Literal["active", "waiting", "completed", "exited", "failed"]
 LIVE: tuple[ExecutionStatus, ...] = ("active", "waiting")
-ContactId = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]{1,255}$")]
+CONTACT_ID_PATTERN = r"^[^\x00-\x1f\x7f]{1,255}$"
+ContactId = Annotated[str, StringConstraints(pattern=CONTACT_ID_PATTERN)]
 MAX_BATCH = 10_000
 
 

@@ -12,6 +12,7 @@ from schemas.text import RequestBody
 from schemas.workflow import ACTION_ID_PATTERN
 
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
+UNMAPPED_PATTERN = r"^(fail|exit|to:[A-Za-z0-9_.?-]{1,64})$"
 Strategy = Literal["immediate", "gradual", "manual"]
 MigrationStatus = Literal["queued", "running", "paused", "completed", "cancelled", "failed"]
 TERMINAL = ("completed", "cancelled", "failed")
@@ -33,7 +34,7 @@ class MigrationCreate(RequestBody):
     )
     strategy: Strategy = "immediate"
     mapping: dict[ActionId, ActionId] = Field(default_factory=dict, max_length=1000)
-    unmapped: Annotated[str, StringConstraints(pattern=r"^(fail|exit|to:[A-Za-z0-9_.?-]{1,64})$")] = FAIL
+    unmapped: Annotated[str, StringConstraints(pattern=UNMAPPED_PATTERN)] = FAIL
     dry_run: bool = False
     batch_size: int = Field(default=5000, ge=100, le=50_000)
     step_percent: float = Field(default=10, gt=0, le=100)
