@@ -93,8 +93,10 @@ class VersionPublic(BaseModel):
     legal_hold_reason: str | None = None
     legal_hold_by: str | None = None
     legal_hold_at: datetime | None = None
-    active_executions: int | None = Field(
-        default=None, description="active and waiting executions (lists only)"
+    active_executions: int = Field(
+        default=0,
+        description="active and waiting executions of this version, in every answer that shows it"
+        " (a draft, and so a version just published or rolled back to, has none)",
     )
 
 
