@@ -2,13 +2,13 @@
 pure rule that maps each source position to a target position."""
 
 import math
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 from schemas.workflow import ACTION_ID_PATTERN
 
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
@@ -73,8 +73,8 @@ class MigrationHalt(BaseModel):
     processed: int
     share: float
     threshold: float
-    window_started_at: datetime
-    halted_at: datetime
+    window_started_at: Timestamp
+    halted_at: Timestamp
 
 
 class PlanRow(BaseModel):
@@ -108,7 +108,7 @@ class MigrationPublic(BaseModel):
         " paused (by hand), halted (by its failure threshold; see halt)",
     )
     step: int
-    next_step_at: datetime | None = Field(
+    next_step_at: Timestamp | None = Field(
         default=None, description="when a gradual migration resting between steps starts the next"
     )
     failure_threshold: float
@@ -116,9 +116,9 @@ class MigrationPublic(BaseModel):
         default=None, description="what a migration halted by its failure threshold halted on"
     )
     created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
 
 class MigrationPlan(BaseModel):
@@ -181,7 +181,7 @@ class MigrationItemPublic(BaseModel):
     from_action_id: str | None
     outcome: Literal["failed", "exited", "skipped"]
     reason: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class MigrationItemList(BaseModel):

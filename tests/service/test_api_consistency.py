@@ -2,6 +2,7 @@
 answer showing a version, every timestamp has one form, and a migration with nothing to
 move is refused (its dry run still shows the empty plan)."""
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -14,6 +15,10 @@ from tests.factories import (
     post_version,
     versions_url,
 )
+
+# RFC 3339, UTC, six fractional digits: the one form of the API (README: saved_at).
+ONE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+LOOKS_LIKE_A_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 def _enrol(client: TestClient, headers: dict[str, str], wid: str, *contacts: str) -> None:
@@ -50,3 +55,63 @@ def test_active_executions_is_the_same_count_everywhere(client: TestClient, auth
     assert held.json()["active_executions"] == 3
     created = create_workflow_via_api(client, admin, name="Other")
     assert created["version"]["active_executions"] == 0  # an integer, never null
+
+
+def _timestamps(node: Any, where: str = "") -> list[tuple[str, str]]:
+    """Every (place, value) that is a time: keys ending in ``_at`` or ``_as_of`` that are
+    set, and any other string that starts like a date and time."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [(where, node)]
+    while stack:
+        place, item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if (key.endswith(("_at", "_as_of")) and value is not None) or (
+                    isinstance(value, str) and LOOKS_LIKE_A_TIME.match(value)
+                ):
+                    found.append((f"{place}.{key}", value))
+                else:
+                    stack.append((f"{place}.{key}", value))
+        elif isinstance(item, list):
+            stack.extend((f"{place}[{i}]", value) for i, value in enumerate(item))
+    return found
+
+
+def test_every_timestamp_has_one_form(client: TestClient, auth: Any) -> None:
+    admin = auth("workflows:admin")
+    wid = _two_published(client, admin)
+    draft_version = post_version(client, admin, wid)["version_number"]
+    saved = client.post(
+        versions_url(wid, draft_version, "draft"), json={"revision": 0, "patch": {"name": "x"}}, headers=admin
+    )
+    assert saved.status_code == 200, saved.text
+    started = client.post(versions_url(wid, 2, "migrate"), json={"from_versions": [1]}, headers=admin)
+    assert started.status_code == 202, started.text
+    review = client.post(versions_url(wid, draft_version, "reviews"), headers=admin)
+    assert review.status_code == 201, review.text
+    answers = {
+        "workflow created": create_workflow_via_api(client, admin, name="Other"),
+        "workflow": client.get(f"{API}/{wid}", headers=admin).json(),
+        "workflows": client.get(API, headers=admin).json(),
+        "version": client.get(versions_url(wid, 1), headers=admin).json(),
+        "versions": client.get(versions_url(wid), headers=admin).json(),
+        "audit": client.get(f"{API}/{wid}/audit", headers=admin).json(),
+        "draft saved": saved.json(),
+        "draft": client.get(versions_url(wid, draft_version, "draft"), headers=admin).json(),
+        "migration started": started.json(),
+        "migration": client.get(f"{API}/{wid}/migrations/{started.json()['id']}", headers=admin).json(),
+        "migrations": client.get(f"{API}/{wid}/migrations", headers=admin).json(),
+        "review": review.json(),
+        "executions": client.get(f"{API}/{wid}/executions", headers=admin).json(),
+        "history": client.get(f"{API}/{wid}/actions/welcome/history", headers=admin).json(),
+    }
+    seen = [
+        (f"{name}{place}", value) for name, answer in answers.items() for place, value in _timestamps(answer)
+    ]
+    assert len({place.split(".")[0].split("[")[0] for place, _ in seen}) == len(answers)  # each has times
+    assert [
+        (place, value) for place, value in seen if not isinstance(value, str) or not ONE_FORM.match(value)
+    ] == []
+    # the migration ran (tasks run inline here): its end is a time of the same form
+    assert answers["migration"]["status"] == "completed"
+    assert ONE_FORM.match(answers["migration"]["finished_at"])
