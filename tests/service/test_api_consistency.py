@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.factories import (
     API,
+    assert_problem,
     create_workflow_via_api,
     example,
     post_publish,
@@ -115,3 +116,34 @@ def test_every_timestamp_has_one_form(client: TestClient, auth: Any) -> None:
     # the migration ran (tasks run inline here): its end is a time of the same form
     assert answers["migration"]["status"] == "completed"
     assert ONE_FORM.match(answers["migration"]["finished_at"])
+
+
+def test_a_migration_with_nothing_to_move_is_refused(client: TestClient, auth: Any) -> None:
+    admin = auth("workflows:admin")
+    wid = create_workflow_via_api(client, admin)["id"]
+    post_publish(client, admin, wid, 1)
+    post_version(client, admin, wid, definition=example("welcome-small-b"))
+    post_publish(client, admin, wid, 2)
+    _enrol(client, admin, wid, "c-1", "c-2")  # on v2, the current version: none left on v1
+    url = versions_url(wid, 2, "migrate")
+
+    plan = client.post(url, json={"from_versions": [1], "dry_run": True}, headers=admin)
+    assert plan.status_code == 200, plan.text
+    assert (plan.json()["total"], plan.json()["plan"]) == (0, [])
+
+    problem = assert_problem(
+        client.post(url, json={"from_versions": [1]}, headers=admin), 409, "nothing-to-migrate"
+    )
+    assert problem["detail"] == "nothing to move to v2: no execution is active or waiting on v1"
+    assert (problem["from_versions"], problem["target_version"]) == ([1], 2)
+    manual = client.post(
+        url, json={"from_versions": [1], "strategy": "manual", "contact_ids": ["c-1"]}, headers=admin
+    )
+    assert "none of the listed" in assert_problem(manual, 409, "nothing-to-migrate")["detail"]
+
+    assert client.get(f"{API}/{wid}/migrations", headers=admin).json()["items"] == []
+    actions = [entry["action"] for entry in client.get(f"{API}/{wid}/audit", headers=admin).json()["items"]]
+    assert "migration_start" not in actions
+    placed = client.get(f"{API}/{wid}/executions", headers=admin).json()["items"]
+    current = client.get(versions_url(wid, 2), headers=admin).json()["id"]
+    assert {e["version_id"] for e in placed} == {current}
