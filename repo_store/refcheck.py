@@ -88,7 +88,8 @@ def _check_draft(name: str, number: int, info: CommitInfo) -> str | None:
             "(its trailers are missing or malformed)"
         )
     if info.trailers.get(Trailer.EVENT) not in _DRAFT_EVENTS:
-        return f"{name} is at {info.sha[:12]}, a {info.trailers.get(Trailer.EVENT)} commit, not a draft's"
+        event = info.trailers.get(Trailer.EVENT)
+        return f"{name} is at {info.sha[:12]}, a commit of event '{event}', not a draft's"
     return None
 
 

@@ -1,6 +1,5 @@
 """Request and answer models of the REST API (``/api/v1``)."""
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -9,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from schemas.compare import BreakingChange, Part, PartDiff
 from schemas.status import VersionStatus
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 from schemas.workflow import WorkflowDefinition
 
 # Bounded so no request can carry an integer the database cannot hold.
@@ -32,7 +32,7 @@ class WorkflowPublic(BaseModel):
     name: str
     current_version_id: UUID | None
     required_approvals: int
-    created_at: datetime
+    created_at: Timestamp
     created_by: str
 
 
@@ -85,16 +85,18 @@ class VersionPublic(BaseModel):
     parent_version_id: UUID | None
     rollback_of_version_id: UUID | None
     created_by: str
-    created_at: datetime
+    created_at: Timestamp
     published_by: str | None
-    published_at: datetime | None
-    deleted_at: datetime | None
-    archived_at: datetime | None = None
+    published_at: Timestamp | None
+    deleted_at: Timestamp | None
+    archived_at: Timestamp | None = None
     legal_hold_reason: str | None = None
     legal_hold_by: str | None = None
-    legal_hold_at: datetime | None = None
-    active_executions: int | None = Field(
-        default=None, description="active and waiting executions (lists only)"
+    legal_hold_at: Timestamp | None = None
+    active_executions: int = Field(
+        default=0,
+        description="active and waiting executions of this version, in every answer that shows it"
+        " (a draft, and so a version just published or rolled back to, has none)",
     )
 
 
@@ -115,7 +117,7 @@ class AuditPublic(BaseModel):
     workflow_id: UUID | None = Field(description="null for a tenant-wide entry (an archival report)")
     version_id: UUID | None
     actor_id: str
-    created_at: datetime
+    created_at: Timestamp
     details: dict[str, Any]
 
 
@@ -149,7 +151,7 @@ class VersionComparison(BaseModel):
     # When the live counts in ``breaking`` were read from the database (None: no breaking
     # change, nothing counted). A cached count is at most WFV_COMPARE_LIVE_TTL_SECONDS old,
     # and any enrolment, position report or migration batch makes the next compare count again.
-    live_counts_as_of: datetime | None = None
+    live_counts_as_of: Timestamp | None = None
 
 
 class WorkflowUpdate(RequestBody):

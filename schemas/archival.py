@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 
 
 class KeptBy(StrEnum):
@@ -113,9 +114,9 @@ class ArchivalRunPublic(BaseModel):
     trigger: str
     triggered_by: str
     workflow_id: UUID | None
-    started_at: datetime
-    finished_at: datetime | None
-    cutoff: datetime
+    started_at: Timestamp
+    finished_at: Timestamp | None
+    cutoff: Timestamp
     keep_versions: int
     batches: int
     examined: int
@@ -132,12 +133,12 @@ class VersionCandidate(BaseModel):
     workflow_id: UUID
     version_id: UUID
     version_number: int
-    last_activity_at: datetime | None
+    last_activity_at: Timestamp | None
     kept_by: list[KeptBy] = Field(description="every rule that keeps it; empty for a candidate")
 
 
 class ArchivalCandidates(BaseModel):
-    cutoff: datetime
+    cutoff: Timestamp
     keep_versions: int
     examined: int
     would_archive: int

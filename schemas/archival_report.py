@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Literal
 
 from schemas.archival import KeptBy
+from schemas.timestamps import rfc3339
 
 ReportFormat = Literal["json", "csv"]
 
@@ -49,12 +50,12 @@ COLUMNS = (
 
 
 def _when(moment: datetime | None) -> str:
-    return moment.isoformat() if moment is not None else "never"
+    return rfc3339(moment) if moment is not None else "never"
 
 
 def archived_reason(last_activity: datetime | None, *, cutoff: datetime, keep: int) -> str:
     return (
-        f"last activity {_when(last_activity)} is before the cutoff {cutoff.isoformat()}; "
+        f"last activity {_when(last_activity)} is before the cutoff {rfc3339(cutoff)}; "
         f"not among the newest {keep} published versions"
     )
 
@@ -71,9 +72,9 @@ def kept_reason(
     if rule is KeptBy.KEEP_NEWEST:
         return f"one of the newest {keep} published versions"
     if rule is KeptBy.RECENT_EXECUTIONS:
-        return f"last execution update {_when(last_execution)} is on or after the cutoff {cutoff.isoformat()}"
+        return f"last execution update {_when(last_execution)} is on or after the cutoff {rfc3339(cutoff)}"
     if rule is KeptBy.RECENTLY_PUBLISHED:
-        return f"published or unarchived {_when(published)}, on or after the cutoff {cutoff.isoformat()}"
+        return f"published or unarchived {_when(published)}, on or after the cutoff {rfc3339(cutoff)}"
     return RULES[rule].removeprefix("kept: ")
 
 

@@ -1,12 +1,12 @@
 """Blame for a workflow step: the published versions that touched one action."""
 
-from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from schemas.compare import FieldChange
+from schemas.timestamps import Timestamp
 
 
 class ActionHistoryEntry(BaseModel):
@@ -17,7 +17,7 @@ class ActionHistoryEntry(BaseModel):
     commit_sha: str
     change: Literal["added", "modified", "removed"]
     author_id: str
-    published_at: datetime
+    published_at: Timestamp
     message: str
     rollback_of: int | None
     fields: list[FieldChange]

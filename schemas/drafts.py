@@ -1,11 +1,11 @@
 """Request and answer models of draft auto-save (``…/versions/{version}/draft``)."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 from schemas.workflow import FreeForm, check_document_bounds
 
 # Revisions live in a 32-bit column; a client cannot push one past it.
@@ -42,7 +42,7 @@ class DraftSaved(BaseModel):
     with the newer saves; ``definition`` is then the merged document, for the editor."""
 
     revision: int
-    saved_at: datetime
+    saved_at: Timestamp
     merged: bool = False
     definition: dict[str, Any] | None = None
 
@@ -50,7 +50,7 @@ class DraftSaved(BaseModel):
 class DraftPublic(BaseModel):
     definition: dict[str, Any]
     revision: int
-    saved_at: datetime
+    saved_at: Timestamp
 
 
 class DraftCommit(RequestBody):

@@ -1,17 +1,18 @@
 """Contacts running through a workflow, as the execution engine reports them."""
 
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 from schemas.workflow import ACTION_ID_PATTERN
 
 ExecutionStatus = Literal["active", "waiting", "completed", "exited", "failed"]
 LIVE: tuple[ExecutionStatus, ...] = ("active", "waiting")
-ContactId = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]{1,255}$")]
+CONTACT_ID_PATTERN = r"^[^\x00-\x1f\x7f]{1,255}$"
+ContactId = Annotated[str, StringConstraints(pattern=CONTACT_ID_PATTERN)]
 MAX_BATCH = 10_000
 
 
@@ -67,8 +68,8 @@ class ExecutionPublic(BaseModel):
     contact_id: str
     current_action_id: str | None
     status: ExecutionStatus
-    enrolled_at: datetime
-    updated_at: datetime
+    enrolled_at: Timestamp
+    updated_at: Timestamp
     last_migration_id: UUID | None
 
 

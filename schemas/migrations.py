@@ -2,16 +2,17 @@
 pure rule that maps each source position to a target position."""
 
 import math
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 from schemas.workflow import ACTION_ID_PATTERN
 
 ActionId = Annotated[str, StringConstraints(pattern=ACTION_ID_PATTERN)]
+UNMAPPED_PATTERN = r"^(fail|exit|to:[A-Za-z0-9_.?-]{1,64})$"
 Strategy = Literal["immediate", "gradual", "manual"]
 MigrationStatus = Literal["queued", "running", "paused", "completed", "cancelled", "failed"]
 TERMINAL = ("completed", "cancelled", "failed")
@@ -33,7 +34,7 @@ class MigrationCreate(RequestBody):
     )
     strategy: Strategy = "immediate"
     mapping: dict[ActionId, ActionId] = Field(default_factory=dict, max_length=1000)
-    unmapped: Annotated[str, StringConstraints(pattern=r"^(fail|exit|to:[A-Za-z0-9_.?-]{1,64})$")] = FAIL
+    unmapped: Annotated[str, StringConstraints(pattern=UNMAPPED_PATTERN)] = FAIL
     dry_run: bool = False
     batch_size: int = Field(default=5000, ge=100, le=50_000)
     step_percent: float = Field(default=10, gt=0, le=100)
@@ -72,8 +73,8 @@ class MigrationHalt(BaseModel):
     processed: int
     share: float
     threshold: float
-    window_started_at: datetime
-    halted_at: datetime
+    window_started_at: Timestamp
+    halted_at: Timestamp
 
 
 class PlanRow(BaseModel):
@@ -107,7 +108,7 @@ class MigrationPublic(BaseModel):
         " paused (by hand), halted (by its failure threshold; see halt)",
     )
     step: int
-    next_step_at: datetime | None = Field(
+    next_step_at: Timestamp | None = Field(
         default=None, description="when a gradual migration resting between steps starts the next"
     )
     failure_threshold: float
@@ -115,9 +116,9 @@ class MigrationPublic(BaseModel):
         default=None, description="what a migration halted by its failure threshold halted on"
     )
     created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
 
 class MigrationPlan(BaseModel):
@@ -180,7 +181,7 @@ class MigrationItemPublic(BaseModel):
     from_action_id: str | None
     outcome: Literal["failed", "exited", "skipped"]
     reason: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class MigrationItemList(BaseModel):

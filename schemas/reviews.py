@@ -4,13 +4,13 @@ changes, what is missing)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.text import RequestBody
+from schemas.timestamps import Timestamp
 from schemas.workflow import ACTION_ID_PATTERN
 
 Verdict = Literal["approve", "request_changes"]
@@ -53,7 +53,7 @@ class ReviewEventPublic(BaseModel):
     json_path: str | None
     lock_version: int
     commit_sha: str
-    created_at: datetime
+    created_at: Timestamp
     stale: bool = False
 
 
@@ -76,8 +76,8 @@ class ReviewPublic(BaseModel):
     status: Literal["open", "merged", "closed"]
     title: str
     opened_by: str
-    opened_at: datetime
-    closed_at: datetime | None
+    opened_at: Timestamp
+    closed_at: Timestamp | None
     state: ReviewState
     events: list[ReviewEventPublic] = Field(default_factory=list)
 

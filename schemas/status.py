@@ -38,10 +38,11 @@ class InvalidTransition(Exception):
     def __init__(self, transition: Transition, status: VersionStatus) -> None:
         self.transition = transition
         self.status = status
-        required = _ALLOWED[transition][0]
+        required = _ALLOWED[transition][0].value
+        article = "an" if required[0] in "aeiou" else "a"
         super().__init__(
             f"cannot {transition.value} a version that is {status.value} "
-            f"(only a {required.value} version can be {_PAST[transition]})"
+            f"(only {article} {required} version can be {_PAST[transition]})"
         )
 
 

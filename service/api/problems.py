@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from indexer.pagination import InvalidCursor
 from repo_store.errors import RefConflict, RepoError, RepoNotFound
 from schemas.status import InvalidTransition
-from schemas.text import TEXT_ERROR
+from service.api.validation import refusal, unparsable_body
 from service.errors import DatabaseUnavailable, Problem, TransactionConflict
 from service.request_context import current_request_id
 
@@ -58,56 +58,15 @@ class ProblemResponse(JSONResponse):
             )
 
 
-def _action_id(body: Any, location: tuple[Any, ...]) -> str | None:
-    """Which action an error is in, so "actions.3.next" also says "in action 'welcome'"."""
-    if "actions" not in location:
-        return None
-    at = location.index("actions")
-    try:
-        node = body
-        for part in location[1:at]:
-            node = node[part]
-        action = node["actions"][location[at + 1]]
-        return str(action["id"]) if isinstance(action, dict) and "id" in action else None
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    errors = []
-    for error in exc.errors():
-        location = tuple(error.get("loc", ()))
-        if error.get("type") == TEXT_ERROR:  # checked on the whole body: where inside it
-            location = (*location, *error.get("ctx", {}).get("path", ()))
-        entry: dict[str, Any] = {
-            "field": ".".join(str(part) for part in location),
-            "message": error.get("msg", "invalid"),
-        }
-        action_id = _action_id(exc.body, location)
-        if action_id is not None:
-            entry["action_id"] = action_id
-            entry["message"] = f"in action '{action_id}': {entry['message']}"
-        errors.append(entry)
-    return errors
-
-
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
     return problem_response(exc.status_code, exc.title, exc.slug, exc.detail, **exc.extra)
 
 
-async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = _validation_errors(exc)
-    if any(e.get("type") == "json_invalid" for e in exc.errors()):
-        return problem_response(
-            400, "Malformed JSON", "malformed-json", "the body is not valid JSON", errors=errors
-        )
-    first = errors[0] if errors else {"field": "", "message": "invalid"}
-    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
-    return problem_response(
-        422, "Invalid request", "invalid-request", detail, field=first["field"], errors=errors
-    )
+    problem = refusal(request, exc)
+    return problem_response(problem.status_code, problem.title, problem.slug, problem.detail, **problem.extra)
 
 
 async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
@@ -115,7 +74,8 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 413:
         return problem_response(413, "Payload too large", "payload-too-large", str(exc.detail))
     if exc.status_code == 400:  # FastAPI could not parse the body (e.g. JSON nested too deep)
-        return problem_response(400, "Malformed body", "malformed-body", str(exc.detail))
+        detail = unparsable_body(exc, str(exc.detail))
+        return problem_response(400, "Malformed body", "malformed-body", detail)
     slug = "not-found" if exc.status_code == 404 else f"http-{exc.status_code}"
     return problem_response(exc.status_code, str(exc.detail), slug, str(exc.detail))
 

@@ -32,6 +32,7 @@ from schemas.archival_report import (
     kept_reason,
     spreadsheet_safe,
 )
+from schemas.timestamps import rfc3339
 from service.auth import Principal
 from service.container import Container
 from service.errors import Problem
@@ -170,7 +171,7 @@ def _json_line(entry: Row[Any]) -> dict[str, Any]:
         "version_id": entry.version_id,
         "version_number": entry.version_number,
         "commit_sha": entry.commit_sha,
-        "last_activity_at": entry.last_activity_at,
+        "last_activity_at": rfc3339(entry.last_activity_at) if entry.last_activity_at is not None else None,
         "rule": entry.rule,
         "reason": entry.reason,
     }
@@ -217,7 +218,7 @@ def stream_csv(container: Container, run: ArchivalRun) -> Iterator[bytes]:
 
 
 def _csv_cells(entry: Row[Any]) -> list[str | int]:
-    moment = entry.last_activity_at.isoformat() if entry.last_activity_at is not None else ""
+    moment = rfc3339(entry.last_activity_at) if entry.last_activity_at is not None else ""
     return [
         entry.outcome,
         entry.rule,

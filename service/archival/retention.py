@@ -8,6 +8,7 @@ from datetime import datetime
 
 from indexer.models import Workflow, WorkflowVersion
 from schemas.status import Transition, VersionStatus, apply_transition
+from schemas.timestamps import rfc3339
 from service.archival.state_in_git import StateChange, record_states, state_of, with_backfill
 from service.auth import Principal
 from service.errors import Problem
@@ -38,7 +39,7 @@ def unarchive_version(
         "unarchive",
         principal,
         now,
-        archived_at=archived_at.isoformat() if archived_at else None,
+        archived_at=rfc3339(archived_at) if archived_at else None,
     )
     _record(uow, workflow, version, f"Unarchive v{version.version_number}", now)
     return version

@@ -34,6 +34,7 @@ from schemas.archival import (
     ranks,
 )
 from schemas.state import STATE_REF, VersionState
+from schemas.timestamps import rfc3339
 from service.archival import report as reports
 from service.archival.state_in_git import StateChange, record_states, with_backfill
 from service.container import Container
@@ -313,7 +314,7 @@ def _audit_row(tenant: str, run: ArchivalRun, item: sql.Archived, at: datetime) 
         "details": {
             "version_number": number,
             "run_id": str(run.id),
-            "idle_since_before": run.cutoff.isoformat(),
+            "idle_since_before": rfc3339(run.cutoff),
             "keep_versions": run.keep_versions,
         },
     }

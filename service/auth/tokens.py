@@ -24,6 +24,18 @@ class IdentityProviderUnavailable(Problem):
     status_code, title, slug = 503, "Identity provider unavailable", "identity-provider-unavailable"
 
 
+def _invalid(exc: Exception) -> Unauthorized:
+    """A 401 that says what is wrong with the token. PyJWT words a token that is not a JWT
+    at all in its codec's terms ("Invalid header padding", "Not enough segments"), which
+    tell nobody what was sent; a bad signature, an expiry and the like keep its words."""
+    if isinstance(exc, jwt.DecodeError) and not isinstance(exc, jwt.InvalidSignatureError):
+        return Unauthorized(
+            "invalid token: not a well-formed JSON Web Token "
+            "(three base64url-encoded parts joined by dots: header.payload.signature)"
+        )
+    return Unauthorized(f"invalid token: {exc}")
+
+
 class VerifiedTokens:
     """Claims of tokens verified in the last minute, by the token's exact text (signature
     included, so nothing unverified can hit): an editor sends the same token every few
@@ -77,7 +89,7 @@ class TokenVerifier:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"invalid token: {exc}") from exc
+            raise _invalid(exc) from exc
         algorithm = header.get("alg")
         if algorithm in _HMAC:
             secret = self.settings.hmac_secret()
@@ -94,7 +106,7 @@ class TokenVerifier:
                     f"the identity provider's keys are unreachable: {exc}"
                 ) from exc
             except (jwt.PyJWKClientError, jwt.PyJWTError) as exc:
-                raise Unauthorized(f"invalid token: {exc}") from exc
+                raise _invalid(exc) from exc
         if self.public_key:
             return self.public_key, [algorithm]
         raise Unauthorized("no identity provider is configured for asymmetric tokens")
@@ -116,7 +128,7 @@ class TokenVerifier:
                 options={"require": ["sub", "exp"], "verify_aud": settings.jwt_audience is not None},
             )
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"invalid token: {exc}") from exc
+            raise _invalid(exc) from exc
         check_times(claims)
         check_authorized_party(claims, settings.jwt_authorized_parties)
         self.verified.put(token, claims)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from schemas.drafts import MAX_REVISION, DraftSave
 from schemas.merge import merge_patch, three_way_merge
+from schemas.messages import message
 from schemas.workflow import WorkflowDefinition, check_document_bounds
 from service.drafts.records import BoundCipher, DraftInvalid, DraftRecord, compact_json
 from service.errors import Problem
@@ -62,7 +63,7 @@ def validated(document: Any) -> dict[str, Any]:
         return WorkflowDefinition.model_validate(document).document()
     except ValidationError as exc:
         errors = [
-            {"field": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+            {"field": ".".join(str(part) for part in error["loc"]), "message": message(error)}
             for error in exc.errors()
         ]
         first = errors[0] if errors else {"field": "", "message": "invalid"}

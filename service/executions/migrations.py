@@ -47,6 +47,14 @@ class MappingInvalid(Problem):
     status_code, title, slug = 422, "Invalid mapping", "mapping-invalid"
 
 
+class NothingToMigrate(Problem):
+    """A migration that would move no one: accepted, it would "complete" at once and look
+    like work done; refused, the caller learns that the contacts are elsewhere (often on the
+    current version already). The dry run still answers with its empty plan."""
+
+    status_code, title, slug = 409, "Nothing to migrate", "nothing-to-migrate"
+
+
 def _actions(version: WorkflowVersion) -> set[str]:
     return {a["id"] for a in version.definition.get("actions", []) if isinstance(a, dict) and "id" in a}
 
@@ -120,6 +128,19 @@ def _plan(
     )
 
 
+def _nothing_to_move(
+    target: WorkflowVersion, sources: Sequence[WorkflowVersion], *, listed: bool
+) -> NothingToMigrate:
+    numbers = sorted(s.version_number for s in sources)
+    named = ", ".join(f"v{n}" for n in numbers)
+    whom = "none of the listed executions or contacts is" if listed else "no execution is"
+    return NothingToMigrate(
+        f"nothing to move to v{target.version_number}: {whom} active or waiting on {named}",
+        from_versions=numbers,
+        target_version=target.version_number,
+    )
+
+
 def _check_no_overlap(uow: UnitOfWork, workflow: Workflow, sources: Sequence[WorkflowVersion]) -> None:
     """Two unfinished migrations may not claim the same executions (same source version)."""
     wanted = {str(s.id) for s in sources}
@@ -163,6 +184,8 @@ def start_migration(
     plan = _plan(uow, workflow, target, sources, effective, manual)
     if request.dry_run:
         return plan
+    if plan.total == 0:
+        raise _nothing_to_move(target, sources, listed=manual is not None)
     _check_no_overlap(uow, workflow, sources)
     options: dict[str, Any] = {
         "effective": effective,

@@ -20,6 +20,7 @@ from typing import Any
 
 from indexer.models import VersionMigration
 from schemas.migrations import step_quota
+from schemas.timestamps import rfc3339
 
 # Executions a window needs before its share is judged (unless its step is complete):
 # two failures in the first three executions say little about a step of thousands.
@@ -77,8 +78,8 @@ def halt_if_failing(migration: VersionMigration, now: datetime) -> dict[str, Any
         "processed": seen,
         "share": round(failed / seen, 4),
         "threshold": limit,
-        "window_started_at": migration.window_started_at.isoformat(),
-        "halted_at": now.isoformat(),
+        "window_started_at": rfc3339(migration.window_started_at),
+        "halted_at": rfc3339(now),
     }
     close_window(migration, now)
     migration.status, migration.halt = "paused", halt

@@ -14,6 +14,7 @@ import pygit2
 from pydantic import ValidationError
 
 from repo_store.incoming import Incoming, PushLimits, TreeRejected
+from schemas.messages import message
 from schemas.text import first_text_problem
 from schemas.workflow import WorkflowDefinition
 
@@ -79,7 +80,7 @@ def parse_definition(data: bytes) -> WorkflowDefinition:
         first = errors[0]
         where = _where(dict(first), document)
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ValueError(f"workflow.json is not a valid workflow: {where}: {first['msg']}{more}") from exc
+        raise ValueError(f"workflow.json is not a valid workflow: {where}: {message(first)}{more}") from exc
 
 
 def _label(commit: pygit2.Commit) -> str:

@@ -54,5 +54,7 @@ def test_status_values_are_the_strings_the_api_uses() -> None:
 def test_message_names_the_required_status() -> None:
     with pytest.raises(InvalidTransition, match="only a draft version can be published"):
         apply_transition(Transition.PUBLISH, VersionStatus.ARCHIVED)
-    with pytest.raises(InvalidTransition, match="only a active version can be archived"):
+    with pytest.raises(InvalidTransition, match="only an active version can be archived"):
         apply_transition(Transition.ARCHIVE, VersionStatus.DRAFT)
+    with pytest.raises(InvalidTransition, match="only an archived version can be unarchived"):
+        apply_transition(Transition.UNARCHIVE, VersionStatus.ACTIVE)

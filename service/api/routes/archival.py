@@ -20,6 +20,7 @@ from service.api.deps import Admin, ContainerDep, VersionPath
 from service.archival import report as archival_report
 from service.archival import retention
 from service.archival import runs as archival
+from service.executions import enrolment as executions
 
 admin_router = APIRouter(prefix="/api/v1/admin/workflows", tags=["archival"])
 version_router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}", tags=["archival"])
@@ -104,8 +105,9 @@ def unarchive_version(
     """Make an archived version active again (it can then be rolled back to)."""
     with container.uow(principal.tenant_id, write=True) as uow:
         row = retention.unarchive_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        live = executions.live_count(uow=uow, version=row)
         uow.commit()
-    return VersionPublic.model_validate(row)
+    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})
 
 
 @version_router.post("/legal-hold", response_model=VersionPublic)
@@ -121,8 +123,9 @@ def set_legal_hold(
         row = retention.set_legal_hold(
             uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=body.reason
         )
+        live = executions.live_count(uow=uow, version=row)
         uow.commit()
-    return VersionPublic.model_validate(row)
+    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})
 
 
 @version_router.delete("/legal-hold", response_model=VersionPublic)
@@ -138,5 +141,6 @@ def clear_legal_hold(
         row = retention.clear_legal_hold(
             uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=reason
         )
+        live = executions.live_count(uow=uow, version=row)
         uow.commit()
-    return VersionPublic.model_validate(row)
+    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})

@@ -104,6 +104,7 @@ def get_version(
     with container.uow(principal.tenant_id) as uow:
         row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         detail = VersionDetail.model_validate(row)
+        detail.active_executions = executions.live_count(uow=uow, version=row)
     return json_answer(detail, {"ETag": etag(detail.lock_version)})
 
 
