@@ -175,7 +175,7 @@ class ActionTypes:
 
     def closest(self, name: str) -> str | None:
         """The known type ``name`` is most likely a typo of, if any."""
-        matches = difflib.get_close_matches(name, list(self._validators), n=1)
+        matches = difflib.get_close_matches(name, list(self._validators), n=1, cutoff=0.8)
         return matches[0] if matches else None
 
     def config_errors(self, name: str, config: Any) -> Iterator[ConfigError]:

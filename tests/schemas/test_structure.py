@@ -43,7 +43,11 @@ def test_incomplete_names_missing_step_and_orphan() -> None:
     assert len(orphan) == 1
     assert "unreachable" in orphan[0].message
     assert orphan[0].pointer == "/actions/5"
-    assert orphan[0].as_dict() == {"pointer": "/actions/5", "action_id": "orphan", "message": orphan[0].message}
+    assert orphan[0].as_dict() == {
+        "pointer": "/actions/5",
+        "action_id": "orphan",
+        "message": orphan[0].message,
+    }
 
 
 def test_duplicate_action_id() -> None:
