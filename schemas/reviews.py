@@ -1,6 +1,6 @@
 """Reviews of drafts: the request/answer models and the pure rule that decides whether a
 draft may be published (who approved the content as it is now, who still asks for
-changes, what is missing)."""
+changes, what is missing, what is wrong with the document itself)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from schemas.structure import DocumentProblem, PublishCheck
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
 from schemas.workflow import ACTION_ID_PATTERN
@@ -64,6 +65,9 @@ class ReviewState(BaseModel):
     changes_requested_by: list[str]
     publishable: bool
     missing: list[str]
+    # What publishing would refuse in the document (the 422's list): the same check.
+    problems: list[DocumentProblem] = Field(default_factory=list)
+    problems_truncated: bool = False
 
 
 class ReviewPublic(BaseModel):
@@ -96,11 +100,17 @@ class Vote:
 
 
 def review_state(
-    votes: Iterable[Vote], *, lock_version: int, required: int, authors: set[str]
+    votes: Iterable[Vote],
+    *,
+    lock_version: int,
+    required: int,
+    authors: set[str],
+    document: PublishCheck | None = None,
 ) -> ReviewState:
     """Each reviewer's latest verdict counts. An approval of an older edit is stale; an
     author's approval never counts; a request for changes stands until that reviewer
-    approves."""
+    approves. A document with problems (``document``) is not publishable, whatever the
+    votes: ``missing`` lists what the reviewers owe, ``problems`` what the author does."""
     latest: dict[str, Vote] = {}
     for vote in votes:
         latest[vote.reviewer] = vote
@@ -122,6 +132,8 @@ def review_state(
         approved_by=approved,
         stale_approvals=stale,
         changes_requested_by=blocking,
-        publishable=not missing,
+        publishable=not missing and not document,
         missing=missing,
+        problems=list(document.problems) if document else [],
+        problems_truncated=document.truncated if document else False,
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import make_engine, make_session_factory, writer
 from repo_store import PygitRepoStore
+from schemas.catalogue import ActionTypes
 from service.auth import Principal, principal_from_claims
 from service.auth.tokens import TokenVerifier
 from service.compare.cache import CompareCache, build_compare_cache
@@ -37,6 +38,8 @@ class Container:
     compare_cache: CompareCache
     draft_cipher: DraftCipher
     draft_cache: RedisDraftCache | None
+    # The action types publishing checks documents with, compiled once from the settings.
+    action_types: ActionTypes
     # The wall clock: times git never sees (draft saves, archival's "now"); tests move it.
     # What git and the index both keep is stamped by the clock of record (service/clock.py).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -95,5 +98,6 @@ def build_container(settings: Settings) -> Container:
         compare_cache=build_compare_cache(settings.redis_url, settings.compare_live_ttl_seconds),
         draft_cipher=DraftCipher(settings.draft_key_list()),
         draft_cache=RedisDraftCache.from_settings(settings),
+        action_types=settings.action_types,
         crash_points=frozenset(settings.test_crash_points),
     )

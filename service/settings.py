@@ -11,9 +11,10 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schemas.catalogue import ActionTypes
 from service.crashpoints import CrashPoint
 from service.ops.data_dir import prepare_data_dir
 
@@ -144,6 +145,11 @@ class Settings(BaseSettings):
     # The garbage collector's thresholds in server processes (service/ops/gc_tuning.py), as
     # WFV_GC_THRESHOLDS='[50000, 50, 100]'; CPython's own are 700, 10, 10.
     gc_thresholds: tuple[GcThreshold, GcThreshold, GcThreshold] = (50_000, 50, 100)
+    # A folder of ``<type>.json`` files, each a JSON Schema (Draft 2020-12) of the config of
+    # an action type: the operator's types, added to the shipped ones (replacing a shipped
+    # type of the same name). Read and compiled once, here: a bad file refuses start-up.
+    action_types_dir: Path | None = None
+    _action_types: ActionTypes = PrivateAttr()
     # Fault tests only (service/crashpoints.py): the write-path points where a process
     # SIGKILLs itself, as WFV_TEST_CRASH_POINTS='["refs-moved"]'. Refused in production.
     test_crash_points: frozenset[CrashPoint] = Field(default=frozenset(), max_length=2)
@@ -257,6 +263,23 @@ class Settings(BaseSettings):
         process given another working directory (``git index-pack`` runs in the
         repository) still finds it. ``./var`` is the default ``make serve`` relies on."""
         return value.expanduser().resolve()
+
+    @field_validator("action_types_dir")
+    @classmethod
+    def _action_types_dir_is_absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @model_validator(mode="after")
+    def _action_types_compile(self) -> "Settings":
+        """The catalogue is compiled when the settings are read (process start), once:
+        a document is then checked without reading or compiling anything."""
+        self._action_types = ActionTypes.from_folder(self.action_types_dir)
+        return self
+
+    @property
+    def action_types(self) -> ActionTypes:
+        """The catalogue publishing checks documents with (``schemas/catalogue.py``)."""
+        return self._action_types
 
     @field_validator("archival_cron")
     @classmethod

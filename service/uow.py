@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.db import scoped
 from repo_store import PygitRepoStore, RefUpdate, RepoError, WorkflowRepo
+from schemas.catalogue import ActionTypes
 from service.compare.cache import CompareCache
 from service.crashpoints import crash_at
 from service.drafts.records import DraftCipher
@@ -30,8 +31,9 @@ log = logging.getLogger("wfv.uow")
 class Services(Protocol):
     """What a unit is opened from (``service.container.Container``), as the unit and the
     use cases working in it see it: the unit needs the sessions, the repositories and the
-    crash points; a use case, the settings, the clock and the stores whose updates follow a
-    commit (Redis drafts, the queue). Declared here, so the unit never imports the container."""
+    crash points; a use case, the settings, the clock, the catalogue of action types and
+    the stores whose updates follow a commit (Redis drafts, the queue). Declared here, so
+    the unit never imports the container."""
 
     settings: Settings
     read_sessions: sessionmaker[Session]
@@ -41,6 +43,7 @@ class Services(Protocol):
     compare_cache: CompareCache
     draft_cipher: DraftCipher
     draft_cache: RedisDraftCache | None
+    action_types: ActionTypes
     jobs: Jobs
 
     @property

@@ -14,6 +14,8 @@ from indexer.models import Review, ReviewEvent, Workflow, WorkflowVersion
 from repo_store import RefUpdate
 from schemas.reviews import ReviewState, Verdict, Vote, review_state
 from schemas.status import VersionStatus
+from schemas.structure import publish_problems
+from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
 from service.compare.review_note import render_note
@@ -67,8 +69,17 @@ def state_of(
         if e.kind != "comment"
     ]
     authors = queries.version_authors(uow.session, version)
+    document = None
+    if version.status == VersionStatus.DRAFT.value:  # what publishing it would check
+        document = publish_problems(
+            WorkflowDefinition.model_validate(version.definition), uow.services.action_types
+        )
     return review_state(
-        votes, lock_version=version.lock_version, required=workflow.required_approvals, authors=authors
+        votes,
+        lock_version=version.lock_version,
+        required=workflow.required_approvals,
+        authors=authors,
+        document=document,
     )
 
 
@@ -230,7 +241,7 @@ def require_publishable(uow: UnitOfWork, workflow: Workflow, version: WorkflowVe
             )
         return None
     state = state_of(uow, workflow, version, _events(uow, review))
-    if not state.publishable:
+    if state.missing:  # the document's own problems are publishing's to refuse (422)
         raise PublishBlocked(
             f"v{version.version_number} cannot be published yet: {'; '.join(state.missing)}",
             missing=state.missing,

@@ -9,7 +9,7 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import RefUpdate
 from schemas.history import draft_ref
 from schemas.status import Transition, VersionStatus, apply_transition
-from schemas.structure import structure_problems
+from schemas.structure import PublishCheck, publish_problems
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
@@ -41,15 +41,18 @@ def _make_current(
     message: str,
     now: datetime,
     extra: dict[str, str] | None = None,
+    check_types: bool = True,
 ) -> WorkflowVersion | None:
-    """Publish ``version`` (a complete draft); returns the version that stopped being current."""
-    problems = structure_problems(WorkflowDefinition.model_validate(version.definition))
-    if problems:
-        raise DefinitionIncomplete(
-            f"version {version.version_number} cannot be published: {len(problems)} problem(s), "
-            f"first: {problems[0].path} {problems[0].message}",
-            problems=[p.as_dict() for p in problems],
-        )
+    """Publish ``version`` (a complete draft); returns the version that stopped being current.
+
+    A rollback passes ``check_types=False``: its content passed the catalogue when it was
+    first published, and a catalogue changed since (a type removed, a schema tightened)
+    must not block an emergency return to it. Its structure is checked as ever (it cannot
+    have changed)."""
+    definition = WorkflowDefinition.model_validate(version.definition)
+    refuse_incomplete(
+        version, publish_problems(definition, uow.services.action_types if check_types else None)
+    )
     status = apply_transition(Transition.PUBLISH, VersionStatus(version.status)).value
     end_drafts_of(uow, version)
     repo = uow.repo(workflow.id)
@@ -83,6 +86,19 @@ def _make_current(
     )
     uow.after_commit("count the published version", metrics.VERSIONS_PUBLISHED.inc)
     return previous
+
+
+def refuse_incomplete(version: WorkflowVersion, found: PublishCheck) -> None:
+    """422 listing each problem (the first ``MAX_PROBLEMS``) by pointer, action and message."""
+    if found:
+        count = f"more than {len(found.problems)}" if found.truncated else str(len(found.problems))
+        first = found.problems[0]
+        raise DefinitionIncomplete(
+            f"version {version.version_number} cannot be published: {count} problem(s), "
+            f"first: {first.pointer}: {first.message}",
+            problems=[problem.as_dict() for problem in found.problems],
+            problems_truncated=found.truncated,
+        )
 
 
 def publish_version(
@@ -158,7 +174,14 @@ def rollback_version(
         now=now,
     )
     previous = _make_current(
-        uow, workflow, version, principal, message=title, now=now, extra=rollback_trailers(target)
+        uow,
+        workflow,
+        version,
+        principal,
+        message=title,
+        now=now,
+        extra=rollback_trailers(target),
+        check_types=False,
     )
     audit(
         uow,

@@ -208,6 +208,26 @@ def test_review_thread_comment_approve_and_publish(page: Page, server: Server) -
         assert api.get(f"/workflows/{wid}/versions/2").json()["is_current"] is True
 
 
+def test_review_lists_the_documents_problems_and_keeps_publish_off(page: Page, server: Server) -> None:
+    wid = workflow(server, "Broken draft flow")
+    broken = example("welcome-small")
+    broken["actions"][1]["config"] = {}
+    broken["actions"][4]["type"] = "send_fax"
+    with server.api() as api:
+        assert api.post(f"/workflows/{wid}/versions", json={"definition": broken}).status_code == 201
+        assert api.patch(f"/workflows/{wid}", json={"required_approvals": 1}).status_code == 200
+    sign_in(page, server, "bob", "Broken draft flow", tab="Review")
+    page.get_by_role("button", name="Open review").click()
+    problems = page.locator("#review-problems")
+    expect(problems).to_contain_text("/actions/1/config/duration")
+    expect(problems).to_contain_text("wait needs duration")
+    expect(problems).to_contain_text("unknown action type 'send_fax'")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator("#review-state")).to_contain_text("1 of 1 required")
+    expect(page.locator("#review-publish")).to_be_disabled()
+    shot(page, "review-problems")
+
+
 def test_migration_wizard_runs_to_a_summary_with_failures(page: Page, server: Server) -> None:
     wid = workflow(server, "Migration flow")
     contacts_in_flight(server, wid)

@@ -6,14 +6,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schemas.structure import StructureProblem, structure_problems
+from schemas.structure import DocumentProblem, structure_problems
 from schemas.workflow import WorkflowDefinition
 from tests.factories import EXAMPLES, example
 
 COMPLETE = sorted(path.stem for path in EXAMPLES.glob("*.json") if path.stem != "incomplete")
 
 
-def problems_of(document: dict[str, Any]) -> list[StructureProblem]:
+def problems_of(document: dict[str, Any]) -> list[DocumentProblem]:
     return structure_problems(WorkflowDefinition.model_validate(document))
 
 
@@ -38,12 +38,16 @@ def test_incomplete_names_missing_step_and_orphan() -> None:
     missing = [p for p in problems if "missing-step" in p.message]
     assert len(missing) == 1
     assert missing[0].action_id == "welcome"
-    assert missing[0].path == "actions[0].next"
+    assert missing[0].pointer == "/actions/0/next"
     orphan = [p for p in problems if p.action_id == "orphan"]
     assert len(orphan) == 1
     assert "unreachable" in orphan[0].message
-    assert orphan[0].path == "actions[5]"
-    assert orphan[0].as_dict() == {"path": "actions[5]", "action_id": "orphan", "message": orphan[0].message}
+    assert orphan[0].pointer == "/actions/5"
+    assert orphan[0].as_dict() == {
+        "pointer": "/actions/5",
+        "action_id": "orphan",
+        "message": orphan[0].message,
+    }
 
 
 def test_duplicate_action_id() -> None:
@@ -53,14 +57,14 @@ def test_duplicate_action_id() -> None:
     duplicate = [p for p in problems if p.message == "duplicate action id"]
     assert len(duplicate) == 1
     assert duplicate[0].action_id == "tips"
-    assert duplicate[0].path == f"actions[{len(document['actions']) - 1}].id"
+    assert duplicate[0].pointer == f"/actions/{len(document['actions']) - 1}/id"
 
 
 def test_duplicate_condition_id() -> None:
     document = small()
     document["conditions"].append(copy.deepcopy(document["conditions"][0]))
     problems = problems_of(document)
-    assert [p.path for p in problems] == ["conditions[1].id"]
+    assert [p.pointer for p in problems] == ["/conditions/1/id"]
     assert "opened-welcome" in problems[0].message
 
 
@@ -71,7 +75,7 @@ def test_if_else_with_unknown_condition() -> None:
     problems = problems_of(document)
     assert len(problems) == 1
     assert problems[0].action_id == "opened?"
-    assert problems[0].path == "actions[2].config.condition"
+    assert problems[0].pointer == "/actions/2/config/condition"
     assert "no-such-condition" in problems[0].message
 
 
@@ -79,14 +83,14 @@ def test_if_else_without_condition() -> None:
     document = small()
     del document["actions"][2]["config"]["condition"]
     problems = problems_of(document)
-    assert [(p.action_id, p.path) for p in problems] == [("opened?", "actions[2].config.condition")]
+    assert [(p.action_id, p.pointer) for p in problems] == [("opened?", "/actions/2/config/condition")]
 
 
 def test_if_else_branch_to_missing_action() -> None:
     document = small()
     document["actions"][2]["config"]["else"] = "gone"
     problems = problems_of(document)
-    assert any(p.path == "actions[2].config.else" and "'gone'" in p.message for p in problems)
+    assert any(p.pointer == "/actions/2/config/else" and "'gone'" in p.message for p in problems)
     # 'reminder' was only reachable through the else branch
     assert any(p.action_id == "reminder" and "unreachable" in p.message for p in problems)
 
@@ -95,7 +99,7 @@ def test_trigger_next_missing() -> None:
     document = small()
     del document["trigger"]["next"]
     problems = problems_of(document)
-    assert problems[0].path == "trigger.next"
+    assert problems[0].pointer == "/trigger/next"
     assert problems[0].action_id is None
     assert "first action" in problems[0].message
     # nothing is reachable without a first action
@@ -107,7 +111,7 @@ def test_trigger_next_names_unknown_action() -> None:
     document = small()
     document["trigger"]["next"] = "nowhere"
     problems = problems_of(document)
-    assert problems[0].path == "trigger.next"
+    assert problems[0].pointer == "/trigger/next"
     assert "'nowhere'" in problems[0].message
 
 

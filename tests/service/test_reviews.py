@@ -70,6 +70,8 @@ def test_publish_needs_a_review_with_enough_current_approvals(
         "changes_requested_by": [],
         "publishable": False,
         "missing": ["1 more approval(s) of the current edit needed"],
+        "problems": [],
+        "problems_truncated": False,
     }
     approved = _verdict(client, auth, workflow, review["id"], "bob", "approve")
     assert approved.status_code == 201

@@ -24,7 +24,8 @@ export async function reviewView(panel, focus) {
     return;
   }
   const s = review.state;
-  const missing = s.publishable ? null : `cannot publish yet: ${s.missing.join("; ")}`;
+  const problems = s.problems.map((p) => `${p.pointer}: ${p.message}`);
+  const missing = s.publishable ? null : `cannot publish yet: ${[...s.missing, ...problems].join("; ")}`;
   const commentBody = h("textarea", { id: "comment-body", rows: 3, required: true });
   const anchor = h("input", { id: "comment-action", placeholder: "e.g. welcome", pattern: "[A-Za-z0-9_.?\\-]{1,64}" });
   const post = (path, payload, message) => act(async () => {
@@ -38,6 +39,9 @@ export async function reviewView(panel, focus) {
       s.changes_requested_by.length ? ` · changes requested by ${s.changes_requested_by.join(", ")}` : "",
       s.stale_approvals.length ? ` · stale: ${s.stale_approvals.join(", ")}` : ""),
     s.missing.length ? h("ul", { id: "review-missing", class: "warning" }, s.missing.map((m) => h("li", {}, m))) : null,
+    s.problems.length ? h("div", { id: "review-problems", class: "warning" },
+      h("p", {}, s.problems_truncated ? `The document has more than ${s.problems.length} problems; the first:` : "The document cannot be published as it is:"),
+      h("ul", {}, s.problems.map((p) => h("li", {}, h("code", {}, p.pointer), p.action_id ? ` (action ${p.action_id})` : "", ` ${p.message}`)))) : null,
     h("ol", { class: "thread", id: "thread" }, review.events.map((e) => h("li", { class: e.kind },
       h("strong", {}, e.author_id), ` ${e.kind.replace("_", " ")}`, e.stale ? " (stale)" : "",
       e.action_id ? h("span", {}, " on ", h("code", {}, e.action_id)) : null,
