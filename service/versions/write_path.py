@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from indexer.models import Workflow, WorkflowVersion
-from repo_store import Identity, RefUpdate, WorkflowRepo
+from repo_store import Identity, RefConflict, RefUpdate, WorkflowRepo
 from schemas.history import MAIN_REF, RECORDS_REF, WATERMARK_REF, Trailer, VersionEvent, draft_ref, tag_ref
 from service.healing.ref_guard import expect_refs
 from service.uow import UnitOfWork
@@ -153,18 +153,23 @@ def move_refs(
     reflog: str,
     flushed: bool = False,
 ) -> None:
-    """Steps 2 and 3 of every write (the module's docstring): check each ref is where the
-    index left it, flush the staged rows (unless the caller just did, for many workflows
-    at once), the watermark's new value among them, then move the refs, and the watermark
-    to ``head`` when the change is one the index is rebuilt from, by compare-and-swap. The
-    unit moves them back, and rolls the rows back, if it does not commit. ``head=None``: a
-    review note, which no index row is rebuilt from."""
+    """Steps 2 and 3 of every write (the module's docstring): flush the staged rows (unless
+    the caller just did, for many workflows at once), the watermark's new value among
+    them, then move the refs, and the watermark to ``head`` when the change is one the
+    index is rebuilt from, by compare-and-swap from where the index left them. A swap that
+    finds a ref elsewhere says which and why (a ref moved by hand is refused as such). The
+    unit moves the refs back, and rolls the rows back, if it does not commit.
+    ``head=None``: a review note, which no index row is rebuilt from."""
     updates = list(refs)
     if head is not None:
         updates.append(RefUpdate(WATERMARK_REF, workflow.git_head, head))
-    expect_refs(repo, workflow, updates)
-    if head is not None:
         workflow.git_head = head  # staged with the rest: one UPDATE of the workflow row, not two
     if not flushed:
         uow.session.flush()
-    uow.swap_refs(repo, updates, reflog=reflog)
+    try:
+        uow.swap_refs(repo, updates, reflog=reflog)
+    except RefConflict:
+        # The swap read every ref under its lock; read again to name what moved (only
+        # on this rare path: the happy one reads each ref once).
+        expect_refs(repo, workflow, updates)
+        raise
