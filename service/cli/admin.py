@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from indexer.revisions import upgrade
-from service.cli.app import app, console, db_app, open_container, say
+from service.cli.app import app, console, db_app, load_settings, open_container, say
 from service.cli.failures import FAILED, REFUSED, Refused
 
 if TYPE_CHECKING:
@@ -27,19 +27,20 @@ def db_upgrade(
 
     from indexer.roles import RolePasswordError, app_role_credentials, set_role_password
 
-    container = open_container()
+    settings = load_settings()
+    try:
+        # Refused before anything is touched (not even an SQLite file created).
+        credentials = app_role_credentials(settings.resolved_database_url) if set_app_password else None
+    except RolePasswordError as exc:
+        raise Refused(f"wfv: --set-app-password: {exc}", REFUSED) from None
+    container = open_container(settings)
     owner = container.migration_engine()
     try:
-        credentials = (
-            app_role_credentials(container.settings.resolved_database_url) if set_app_password else None
-        )
         upgrade(owner, revision, draft_keys=container.settings.draft_key_list())
         say(f"database at {revision}")
         if credentials is not None:
             set_role_password(owner, *credentials)
             say(f"{credentials[0]} may log in with the password of WFV_DATABASE_URL")
-    except RolePasswordError as exc:
-        raise Refused(f"wfv: --set-app-password: {exc}", REFUSED) from None
     except CommandError as exc:  # Alembic's own: an unknown revision, say
         raise Refused(f"wfv: db upgrade {revision}: {exc}", REFUSED) from None
     finally:
