@@ -1,11 +1,17 @@
-# The two commands: `make serve` (install and run on the embedded defaults) and
-# `make test` (install and run the whole suite, on SQLite and PostgreSQL).
-.PHONY: serve test lint bench chaos install services browser compose-validator
+# The two commands: `make serve` (install what serving needs and run on the embedded
+# defaults) and `make test` (install the dev tools too and run the whole suite, on SQLite
+# and PostgreSQL).
+.PHONY: serve test lint bench chaos install install-serve services browser compose-validator
 
+# The runtime dependencies only (no test toolchain): what `make serve` waits for.
+install-serve:
+	./scripts/bootstrap serve
+
+# Everything, the test, lint and benchmark tools included.
 install:
-	./scripts/bootstrap
+	./scripts/bootstrap dev
 
-serve: install
+serve: install-serve
 	.venv/bin/wfv serve
 
 services:

@@ -255,6 +255,22 @@ class Settings(BaseSettings):
             raise ValueError("WFV_PUBLIC_URL holds no credentials, query or fragment")
         return value.rstrip("/")
 
+    @field_validator("database_url", "migration_database_url")
+    @classmethod
+    def _database_url_names_its_driver(cls, value: str | None) -> str | None:
+        """``postgres://`` (what hosting providers hand out) is no dialect SQLAlchemy knows,
+        and a bare ``postgresql://`` asks for psycopg2, which wfv does not install: both
+        would fail later with "Can't load plugin" or a missing module, far from the setting."""
+        if value is None:
+            return None
+        scheme, found, rest = value.partition("://")
+        if found and scheme in ("postgres", "postgresql"):
+            # The user's own URL with the driver named, its password left out of the message.
+            parts = urlsplit(value)
+            shown = rest if parts.password is None else rest.replace(f":{parts.password}@", ":***@", 1)
+            raise ValueError(f"{scheme}:// is not a driver wfv has: write postgresql+psycopg://{shown}")
+        return value
+
     @field_validator("data_dir")
     @classmethod
     def _data_dir_is_absolute(cls, value: Path) -> Path:
@@ -346,6 +362,24 @@ class Settings(BaseSettings):
             return None
         return self.signing_secret()
 
+    @cached_property
+    def signing_secret_path(self) -> Path:
+        """Where the generated HS256 secret is kept (``WFV_JWT_SECRET`` unset)."""
+        return self.data_dir / "jwt-secret"
+
+    def existing_signing_secret(self) -> str | None:
+        """The HS256 secret if it is configured or already generated, else None.
+
+        What ``wfv token`` signs with: a secret it generated itself, in a folder no server
+        uses, would sign tokens every server refuses (401) with no hint why.
+        """
+        if self.jwt_secret:
+            return self.jwt_secret
+        try:
+            return self.signing_secret_path.read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
     def signing_secret(self) -> str:
         """The HS256 secret: configured, or generated once and kept in the data dir.
 
@@ -354,7 +388,7 @@ class Settings(BaseSettings):
         """
         if self.jwt_secret:
             return self.jwt_secret
-        path = self.data_dir / "jwt-secret"
+        path = self.signing_secret_path
         if not path.exists():
             prepare_data_dir(self.data_dir)
             fresh = secrets.token_urlsafe(48)

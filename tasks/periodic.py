@@ -74,7 +74,8 @@ class ClaimingScheduler(Scheduler):  # type: ignore[misc]
                 if not claim_tick(self.huey, task.name, now):
                     log.debug("periodic task %s at %s: claimed by another consumer", task.name, now)
                     continue
-                log.info("enqueueing periodic task %s for %s", task.name, now.strftime("%H:%M"))
+                # Every tick, every periodic task: chatter at INFO (WFV_LOG_LEVEL=DEBUG shows it).
+                log.debug("enqueueing periodic task %s for %s", task.name, now.strftime("%H:%M"))
                 self.huey.enqueue(task)
             except Exception:
                 # The scheduler thread must live on; the next tick tries again.

@@ -100,6 +100,18 @@ def check_consistency(container: Container, *, tenant_ids: Iterable[str] | None 
     return report
 
 
+def unknown_tenants(container: Container, tenant_ids: Iterable[str]) -> list[str]:
+    """Of ``tenant_ids``, those with no workflow row (deleted ones count) and no repository
+    folder: a mistyped id (``wfv check --tenant acmee``) that checking would call clean."""
+    unknown = []
+    for tenant in dict.fromkeys(tenant_ids):
+        with container.uow(tenant) as uow:
+            has_rows = bool(consistency.workflow_ids(uow.session, tenant))
+        if not has_rows and not (container.store.root / tenant_dir_name(tenant)).is_dir():
+            unknown.append(tenant)
+    return unknown
+
+
 def _all_tenants(container: Container) -> set[str]:
     """Tenants with a repository; on SQLite (no row-level security) also those with rows."""
     tenants = known_tenants(container)

@@ -12,6 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from huey.api import PeriodicTask
+
 from service.request_context import current_request_id
 from service.settings import Settings
 
@@ -95,6 +97,23 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+class PeriodicTaskChatter(logging.Filter):
+    """Huey's own INFO lines about a periodic task ("Executing …", "… executed in …"): a
+    few per minute whether anything happened or not, so they count as DEBUG. Dropped,
+    unless the log level is DEBUG, where they are shown as DEBUG lines."""
+
+    def __init__(self, show: bool = False) -> None:
+        super().__init__()
+        self.show = show
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.levelno != logging.INFO or not args or not isinstance(args[0], PeriodicTask):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return self.show
+
+
 # A record's own attributes; anything else on it came from ``extra=`` and is logged.
 # (``color_message`` is uvicorn's copy of its message with terminal colours.)
 _STANDARD = frozenset(
@@ -105,13 +124,17 @@ _STANDARD = frozenset(
 def logging_config(settings: Settings) -> dict[str, Any]:
     """The dictConfig for ``settings`` (``WFV_LOG_FORMAT``, ``WFV_LOG_LEVEL``)."""
     json_lines = settings.resolved_log_format == "json"
+    debug = settings.log_level == "DEBUG"
     formatter: dict[str, Any] = (
         {"()": JsonLineFormatter} if json_lines else {"()": TextLineFormatter, "fmt": TEXT_FORMAT}
     )
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": RequestIdFilter, "placeholder": None if json_lines else "-"}},
+        "filters": {
+            "request_id": {"()": RequestIdFilter, "placeholder": None if json_lines else "-"},
+            "periodic_chatter": {"()": PeriodicTaskChatter, "show": debug},
+        },
         "formatters": {"wfv": formatter},
         "handlers": {
             "stderr": {
@@ -127,6 +150,9 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.error": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "WARNING"},
+            # Huey's consumer lists every task it knows at start and says when it stops: DEBUG.
+            "huey.consumer": {"level": "DEBUG" if debug else "WARNING"},
+            "huey": {"filters": ["periodic_chatter"]},
         },
         "root": {"level": settings.log_level, "handlers": ["stderr"]},
     }

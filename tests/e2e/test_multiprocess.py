@@ -42,7 +42,13 @@ def test_two_processes_one_metrics_and_json_logs(tmp_path: Path) -> None:
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
     (metrics_dir / "counter_1.db").write_bytes(b"left by a previous run")
-    env = wfv_env(tmp_path / "var", WFV_LOG_FORMAT="json", PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+    # DEBUG: the consumer's start-up line (INFO, kept to DEBUG runs) says which process runs it.
+    env = wfv_env(
+        tmp_path / "var",
+        WFV_LOG_FORMAT="json",
+        WFV_LOG_LEVEL="DEBUG",
+        PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"

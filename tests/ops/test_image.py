@@ -117,9 +117,10 @@ def test_what_the_dockerfile_copies_builds_a_wheel_with_migrations_and_ui(tmp_pa
     assert {f"indexer/schema/versions/{name}" for name in migrations} <= names
     assert "service/api/ui/static/index.html" in names
     assert "service/api/routes/ops.py" in names
+    assert "service/cli/servers.py" in names
     assert "tasks/queue.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "wfv = service.cli:app" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "wfv = service.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def _image_environment() -> dict[str, str]:

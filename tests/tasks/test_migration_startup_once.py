@@ -36,7 +36,8 @@ def test_a_starting_worker_resumes_each_migration_once(queue_env: dict[str, str]
     assert response.status_code == 202, response.text
     migration_id = response.json()["id"]
     log = tmp_path / "worker.log"
-    with running([WFV, "worker", "--workers", "2", "--no-periodic"], env, log):
+    # DEBUG: Huey's "consumer started" line, which says the threads are up, is kept to DEBUG runs.
+    with running([WFV, "worker", "--workers", "2", "--no-periodic"], env | {"WFV_LOG_LEVEL": "DEBUG"}, log):
         deadline = time.monotonic() + 60
         while "Huey consumer started" not in log.read_text():
             assert time.monotonic() < deadline, log.read_text()
