@@ -161,6 +161,21 @@ def live_counts_by_version(
     return {version: int(count) for version, count in rows}
 
 
+def live_count(session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID) -> int:
+    """Active and waiting executions of one version: shown with every version read, the
+    API's most frequent request, so a statement built once and run as Core."""
+    parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id, "version_id": version_id}
+    return int(session.connection().execute(_LIVE_COUNT, parameters).scalar_one())
+
+
+_LIVE_COUNT = select(func.count()).where(
+    Execution.tenant_id == bindparam("tenant_id"),
+    Execution.workflow_id == bindparam("workflow_id"),
+    Execution.version_id == bindparam("version_id"),
+    Execution.status.in_(LIVE),
+)
+
+
 def list_items(
     session: Session,
     tenant_id: str,

@@ -185,5 +185,4 @@ def live_count(*, uow: UnitOfWork, version: WorkflowVersion) -> int:
     """Active and waiting executions of one version its caller has just read (a read that
     checked its tenant and the reader's permission): every answer showing a version carries
     the count the versions list shows, not only the list."""
-    counts = rows.live_counts_by_version(uow.session, version.tenant_id, version.workflow_id, [version.id])
-    return counts.get(version.id, 0)
+    return rows.live_count(uow.session, version.tenant_id, version.workflow_id, version.id)
