@@ -67,6 +67,12 @@ class RefsMoved(Problem):
     status_code, title, slug = 409, "Repository refs moved outside wfv", "ref-moved"
 
 
+class UnsupportedMediaType(Problem):
+    """A body the route cannot read as sent (the API's JSON, git's own request types)."""
+
+    status_code, title, slug = 415, "Unsupported media type", "unsupported-media-type"
+
+
 class PayloadTooLarge(Problem):
     status_code, title, slug = 413, "Payload too large", "payload-too-large"
 

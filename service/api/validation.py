@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 
 from schemas.messages import message
 from schemas.text import TEXT_ERROR
-from service.errors import Problem
+from service.errors import Problem, UnsupportedMediaType
 
 JSON_TYPES = ("application/json", "+json")
 _SHOWN_TYPE = 100  # characters of a refused Content-Type echoed back
@@ -26,10 +26,6 @@ _SHOWN_TYPE = 100  # characters of a refused Content-Type echoed back
 
 class MalformedJson(Problem):
     status_code, title, slug = 400, "Malformed JSON", "malformed-json"
-
-
-class UnsupportedMediaType(Problem):
-    status_code, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
 
 class InvalidRequest(Problem):

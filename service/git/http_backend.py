@@ -21,7 +21,7 @@ from fastapi import Request
 from starlette.responses import StreamingResponse
 
 from repo_store.gitenv import git_env
-from service.errors import PayloadTooLarge, Problem
+from service.errors import PayloadTooLarge, Problem, UnsupportedMediaType
 from service.git.access import GitTarget
 
 log = logging.getLogger("wfv.git_http")
@@ -49,10 +49,6 @@ BACKEND_CONFIG = (
     ("uploadpack.allowAnySHA1InWant", "false"),
     ("uploadpack.allowRefInWant", "false"),
 )
-
-
-class UnsupportedMediaType(Problem):
-    status_code, title, slug = 415, "Unsupported media type", "unsupported-media-type"
 
 
 class MalformedBody(Problem):
