@@ -7,9 +7,10 @@ in between (the write order of DESIGN.md). A :class:`WorkflowRepo` wraps one
 """
 
 import json
+import os
 import re
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,14 @@ import pygit2
 from pygit2.enums import ObjectType
 
 from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
+from repo_store.journal import (
+    JournalEntry,
+    drop_journal,
+    has_journal,
+    lock_files,
+    read_journal,
+    write_journal,
+)
 from repo_store.paths import repo_path
 from repo_store.usertext import inert, inline_text, message_text
 from schemas.history import RECORDS_REF
@@ -130,14 +139,23 @@ class WorkflowRepo:
         )
         return str(self.repo.odb.write(ObjectType.TAG, raw.encode("utf-8")))
 
-    def update_refs(self, updates: Sequence[RefUpdate], *, reflog: str) -> None:
+    def update_refs(
+        self, updates: Sequence[RefUpdate], *, reflog: str, cut: Callable[[], None] | None = None
+    ) -> None:
         """Move every ref in ``updates`` all-or-nothing, each only if it is at its ``old``.
+
+        Journaled (``repo_store.journal``): a process killed while libgit2 renames the refs
+        one by one leaves a record that :meth:`finish_interrupted_update` completes.
+        ``cut`` is the crash tests' stand-in for that kill, which no test can time: the
+        journal is written, only the first ref moves, the others keep their lock files,
+        then ``cut()`` (which kills the process) runs.
 
         Raises:
             RefLocked: another writer holds a ref's lock file.
             RefConflict: a ref is not where the caller read it.
         """
         self._records_read = False
+        entries = [JournalEntry(u.name, u.old, u.new) for u in updates]
         try:
             with self.repo.transaction() as txn:
                 for update in updates:
@@ -152,11 +170,58 @@ class WorkflowRepo:
                         txn.remove(update.name)
                     else:
                         txn.set_target(update.name, update.new, message=reflog)
+                write_journal(self.path, entries)
+                if cut is not None:
+                    self._cut_short(updates, cut)
         except (OSError, pygit2.GitError) as exc:
             # libgit2 reports a busy ``<ref>.lock`` as an OS-class error (it never waits).
             if isinstance(exc, OSError) or getattr(exc, "error_class", None) == _GIT_ERROR_OS:
                 raise RefLocked(f"a ref of {self.path.name} is locked by another writer: {exc}") from exc
             raise RefConflict(f"ref update refused: {exc}") from exc
+        drop_journal(self.path)
+
+    def _cut_short(self, updates: Sequence[RefUpdate], cut: Callable[[], None]) -> None:
+        """What a kill inside libgit2's commit leaves: the first ref moved, the rest still
+        locked (empty lock files), the journal in place."""
+        first = updates[0]
+        lock = self.path / f"{first.name}.lock"
+        if first.new is None:
+            lock.unlink(missing_ok=True)
+            (self.path / first.name).unlink(missing_ok=True)
+        else:
+            lock.write_text(f"{first.new}\n")
+            os.replace(lock, self.path / first.name)
+        cut()
+        raise RuntimeError("the cut did not kill the process")
+
+    def interrupted_update(self) -> bool:
+        """Did a writer die inside a ref update of this repository?"""
+        return has_journal(self.path)
+
+    def finish_interrupted_update(self) -> list[str] | None:
+        """Complete the update a killed writer left journaled; the caller holds the
+        workflow's lock. Returns the refs moved, or None when there was nothing to finish
+        or it cannot be (a ref at neither its old nor its new value: moved by somebody
+        else, which the ref checks then report).
+
+        Raises:
+            RefConflict: the completing update itself failed (tried again next time).
+        """
+        entries = read_journal(self.path)
+        if entries is None:
+            drop_journal(self.path)  # absent, or not one of ours: nothing to finish
+            return None
+        for stale in lock_files(self.path, entries):
+            stale.unlink(missing_ok=True)  # the dead writer's: no live one holds these refs
+        current = {entry.name: self.ref_target(entry.name) for entry in entries}
+        if any(current[e.name] not in (e.old, e.new) for e in entries):
+            drop_journal(self.path)
+            return None
+        rest = [RefUpdate(e.name, current[e.name], e.new) for e in entries if current[e.name] != e.new]
+        if rest:
+            self.update_refs(rest, reflog="finish an update cut short by a crash")
+        drop_journal(self.path)
+        return [update.name for update in rest]
 
     def ref_target(self, name: str) -> str | None:
         """The object a ref points to (the tag object for an annotated tag), or None."""
@@ -352,6 +417,11 @@ class PygitRepoStore:
             if line.endswith(suffix) and not line.startswith(("#", "^")):
                 return line.split(" ", 1)[0]
         return None
+
+    def interrupted(self, tenant_id: str, workflow_id: UUID) -> bool:
+        """Did a writer die inside a ref update of this repository (``repo_store.journal``)?
+        One ``stat``, without opening the repository."""
+        return has_journal(self.path_for(tenant_id, workflow_id))
 
     def open(self, tenant_id: str, workflow_id: UUID) -> WorkflowRepo:
         path = self.path_for(tenant_id, workflow_id)

@@ -16,9 +16,10 @@ from typing import Literal
 
 log = logging.getLogger("wfv.crashpoints")
 
-# The refs have moved and the database has not committed / committed, not yet answered
-# (nor the repository config written that a rename or deletion writes after its commit).
-CrashPoint = Literal["refs-moved", "committed"]
+# Inside the ref update (only its first ref moved: ``repo_store.journal``); the refs have
+# moved and the database has not committed; committed, not yet answered (nor the
+# repository config written that a rename or deletion writes after its commit).
+CrashPoint = Literal["refs-cut", "refs-moved", "committed"]
 
 
 def crash_at(armed: frozenset[str], point: CrashPoint) -> None:

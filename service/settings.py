@@ -152,7 +152,7 @@ class Settings(BaseSettings):
     _action_types: ActionTypes = PrivateAttr()
     # Fault tests only (service/crashpoints.py): the write-path points where a process
     # SIGKILLs itself, as WFV_TEST_CRASH_POINTS='["refs-moved"]'. Refused in production.
-    test_crash_points: frozenset[CrashPoint] = Field(default=frozenset(), max_length=2)
+    test_crash_points: frozenset[CrashPoint] = Field(default=frozenset(), max_length=3)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":

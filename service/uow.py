@@ -110,6 +110,10 @@ class UnitOfWork:
             return self._repos[workflow_id].ref_target(name)
         return self.services.store.read_ref(self._tenant(), workflow_id, name)
 
+    def interrupted(self, workflow_id: UUID) -> bool:
+        """Was a ref update of this workflow cut short by a crash (``repo_store.journal``)?"""
+        return self.services.store.interrupted(self._tenant(), workflow_id)
+
     def create_repo(self, workflow_id: UUID, meta: dict[str, str]) -> WorkflowRepo:
         store, tenant = self.services.store, self._tenant()
         repo = store.create(tenant, workflow_id, meta)
@@ -121,7 +125,9 @@ class UnitOfWork:
         """Move refs now (git before the SQL commit); undone if the unit does not commit.
         Only the write path calls it (``service.versions.write_path.move_refs``), after checking each
         ref against the index."""
-        repo.update_refs(updates, reflog=reflog)
+        armed = self.services.crash_points
+        cut = (lambda: crash_at(armed, "refs-cut")) if "refs-cut" in armed else None
+        repo.update_refs(updates, reflog=reflog, cut=cut)
         reverse = [update.reverse() for update in reversed(updates)]
         self._undo.append((f"revert {reflog}", lambda: repo.update_refs(reverse, reflog=f"undo: {reflog}")))
 

@@ -13,7 +13,7 @@ from service.archival.state_in_git import StateChange, record_states, with_backf
 from service.clock import utcnow
 from service.container import Container
 from service.errors import Problem
-from service.healing.reconcile import git_is_ahead
+from service.healing.reconcile import needs_healing
 from service.healing.scan import known_tenants
 
 log = logging.getLogger("wfv.state")
@@ -29,7 +29,7 @@ def _waiting(container: Container, tenant: str) -> list[uuid.UUID]:
 def _backfill_one(container: Container, tenant: str, workflow_id: uuid.UUID) -> bool:
     with container.uow(tenant, write=True) as uow:
         workflow = lock_workflow_by_id(uow.session, tenant, workflow_id)
-        if workflow is None or workflow.state_head is not None or git_is_ahead(uow, workflow):
+        if workflow is None or workflow.state_head is not None or needs_healing(uow, workflow):
             return False  # gone, written meanwhile, or healing's first (the reconcile pass)
         states = with_backfill(uow, [workflow], {workflow.id: {}})[workflow.id]
         if not states:

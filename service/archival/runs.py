@@ -39,7 +39,7 @@ from service.archival import report as reports
 from service.archival.state_in_git import StateChange, record_states, with_backfill
 from service.container import Container
 from service.errors import Problem, RefsMoved, WorkflowNotFound
-from service.healing.reconcile import git_is_ahead, reconcile
+from service.healing.reconcile import needs_healing, reconcile
 from service.settings import Settings
 from service.uow import UnitOfWork
 
@@ -267,7 +267,7 @@ def _writable(uow: UnitOfWork, tenant: str, batch: Sequence[uuid.UUID]) -> dict[
     found = {}
     for workflow in sql.workflows(uow.session, tenant, batch):
         try:
-            if git_is_ahead(uow, workflow):
+            if needs_healing(uow, workflow):
                 reconcile(uow, workflow)
             elif uow.read_ref(workflow.id, STATE_REF) != workflow.state_head:
                 log.error("archival skips workflow %s: %s is not where wfv left it", workflow.id, STATE_REF)

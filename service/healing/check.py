@@ -208,6 +208,9 @@ def _git_findings(uow: UnitOfWork, workflow: Workflow, rows: list[WorkflowVersio
         repo = uow.repo(workflow.id)
     except RepoNotFound:
         return [checks.Finding("repo-missing", None, f"no repository for workflow {workflow.id}")]
+    if repo.interrupted_update():
+        detail = "a ref update was cut short by a crash (the next write or the reconcile task finishes it)"
+        return [checks.Finding("refs-cut", None, detail, healable=True)]
     snapshot = read_refs(repo)
     behind = snapshot.watermark != workflow.git_head
     found = [

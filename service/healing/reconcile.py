@@ -8,10 +8,13 @@ a repository older than the index (restored from a copy taken before the databas
 refused with ``RefsMoved`` rather than turned into rows.
 """
 
+import logging
+
 from indexer.healing import version_ids_by_number
 from indexer.models import Workflow
 from indexer.queries import add_audit
 from indexer.rebuild import GitState, apply_records
+from repo_store import WorkflowRepo
 from repo_store.history import HistoryUnreadable, read_versions
 from repo_store.refcheck import RefIssue, read_refs
 from schemas.history import WATERMARK_REF
@@ -19,15 +22,34 @@ from service.clock import utcnow
 from service.healing.ref_guard import RECONCILER, check_not_behind, check_records, check_state_line, refuse
 from service.uow import UnitOfWork
 
+log = logging.getLogger("wfv.refs")
 
-def git_is_ahead(uow: UnitOfWork, workflow: Workflow) -> bool:
-    """One ref read: does git's watermark differ from the one the index recorded?"""
-    return uow.read_ref(workflow.id, WATERMARK_REF) != workflow.git_head
+
+def needs_healing(uow: UnitOfWork, workflow: Workflow) -> bool:
+    """One ref read and one ``stat``: does git's watermark differ from the one the index
+    recorded, or did a writer die inside a ref update (which may have moved it, or only
+    some of the refs: ``repo_store.journal``)?"""
+    return uow.read_ref(workflow.id, WATERMARK_REF) != workflow.git_head or uow.interrupted(workflow.id)
+
+
+def finish_cut_update(repo: WorkflowRepo, workflow: Workflow) -> None:
+    """A ref update a killed writer left half done is finished first (the state a crash
+    just after it leaves), so what follows reads refs as some write of ours left them."""
+    if not repo.interrupted_update():
+        return
+    moved = repo.finish_interrupted_update()
+    log.warning(
+        "finished a ref update cut short by a crash: tenant=%s workflow=%s refs=%s",
+        workflow.tenant_id,
+        workflow.id,
+        ",".join(moved) if moved is not None else "none (a ref was moved meanwhile)",
+    )
 
 
 def reconcile(uow: UnitOfWork, workflow: Workflow) -> list[int]:
     """Rebuild the workflow's rows from git; audit what changed. Caller holds the lock."""
     repo = uow.repo(workflow.id)
+    finish_cut_update(repo, workflow)
     check_not_behind(repo, workflow)
     snapshot = read_refs(repo)
     if snapshot.issues:

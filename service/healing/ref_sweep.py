@@ -47,6 +47,8 @@ class _Expected:
 
 
 def _looks_moved(repo: WorkflowRepo, expected: _Expected) -> bool:
+    if repo.interrupted_update():
+        return False  # a ref update cut short: healing finishes it before anyone judges refs
     refs = repo.refs("refs/")
     if refs.get(WATERMARK_REF) != expected.git_head:
         return False  # git ahead: healing's business, and healing refuses refs we did not write

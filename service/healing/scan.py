@@ -157,13 +157,14 @@ def _behind_in_tenant(container: Container, repos: list[WorkflowRepo]) -> list[P
         key = uuid.UUID(workflow_id) if workflow_id else None
         if key not in known and _abandoned(repo):
             continue
-        if key not in known or watermark(repo) != known[key]:
+        if key not in known or watermark(repo) != known[key] or repo.interrupted_update():
             behind.append(repo.path)
     return behind
 
 
 def reconcile_all(container: Container) -> IndexSummary:
-    """Index only the repositories whose watermark differs from the index's (or unindexed)."""
+    """Index only the repositories whose watermark differs from the index's (or unindexed),
+    and finish ref updates cut short by a crash."""
     by_tenant: dict[Path, list[WorkflowRepo]] = {}
     for path in container.store.iter_repos():
         repo = _openable(container, path)

@@ -26,7 +26,7 @@ from service.errors import (
     VersionLimitReached,
     VersionNotFound,
 )
-from service.healing.reconcile import git_is_ahead
+from service.healing.reconcile import needs_healing
 from service.uow import UnitOfWork
 from service.versions.workflows import load_workflow
 from service.versions.write_path import move_refs, write_draft_commit
@@ -309,7 +309,7 @@ def get_version(
     *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
 ) -> WorkflowVersion:
     found = queries.get_workflow_and_version(uow.session, principal.tenant_id, workflow_id, ref)
-    if found is None or git_is_ahead(uow, found[0]):
+    if found is None or needs_healing(uow, found[0]):
         # No such workflow (the 404 as load_workflow words it), or an index to heal first.
         return find_version(uow, load_workflow(uow, principal, workflow_id), ref, deleted_ok=True)
     workflow, version = found

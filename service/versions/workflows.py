@@ -16,7 +16,7 @@ from schemas.workflow import WorkflowDefinition
 from service.auth import Permission, Principal
 from service.clock import utcnow
 from service.errors import Problem, RefsMoved, WorkflowNotFound
-from service.healing.reconcile import git_is_ahead, reconcile
+from service.healing.reconcile import needs_healing, reconcile
 from service.uow import UnitOfWork
 from service.versions.write_path import move_refs, write_draft_commit
 
@@ -45,7 +45,7 @@ def load_workflow(
     )
     if workflow is None:
         raise WorkflowNotFound(f"no workflow {workflow_id}")
-    if workflow.deleted_at is not None or not git_is_ahead(uow, workflow):
+    if workflow.deleted_at is not None or not needs_healing(uow, workflow):
         return workflow
     if lock:
         reconcile(uow, workflow)

@@ -106,7 +106,7 @@ def _crash_after_ref_move(container: Container, workflow: Workflow) -> str:
     return str(version.id)
 
 
-def test_a_read_heals_a_workflow_whose_git_is_ahead(container: Container) -> None:
+def test_a_read_heals_a_workflow_whose_needs_healing(container: Container) -> None:
     workflow = _history(container)
     lost_id = _crash_after_ref_move(container, workflow)
     repo = container.store.open(workflow.tenant_id, workflow.id)
