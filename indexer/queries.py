@@ -5,8 +5,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, insert, or_, select, tuple_
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from indexer.models import AuditEntry, Execution, Review, ReviewEvent, Workflow, WorkflowVersion
 from indexer.pagination import cursor_int, cursor_time, cursor_uuid, decode_cursor, encode_cursor
@@ -198,6 +199,26 @@ def current_version(session: Session, tenant_id: str, workflow_id: uuid.UUID) ->
     needs only its number and commit."""
     params = {"tenant_id": tenant_id, "workflow_id": workflow_id}
     return session.scalars(_CURRENT, params).one_or_none()
+
+
+_UNSET_CURRENT = (
+    update(WorkflowVersion)
+    .where(
+        WorkflowVersion.tenant_id == bindparam("b_tenant"),
+        WorkflowVersion.id == bindparam("b_version"),
+    )
+    .values(is_current=False)
+    .execution_options(synchronize_session=False)
+)
+
+
+def unset_current(session: Session, version: WorkflowVersion) -> None:
+    """``version`` stops being current, in the database now (a publish then makes another
+    current: the partial unique index checks each row, so this UPDATE must come first)
+    and in memory without marking the row dirty: one statement instead of a flush of the
+    unit's staged rows."""
+    session.execute(_UNSET_CURRENT, {"b_tenant": version.tenant_id, "b_version": version.id})
+    set_committed_value(version, "is_current", False)
 
 
 def copy_source(

@@ -36,6 +36,7 @@ from schemas.workflow import TYPE_PATTERN
 MAX_TYPE_FILES = 200
 MAX_SCHEMA_BYTES = 64 * 1024
 MAX_MESSAGE = 300  # characters: a message quotes values, which may be 10,000 characters long
+VALID_CONFIGS_CHARS = 4_000_000  # the remembered valid configs' reprs, at most (~8 MB)
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Keywords whose values are data, not schemas: a "$ref" key inside them is no reference.
 _DATA_KEYWORDS = frozenset({"const", "enum", "examples", "default"})
@@ -156,6 +157,8 @@ class ActionTypes:
         base = shipped()
         extra = dict(operator or {})
         self._validators: Mapping[str, Draft202012Validator] = MappingProxyType({**base, **extra})
+        self._valid: set[tuple[str, str]] = set()
+        self._valid_chars = 0
         self.overridden = frozenset(base.keys() & extra.keys())
         self.added = frozenset(extra.keys() - base.keys())
 
@@ -180,7 +183,15 @@ class ActionTypes:
 
     def config_errors(self, name: str, config: Any) -> Iterator[ConfigError]:
         """How ``config`` breaks the schema of type ``name`` (a known type), lazily, so a
-        caller that has enough errors stops the work."""
+        caller that has enough errors stops the work.
+
+        Configs found valid are remembered (a bounded set): successive versions of a
+        workflow repeat most of their actions' configs, and the pure-Python validator was
+        the largest part of a publish. The key is the config's ``repr``: for JSON values,
+        equal ``repr`` means equal value (a reordered object merely misses the cache)."""
+        key = (name, repr(config))
+        if key in self._valid:
+            return
         seen: set[ConfigError] = set()  # a config missing two fields has two "required" errors
         try:
             for error in self._validators[name].iter_errors(config):
@@ -190,6 +201,13 @@ class ActionTypes:
                         yield found
         except Unresolvable:  # compile_schema resolved every reference: not expected
             yield ConfigError((), f"the schema of type {name} refers to a schema wfv does not have")
+            return
+        if not seen:
+            if self._valid_chars + len(key[1]) > VALID_CONFIGS_CHARS:
+                self._valid.clear()  # crude but bounded; refilled by the next publishes
+                self._valid_chars = 0
+            self._valid.add(key)
+            self._valid_chars += len(key[1])
 
 
 def _explained(type_name: str, error: ValidationError) -> Iterator[ConfigError]:

@@ -74,8 +74,7 @@ def _make_current(
         extra=extra,
     )
     if previous is not None:
-        previous.is_current = False
-        uow.session.flush()  # one current at a time: the partial unique index checks each row
+        queries.unset_current(uow.session, previous)  # one current at a time, checked row by row
     # Changed after that flush, so the version's row takes one UPDATE, not two.
     version.status, version.is_current = status, True
     version.lock_version, version.commit_sha = lock, written.commit

@@ -273,3 +273,32 @@ def test_a_remote_ref_is_refused_and_never_fetched(
     assert str(bad) in str(refused.value)
     assert "retrieves no schema" in str(refused.value)
     assert requests == []
+
+
+def test_valid_configs_are_remembered_and_invalid_ones_always_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The validator runs once per distinct valid config (a publish re-checks mostly
+    unchanged actions); an invalid config is explained every time; the memory is bounded."""
+    types = ActionTypes()
+    calls: list[str] = []
+    validator = types._validators["add_tag"]
+    real = validator.iter_errors
+
+    class Counting:
+        schema = validator.schema
+
+        def iter_errors(self, config: Any) -> Iterator[Any]:
+            calls.append(json.dumps(config))
+            return real(config)
+
+    monkeypatch.setattr(types, "_validators", {**types._validators, "add_tag": Counting()})
+    good, bad = {"tag": "vip"}, {"tag": 7}
+    assert [list(types.config_errors("add_tag", good)) for _ in range(3)] == [[], [], []]
+    assert [len(list(types.config_errors("add_tag", bad))) for _ in range(2)] == [1, 1]
+    assert calls == [json.dumps(good), json.dumps(bad), json.dumps(bad)]
+
+    monkeypatch.setattr("schemas.catalogue.VALID_CONFIGS_CHARS", 40)
+    for n in range(10):
+        assert list(types.config_errors("add_tag", {"tag": f"t{n}"})) == []
+    assert types._valid_chars <= 40
