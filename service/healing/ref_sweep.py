@@ -70,7 +70,10 @@ def _expected(tenant: str, container: Container) -> dict[uuid.UUID, _Expected]:
             wid: _Expected(head, state, last) for wid, head, state, last in ref_marks(uow.session, tenant)
         }
         for workflow_id, number, current, sha in branch_heads(uow.session, tenant):
-            found[workflow_id].refs[MAIN_REF if current else draft_ref(number)] = sha
+            # On PostgreSQL each statement reads its own snapshot: a workflow created between
+            # the two has branches but no marks yet, and waits for the next sweep.
+            if workflow_id in found:
+                found[workflow_id].refs[MAIN_REF if current else draft_ref(number)] = sha
     return found
 
 
