@@ -1,6 +1,6 @@
 """The OpenAPI document as generated clients read it (``clients/``, ``scripts/clients``).
 
-Two things FastAPI does by default make poor clients, and this module changes both:
+What FastAPI does by default makes poor clients in four places, which this module changes:
 
 - **operation ids**: FastAPI makes them unique by gluing the path and method to the
   function's name (``publish_version_api_v1_workflows__workflow_id__versions__version__publish_post``),
@@ -10,6 +10,8 @@ Two things FastAPI does by default make poor clients, and this module changes bo
   a duplicate, naming both routes.
 - **the token**: routes read ``Authorization`` as a header, which FastAPI lists as a
   parameter of every operation; it is declared as the ``bearer`` security scheme.
+- **optional bodies**: declared as the model alone, not "the model or null" (see
+  :func:`_optional_body`).
 - **errors**: FastAPI declares a ``422`` with its own validation model, but every error of
   this service is an RFC 9457 problem (``service/api/problems.py``), whatever the status.
   Each operation declares instead a ``default`` answer of ``application/problem+json``
@@ -82,6 +84,7 @@ def for_clients(document: dict[str, Any]) -> dict[str, Any]:
             if method in operations:
                 _declare_problems(operations[method])
                 _declare_bearer(operations[method])
+                _optional_body(operations[method])
     if "HTTPValidationError" not in json.dumps(document.get("paths", {})):
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
@@ -114,6 +117,21 @@ def _declare_bearer(operation: dict[str, Any]) -> None:
     else:
         del operation["parameters"]
     operation["security"] = [{BEARER: []}]
+
+
+def _optional_body(operation: dict[str, Any]) -> None:
+    """A body a route may go without (``body: VersionPublish | None = None``) is declared by
+    FastAPI as not required *and* ``anyOf: [model, null]``; openapi-python-client 0.29 then
+    sends its "unset" marker as the JSON when the caller gives none. Not required says it
+    already: the schema is the model alone."""
+    body = operation.get("requestBody")
+    if body is None or body.get("required"):
+        return
+    for media in body.get("content", {}).values():
+        choices = media.get("schema", {}).get("anyOf", [])
+        kept = [choice for choice in choices if choice != {"type": "null"}]
+        if len(choices) == 2 and len(kept) == 1:
+            media["schema"] = kept[0]
 
 
 def check_operation_ids(document: dict[str, Any]) -> None:

@@ -2408,7 +2408,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["VersionCreate"] | null;
+                "application/json": components["schemas"]["VersionCreate"];
             };
         };
         responses: {
@@ -2550,7 +2550,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["VersionPublish"] | null;
+                "application/json": components["schemas"]["VersionPublish"];
             };
         };
         responses: {
@@ -2786,7 +2786,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ReviewCreate"] | null;
+                "application/json": components["schemas"]["ReviewCreate"];
             };
         };
         responses: {
@@ -3305,7 +3305,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["MigrationResume"] | null;
+                "application/json": components["schemas"]["MigrationResume"];
             };
         };
         responses: {

@@ -16,7 +16,7 @@ def _get_kwargs(
     workflow_id: UUID,
     migration_id: UUID,
     *,
-    body: MigrationResume | None | Unset = UNSET,
+    body: MigrationResume | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -28,10 +28,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, MigrationResume):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -66,7 +64,7 @@ def sync_detailed(
     migration_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: MigrationResume | None | Unset = UNSET,
+    body: MigrationResume | Unset = UNSET,
 ) -> Response[MigrationPublic | Problem]:
     """Resume Migration
 
@@ -76,7 +74,8 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
-        body (MigrationResume | None | Unset):
+        body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
+            ``failure_threshold`` from now on.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -104,7 +103,7 @@ def sync(
     migration_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: MigrationResume | None | Unset = UNSET,
+    body: MigrationResume | Unset = UNSET,
 ) -> MigrationPublic | Problem | None:
     """Resume Migration
 
@@ -114,7 +113,8 @@ def sync(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
-        body (MigrationResume | None | Unset):
+        body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
+            ``failure_threshold`` from now on.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,7 +137,7 @@ async def asyncio_detailed(
     migration_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: MigrationResume | None | Unset = UNSET,
+    body: MigrationResume | Unset = UNSET,
 ) -> Response[MigrationPublic | Problem]:
     """Resume Migration
 
@@ -147,7 +147,8 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
-        body (MigrationResume | None | Unset):
+        body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
+            ``failure_threshold`` from now on.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,7 +174,7 @@ async def asyncio(
     migration_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: MigrationResume | None | Unset = UNSET,
+    body: MigrationResume | Unset = UNSET,
 ) -> MigrationPublic | Problem | None:
     """Resume Migration
 
@@ -183,7 +184,8 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
-        body (MigrationResume | None | Unset):
+        body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
+            ``failure_threshold`` from now on.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

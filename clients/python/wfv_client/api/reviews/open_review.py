@@ -16,7 +16,7 @@ def _get_kwargs(
     workflow_id: UUID,
     version: str,
     *,
-    body: None | ReviewCreate | Unset = UNSET,
+    body: ReviewCreate | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -28,10 +28,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, ReviewCreate):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -66,7 +64,7 @@ def sync_detailed(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | ReviewCreate | Unset = UNSET,
+    body: ReviewCreate | Unset = UNSET,
 ) -> Response[Problem | ReviewPublic]:
     """Open Review
 
@@ -75,7 +73,7 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         version (str):
-        body (None | ReviewCreate | Unset):
+        body (ReviewCreate | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -103,7 +101,7 @@ def sync(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | ReviewCreate | Unset = UNSET,
+    body: ReviewCreate | Unset = UNSET,
 ) -> Problem | ReviewPublic | None:
     """Open Review
 
@@ -112,7 +110,7 @@ def sync(
     Args:
         workflow_id (UUID):
         version (str):
-        body (None | ReviewCreate | Unset):
+        body (ReviewCreate | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +133,7 @@ async def asyncio_detailed(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | ReviewCreate | Unset = UNSET,
+    body: ReviewCreate | Unset = UNSET,
 ) -> Response[Problem | ReviewPublic]:
     """Open Review
 
@@ -144,7 +142,7 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         version (str):
-        body (None | ReviewCreate | Unset):
+        body (ReviewCreate | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -170,7 +168,7 @@ async def asyncio(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | ReviewCreate | Unset = UNSET,
+    body: ReviewCreate | Unset = UNSET,
 ) -> Problem | ReviewPublic | None:
     """Open Review
 
@@ -179,7 +177,7 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         version (str):
-        body (None | ReviewCreate | Unset):
+        body (ReviewCreate | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -15,7 +15,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     workflow_id: UUID,
     *,
-    body: None | Unset | VersionCreate = UNSET,
+    body: VersionCreate | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -26,10 +26,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, VersionCreate):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -63,7 +61,7 @@ def sync_detailed(
     workflow_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionCreate = UNSET,
+    body: VersionCreate | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Create Version
 
@@ -71,7 +69,8 @@ def sync_detailed(
 
     Args:
         workflow_id (UUID):
-        body (None | Unset | VersionCreate):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -97,7 +96,7 @@ def sync(
     workflow_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionCreate = UNSET,
+    body: VersionCreate | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Create Version
 
@@ -105,7 +104,8 @@ def sync(
 
     Args:
         workflow_id (UUID):
-        body (None | Unset | VersionCreate):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,7 +126,7 @@ async def asyncio_detailed(
     workflow_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionCreate = UNSET,
+    body: VersionCreate | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Create Version
 
@@ -134,7 +134,8 @@ async def asyncio_detailed(
 
     Args:
         workflow_id (UUID):
-        body (None | Unset | VersionCreate):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +159,7 @@ async def asyncio(
     workflow_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionCreate = UNSET,
+    body: VersionCreate | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Create Version
 
@@ -166,7 +167,8 @@ async def asyncio(
 
     Args:
         workflow_id (UUID):
-        body (None | Unset | VersionCreate):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -16,7 +16,7 @@ def _get_kwargs(
     workflow_id: UUID,
     version: str,
     *,
-    body: None | Unset | VersionPublish = UNSET,
+    body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -31,10 +31,8 @@ def _get_kwargs(
         ),
     }
 
-    if isinstance(body, VersionPublish):
+    if not isinstance(body, Unset):
         _kwargs["json"] = body.to_dict()
-    else:
-        _kwargs["json"] = body
 
     headers["Content-Type"] = "application/json"
 
@@ -69,7 +67,7 @@ def sync_detailed(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionPublish = UNSET,
+    body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Publish Version
@@ -80,7 +78,7 @@ def sync_detailed(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
-        body (None | Unset | VersionPublish):
+        body (VersionPublish | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,7 +107,7 @@ def sync(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionPublish = UNSET,
+    body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Publish Version
@@ -120,7 +118,7 @@ def sync(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
-        body (None | Unset | VersionPublish):
+        body (VersionPublish | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,7 +142,7 @@ async def asyncio_detailed(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionPublish = UNSET,
+    body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Publish Version
@@ -155,7 +153,7 @@ async def asyncio_detailed(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
-        body (None | Unset | VersionPublish):
+        body (VersionPublish | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,7 +180,7 @@ async def asyncio(
     version: str,
     *,
     client: AuthenticatedClient,
-    body: None | Unset | VersionPublish = UNSET,
+    body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Publish Version
@@ -193,7 +191,7 @@ async def asyncio(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
-        body (None | Unset | VersionPublish):
+        body (VersionPublish | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
