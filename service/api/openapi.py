@@ -6,8 +6,8 @@ What FastAPI does by default makes poor clients in four places, which this modul
   function's name (``publish_version_api_v1_workflows__workflow_id__versions__version__publish_post``),
   which generators turn into function names. The route function's name alone
   (``publish_version``) is what a caller reads; ids never take part in routing, so renaming
-  them moves no route. Names must then be unique across the app: :func:`document` refuses
-  a duplicate, naming both routes.
+  them moves no route. Names must then be unique across the app: building the document
+  refuses a duplicate, naming both routes (:func:`check_operation_ids`).
 - **the token**: routes read ``Authorization`` as a header, which FastAPI lists as a
   parameter of every operation; it is declared as the ``bearer`` security scheme.
 - **optional bodies**: declared as the model alone, not "the model or null" (see
@@ -19,8 +19,6 @@ What FastAPI does by default makes poor clients in four places, which this modul
 """
 
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from fastapi.routing import APIRoute
@@ -71,8 +69,8 @@ def operation_id(route: APIRoute) -> str:
 
 
 def for_clients(document: dict[str, Any]) -> dict[str, Any]:
-    """The document FastAPI made, with errors declared as problems and the bearer token as
-    a security scheme (in place, and returned)."""
+    """The document FastAPI made, as the module's docstring says (in place, and returned);
+    a ValueError if two operations share an id."""
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     problem = ProblemDocument.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -88,6 +86,7 @@ def for_clients(document: dict[str, Any]) -> dict[str, Any]:
     if "HTTPValidationError" not in json.dumps(document.get("paths", {})):
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
+    check_operation_ids(document)
     return document
 
 
@@ -149,30 +148,3 @@ def check_operation_ids(document: dict[str, Any]) -> None:
                     "function (its name is its operationId, service/api/openapi.py)"
                 )
             seen[name] = where
-
-
-def document() -> dict[str, Any]:
-    """The OpenAPI document of the app built with default settings (its shape does not
-    depend on them), in a throwaway data folder: what ``scripts/clients`` generates from."""
-    from service.api.app import create_app
-    from service.settings import Settings
-
-    with tempfile.TemporaryDirectory(prefix="wfv-openapi-") as data:
-        settings = Settings(_env_file=None, data_dir=Path(data), environment="development")
-        app = create_app(settings)
-        try:
-            found = app.openapi()
-        finally:
-            app.state.container.close()
-    check_operation_ids(found)
-    return found
-
-
-def main() -> None:
-    """Print the document (``python -m service.api.openapi``): JSON, 2-space indent, in
-    route order, so a diff of two versions reads route by route."""
-    print(json.dumps(document(), indent=2, ensure_ascii=False))
-
-
-if __name__ == "__main__":
-    main()

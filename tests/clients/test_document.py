@@ -11,7 +11,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from service.api.openapi import METHODS, check_operation_ids, document
+from service.api.openapi import METHODS, check_operation_ids
+from service.api.openapi_document import document
 from tests.factories import assert_problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
