@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
@@ -10,6 +11,7 @@ from starlette.types import ASGIApp
 from service.api.boundary import check_request_text
 from service.api.limits import BodyLimitMiddleware
 from service.api.observe import RequestObserver
+from service.api.openapi import for_clients, operation_id
 from service.api.problems import install_problem_handlers
 from service.api.readiness import Readiness
 from service.api.routes import (
@@ -46,6 +48,12 @@ class WfvApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         return RequestObserver(SecurityHeaders(super().build_middleware_stack()))
 
+    def openapi(self) -> dict[str, Any]:
+        """FastAPI's document as clients read it (service/api/openapi.py)."""
+        if self.openapi_schema is None:
+            self.openapi_schema = for_clients(super().openapi())
+        return self.openapi_schema
+
 
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     """The app. Give a ``container`` to share one with tests or workers."""
@@ -76,6 +84,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         openapi_url="/openapi.json" if docs else None,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
+        # operationIds are the route functions' names: what generated clients call.
+        generate_unique_id_function=operation_id,
     )
     if isinstance(built.jobs, NoQueue):
         built.jobs = _queue_jobs()

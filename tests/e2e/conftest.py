@@ -89,3 +89,17 @@ def git_server(
 def sqlite_git_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GitServer]:
     """For tests about git serving alone, where the database plays no part."""
     yield from _serve("sqlite", tmp_path_factory.mktemp("git-big"), {})
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def api_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GitServer]:
+    """One server per module and database, for tests that call the API from outside (the
+    generated clients, the engine example); each test makes its own workflows."""
+    database: dict[str, str] = {}
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        truncate_tables(url)
+        database = {"WFV_DATABASE_URL": app_role_url(url), "WFV_MIGRATION_DATABASE_URL": url}
+    yield from _serve(str(request.param), tmp_path_factory.mktemp(f"api-{request.param}"), database)

@@ -1,0 +1,175 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.action_history import ActionHistory
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    workflow_id: UUID,
+    action_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/workflows/{workflow_id}/actions/{action_id}/history".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+            action_id=quote(str(action_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActionHistory | Problem:
+    if response.status_code == 200:
+        response_200 = ActionHistory.from_dict(response.json())
+
+        return response_200
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ActionHistory | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: UUID,
+    action_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ActionHistory | Problem]:
+    """Get Action History
+
+     The published versions that added, changed or removed one action, oldest first.
+
+    Args:
+        workflow_id (UUID):
+        action_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ActionHistory | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        action_id=action_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: UUID,
+    action_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ActionHistory | Problem | None:
+    """Get Action History
+
+     The published versions that added, changed or removed one action, oldest first.
+
+    Args:
+        workflow_id (UUID):
+        action_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ActionHistory | Problem
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        action_id=action_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: UUID,
+    action_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[ActionHistory | Problem]:
+    """Get Action History
+
+     The published versions that added, changed or removed one action, oldest first.
+
+    Args:
+        workflow_id (UUID):
+        action_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ActionHistory | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        action_id=action_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: UUID,
+    action_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> ActionHistory | Problem | None:
+    """Get Action History
+
+     The published versions that added, changed or removed one action, oldest first.
+
+    Args:
+        workflow_id (UUID):
+        action_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ActionHistory | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            action_id=action_id,
+            client=client,
+        )
+    ).parsed

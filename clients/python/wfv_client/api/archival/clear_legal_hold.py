@@ -1,0 +1,201 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.version_public import VersionPublic
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    workflow_id: UUID,
+    version: str,
+    *,
+    reason: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_reason: None | str | Unset
+    if isinstance(reason, Unset):
+        json_reason = UNSET
+    else:
+        json_reason = reason
+    params["reason"] = json_reason
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/api/v1/workflows/{workflow_id}/versions/{version}/legal-hold".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+            version=quote(str(version), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | VersionPublic:
+    if response.status_code == 200:
+        response_200 = VersionPublic.from_dict(response.json())
+
+        return response_200
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | VersionPublic]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    reason: None | str | Unset = UNSET,
+) -> Response[Problem | VersionPublic]:
+    """Clear Legal Hold
+
+     Lift a version's legal hold (`reason` is recorded in the audit entry).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        reason (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VersionPublic]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+        reason=reason,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    reason: None | str | Unset = UNSET,
+) -> Problem | VersionPublic | None:
+    """Clear Legal Hold
+
+     Lift a version's legal hold (`reason` is recorded in the audit entry).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        reason (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VersionPublic
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        version=version,
+        client=client,
+        reason=reason,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    reason: None | str | Unset = UNSET,
+) -> Response[Problem | VersionPublic]:
+    """Clear Legal Hold
+
+     Lift a version's legal hold (`reason` is recorded in the audit entry).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        reason (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VersionPublic]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+        reason=reason,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    reason: None | str | Unset = UNSET,
+) -> Problem | VersionPublic | None:
+    """Clear Legal Hold
+
+     Lift a version's legal hold (`reason` is recorded in the audit entry).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        reason (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VersionPublic
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            version=version,
+            client=client,
+            reason=reason,
+        )
+    ).parsed

@@ -1,0 +1,175 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.draft_public import DraftPublic
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    workflow_id: UUID,
+    version: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/workflows/{workflow_id}/versions/{version}/draft".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+            version=quote(str(version), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> DraftPublic | Problem:
+    if response.status_code == 200:
+        response_200 = DraftPublic.from_dict(response.json())
+
+        return response_200
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[DraftPublic | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DraftPublic | Problem]:
+    """Restore Draft
+
+     Your latest save of this version's draft (404 when there is none).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DraftPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+) -> DraftPublic | Problem | None:
+    """Restore Draft
+
+     Your latest save of this version's draft (404 when there is none).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DraftPublic | Problem
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        version=version,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[DraftPublic | Problem]:
+    """Restore Draft
+
+     Your latest save of this version's draft (404 when there is none).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[DraftPublic | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+) -> DraftPublic | Problem | None:
+    """Restore Draft
+
+     Your latest save of this version's draft (404 when there is none).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        DraftPublic | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            version=version,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,197 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.review_create import ReviewCreate
+from ...models.review_public import ReviewPublic
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    workflow_id: UUID,
+    version: str,
+    *,
+    body: ReviewCreate | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/workflows/{workflow_id}/versions/{version}/reviews".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+            version=quote(str(version), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ReviewPublic:
+    if response.status_code == 201:
+        response_201 = ReviewPublic.from_dict(response.json())
+
+        return response_201
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ReviewPublic]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: ReviewCreate | Unset = UNSET,
+) -> Response[Problem | ReviewPublic]:
+    """Open Review
+
+     Open a review of a draft against the current version (one open review per draft).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        body (ReviewCreate | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ReviewPublic]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: ReviewCreate | Unset = UNSET,
+) -> Problem | ReviewPublic | None:
+    """Open Review
+
+     Open a review of a draft against the current version (one open review per draft).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        body (ReviewCreate | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ReviewPublic
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        version=version,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: ReviewCreate | Unset = UNSET,
+) -> Response[Problem | ReviewPublic]:
+    """Open Review
+
+     Open a review of a draft against the current version (one open review per draft).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        body (ReviewCreate | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ReviewPublic]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: ReviewCreate | Unset = UNSET,
+) -> Problem | ReviewPublic | None:
+    """Open Review
+
+     Open a review of a draft against the current version (one open review per draft).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        body (ReviewCreate | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ReviewPublic
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            version=version,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,187 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.version_create import VersionCreate
+from ...models.version_detail import VersionDetail
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    workflow_id: UUID,
+    *,
+    body: VersionCreate | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/workflows/{workflow_id}/versions".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | VersionDetail:
+    if response.status_code == 201:
+        response_201 = VersionDetail.from_dict(response.json())
+
+        return response_201
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | VersionDetail]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: VersionCreate | Unset = UNSET,
+) -> Response[Problem | VersionDetail]:
+    """Create Version
+
+     Create the next version as a draft (copy of the current, of `from_version`, or `definition`).
+
+    Args:
+        workflow_id (UUID):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VersionDetail]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: VersionCreate | Unset = UNSET,
+) -> Problem | VersionDetail | None:
+    """Create Version
+
+     Create the next version as a draft (copy of the current, of `from_version`, or `definition`).
+
+    Args:
+        workflow_id (UUID):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VersionDetail
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: VersionCreate | Unset = UNSET,
+) -> Response[Problem | VersionDetail]:
+    """Create Version
+
+     Create the next version as a draft (copy of the current, of `from_version`, or `definition`).
+
+    Args:
+        workflow_id (UUID):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VersionDetail]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: VersionCreate | Unset = UNSET,
+) -> Problem | VersionDetail | None:
+    """Create Version
+
+     Create the next version as a draft (copy of the current, of `from_version`, or `definition`).
+
+    Args:
+        workflow_id (UUID):
+        body (VersionCreate | Unset): Copy of the current version by default; or of
+            ``from_version``; or ``definition``.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VersionDetail
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

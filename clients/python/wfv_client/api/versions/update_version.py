@@ -1,0 +1,211 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.version_detail import VersionDetail
+from ...models.version_update import VersionUpdate
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    workflow_id: UUID,
+    version: str,
+    *,
+    body: VersionUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["if-match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/workflows/{workflow_id}/versions/{version}".format(
+            workflow_id=quote(str(workflow_id), safe=""),
+            version=quote(str(version), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | VersionDetail:
+    if response.status_code == 200:
+        response_200 = VersionDetail.from_dict(response.json())
+
+        return response_200
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | VersionDetail]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: VersionUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> Response[Problem | VersionDetail]:
+    """Update Version
+
+     Edit a draft; needs If-Match or lock_version (optimistic locking).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        if_match (None | str | Unset):
+        body (VersionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VersionDetail]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: VersionUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> Problem | VersionDetail | None:
+    """Update Version
+
+     Edit a draft; needs If-Match or lock_version (optimistic locking).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        if_match (None | str | Unset):
+        body (VersionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VersionDetail
+    """
+
+    return sync_detailed(
+        workflow_id=workflow_id,
+        version=version,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: VersionUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> Response[Problem | VersionDetail]:
+    """Update Version
+
+     Edit a draft; needs If-Match or lock_version (optimistic locking).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        if_match (None | str | Unset):
+        body (VersionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | VersionDetail]
+    """
+
+    kwargs = _get_kwargs(
+        workflow_id=workflow_id,
+        version=version,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    workflow_id: UUID,
+    version: str,
+    *,
+    client: AuthenticatedClient,
+    body: VersionUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> Problem | VersionDetail | None:
+    """Update Version
+
+     Edit a draft; needs If-Match or lock_version (optimistic locking).
+
+    Args:
+        workflow_id (UUID):
+        version (str):
+        if_match (None | str | Unset):
+        body (VersionUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | VersionDetail
+    """
+
+    return (
+        await asyncio_detailed(
+            workflow_id=workflow_id,
+            version=version,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed

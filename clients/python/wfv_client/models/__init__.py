@@ -1,0 +1,231 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .action import Action
+from .action_config import ActionConfig
+from .action_history import ActionHistory
+from .action_history_entry import ActionHistoryEntry
+from .action_history_entry_action_type_0 import ActionHistoryEntryActionType0
+from .action_history_entry_change import ActionHistoryEntryChange
+from .archival_candidates import ArchivalCandidates
+from .archival_candidates_skipped import ArchivalCandidatesSkipped
+from .archival_run_list import ArchivalRunList
+from .archival_run_public import ArchivalRunPublic
+from .archival_run_public_skipped import ArchivalRunPublicSkipped
+from .archival_run_public_status import ArchivalRunPublicStatus
+from .archive_request import ArchiveRequest
+from .audit_list import AuditList
+from .audit_public import AuditPublic
+from .audit_public_details import AuditPublicDetails
+from .breaking_impact import BreakingImpact
+from .breaking_impact_kind import BreakingImpactKind
+from .comment_create import CommentCreate
+from .compare_versions_format import CompareVersionsFormat
+from .condition import Condition
+from .condition_match import ConditionMatch
+from .consistency_problem_public import ConsistencyProblemPublic
+from .consistency_report_public import ConsistencyReportPublic
+from .document_problem import DocumentProblem
+from .download_report_format import DownloadReportFormat
+from .draft_commit import DraftCommit
+from .draft_public import DraftPublic
+from .draft_public_definition import DraftPublicDefinition
+from .draft_save import DraftSave
+from .draft_save_definition_type_0 import DraftSaveDefinitionType0
+from .draft_save_patch_type_0 import DraftSavePatchType0
+from .draft_saved import DraftSaved
+from .draft_saved_definition_type_0 import DraftSavedDefinitionType0
+from .element_change import ElementChange
+from .element_change_classification import ElementChangeClassification
+from .element_change_kind import ElementChangeKind
+from .element_change_part import ElementChangePart
+from .enroll_request import EnrollRequest
+from .enroll_result import EnrollResult
+from .execution_list import ExecutionList
+from .execution_public import ExecutionPublic
+from .execution_public_status import ExecutionPublicStatus
+from .execution_summary import ExecutionSummary
+from .field_change import FieldChange
+from .field_change_change import FieldChangeChange
+from .field_error import FieldError
+from .git_access import GitAccess
+from .git_command import GitCommand
+from .health import Health
+from .kept_by import KeptBy
+from .legal_hold_set import LegalHoldSet
+from .list_executions_status_type_0 import ListExecutionsStatusType0
+from .list_items_outcome_type_0 import ListItemsOutcomeType0
+from .migration_create import MigrationCreate
+from .migration_create_mapping import MigrationCreateMapping
+from .migration_create_strategy import MigrationCreateStrategy
+from .migration_halt import MigrationHalt
+from .migration_item_list import MigrationItemList
+from .migration_item_public import MigrationItemPublic
+from .migration_item_public_outcome import MigrationItemPublicOutcome
+from .migration_list import MigrationList
+from .migration_plan import MigrationPlan
+from .migration_public import MigrationPublic
+from .migration_public_eta_reason_type_0 import MigrationPublicEtaReasonType0
+from .migration_public_status import MigrationPublicStatus
+from .migration_public_strategy import MigrationPublicStrategy
+from .migration_resume import MigrationResume
+from .part_diff import PartDiff
+from .plan_row import PlanRow
+from .plan_row_outcome import PlanRowOutcome
+from .position_move import PositionMove
+from .position_move_status import PositionMoveStatus
+from .positions_request import PositionsRequest
+from .positions_result import PositionsResult
+from .problem import Problem
+from .ready import Ready
+from .ready_checks import ReadyChecks
+from .review_create import ReviewCreate
+from .review_event_public import ReviewEventPublic
+from .review_event_public_kind import ReviewEventPublicKind
+from .review_list import ReviewList
+from .review_public import ReviewPublic
+from .review_public_status import ReviewPublicStatus
+from .review_state import ReviewState
+from .rule import Rule
+from .rule_op import RuleOp
+from .skipped_commit import SkippedCommit
+from .summary_row import SummaryRow
+from .summary_row_status import SummaryRowStatus
+from .trigger import Trigger
+from .trigger_config import TriggerConfig
+from .verdict_create import VerdictCreate
+from .verdict_create_verdict import VerdictCreateVerdict
+from .version_brief import VersionBrief
+from .version_candidate import VersionCandidate
+from .version_comparison import VersionComparison
+from .version_comparison_parts import VersionComparisonParts
+from .version_create import VersionCreate
+from .version_detail import VersionDetail
+from .version_detail_definition import VersionDetailDefinition
+from .version_list import VersionList
+from .version_public import VersionPublic
+from .version_publish import VersionPublish
+from .version_status import VersionStatus
+from .version_update import VersionUpdate
+from .workflow_create import WorkflowCreate
+from .workflow_created import WorkflowCreated
+from .workflow_definition import WorkflowDefinition
+from .workflow_definition_settings import WorkflowDefinitionSettings
+from .workflow_list import WorkflowList
+from .workflow_public import WorkflowPublic
+from .workflow_update import WorkflowUpdate
+
+__all__ = (
+    "Action",
+    "ActionConfig",
+    "ActionHistory",
+    "ActionHistoryEntry",
+    "ActionHistoryEntryActionType0",
+    "ActionHistoryEntryChange",
+    "ArchivalCandidates",
+    "ArchivalCandidatesSkipped",
+    "ArchivalRunList",
+    "ArchivalRunPublic",
+    "ArchivalRunPublicSkipped",
+    "ArchivalRunPublicStatus",
+    "ArchiveRequest",
+    "AuditList",
+    "AuditPublic",
+    "AuditPublicDetails",
+    "BreakingImpact",
+    "BreakingImpactKind",
+    "CommentCreate",
+    "CompareVersionsFormat",
+    "Condition",
+    "ConditionMatch",
+    "ConsistencyProblemPublic",
+    "ConsistencyReportPublic",
+    "DocumentProblem",
+    "DownloadReportFormat",
+    "DraftCommit",
+    "DraftPublic",
+    "DraftPublicDefinition",
+    "DraftSave",
+    "DraftSaved",
+    "DraftSavedDefinitionType0",
+    "DraftSaveDefinitionType0",
+    "DraftSavePatchType0",
+    "ElementChange",
+    "ElementChangeClassification",
+    "ElementChangeKind",
+    "ElementChangePart",
+    "EnrollRequest",
+    "EnrollResult",
+    "ExecutionList",
+    "ExecutionPublic",
+    "ExecutionPublicStatus",
+    "ExecutionSummary",
+    "FieldChange",
+    "FieldChangeChange",
+    "FieldError",
+    "GitAccess",
+    "GitCommand",
+    "Health",
+    "KeptBy",
+    "LegalHoldSet",
+    "ListExecutionsStatusType0",
+    "ListItemsOutcomeType0",
+    "MigrationCreate",
+    "MigrationCreateMapping",
+    "MigrationCreateStrategy",
+    "MigrationHalt",
+    "MigrationItemList",
+    "MigrationItemPublic",
+    "MigrationItemPublicOutcome",
+    "MigrationList",
+    "MigrationPlan",
+    "MigrationPublic",
+    "MigrationPublicEtaReasonType0",
+    "MigrationPublicStatus",
+    "MigrationPublicStrategy",
+    "MigrationResume",
+    "PartDiff",
+    "PlanRow",
+    "PlanRowOutcome",
+    "PositionMove",
+    "PositionMoveStatus",
+    "PositionsRequest",
+    "PositionsResult",
+    "Problem",
+    "Ready",
+    "ReadyChecks",
+    "ReviewCreate",
+    "ReviewEventPublic",
+    "ReviewEventPublicKind",
+    "ReviewList",
+    "ReviewPublic",
+    "ReviewPublicStatus",
+    "ReviewState",
+    "Rule",
+    "RuleOp",
+    "SkippedCommit",
+    "SummaryRow",
+    "SummaryRowStatus",
+    "Trigger",
+    "TriggerConfig",
+    "VerdictCreate",
+    "VerdictCreateVerdict",
+    "VersionBrief",
+    "VersionCandidate",
+    "VersionComparison",
+    "VersionComparisonParts",
+    "VersionCreate",
+    "VersionDetail",
+    "VersionDetailDefinition",
+    "VersionList",
+    "VersionPublic",
+    "VersionPublish",
+    "VersionStatus",
+    "VersionUpdate",
+    "WorkflowCreate",
+    "WorkflowCreated",
+    "WorkflowDefinition",
+    "WorkflowDefinitionSettings",
+    "WorkflowList",
+    "WorkflowPublic",
+    "WorkflowUpdate",
+)
