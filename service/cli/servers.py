@@ -145,7 +145,8 @@ def _register_tasks() -> Any:
     import tasks.drafts
     import tasks.git_upkeep
     import tasks.migrations
-    import tasks.reconcile  # noqa: F401  (registers the tasks)
+    import tasks.reconcile
+    import tasks.webhooks  # noqa: F401  (registers the tasks)
     from tasks.queue import huey
 
     return huey
