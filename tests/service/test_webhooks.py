@@ -468,7 +468,8 @@ def test_a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt(
     assert all(a["latency_ms"] >= 0 for a in shown["attempt_log"])
     assert shown["attempt_log"][2]["latency_ms"] >= 400  # the hang, until the timeout
     assert shown["webhook_id"] == f"msg_{delivery.id.hex}"
-    assert shown["next_attempt_at"] is None and shown["finished_at"] is not None
+    assert shown["next_attempt_at"] is None
+    assert shown["finished_at"] is not None
 
 
 def test_a_receiver_that_refuses_connections_is_retried(client: TestClient, hooks: Container, auth) -> None:
@@ -578,7 +579,8 @@ def test_the_url_is_checked_again_before_each_attempt(
     delivery = _delivery(hooks)
     assert receiver.received == []
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
-    assert delivery.last_error is not None and "loopback" in delivery.last_error
+    assert delivery.last_error is not None
+    assert "loopback" in delivery.last_error
 
 
 def test_a_redirect_is_not_followed(client: TestClient, hooks: Container, auth) -> None:
