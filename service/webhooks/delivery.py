@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from indexer import webhooks as rows
+from indexer.draft_seal import SealBroken
 from service.container import Container
 from service.webhooks import transport, urls
 from service.webhooks.events import message_id
@@ -82,8 +83,19 @@ def _claim(container: Container, tenant_id: str, delivery_id: uuid.UUID) -> _Att
             endpoint = rows.endpoint_by_id(uow.session, tenant_id, delivery.endpoint_id)
             if endpoint is not None and endpoint.deleted_at is None:
                 url = endpoint.url
-                secret = container.webhook_seal.open(endpoint.secret, tenant_id, endpoint.id)
                 rules = urls.Rules(settings.webhook_allow_http, settings.webhook_allow_private_networks)
+                try:
+                    secret = container.webhook_seal.open(endpoint.secret, tenant_id, endpoint.id)
+                except SealBroken:
+                    # The key that sealed it was dropped from WFV_DRAFT_KEYS: never signable again.
+                    log.error(
+                        "webhook endpoint %s: its secret does not open with the draft keys", endpoint.id
+                    )
+                    delivery.state, delivery.finished_at = "failed", now
+                    delivery.lease_until = delivery.next_attempt_at = None
+                    delivery.last_error = "the endpoint's secret does not open (a draft key was dropped)"
+                    uow.commit()
+                    return "failed"
         if not url or not secret:
             # The endpoint was deleted (or the operator's URL unset) since: nothing to send.
             delivery.state, delivery.finished_at = "cancelled", now

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -24,6 +25,7 @@ from service.container import Container
 from service.errors import TransactionConflict
 from service.uow import UnitOfWork
 from service.webhooks.delivery import MAX_INTERVAL_SECONDS, backoff, deliver
+from service.webhooks.signing import SecretSeal
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
@@ -626,3 +628,17 @@ class _Ignored:
 
     def deliver_webhook(self, *_: Any, **__: Any) -> None:
         return None
+
+
+def test_a_secret_the_draft_keys_no_longer_open_fails_its_deliveries(
+    client: TestClient, hooks: Container, auth, receiver: Receiver
+) -> None:
+    admin = auth("workflows:admin")
+    _register(client, admin, receiver.url, ["version.published"])
+    hooks.webhook_seal = SecretSeal([Fernet.generate_key().decode()])  # the sealing key dropped
+    post_publish(client, admin, create_workflow_via_api(client, admin)["id"], 1)
+    delivery = _delivery(hooks)
+    assert (delivery.state, delivery.attempts) == ("failed", 0)
+    assert delivery.last_error is not None
+    assert "draft key" in delivery.last_error
+    assert receiver.received == []
