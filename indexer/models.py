@@ -442,3 +442,92 @@ class BlameChange(Base):
     commit_sha: Mapped[str] = mapped_column(String(40), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(TENANT)
     action: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookEndpoint(Base):
+    """A tenant's webhook endpoint: where events of the types it asked for are delivered,
+    signed with its secret (sealed with the draft keys: the service needs it to sign, so it
+    cannot be a hash). Deleted softly, so its deliveries' history stays readable."""
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (Index(None, "tenant_id", "created_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    url: Mapped[str] = mapped_column(String(2048))
+    event_types: Mapped[list[str]] = mapped_column(JsonDocument)
+    description: Mapped[str | None] = mapped_column(String(500))
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookEvent(Base):
+    """The outbox: an event, written in the same transaction as the change it describes
+    (so a change that rolls back sends nothing, and one that commits cannot lose it).
+    ``payload`` is the body every endpoint receives; ``traceparent`` the W3C trace context
+    of the change, sent along when set."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (Index(None, "tenant_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    event_type: Mapped[str] = mapped_column(String(40))
+    workflow_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    traceparent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class WebhookDelivery(Base):
+    """One event to one endpoint (``endpoint_id`` NULL: the operator's endpoint of the
+    environment, ``WFV_MIGRATION_WEBHOOK_URL``). Its id is the ``webhook-id`` every attempt
+    carries, so a receiver drops repeats. ``pending`` rows are due at ``next_attempt_at``;
+    a ``delivering`` row is claimed by a worker until ``lease_until`` (a worker killed
+    mid-delivery leaves it to be claimed again once that passes)."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('pending', 'delivering', 'delivered', 'failed', 'cancelled')", name="state"
+        ),
+        UniqueConstraint("event_id", "endpoint_id"),
+        Index(None, "tenant_id", "state", "next_attempt_at"),
+        Index(None, "tenant_id", "endpoint_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("webhook_events.id", ondelete="CASCADE"))
+    endpoint_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
+    )
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Past this, a failed attempt is the last: the delivery is ``failed`` (a day after the
+    # event, or after a manual redeliver).
+    retry_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookAttempt(Base):
+    """One try of a delivery: when, the answer's status (none: no answer), how long it took,
+    and our own words for what went wrong (never the receiver's body)."""
+
+    __tablename__ = "webhook_delivery_attempts"
+    __table_args__ = (Index(None, "delivery_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    delivery_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("webhook_deliveries.id", ondelete="CASCADE"))
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(300))

@@ -22,6 +22,7 @@ from service.jobs import Jobs, NoQueue
 from service.ops.data_dir import prepare_data_dir
 from service.settings import Settings
 from service.uow import UnitOfWork
+from service.webhooks.signing import SecretSeal
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -40,6 +41,8 @@ class Container:
     draft_cache: RedisDraftCache | None
     # The action types publishing checks documents with, compiled once from the settings.
     action_types: ActionTypes
+    # Seals webhook endpoints' signing secrets at rest (with the draft keys).
+    webhook_seal: SecretSeal
     # The wall clock: times git never sees (draft saves, archival's "now"); tests move it.
     # What git and the index both keep is stamped by the clock of record (service/clock.py).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -99,5 +102,6 @@ def build_container(settings: Settings) -> Container:
         draft_cipher=DraftCipher(settings.draft_key_list()),
         draft_cache=RedisDraftCache.from_settings(settings),
         action_types=settings.action_types,
+        webhook_seal=SecretSeal(settings.draft_key_list()),
         crash_points=frozenset(settings.test_crash_points),
     )

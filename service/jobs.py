@@ -17,6 +17,10 @@ class Jobs(Protocol):
         """A runner job of the chain ``generation`` of a migration of contacts (at once, or
         after ``delay`` seconds): ``service.executions.runner``."""
 
+    def deliver_webhook(self, tenant_id: str, delivery_id: uuid.UUID, *, delay: float | None = None) -> None:
+        """One attempt of a webhook delivery (at once, or after ``delay`` seconds):
+        ``service.webhooks.delivery``."""
+
 
 class NoQueue:
     """The port of a container no queue is attached to."""
@@ -28,4 +32,10 @@ class NoQueue:
         raise RuntimeError(
             f"no task queue attached: migration {migration_id} of {tenant_id} (chain {generation}, asked "
             f"for{when or ' now'}) waits for the watchdog"
+        )
+
+    def deliver_webhook(self, tenant_id: str, delivery_id: uuid.UUID, *, delay: float | None = None) -> None:
+        raise RuntimeError(
+            f"no task queue attached: webhook delivery {delivery_id} of {tenant_id} (asked for "
+            f"{f'in {delay} s' if delay else 'now'}) waits for the sweep"
         )

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.catalogue import ActionTypes
@@ -119,6 +119,18 @@ class Settings(BaseSettings):
     # without a secret is refused, so no webhook is ever sent unsigned.
     migration_webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, repr=False)
+    # Event webhooks (docs/webhooks.md): tenants' endpoints must be https and reach public
+    # addresses unless these allow otherwise (development, tests, a private deployment);
+    # each attempt's timeout (each of connect, send and every read), the first retry's
+    # delay (doubling, with jitter, up to an hour apart), for how long an event is retried
+    # before its delivery is given up, and when the sweep picks up due deliveries whose
+    # queued job was lost (a 5-field cron, UTC).
+    webhook_allow_http: bool = False
+    webhook_allow_private_networks: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    webhook_retry_hours: float = Field(default=24.0, gt=0, le=168)
+    webhook_sweep_cron: str = "* * * * *"
     migration_watchdog_seconds: float = Field(default=15, ge=1)
     # A migration batch (or the enqueueing of its successor) that fails because the database
     # or the queue is away is tried again in place, with backoff capped at a second, for up
@@ -297,14 +309,15 @@ class Settings(BaseSettings):
         """The catalogue publishing checks documents with (``schemas/catalogue.py``)."""
         return self._action_types
 
-    @field_validator("archival_cron")
+    @field_validator("archival_cron", "webhook_sweep_cron")
     @classmethod
-    def _archival_cron_parses(cls, value: str) -> str:
+    def _cron_parses(cls, value: str, info: ValidationInfo) -> str:
         from huey import crontab
 
         fields = value.split()
         if len(fields) != 5:
-            raise ValueError("WFV_ARCHIVAL_CRON needs 5 fields: minute hour day month day-of-week")
+            name = f"WFV_{(info.field_name or '').upper()}"
+            raise ValueError(f"{name} needs 5 fields: minute hour day month day-of-week")
         crontab(*fields)  # raises ValueError on a field huey cannot schedule
         return " ".join(fields)
 

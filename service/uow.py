@@ -24,6 +24,7 @@ from service.drafts.redis_store import RedisDraftCache
 from service.errors import CommitOutcomeUnknown
 from service.jobs import Jobs
 from service.settings import Settings
+from service.webhooks.signing import SecretSeal
 
 log = logging.getLogger("wfv.uow")
 
@@ -45,6 +46,7 @@ class Services(Protocol):
     draft_cache: RedisDraftCache | None
     action_types: ActionTypes
     jobs: Jobs
+    webhook_seal: SecretSeal
 
     @property
     def clock(self) -> Callable[[], datetime]: ...

@@ -5,10 +5,12 @@ worker died, and a consumer that starts, or sees the queue come back after an ou
 new generation, ``service.executions.runner``): a job of the chain it replaces, if it
 survived, exits when it runs, so one migration is never driven by two chains.
 
-An outage does not end a runner: a batch, or the enqueueing of its successor, that fails
-because the database or the queue is away is tried again in place with backoff (capped at
-a second), so the migration moves again within about a second of their return instead of
-waiting for the watchdog."""
+An error that is no outage (one that trying again would meet again) ends the migration
+``failed`` (``service.executions.runner.fail_migration``). An outage does not end a
+runner: a batch, or the enqueueing of its successor, that fails because the database or
+the queue is away is tried again in place with backoff (capped at a second), so the
+migration moves again within about a second of their return instead of waiting for the
+watchdog."""
 
 import logging
 import threading
@@ -19,7 +21,14 @@ from typing import TypeVar
 from huey import crontab
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
-from service.executions.runner import adopt, new_chain, run_batches, seconds_to_next_step, stalled
+from service.executions.runner import (
+    adopt,
+    fail_migration,
+    new_chain,
+    run_batches,
+    seconds_to_next_step,
+    stalled,
+)
 from service.healing.scan import known_tenants
 from service.transient import is_transient
 from tasks import runtime
@@ -64,9 +73,21 @@ def run_migration(tenant_id: str, migration_id: str, generation: int | None = No
             return "stale"
         generation = adopted
     chain = generation
-    outcome = patiently(
-        "a migration batch", lambda: run_batches(container, tenant_id, key, generation=chain), window
-    )
+    try:
+        outcome = patiently(
+            "a migration batch", lambda: run_batches(container, tenant_id, key, generation=chain), window
+        )
+    except Exception as exc:
+        if is_transient(exc):
+            raise  # an outage that outlasted the window: the watchdog resumes it
+        log.exception("migration %s of %s failed", migration_id, tenant_id)
+        error = exc
+        ended = patiently(
+            "recording the migration's failure",
+            lambda: fail_migration(container, tenant_id, key, generation=chain, error=error),
+            window,
+        )
+        return "failed" if ended else "stale"
     if outcome == "more":
         patiently("enqueueing the next batch", lambda: run_migration(tenant_id, migration_id, chain), window)
     elif outcome == "wait":

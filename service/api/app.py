@@ -27,6 +27,7 @@ from service.api.routes import (
     ops,
     reviews,
     versions,
+    webhooks,
     workflows,
 )
 from service.api.security_headers import SecurityHeaders
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         audit,
         git,
         consistency,
+        webhooks,
     ):
         app.include_router(module.router)
     app.include_router(archival.version_router)

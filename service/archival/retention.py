@@ -15,6 +15,7 @@ from service.errors import Problem
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, audit, find_version
 from service.versions.workflows import load_workflow
+from service.webhooks.events import Event, emit
 
 
 class NoLegalHold(Problem):
@@ -42,6 +43,13 @@ def unarchive_version(
         archived_at=rfc3339(archived_at) if archived_at else None,
     )
     _record(uow, workflow, version, f"Unarchive v{version.version_number}", now)
+    data = {
+        "version_id": str(version.id),
+        "version_number": version.version_number,
+        "commit_id": version.commit_sha,
+        "actor_id": principal.user_id,
+    }
+    emit(uow, workflow.tenant_id, Event("version.unarchived", workflow.id, data, now))
     return version
 
 

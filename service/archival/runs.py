@@ -42,6 +42,7 @@ from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.healing.reconcile import needs_healing, reconcile
 from service.settings import Settings
 from service.uow import UnitOfWork
+from service.webhooks.events import Event, emit_all
 
 log = logging.getLogger("wfv.archival")
 SYSTEM_ACTOR = "system:archival"
@@ -239,6 +240,7 @@ def _batch(container: Container, tenant: str, run_id: uuid.UUID, clock: Callable
         changed = sql.archive_versions(uow.session, tenant, chosen, now)
         _record_in_git(uow, flows, changed, run, now)
         sql.add_audits(uow.session, [_audit_row(tenant, run, item, now) for item in changed])
+        emit_all(uow, tenant, [_archived_event(run, item, now) for item in changed])
         report_lines.add_entries(uow.session, reports.batch_lines(run, flows, verdicts, changed))
         skipped = Counter(run.skipped) + _tally(verdicts)
         run.examined += len(verdicts)
@@ -300,6 +302,16 @@ def _record_in_git(
         message = f"Archive {len(archived)} version(s)\n\nArchival run {run.id}: {numbers}\n"
         changes.append(StateChange(flows[workflow_id], merged[workflow_id], message))
     record_states(uow, changes, when=at)
+
+
+def _archived_event(run: ArchivalRun, item: sql.Archived, at: datetime) -> Event:
+    data = {
+        "version_id": str(item.id),
+        "version_number": item.number,
+        "run_id": str(run.id),
+        "trigger": run.trigger,
+    }
+    return Event("version.archived", item.workflow_id, data, at)
 
 
 def _audit_row(tenant: str, run: ArchivalRun, item: sql.Archived, at: datetime) -> dict[str, Any]:

@@ -145,7 +145,8 @@ def _register_tasks() -> Any:
     import tasks.drafts
     import tasks.git_upkeep
     import tasks.migrations
-    import tasks.reconcile  # noqa: F401  (registers the tasks)
+    import tasks.reconcile
+    import tasks.webhooks  # noqa: F401  (registers the tasks)
     from tasks.queue import huey
 
     return huey
@@ -173,10 +174,14 @@ def worker(
     settings = load_settings()
     configure_logging(settings)
     from tasks import runtime
+    from tasks.jobs import QueueJobs
     from tasks.periodic import create_consumer
 
     huey = _register_tasks()
-    runtime.configure(open_container(settings))
+    container = open_container(settings)
+    # Tasks ask for more work as routes do (a webhook's next attempt): on this queue.
+    container.jobs = QueueJobs()
+    runtime.configure(container)
     if settings.worker_metrics_port is not None:
         _serve_worker_metrics(settings.worker_metrics_host, settings.worker_metrics_port, huey)
     create_consumer(huey, workers=workers, periodic=periodic, worker_type="thread").run()

@@ -15,6 +15,7 @@ from repo_store import RefUpdate
 from schemas.reviews import ReviewState, Verdict, Vote, review_state
 from schemas.status import VersionStatus
 from schemas.structure import publish_problems
+from schemas.webhooks import EventType
 from schemas.workflow import WorkflowDefinition
 from service.auth import Principal
 from service.clock import utcnow
@@ -24,6 +25,7 @@ from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, audit, find_version
 from service.versions.workflows import load_workflow
 from service.versions.write_path import move_refs
+from service.webhooks.events import Event, emit
 
 NOTES_REF = "refs/notes/reviews"
 
@@ -223,7 +225,18 @@ def add_verdict(
     if verdict == "approve" and principal.user_id in queries.version_authors(uow.session, version):
         raise SelfApproval(f"{principal.user_id} wrote this draft and cannot approve it")
     text = body or ("Approved" if verdict == "approve" else "Changes requested")
-    return _add_event(uow, principal, workflow, review, version, kind=verdict, body=text)
+    thread = _add_event(uow, principal, workflow, review, version, kind=verdict, body=text)
+    data = {
+        "review_id": str(review.id),
+        "version_id": str(version.id),
+        "version_number": version.version_number,
+        "lock_version": version.lock_version,
+        "commit_id": version.commit_sha,
+        "actor_id": principal.user_id,
+    }
+    event_type: EventType = "review.approved" if verdict == "approve" else "review.changes_requested"
+    emit(uow, workflow.tenant_id, Event(event_type, workflow.id, data, utcnow()))
+    return thread
 
 
 def require_publishable(uow: UnitOfWork, workflow: Workflow, version: WorkflowVersion) -> Review | None:

@@ -33,6 +33,7 @@ from service.executions.window import close_window, threshold
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, audit, find_version, find_versions
 from service.versions.workflows import load_workflow
+from service.webhooks.events import Event, emit
 
 
 class MigrationNotFound(Problem):
@@ -234,6 +235,16 @@ def start_migration(
         sources=[s.version_number for s in sources],
         total=migration.total,
     )
+    data = {
+        "migration_id": str(migration.id),
+        "target_version_id": str(target.id),
+        "target_version_number": target.version_number,
+        "source_version_numbers": [s.version_number for s in sources],
+        "strategy": request.strategy,
+        "total": migration.total,
+        "actor_id": principal.user_id,
+    }
+    emit(uow, workflow.tenant_id, Event("migration.started", workflow.id, data, now))
     jobs = uow.services.jobs
     uow.after_commit("enqueue the migration", lambda: jobs.run_migration(workflow.tenant_id, migration.id, 1))
     return migration

@@ -26,13 +26,14 @@ from indexer import migration_batches as batches
 from indexer.models import VersionMigration, Workflow
 from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
+from schemas.webhooks import EventType
 from service.clock import utcnow, utcnow_rounded_up
 from service.compare.comparison import executions_changed
 from service.container import Container
-from service.executions.webhooks import notify_migration_finished
 from service.executions.window import close_window, halt_if_failing, open_window
 from service.ops import metrics
 from service.uow import UnitOfWork
+from service.webhooks.events import Event, emit
 
 log = logging.getLogger("wfv.migrations")
 Outcome = Literal["more", "done", "wait", "stopped", "stale"]
@@ -154,28 +155,54 @@ def _finish(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> None
     close_window(migration, now)
     counts = {"migrated": migration.migrated, "failed": migration.failed, "skipped": migration.skipped}
     _audit(uow, migration, "migration_complete", counts, now)
-    settings = uow.services.settings
-    if settings.migration_webhook_url:
-        payload = {
-            "event": "migration.completed",
-            "tenant_id": migration.tenant_id,
-            "migration_id": str(migration.id),
-            "workflow_id": str(migration.workflow_id),
-            "migrated": migration.migrated,
-            "failed": migration.failed,
-            "skipped": migration.skipped,
-            "total": migration.total,
-        }
-        message_id = f"msg_{migration.id.hex}"  # one completion per migration
-        uow.after_commit(
-            "call the migration webhook",
-            lambda: notify_migration_finished(settings, payload, message_id=message_id),
-        )
+    # To the tenant's endpoints and to the operator's (WFV_MIGRATION_WEBHOOK_URL), if set.
+    _emit(uow, migration, "migration.completed", {"total": migration.total, **counts}, now)
+
+
+def _emit(
+    uow: UnitOfWork,
+    migration: VersionMigration,
+    event_type: EventType,
+    details: dict[str, Any],
+    now: datetime,
+) -> None:
+    data = {
+        "migration_id": str(migration.id),
+        "target_version_id": str(migration.target_version_id),
+        **details,
+    }
+    emit(uow, migration.tenant_id, Event(event_type, migration.workflow_id, data, now))
 
 
 def _halted(uow: UnitOfWork, migration: VersionMigration, halt: dict[str, Any], now: datetime) -> None:
-    """The halt's audit entry: which step, which share, which threshold."""
+    """The halt's audit entry: which step, which share, which threshold; and its event."""
     _audit(uow, migration, "migration_halt", halt, now)
+    counts = {"migrated": migration.migrated, "failed": migration.failed, "skipped": migration.skipped}
+    _emit(uow, migration, "migration.halted", {"total": migration.total, **counts, "halt": halt}, now)
+
+
+def fail_migration(
+    container: Container, tenant_id: str, migration_id: uuid.UUID, *, generation: int, error: BaseException
+) -> bool:
+    """A runner job met an error that is no outage (trying again would meet it again): the
+    migration ends ``failed``, what it moved stays moved, and ``migration.failed`` is sent.
+    False when the migration is no longer this chain's to end. The reason names the error's
+    type only (its text may carry anything)."""
+    with container.uow(tenant_id, write=True) as uow:
+        migration = batches.lock_migration(uow.session, tenant_id, migration_id)
+        if migration is None or migration.status not in ("queued", "running"):
+            return False
+        if migration.generation != generation:
+            return False
+        now = utcnow()
+        close_window(migration, now)
+        reason = f"the runner failed: {type(error).__name__}"
+        migration.status, migration.status_reason, migration.finished_at = "failed", reason, now
+        counts = {"migrated": migration.migrated, "failed": migration.failed, "skipped": migration.skipped}
+        _audit(uow, migration, "migration_fail", {"reason": reason, **counts}, now)
+        _emit(uow, migration, "migration.failed", {"total": migration.total, **counts, "reason": reason}, now)
+        uow.commit()
+    return True
 
 
 def _audit(

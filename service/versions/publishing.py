@@ -30,6 +30,7 @@ from service.versions.editing import (
 )
 from service.versions.workflows import load_workflow
 from service.versions.write_path import move_refs, write_publish_commit
+from service.webhooks.events import Event, emit
 
 
 def _make_current(
@@ -136,7 +137,22 @@ def publish_version(
         after=summary(version),
         previous_current=previous.version_number if previous else None,
     )
+    data = _published(version, previous, principal) | {"review_id": str(review.id) if review else None}
+    emit(uow, workflow.tenant_id, Event("version.published", workflow.id, data, now))
     return version
+
+
+def _published(
+    version: WorkflowVersion, previous: WorkflowVersion | None, principal: Principal
+) -> dict[str, object]:
+    """What a publish or a rollback event says of the version now current."""
+    return {
+        "version_id": str(version.id),
+        "version_number": version.version_number,
+        "commit_id": version.commit_sha,
+        "previous_version_number": previous.version_number if previous else None,
+        "actor_id": principal.user_id,
+    }
 
 
 def rollback_version(
@@ -193,4 +209,9 @@ def rollback_version(
         previous_current=previous.version_number if previous else None,
         after=summary(version),
     )
+    data = _published(version, previous, principal) | {
+        "rollback_of_version_id": str(target.id),
+        "rollback_of_version_number": target.version_number,
+    }
+    emit(uow, workflow.tenant_id, Event("version.rolled_back", workflow.id, data, now))
     return version

@@ -53,6 +53,10 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/legal-hold"): {"reason": "matrix"},
     ("DELETE", "/api/v1/workflows/{workflow_id}/versions/{version}/legal-hold"): None,
     ("POST", "/api/v1/admin/workflows/archive-versions"): {"dry_run": True},
+    # A public address, never contacted: no route of the matrix causes a failed migration.
+    ("POST", "/api/v1/admin/webhooks"): {"url": "https://1.1.1.1/in", "event_types": ["migration.failed"]},
+    ("DELETE", "/api/v1/admin/webhooks/{webhook_id}"): None,
+    ("POST", "/api/v1/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"): None,
 }
 SAMPLE_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/workflows/{workflow_id}/versions/compare"): {"from": "1", "to": "2"},
@@ -129,6 +133,10 @@ def ids(client: TestClient, auth) -> dict[str, str]:
     assert enrolled.status_code < 300, enrolled.text  # in flight: the workflow's delete is refused
     run = client.post("/api/v1/admin/workflows/archive-versions", json={}, headers=admin)
     assert run.status_code == 200, run.text  # archives nothing: its report lists what was kept
+    hook = client.post(
+        "/api/v1/admin/webhooks", json=SAMPLE_BODIES[("POST", "/api/v1/admin/webhooks")], headers=admin
+    )
+    assert hook.status_code == 201, hook.text
     return {
         "run_id": run.json()["id"],
         "workflow_id": str(created["id"]),
@@ -136,6 +144,8 @@ def ids(client: TestClient, auth) -> dict[str, str]:
         "review_id": review.json()["id"],
         "migration_id": str(uuid.uuid4()),
         "action_id": "welcome",
+        "webhook_id": hook.json()["id"],
+        "delivery_id": str(uuid.uuid4()),
     }
 
 
@@ -168,7 +178,7 @@ def test_permission_matrix(client: TestClient, auth, ids: dict[str, str]) -> Non
             else:
                 assert response.status_code not in (401, 403), f"{where} as {level}: {response.text}"
         stranger = _call(client, method, route, ids, auth("workflows:admin", org="globex"))
-        if "{workflow_id}" in route.path or "{run_id}" in route.path:
+        if any(f"{{{name}}}" in route.path for name in ("workflow_id", "run_id", "webhook_id")):
             assert_problem(stranger, 404)
         else:
             assert stranger.status_code < 400, f"{where} for another tenant: {stranger.text}"

@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from indexer.models import Execution
+from indexer.models import Execution, WebhookDelivery
 from service.container import Container
-from service.executions.webhooks import signed_headers
+from service.webhooks.signing import signed_headers
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
@@ -308,13 +308,20 @@ def test_completion_calls_a_standard_webhook_a_reference_receiver_accepts(
     body, headers = received[0]
     receiver = Webhook(key)
     payload = receiver.verify(body, headers)  # the specification's own verification
-    assert (payload["event"], payload["tenant_id"], payload["migration_id"], payload["migrated"]) == (
+    data = payload["data"]
+    assert (payload["type"], payload["tenant_id"], data["migration_id"], data["migrated"]) == (
         "migration.completed",
         "acme",
         migration["id"],
         20,
     )
-    assert headers["webhook-id"] == f"msg_{uuid.UUID(migration['id']).hex}"
+    assert payload["workflow_id"] == flow["wid"]
+    # The operator's endpoint is one more endpoint of the outbox: its delivery is recorded,
+    # and its id is the webhook-id (one per event and endpoint, kept across retries).
+    with container.uow("acme") as uow:
+        delivery = uow.session.scalars(select(WebhookDelivery)).one()
+    assert (delivery.endpoint_id, delivery.state, delivery.attempts) == (None, "delivered", 1)
+    assert headers["webhook-id"] == f"msg_{delivery.id.hex}"
     assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60
     # The same request with its timestamp moved, to pass a replay off as fresh: refused.
     moved = {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) + 1)}
