@@ -669,6 +669,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhooks
+         * @description This tenant's endpoints, newest first.
+         */
+        get: operations["list_webhooks"];
+        put?: never;
+        /**
+         * Create Webhook
+         * @description Register an endpoint. The answer holds its signing secret: the only time it is shown.
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Webhook */
+        get: operations["get_webhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook
+         * @description Delete an endpoint: nothing more is sent to it, its pending deliveries are cancelled.
+         */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description The endpoint's deliveries, newest first: state, attempts (status codes, latency),
+         *     the next attempt's time.
+         */
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver
+         * @description Send a delivery again now (same webhook-id), retried for another day if it fails.
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/versions/{version}/unarchive": {
         parameters: {
             query?: never;
@@ -938,6 +1024,17 @@ export interface components {
             /** Workflow Id */
             workflow_id?: string | null;
         };
+        /** AttemptPublic */
+        AttemptPublic: {
+            /** Attempted At */
+            attempted_at: string;
+            /** Status Code */
+            status_code: number | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Error */
+            error: string | null;
+        };
         /** AuditList */
         AuditList: {
             /** Items */
@@ -1059,6 +1156,56 @@ export interface components {
             problems: components["schemas"]["ConsistencyProblemPublic"][];
             /** Healable */
             healable: components["schemas"]["ConsistencyProblemPublic"][];
+        };
+        /** DeliveryList */
+        DeliveryList: {
+            /** Items */
+            items: components["schemas"]["DeliveryPublic"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * DeliveryPublic
+         * @description One event to one endpoint: ``webhook_id`` is the id every attempt carries (the
+         *     ``webhook-id`` header), the same for a redelivery, so a receiver can drop repeats.
+         */
+        DeliveryPublic: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Webhook Id */
+            webhook_id: string;
+            /**
+             * Event Id
+             * Format: uuid
+             */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "pending" | "delivering" | "delivered" | "failed" | "cancelled";
+            /** Attempts */
+            attempts: number;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Last Error */
+            last_error: string | null;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Created At */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Attempt Log
+             * @description the newest attempts, newest first
+             */
+            attempt_log: components["schemas"]["AttemptPublic"][];
         };
         /**
          * DocumentProblem
@@ -1928,6 +2075,73 @@ export interface components {
             lock_version?: number | null;
             /** Message */
             message?: string | null;
+        };
+        /**
+         * WebhookCreate
+         * @description An endpoint to register: an https URL (see docs/webhooks.md for what is refused)
+         *     and the event types it wants, at least one.
+         */
+        WebhookCreate: {
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: ("version.published" | "version.rolled_back" | "version.archived" | "version.unarchived" | "migration.started" | "migration.halted" | "migration.completed" | "migration.failed" | "review.approved" | "review.changes_requested")[];
+            /** Description */
+            description?: string | null;
+        };
+        /**
+         * WebhookCreated
+         * @description The answer to a registration, the only one that holds the signing secret.
+         */
+        WebhookCreated: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Created By */
+            created_by: string;
+            /** Created At */
+            created_at: string;
+            /**
+             * Secret
+             * @description whsec_<base64>: shown here once, never again
+             */
+            secret: string;
+        };
+        /** WebhookList */
+        WebhookList: {
+            /** Items */
+            items: components["schemas"]["WebhookPublic"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * WebhookPublic
+         * @description An endpoint as every GET shows it: never its secret.
+         */
+        WebhookPublic: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Description */
+            description: string | null;
+            /** Created By */
+            created_by: string;
+            /** Created At */
+            created_at: string;
         };
         /** WorkflowCreate */
         WorkflowCreate: {
@@ -3442,6 +3656,197 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsistencyReportPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPublic"];
                 };
             };
             /** @description An error, as an RFC 9457 problem document */

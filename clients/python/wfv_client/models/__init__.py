@@ -13,6 +13,7 @@ from .archival_run_public import ArchivalRunPublic
 from .archival_run_public_skipped import ArchivalRunPublicSkipped
 from .archival_run_public_status import ArchivalRunPublicStatus
 from .archive_request import ArchiveRequest
+from .attempt_public import AttemptPublic
 from .audit_list import AuditList
 from .audit_public import AuditPublic
 from .audit_public_details import AuditPublicDetails
@@ -24,6 +25,9 @@ from .condition import Condition
 from .condition_match import ConditionMatch
 from .consistency_problem_public import ConsistencyProblemPublic
 from .consistency_report_public import ConsistencyReportPublic
+from .delivery_list import DeliveryList
+from .delivery_public import DeliveryPublic
+from .delivery_public_state import DeliveryPublicState
 from .document_problem import DocumentProblem
 from .download_report_format import DownloadReportFormat
 from .draft_commit import DraftCommit
@@ -106,6 +110,11 @@ from .version_public import VersionPublic
 from .version_publish import VersionPublish
 from .version_status import VersionStatus
 from .version_update import VersionUpdate
+from .webhook_create import WebhookCreate
+from .webhook_create_event_types_item import WebhookCreateEventTypesItem
+from .webhook_created import WebhookCreated
+from .webhook_list import WebhookList
+from .webhook_public import WebhookPublic
 from .workflow_create import WorkflowCreate
 from .workflow_created import WorkflowCreated
 from .workflow_definition import WorkflowDefinition
@@ -128,6 +137,7 @@ __all__ = (
     "ArchivalRunPublicSkipped",
     "ArchivalRunPublicStatus",
     "ArchiveRequest",
+    "AttemptPublic",
     "AuditList",
     "AuditPublic",
     "AuditPublicDetails",
@@ -139,6 +149,9 @@ __all__ = (
     "ConditionMatch",
     "ConsistencyProblemPublic",
     "ConsistencyReportPublic",
+    "DeliveryList",
+    "DeliveryPublic",
+    "DeliveryPublicState",
     "DocumentProblem",
     "DownloadReportFormat",
     "DraftCommit",
@@ -221,6 +234,11 @@ __all__ = (
     "VersionPublish",
     "VersionStatus",
     "VersionUpdate",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookCreateEventTypesItem",
+    "WebhookList",
+    "WebhookPublic",
     "WorkflowCreate",
     "WorkflowCreated",
     "WorkflowDefinition",
