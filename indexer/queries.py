@@ -267,6 +267,25 @@ def add_audit(
 _ADD_AUDIT = insert(AuditEntry)
 
 
+def add_tenant_audit(
+    session: Session, *, tenant_id: str, action: str, actor_id: str, at: datetime, details: dict[str, Any]
+) -> None:
+    """An entry of no one workflow (a webhook endpoint registered or deleted): the tenant's
+    own trail, in the unit's transaction."""
+    session.connection().execute(
+        _ADD_AUDIT,
+        {
+            "tenant_id": tenant_id,
+            "workflow_id": None,
+            "version_id": None,
+            "action": action,
+            "actor_id": actor_id,
+            "created_at": at,
+            "details": details,
+        },
+    )
+
+
 def list_audit(
     session: Session,
     tenant_id: str,

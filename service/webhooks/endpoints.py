@@ -4,7 +4,9 @@ a manual redelivery. Everything is the caller's tenant's: another tenant's id is
 
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from indexer import queries
 from indexer import webhooks as rows
 from indexer.models import WebhookDelivery, WebhookEndpoint
 from schemas.webhooks import AttemptPublic, DeliveryPublic, WebhookCreate
@@ -59,7 +61,23 @@ def register(uow: UnitOfWork, principal: Principal, request: WebhookCreate) -> t
     endpoint.secret = uow.services.webhook_seal.seal(secret, tenant, endpoint.id)
     uow.session.add(endpoint)
     uow.session.flush()
+    _audit(uow, principal, "webhook_create", endpoint, event_types=endpoint.event_types)
     return endpoint, secret
+
+
+def _audit(
+    uow: UnitOfWork, principal: Principal, action: str, endpoint: WebhookEndpoint, **details: object
+) -> None:
+    """Who registered, deleted or redelivered what: the tenant's trail (the URL's host
+    only: a URL may carry a path the receiver treats as a secret)."""
+    queries.add_tenant_audit(
+        uow.session,
+        tenant_id=principal.tenant_id,
+        action=action,
+        actor_id=principal.user_id,
+        at=uow.services.clock(),
+        details={"endpoint_id": str(endpoint.id), "host": urlsplit(endpoint.url).hostname, **details},
+    )
 
 
 def find(uow: UnitOfWork, principal: Principal, endpoint_id: uuid.UUID) -> WebhookEndpoint:
@@ -83,6 +101,7 @@ def delete(uow: UnitOfWork, principal: Principal, endpoint_id: uuid.UUID) -> Non
     now = uow.services.clock()
     endpoint.deleted_at = now
     rows.cancel_open_deliveries(uow.session, principal.tenant_id, endpoint.id, now)
+    _audit(uow, principal, "webhook_delete", endpoint)
 
 
 def _public(delivery: WebhookDelivery, event_type: str, attempts: list[AttemptPublic]) -> DeliveryPublic:
@@ -137,5 +156,6 @@ def redeliver(
     assert event is not None
     queue_after_commit(uow, tenant, [delivery.id])
     uow.session.flush()
+    _audit(uow, principal, "webhook_redeliver", endpoint, delivery_id=str(delivery.id))
     attempts = rows.newest_attempts(uow.session, tenant, [delivery.id], ATTEMPTS_SHOWN).get(delivery.id, [])
     return _public(delivery, event.event_type, [AttemptPublic.model_validate(a) for a in attempts])
