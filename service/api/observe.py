@@ -11,7 +11,7 @@ import time
 from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.ops import metrics
+from service.ops import metrics, tracing
 from service.request_context import (
     REQUEST_ID_HEADER,
     accept_request_id,
@@ -39,8 +39,10 @@ def route_label(scope: Scope) -> str:
 
 
 class RequestObserver:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, traced: bool = False) -> None:
         self.app = app
+        # Inside a server span (service.ops.tracing): named here by its route template.
+        self.traced = traced
         # label values -> histogram child: skips prometheus_client's label lock per request.
         self._series: dict[tuple[str, str, str], Histogram] = {}
 
@@ -74,6 +76,8 @@ class RequestObserver:
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"
         route = route_label(scope)
+        if self.traced:
+            tracing.name_request(method, route)
         key = (method, route, str(status))
         series = self._series.get(key)
         if series is None:
