@@ -38,6 +38,10 @@ def route_label(scope: Scope) -> str:
     return UNMATCHED
 
 
+def _method(scope: Scope) -> str:
+    return scope["method"] if scope["method"] in _METHODS else "OTHER"
+
+
 class RequestObserver:
     def __init__(self, app: ASGIApp, *, traced: bool = False) -> None:
         self.app = app
@@ -64,6 +68,8 @@ class RequestObserver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.traced:  # the server span ends with the body: named before it
+                    tracing.name_request(_method(scope), route_label(scope))
                 message["headers"] = [*message.get("headers", ()), (_HEADER, request_id.encode("latin-1"))]
             await send(message)
 
@@ -74,10 +80,8 @@ class RequestObserver:
             unbind_request_id(token)
 
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
-        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        method = _method(scope)
         route = route_label(scope)
-        if self.traced:
-            tracing.name_request(method, route)
         key = (method, route, str(status))
         series = self._series.get(key)
         if series is None:

@@ -156,11 +156,11 @@ def _parent(carrier: Mapping[str, str] | None) -> Context | None:
 
 
 def current_ids() -> tuple[str, str] | None:
-    """(trace id, span id) in hex of the span being recorded here, for log lines."""
-    span = trace.get_current_span()
-    if not span.is_recording():
+    """(trace id, span id) in hex of the sampled span this code runs in, for log lines
+    (the request's access line too, written as its span has just ended)."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid or not context.trace_flags.sampled:
         return None
-    context = span.get_span_context()
     return trace.format_trace_id(context.trace_id), trace.format_span_id(context.span_id)
 
 
