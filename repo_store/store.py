@@ -11,12 +11,14 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 import pygit2
+from opentelemetry.trace import NoOpTracer, Span, Tracer
 from pygit2.enums import ObjectType
 
 from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
@@ -79,12 +81,21 @@ class CommitInfo:
 
 @dataclass
 class WorkflowRepo:
-    """One open bare repository of one workflow."""
+    """One open bare repository of one workflow. Its writes are spans of ``tracer``
+    (``service.ops.tracing``; the no-op one unless traces are on)."""
 
     path: Path
     repo: pygit2.Repository = field(repr=False)
+    tracer: Tracer = field(default_factory=NoOpTracer, repr=False)
     _records: pygit2.Tree | None = field(default=None, repr=False, init=False)
     _records_read: bool = field(default=False, repr=False, init=False)
+
+    def _span(self, name: str, **attributes: int) -> AbstractContextManager[Span]:
+        """A span of a git write, naming the workflow by its id (the folder's name)."""
+        workflow_id = self.path.name.removesuffix(".git")
+        return self.tracer.start_as_current_span(
+            name, attributes={"wfv.workflow_id": workflow_id, **attributes}, record_exception=False
+        )
 
     def write_commit(
         self,
@@ -97,10 +108,11 @@ class WorkflowRepo:
         when: datetime,
     ) -> tuple[str, str]:
         """Write blob, tree and commit objects; no ref moves. Returns (commit id, tree id)."""
-        tree = self.write_document_tree(document)
-        commit = self.commit_tree(
-            tree=tree, parents=parents, message=message, trailers=trailers, author=author, when=when
-        )
+        with self._span("git.commit"):
+            tree = self.write_document_tree(document)
+            commit = self._commit_tree(
+                tree=tree, parents=parents, message=message, trailers=trailers, author=author, when=when
+            )
         return commit, tree
 
     def commit_tree(
@@ -119,6 +131,21 @@ class WorkflowRepo:
         Raises:
             RepoError: no such tree, or one without the document (a damaged repository).
         """
+        with self._span("git.commit"):
+            return self._commit_tree(
+                tree=tree, parents=parents, message=message, trailers=trailers, author=author, when=when
+            )
+
+    def _commit_tree(
+        self,
+        *,
+        tree: str,
+        parents: Sequence[str],
+        message: str,
+        trailers: dict[str, str],
+        author: Identity,
+        when: datetime,
+    ) -> str:
         try:
             found = self.repo.get(tree)
         except ValueError as exc:
@@ -137,7 +164,8 @@ class WorkflowRepo:
             f"tagger {_clean(tagger.name)} <{_clean(tagger.email)}> {seconds} +0000\n\n"
             f"{message_text(message)}\n"
         )
-        return str(self.repo.odb.write(ObjectType.TAG, raw.encode("utf-8")))
+        with self._span("git.tag"):
+            return str(self.repo.odb.write(ObjectType.TAG, raw.encode("utf-8")))
 
     def update_refs(
         self, updates: Sequence[RefUpdate], *, reflog: str, cut: Callable[[], None] | None = None
@@ -157,7 +185,10 @@ class WorkflowRepo:
         self._records_read = False
         entries = [JournalEntry(u.name, u.old, u.new) for u in updates]
         try:
-            with self.repo.transaction() as txn:
+            with (
+                self._span("git.update_refs", **{"wfv.git.refs": len(updates)}),
+                self.repo.transaction() as txn,
+            ):
                 for update in updates:
                     txn.lock_ref(update.name)
                 for update in updates:
@@ -305,16 +336,19 @@ class WorkflowRepo:
         The tree layout is git's own (one blob per annotated object, named by its id),
         so ``git log --notes=<name>`` in a clone shows it.
         """
-        old = self.ref_target(notes_ref)
-        builder = (
-            self.repo.TreeBuilder(self.repo[old].peel(pygit2.Commit).tree) if old else self.repo.TreeBuilder()
-        )
-        builder.insert(target, self.repo.create_blob(text.encode("utf-8")), pygit2.GIT_FILEMODE_BLOB)
-        signature = _signature(author, when)
-        message = f"Notes added by wfv for {target}\n"
-        commit = self.repo.create_commit(
-            None, signature, signature, message, builder.write(), [old] if old else []
-        )
+        with self._span("git.note"):
+            old = self.ref_target(notes_ref)
+            builder = (
+                self.repo.TreeBuilder(self.repo[old].peel(pygit2.Commit).tree)
+                if old
+                else self.repo.TreeBuilder()
+            )
+            builder.insert(target, self.repo.create_blob(text.encode("utf-8")), pygit2.GIT_FILEMODE_BLOB)
+            signature = _signature(author, when)
+            message = f"Notes added by wfv for {target}\n"
+            commit = self.repo.create_commit(
+                None, signature, signature, message, builder.write(), [old] if old else []
+            )
         return old, str(commit)
 
     def patch(self, old_commit: str, new_commit: str) -> str:
@@ -374,10 +408,12 @@ class WorkflowRepo:
 
 
 class PygitRepoStore:
-    """Opens and creates the repositories under one root folder."""
+    """Opens and creates the repositories under one root folder; each one's git writes
+    are spans of ``tracer`` (the no-op one unless traces are on: ``service.ops.tracing``)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, tracer: Tracer | None = None) -> None:
         self.root = root
+        self.tracer = tracer or NoOpTracer()
 
     def path_for(self, tenant_id: str, workflow_id: UUID) -> Path:
         return repo_path(self.root, tenant_id, workflow_id)
@@ -388,9 +424,12 @@ class PygitRepoStore:
         if path.exists():
             raise RepoError(f"repository {path.name} already exists")
         path.parent.mkdir(parents=True, exist_ok=True)
-        repo = pygit2.init_repository(str(path), bare=True, initial_head="main")
-        handle = WorkflowRepo(path, repo)
-        handle.set_meta(meta)
+        with self.tracer.start_as_current_span(
+            "git.init", attributes={"wfv.workflow_id": str(workflow_id)}, record_exception=False
+        ):
+            repo = pygit2.init_repository(str(path), bare=True, initial_head="main")
+            handle = WorkflowRepo(path, repo, self.tracer)
+            handle.set_meta(meta)
         return handle
 
     def read_ref(self, tenant_id: str, workflow_id: UUID, name: str) -> str | None:
@@ -450,7 +489,7 @@ class PygitRepoStore:
                 running beside live writers meets them.
         """
         try:
-            return WorkflowRepo(path, pygit2.Repository(str(path)))
+            return WorkflowRepo(path, pygit2.Repository(str(path)), self.tracer)
         except pygit2.GitError as exc:
             raise RepoNotFound(f"no repository at {path.name}: {exc}") from exc
 

@@ -19,6 +19,7 @@ from service.drafts.group_commit import BatchHandler, GroupCommit
 from service.drafts.records import DraftCipher
 from service.drafts.redis_store import RedisDraftCache
 from service.jobs import Jobs, NoQueue
+from service.ops import tracing
 from service.ops.data_dir import prepare_data_dir
 from service.settings import Settings
 from service.uow import UnitOfWork
@@ -91,12 +92,14 @@ def build_container(settings: Settings) -> Container:
     prepare_data_dir(settings.data_dir)
     settings.repos_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
+    # Traces, when the process turned them on (service/ops/tracing.py): SQL and git writes.
+    tracing.instrument_engine(engine)
     return Container(
         settings=settings,
         engine=engine,
         read_sessions=make_session_factory(engine),
         write_sessions=make_session_factory(writer(engine)),
-        store=PygitRepoStore(settings.repos_dir),
+        store=PygitRepoStore(settings.repos_dir, tracer=tracing.tracer()),
         verifier=TokenVerifier(settings),
         compare_cache=build_compare_cache(settings.redis_url, settings.compare_live_ttl_seconds),
         draft_cipher=DraftCipher(settings.draft_key_list()),

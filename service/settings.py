@@ -154,6 +154,9 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
     worker_metrics_host: str = "127.0.0.1"
     readiness_timeout_seconds: float = Field(default=2.0, gt=0, le=30)
+    # Traces (service/ops/tracing.py): off unless this names an OpenTelemetry collector's
+    # OTLP/HTTP endpoint (``http://collector:4318``; spans go to its ``/v1/traces``).
+    otlp_endpoint: str | None = None
     # The garbage collector's thresholds in server processes (service/ops/gc_tuning.py), as
     # WFV_GC_THRESHOLDS='[50000, 50, 100]'; CPython's own are 700, 10, 10.
     gc_thresholds: tuple[GcThreshold, GcThreshold, GcThreshold] = (50_000, 50, 100)
@@ -266,6 +269,27 @@ class Settings(BaseSettings):
         if parsed.username or parsed.password or parsed.query or parsed.fragment:
             raise ValueError("WFV_PUBLIC_URL holds no credentials, query or fragment")
         return value.rstrip("/")
+
+    @field_validator("otlp_endpoint")
+    @classmethod
+    def _otlp_endpoint_is_a_collector(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parsed = urlsplit(value.strip())
+        try:
+            parsed.port  # noqa: B018  (raises on a port that is not a number in range)
+        except ValueError:
+            parsed = parsed._replace(netloc="")
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(
+                "WFV_OTLP_ENDPOINT is the http(s) URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318"
+            )
+        if parsed.username or parsed.password or parsed.query or parsed.fragment:
+            raise ValueError(
+                "WFV_OTLP_ENDPOINT holds no credentials, query or fragment "
+                "(a collector's credentials go in OTEL_EXPORTER_OTLP_HEADERS)"
+            )
+        return value.strip().rstrip("/")
 
     @field_validator("database_url", "migration_database_url")
     @classmethod

@@ -12,6 +12,10 @@ A queue that kept its data (Redis with persistence, a replica) still missed ever
 that could not be enqueued while it was away: a migration started then is recorded with
 no job. So a scheduler whose read failed runs the same hooks at its first read that
 succeeds again: the watchdog wakes on reconnection too.
+
+Traces cross the queue: a task enqueued inside a span (a request's, another task's)
+carries the W3C trace context in its message, and runs in a span that is that span's
+child (``service.ops.tracing``), in whichever process consumes it.
 """
 
 import logging
@@ -24,6 +28,7 @@ import redis
 from huey import Huey
 from huey.storage import RedisStorage, SqliteStorage
 
+from service.ops import tracing
 from service.ops.data_dir import prepare_data_dir
 from service.settings import Settings
 from service.transient import is_transient
@@ -36,6 +41,9 @@ _first_use = threading.Lock()
 # Enqueueing from a request must not hang on a Redis that stopped answering; the blocking
 # read of the consumer waits 1 s at a time, well inside the socket timeout.
 _REDIS_TIMEOUTS = {"socket_timeout": 5, "socket_connect_timeout": 2}
+# The keyword argument a task's message carries the trace context in; taken out again
+# before the task's function is called, by every consumer, tracing or not.
+TRACE_CONTEXT = "_wfv_trace"
 
 
 def on_queue_back(hook: Callable[[], None]) -> Callable[[], None]:
@@ -138,9 +146,21 @@ class Queue(Huey):  # type: ignore[misc]
                 self.configure(Settings())
 
     def enqueue(self, task: Any) -> Any:
+        _carry_trace(task)
         if self.immediate:
             self.serialize_task(task)
         return super().enqueue(task)
+
+    def add_schedule(self, task: Any) -> Any:
+        _carry_trace(task)  # a retry after a delay is scheduled, not enqueued
+        return super().add_schedule(task)
+
+    def _execute(self, task: Any, timestamp: datetime) -> Any:
+        """Run the task, in the span its message asks for (taken out of its arguments
+        here: only a task that runs now, not one put back for later, loses it)."""
+        carrier = task.kwargs.pop(TRACE_CONTEXT, None)
+        with tracing.task_span(task.name, carrier if isinstance(carrier, dict) else None):
+            return super()._execute(task, timestamp)
 
     def read_schedule(self, timestamp: datetime | None = None) -> Any:
         if not self._watched:
@@ -158,6 +178,15 @@ class Queue(Huey):  # type: ignore[misc]
             log.warning("%s: resuming the work it carried", self._hooks_due)
             self._hooks_due = _run_queue_back_hooks(self._hooks_due)
         return found
+
+
+def _carry_trace(task: Any) -> None:
+    """Put the current span's trace context in ``task``'s message (one it already has is
+    kept: a task scheduled for later keeps its enqueuer's)."""
+    if TRACE_CONTEXT not in task.kwargs:
+        carrier = tracing.outgoing()
+        if carrier is not None:
+            task.kwargs[TRACE_CONTEXT] = carrier
 
 
 def build_huey(settings: Settings) -> Queue:

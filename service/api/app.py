@@ -36,6 +36,7 @@ from service.api.ui import mount_ui
 from service.container import Container, build_container
 from service.drafts.durability import check_at_start
 from service.jobs import Jobs, NoQueue
+from service.ops import tracing
 from service.ops.gc_tuning import tune_collector
 from service.ops.metrics import scrape_registry
 from service.settings import Settings
@@ -44,10 +45,14 @@ from service.settings import Settings
 class WfvApp(FastAPI):
     """FastAPI with the request observer and the security headers outermost, outside
     Starlette's error middleware, so even an unhandled error's 500 is timed, logged and
-    carries its request id and the headers every answer carries."""
+    carries its request id and the headers every answer carries. When the process traces,
+    the request's server span is outermost of all (``service.ops.tracing``)."""
+
+    traced = False
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestObserver(SecurityHeaders(super().build_middleware_stack()))
+        observed = RequestObserver(SecurityHeaders(super().build_middleware_stack()), traced=self.traced)
+        return tracing.TracedRequests(observed) if self.traced else observed
 
     def openapi(self) -> dict[str, Any]:
         """FastAPI's document as clients read it (service/api/openapi.py)."""
@@ -59,6 +64,8 @@ class WfvApp(FastAPI):
 def create_app(settings: Settings | None = None, *, container: Container | None = None) -> FastAPI:
     """The app. Give a ``container`` to share one with tests or workers."""
     settings = container.settings if container else (settings or Settings())
+    # Before the container: its engine and repositories trace when the process does.
+    traced = tracing.configure_tracing(settings)
     owned = container is None
     built = container or build_container(settings)
 
@@ -88,6 +95,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         # operationIds are the route functions' names: what generated clients call.
         generate_unique_id_function=operation_id,
     )
+    app.traced = traced
     if isinstance(built.jobs, NoQueue):
         built.jobs = _queue_jobs()
     app.state.container = built

@@ -11,7 +11,7 @@ import time
 from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.ops import metrics
+from service.ops import metrics, tracing
 from service.request_context import (
     REQUEST_ID_HEADER,
     accept_request_id,
@@ -38,9 +38,15 @@ def route_label(scope: Scope) -> str:
     return UNMATCHED
 
 
+def _method(scope: Scope) -> str:
+    return scope["method"] if scope["method"] in _METHODS else "OTHER"
+
+
 class RequestObserver:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, traced: bool = False) -> None:
         self.app = app
+        # Inside a server span (service.ops.tracing): named here by its route template.
+        self.traced = traced
         # label values -> histogram child: skips prometheus_client's label lock per request.
         self._series: dict[tuple[str, str, str], Histogram] = {}
 
@@ -62,6 +68,8 @@ class RequestObserver:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if self.traced:  # the server span ends with the body: named before it
+                    tracing.name_request(_method(scope), route_label(scope))
                 message["headers"] = [*message.get("headers", ()), (_HEADER, request_id.encode("latin-1"))]
             await send(message)
 
@@ -72,7 +80,7 @@ class RequestObserver:
             unbind_request_id(token)
 
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
-        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        method = _method(scope)
         route = route_label(scope)
         key = (method, route, str(status))
         series = self._series.get(key)

@@ -13,6 +13,7 @@ from service.cli.failures import Refused
 from service.cli.listen import announce, bind, welcome
 from service.ops.logs import configure_logging
 from service.ops.metrics_dir import MULTIPROC_ENV, prepare_metrics_dir
+from service.ops.tracing import configure_tracing
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ def serve(
     # Before anything imports prometheus_client: it picks its storage at import time.
     multiprocess = processes > 1 or bool(os.environ.get(MULTIPROC_ENV))
     metrics_dir = prepare_metrics_dir() if multiprocess else None
+    # Before the container: its engine and repositories trace when this process does.
+    configure_tracing(settings)
     from tasks import runtime
 
     container = None
@@ -178,6 +181,7 @@ def worker(
     from tasks.periodic import create_consumer
 
     huey = _register_tasks()
+    configure_tracing(settings)
     container = open_container(settings)
     # Tasks ask for more work as routes do (a webhook's next attempt): on this queue.
     container.jobs = QueueJobs()

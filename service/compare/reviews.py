@@ -21,6 +21,7 @@ from service.auth import Principal
 from service.clock import utcnow
 from service.compare.review_note import render_note
 from service.errors import Problem
+from service.ops import tracing
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, audit, find_version
 from service.versions.workflows import load_workflow
@@ -108,6 +109,7 @@ def _mirror_to_git(uow: UnitOfWork, workflow: Workflow, review: Review, principa
     move_refs(uow, workflow, repo, note, head=None, reflog=f"review of v{version.version_number}")
 
 
+@tracing.use_case("review.open")
 def open_review(
     *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef, title: str | None
 ) -> Thread:
@@ -192,6 +194,7 @@ def _add_event(
     return _thread(uow, workflow, review)
 
 
+@tracing.use_case("review.comment")
 def add_comment(
     *,
     uow: UnitOfWork,
@@ -212,6 +215,7 @@ def add_comment(
     )
 
 
+@tracing.use_case("review.verdict")
 def add_verdict(
     *,
     uow: UnitOfWork,

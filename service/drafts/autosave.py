@@ -47,7 +47,7 @@ from service.drafts.plan import plan_save, sealed_definition, validated
 from service.drafts.records import DraftRecord, newest, record_from_row
 from service.drafts.redis_store import CacheUnavailable, PutResult, RedisDraftCache, key_name
 from service.drafts.upkeep import flush_one
-from service.ops import metrics
+from service.ops import metrics, tracing
 from service.uow import UnitOfWork
 from service.versions import editing as versions
 from service.versions.editing import VersionRef, find_version
@@ -236,6 +236,7 @@ def restore_draft(
     )
 
 
+@tracing.use_case("draft.discard")
 def discard_draft(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef) -> int:
     """Throw the working copy away (audited); returns the revision discarded."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
@@ -248,6 +249,7 @@ def discard_draft(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UU
     return record.revision
 
 
+@tracing.use_case("draft.commit")
 def commit_draft(
     *,
     uow: UnitOfWork,

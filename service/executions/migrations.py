@@ -30,6 +30,7 @@ from service.compare.comparison import document_diff
 from service.errors import Problem
 from service.executions.eta import estimate
 from service.executions.window import close_window, threshold
+from service.ops import tracing
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, audit, find_version, find_versions
 from service.versions.workflows import load_workflow
@@ -168,6 +169,7 @@ def _manual_ids(
     return sorted(str(i) for i in found)
 
 
+@tracing.use_case("migration.start")
 def start_migration(
     *,
     uow: UnitOfWork,
@@ -301,6 +303,7 @@ _MOVES = {
 }
 
 
+@tracing.use_case("migration.change_status")
 def change_status(
     *,
     uow: UnitOfWork,

@@ -31,7 +31,7 @@ from service.clock import utcnow, utcnow_rounded_up
 from service.compare.comparison import executions_changed
 from service.container import Container
 from service.executions.window import close_window, halt_if_failing, open_window
-from service.ops import metrics
+from service.ops import metrics, tracing
 from service.uow import UnitOfWork
 from service.webhooks.events import Event, emit
 
@@ -255,6 +255,7 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
     return "stopped"
 
 
+@tracing.use_case("migration.batches")
 def run_batches(
     container: Container,
     tenant_id: str,

@@ -45,6 +45,7 @@ from service.errors import Problem
 from service.git.access import NEW_DRAFT_REF, GitTarget
 from service.git.checks import Checked, Refused, check_commits
 from service.git.http_backend import HIDDEN_REFS
+from service.ops import tracing
 from service.settings import Settings
 from service.uow import UnitOfWork
 from service.versions import editing as versions
@@ -87,6 +88,7 @@ def advertise(container: Container, target: GitTarget) -> bytes:
     return advertisement([(sha, name) for name, sha in refs if not name.startswith(HIDDEN_REFS)])
 
 
+@tracing.use_case("git.push")
 def receive(*, container: Container, principal: Principal, target: GitTarget, body: bytes) -> bytes:
     """Answer one ``git-receive-pack`` request with git's report (refusals included).
 

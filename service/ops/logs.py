@@ -1,5 +1,7 @@
 """Log lines for ``wfv serve`` and ``wfv worker``: one JSON object per line (production's
-default, what log shippers parse) or plain text (development's), each with the request id.
+default, what log shippers parse) or plain text (development's), each with the request id,
+and, when traces are on and the line is logged inside a recorded span, a JSON line with the
+span's ``trace_id`` and ``span_id`` (the trace a line belongs to, in the tracing backend).
 
 One ``logging.config.dictConfig`` serves both the process itself and uvicorn, which
 re-applies it in every worker process it starts (so it names classes, not instances).
@@ -14,6 +16,7 @@ from typing import Any
 
 from huey.api import PeriodicTask
 
+from service.ops.tracing import current_ids
 from service.request_context import current_request_id
 from service.settings import Settings
 
@@ -30,6 +33,17 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
             record.request_id = current_request_id() or self.placeholder
+        return True
+
+
+class TraceIdFilter(logging.Filter):
+    """Stamps a record logged inside a recorded span with its trace and span ids (JSON
+    lines show them as ``trace_id`` and ``span_id``). Installed only when traces are on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        ids = current_ids()
+        if ids is not None:
+            record.trace_id, record.span_id = ids
         return True
 
 
@@ -125,6 +139,8 @@ def logging_config(settings: Settings) -> dict[str, Any]:
     """The dictConfig for ``settings`` (``WFV_LOG_FORMAT``, ``WFV_LOG_LEVEL``)."""
     json_lines = settings.resolved_log_format == "json"
     debug = settings.log_level == "DEBUG"
+    # The trace of a line, when traces are on (else not even looked for).
+    traced = ["trace_ids"] if settings.otlp_endpoint else []
     formatter: dict[str, Any] = (
         {"()": JsonLineFormatter} if json_lines else {"()": TextLineFormatter, "fmt": TEXT_FORMAT}
     )
@@ -133,6 +149,7 @@ def logging_config(settings: Settings) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "filters": {
             "request_id": {"()": RequestIdFilter, "placeholder": None if json_lines else "-"},
+            "trace_ids": {"()": TraceIdFilter},
             "periodic_chatter": {"()": PeriodicTaskChatter, "show": debug},
         },
         "formatters": {"wfv": formatter},
@@ -141,7 +158,7 @@ def logging_config(settings: Settings) -> dict[str, Any]:
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
                 "formatter": "wfv",
-                "filters": ["request_id"],
+                "filters": ["request_id", *traced],
             }
         },
         # uvicorn's own lines go through the same handler; its access log is replaced by

@@ -27,6 +27,7 @@ from service.errors import (
     VersionNotFound,
 )
 from service.healing.reconcile import needs_healing
+from service.ops import tracing
 from service.uow import UnitOfWork
 from service.versions.workflows import load_workflow
 from service.versions.write_path import move_refs, write_draft_commit
@@ -155,6 +156,7 @@ def new_version(
     return version
 
 
+@tracing.use_case("version.create")
 def create_version(
     *,
     uow: UnitOfWork,
@@ -205,6 +207,7 @@ def create_version(
     return version
 
 
+@tracing.use_case("version.update")
 def update_version(
     *,
     uow: UnitOfWork,
@@ -266,6 +269,7 @@ def summary(version: WorkflowVersion) -> dict[str, Any]:
     }
 
 
+@tracing.use_case("version.delete")
 def delete_version(
     *,
     uow: UnitOfWork,

@@ -17,7 +17,7 @@ from service.compare import reviews
 from service.drafts.endings import end_drafts_of
 from service.errors import DefinitionIncomplete, VersionConflict
 from service.healing.ref_guard import expect_refs
-from service.ops import metrics
+from service.ops import metrics, tracing
 from service.uow import UnitOfWork
 from service.versions.editing import (
     VersionRef,
@@ -101,6 +101,7 @@ def refuse_incomplete(version: WorkflowVersion, found: PublishCheck) -> None:
         )
 
 
+@tracing.use_case("version.publish")
 def publish_version(
     *,
     uow: UnitOfWork,
@@ -155,6 +156,7 @@ def _published(
     }
 
 
+@tracing.use_case("version.rollback")
 def rollback_version(
     *,
     uow: UnitOfWork,

@@ -17,6 +17,7 @@ from service.auth import Permission, Principal
 from service.clock import utcnow
 from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.healing.reconcile import needs_healing, reconcile
+from service.ops import tracing
 from service.uow import UnitOfWork
 from service.versions.write_path import move_refs, write_draft_commit
 
@@ -62,6 +63,7 @@ def load_workflow(
     return workflow
 
 
+@tracing.use_case("workflow.create")
 def create_workflow(
     *, uow: UnitOfWork, principal: Principal, name: str, definition: WorkflowDefinition
 ) -> tuple[Workflow, WorkflowVersion]:
@@ -126,6 +128,7 @@ def create_workflow(
     return workflow, version
 
 
+@tracing.use_case("workflow.update")
 def update_workflow(
     *,
     uow: UnitOfWork,
@@ -152,6 +155,7 @@ def update_workflow(
     return workflow
 
 
+@tracing.use_case("workflow.delete")
 def delete_workflow(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID) -> Workflow:
     """Delete softly: the workflow leaves every list and route, and its audit entries,
     versions, reviews and migration items stay (the database refuses to cascade into them).

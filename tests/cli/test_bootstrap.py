@@ -68,7 +68,8 @@ def test_bootstrap_serve_installs_no_test_toolchain_and_runs_once(tmp_path: Path
     # A pyproject.toml changed since is installed again.
     (clone / ".venv" / ".wfv-installed").unlink()
     stamp.touch()
-    before = time.time() - 60
+    # Older than the clone's pyproject.toml (not than now: the first install may take a minute).
+    before = min(time.time(), (clone / "pyproject.toml").stat().st_mtime) - 60
     os.utime(stamp, (before, before))
     _bootstrap(clone, "serve")
     assert stamp.stat().st_mtime > before + 30

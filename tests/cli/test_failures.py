@@ -38,6 +38,7 @@ def _dead_database() -> str:
         ({"WFV_PORT": "abc"}, ["serve"], ["WFV_PORT", "valid integer", "'abc'"]),
         ({"WFV_ENVIRONMENT": "prod"}, ["check"], ["WFV_ENVIRONMENT", "'production'", "'prod'"]),
         ({"WFV_GC_THRESHOLDS": "fast"}, ["serve"], ["WFV_GC_THRESHOLDS", "JSON"]),
+        ({"WFV_OTLP_ENDPOINT": "collector:4318"}, ["worker"], ["WFV_OTLP_ENDPOINT", "http(s) URL", "4318"]),
         (
             {"WFV_ENVIRONMENT": "production", "WFV_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1/x"},
             ["serve"],

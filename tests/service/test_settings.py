@@ -171,3 +171,45 @@ def test_production_refuses_crash_points(points: list[str]) -> None:
     with pytest.raises(ValueError, match="WFV_TEST_CRASH_POINTS is for fault tests only"):
         _production(test_crash_points=points)
     assert _production().test_crash_points == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("given", "kept", "traces"),
+    [
+        (None, None, None),
+        ("", None, None),
+        ("http://127.0.0.1:4318", "http://127.0.0.1:4318", "http://127.0.0.1:4318/v1/traces"),
+        ("https://otel.example/", "https://otel.example", "https://otel.example/v1/traces"),
+        ("https://otel.example/otlp", "https://otel.example/otlp", "https://otel.example/otlp/v1/traces"),
+        (
+            "http://collector:4318/v1/traces",
+            "http://collector:4318/v1/traces",
+            "http://collector:4318/v1/traces",
+        ),
+    ],
+)
+def test_the_otlp_endpoint_is_a_collector_s_base_url(
+    given: str | None, kept: str | None, traces: str | None
+) -> None:
+    from service.ops.tracing import traces_url
+
+    settings = Settings(otlp_endpoint=given, _env_file=None)
+    assert settings.otlp_endpoint == kept
+    assert (traces_url(kept) if kept else None) == traces
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("collector:4318", "http(s) URL of an OTLP/HTTP collector"),
+        ("grpc://collector:4317", "http(s) URL of an OTLP/HTTP collector"),
+        ("http://:4318", "http(s) URL of an OTLP/HTTP collector"),
+        ("http://collector:99999", "http(s) URL of an OTLP/HTTP collector"),
+        ("http://user:pw@collector:4318", "no credentials, query or fragment"),
+        ("http://collector:4318?token=x", "no credentials, query or fragment"),
+    ],
+)
+def test_a_bad_otlp_endpoint_is_refused_by_name(given: str, says: str) -> None:
+    with pytest.raises(ValidationError, match=r"WFV_OTLP_ENDPOINT") as refused:
+        Settings(otlp_endpoint=given, _env_file=None)
+    assert says in str(refused.value)
