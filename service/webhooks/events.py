@@ -20,6 +20,7 @@ from typing import Any
 from indexer import webhooks as rows
 from schemas.timestamps import rfc3339
 from schemas.webhooks import EventType
+from service.ops import tracing
 from service.uow import UnitOfWork
 
 log = logging.getLogger("wfv.webhooks")
@@ -83,7 +84,7 @@ def emit_all(uow: UnitOfWork, tenant_id: str, events: Sequence[Event]) -> None:
                 "event_type": event.type,
                 "workflow_id": event.workflow_id,
                 "payload": event.payload(tenant_id),
-                "traceparent": None,  # filled by tracing, when it is on
+                "traceparent": tracing.current_traceparent(),  # None unless tracing is on
                 "created_at": now,
             }
         )

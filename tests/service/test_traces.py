@@ -37,6 +37,7 @@ from tasks.queue import TRACE_CONTEXT, huey
 from tests.conftest import TokenFactory
 from tests.e2e.helpers import free_port
 from tests.factories import example, waiting_contacts
+from tests.webhook_receiver import Receiver, receiving
 
 # Named so traces are on; never reached: the spans go to the in-memory exporter.
 COLLECTOR = "http://127.0.0.1:4318"
@@ -63,11 +64,21 @@ def spans() -> Iterator[InMemorySpanExporter]:
 @pytest.fixture
 def traced(settings: Settings, spans: InMemorySpanExporter) -> Iterator[Container]:
     """The service with traces on and a SQLite queue, consumed by a real consumer here."""
-    on = Settings(**{**settings.model_dump(), "otlp_endpoint": COLLECTOR, "queue": "sqlite"}, _env_file=None)
+    on = Settings(
+        **{
+            **settings.model_dump(),
+            "otlp_endpoint": COLLECTOR,
+            "queue": "sqlite",
+            "webhook_allow_http": True,
+            "webhook_allow_private_networks": True,
+        },
+        _env_file=None,
+    )
     built = build_container(on)
     if on.resolved_database_url.startswith("sqlite"):
         upgrade(built.engine)
-    import tasks.migrations  # noqa: F401  (registers the migration runner)
+    import tasks.migrations  # (registers the migration runner)
+    import tasks.webhooks  # noqa: F401  (registers the webhook delivery)
 
     runtime.configure(built)
     consumer = create_consumer(huey, workers=1, periodic=False, worker_type="thread")
@@ -200,6 +211,41 @@ def test_a_publish_is_one_connected_trace_and_its_migration_task_continues_a_tra
     assert any(
         "migration.batches" in _ancestors(s, trace) for s in trace if "db.system" in (s.attributes or {})
     )
+    _no_user_text(finished)
+
+
+def test_a_publish_s_webhook_delivery_continues_its_trace(
+    traced: Container, server: str, spans: InMemorySpanExporter, auth: TokenFactory
+) -> None:
+    """The event written with the publish keeps the request's ``traceparent``; the delivery
+    task runs in the request's trace and sends it on, so the receiver's trace continues ours."""
+    headers = auth("workflows:admin")
+    with receiving(Receiver()) as receiver:
+        _call(
+            server,
+            headers,
+            "POST",
+            "/api/v1/admin/webhooks",
+            201,
+            url=receiver.url,
+            event_types=["version.published"],
+        )
+        created = _call(
+            server, headers, "POST", API, 201, name=USER_TEXT, definition=example("welcome-small")
+        )
+        spans.clear()
+        _call(server, headers, "POST", f"{API}/{created['id']}/versions/1/publish", 200)
+        task = _wait_for_span(spans, "task deliver_webhook")
+        [delivered] = receiver.wait_for(1, 30)
+    finished = list(spans.get_finished_spans())
+    request = _server_span(finished, "POST /api/v1/workflows/{workflow_id}/versions/{version}/publish")
+    trace = _trace_of(finished, request)
+    assert task in trace
+    assert _ancestors(task, trace) == [request.name]
+    assert request.context is not None
+    sent = delivered.headers["traceparent"].split("-")
+    assert sent[1] == f"{request.context.trace_id:032x}"  # the request's trace, carried to the receiver
+    assert json.loads(delivered.body)["type"] == "version.published"
     _no_user_text(finished)
 
 
