@@ -4,9 +4,11 @@ The engine runs contacts through a workflow's actions; wfv keeps the record of w
 one is, so that a new version can be compared with the contacts in flight and migrations
 can move them. Each tick of :meth:`Engine.tick`:
 
-1. looks for a newly published version and hands it to one function,
-   :meth:`Engine.on_published` (today by reading the workflow's current version; once wfv
-   sends the ``version.published`` webhook, its receiver calls that same function);
+1. at start-up, reads the workflow's current version; after that, new versions arrive by
+   wfv's signed ``version.published`` (and ``version.rolled_back``) webhook, whose receiver
+   (:func:`receive_events`, :meth:`Engine.on_event`) hands each to one function,
+   :meth:`Engine.on_published`; an engine without a reachable receiver can poll instead
+   (``Engine(..., poll=True)``);
 2. enrols the contacts that arrived (``POST …/executions``: on the current version, at the
    trigger's first action);
 3. moves every contact in flight one step along the actions of *its own* version (a new
@@ -18,18 +20,29 @@ Run it against a server (``make serve``) from the project folder::
     .venv/bin/python -m clients.examples.engine_loop --workflow <id> --contacts c-1 c-2 \\
         --token "$(.venv/bin/wfv token --user engine --org acme --perm workflows:edit)"
 
+Register the receiver once (an admin token), and keep the secret the answer shows::
+
+    curl -s -X POST "$WFV/api/v1/admin/webhooks" -H "Authorization: Bearer $ADMIN" \
+        -H 'Content-Type: application/json' \
+        -d '{"url": "https://engine.example.com/wfv-events",
+             "event_types": ["version.published", "version.rolled_back"]}'
+
 The actions are simulated: a ``send_*`` is done at once, a ``wait`` or ``wait_until`` takes
 one tick (the contact is ``waiting``), an ``if_else`` always takes its ``then`` branch.
 """
 
 import argparse
 import os
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
 from uuid import UUID
 
+from standardwebhooks import Webhook, WebhookVerificationError
 from wfv_client import AuthenticatedClient
 from wfv_client.api.executions import enroll, list_executions, report_positions
 from wfv_client.api.versions import get_version
@@ -55,6 +68,7 @@ T = TypeVar("T")
 PAGE = 1000  # executions per page, the API's most
 BATCH = 10_000  # contacts per enrolment and moves per report, the API's most
 WAITS = ("wait", "wait_until")  # the action types a contact waits on
+NEW_CURRENT = ("version.published", "version.rolled_back")  # events that change the current version
 
 
 class ApiProblem(Exception):
@@ -107,15 +121,36 @@ class Engine:
     current: VersionDetail | None = None
     arrivals: list[str] = field(default_factory=list)
     log: Callable[[str], None] = print
+    # Without a webhook receiver, look for a new version at every tick.
+    poll: bool = False
+    # The receiver's signing secret, as registering it answered (``whsec_…``).
+    webhook_secret: str | None = None
     _definitions: dict[UUID, WorkflowDefinition] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_published(self, version: VersionDetail) -> None:
         """The reaction to a newly published version, and the only one: new contacts start
         on it, contacts in flight stay on theirs (moving them is a migration, wfv's job).
-        The ``version.published`` webhook's receiver will call this with the event's version."""
-        self.current = version
-        self._definitions[version.id] = WorkflowDefinition.from_dict(version.definition.to_dict())
+        Called once per version: a webhook redelivered (delivery is at least once) or a
+        version seen by a poll as well as by its event changes nothing."""
+        with self._lock:
+            if self.current is not None and self.current.id == version.id:
+                return
+            self.current = version
+            self._definitions[version.id] = WorkflowDefinition.from_dict(version.definition.to_dict())
         self.log(f"version {version.version_number} is published: new contacts start on it")
+
+    def on_event(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        """A webhook delivery, verified by the Standard Webhooks signature (raises
+        ``WebhookVerificationError`` otherwise); an event that makes another version of
+        this workflow current is handed to :meth:`on_published`. Returns whether it was one."""
+        if self.webhook_secret is None:
+            raise WebhookVerificationError("no webhook secret configured: nothing can be verified")
+        event: dict[str, Any] = Webhook(self.webhook_secret).verify(body, dict(headers))
+        if event.get("type") not in NEW_CURRENT or event.get("workflow_id") != str(self.workflow_id):
+            return False
+        self.on_published(self._version(UUID(event["data"]["version_id"])))
+        return True
 
     def watch_versions(self) -> VersionDetail | None:
         """The published version when it is new to the engine (handed to :meth:`on_published`)."""
@@ -155,8 +190,10 @@ class Engine:
         return updated
 
     def tick(self) -> int:
-        """One turn of the loop: new versions, then arrivals, then moves."""
-        self.watch_versions()
+        """One turn of the loop: the current version (read at the first tick, then pushed by
+        the webhook unless ``poll``), then arrivals, then moves."""
+        if self.poll or self.current is None:
+            self.watch_versions()
         while self.arrivals:
             batch, self.arrivals = self.arrivals[:BATCH], self.arrivals[BATCH:]
             self.enrol(batch)
@@ -188,6 +225,38 @@ class Engine:
         return self._definitions[version_id]
 
 
+@contextmanager
+def receive_events(engine: Engine, port: int = 0) -> Iterator[str]:
+    """A small HTTP receiver for wfv's webhooks (yields its URL): 204 for a verified
+    delivery, 400 for one whose signature does not verify (wfv records the refusal and
+    retries; a forger gets nothing). Put it behind your TLS terminator: wfv sends to
+    ``https://`` URLs only, unless the operator allows ``http://``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(min(int(self.headers.get("Content-Length", "0")), 1 << 20))
+            try:
+                engine.on_event(body, {k.lower(): v for k, v in self.headers.items()})
+                status = 204
+            except WebhookVerificationError:
+                status = 400
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002 (quiet)
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/wfv-events"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run contacts through a workflow, reporting to wfv.")
     parser.add_argument("--url", default=os.environ.get("WFV", "http://127.0.0.1:8000"))
@@ -200,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not args.token:
         parser.error("give --token (or WFV_TOKEN)")
     with AuthenticatedClient(base_url=args.url, token=args.token, raise_on_unexpected_status=True) as client:
-        engine = Engine(client, args.workflow, arrivals=list(args.contacts))
+        engine = Engine(client, args.workflow, arrivals=list(args.contacts), poll=True)
         for tick in range(args.ticks):
             if tick:
                 time.sleep(args.interval)

@@ -102,4 +102,11 @@ def api_server(
         url: str = request.getfixturevalue("postgres_url")
         truncate_tables(url)
         database = {"WFV_DATABASE_URL": app_role_url(url), "WFV_MIGRATION_DATABASE_URL": url}
-    yield from _serve(str(request.param), tmp_path_factory.mktemp(f"api-{request.param}"), database)
+    # Webhooks to a receiver on this machine over http (the engine example's): allowed here.
+    yield from _serve(
+        str(request.param),
+        tmp_path_factory.mktemp(f"api-{request.param}"),
+        database,
+        WFV_WEBHOOK_ALLOW_HTTP="true",
+        WFV_WEBHOOK_ALLOW_PRIVATE_NETWORKS="true",
+    )

@@ -1,16 +1,21 @@
 """The engine example (clients/examples/engine_loop.py, docs/engine-example.md) against a
 real ``wfv serve`` on each database, through the generated Python client: it enrols
-contacts, reports them along their own version's actions, notices a newly published
-version, and the API shows every contact where the engine put it. Set-up goes through the
+contacts, reports them along their own version's actions, learns of a newly published
+version from wfv's signed webhook (a forged one changes nothing), and the API shows every
+contact where the engine put it. Set-up goes through the
 client too; what the API shows is read with plain HTTP, so a fault of the client cannot
 hide one of the engine."""
 
+import base64
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
+from standardwebhooks import Webhook
 from wfv_client import AuthenticatedClient
 from wfv_client.api.versions import create_version, publish_version
 from wfv_client.api.workflows import create_workflow
@@ -22,7 +27,7 @@ from wfv_client.models import (
     WorkflowDefinition,
 )
 
-from clients.examples.engine_loop import ApiProblem, Engine, expect
+from clients.examples.engine_loop import ApiProblem, Engine, expect, receive_events
 from tests.e2e.conftest import GitServer
 from tests.factories import example
 
@@ -67,6 +72,34 @@ def _positions(api: httpx.Client, workflow_id: UUID) -> Positions:
     }
 
 
+def _registered(api: httpx.Client, url: str) -> str:
+    """The engine's receiver registered for new current versions; its signing secret."""
+    answer = api.post(
+        "/admin/webhooks", json={"url": url, "event_types": ["version.published", "version.rolled_back"]}
+    )
+    assert answer.status_code == 201, answer.text
+    secret: str = answer.json()["secret"]
+    return secret
+
+
+def _forged_headers() -> dict[str, str]:
+    key = base64.b64encode(b"not the secret").decode()
+    body = b'{"type": "version.published"}'
+    signature = Webhook(f"whsec_{key}").sign("msg_forged", datetime.now(UTC), body.decode())
+    return {
+        "webhook-id": "msg_forged",
+        "webhook-timestamp": str(int(time.time())),
+        "webhook-signature": signature,
+    }
+
+
+def _wait_for_current(engine: Engine, number: int) -> None:
+    deadline = time.monotonic() + 30
+    while engine.current is None or engine.current.version_number != number:
+        assert time.monotonic() < deadline, "the webhook never told the engine"
+        time.sleep(0.05)
+
+
 def test_the_engine_runs_contacts_through_their_versions(
     api_server: GitServer, client: AuthenticatedClient
 ) -> None:
@@ -75,6 +108,19 @@ def test_the_engine_runs_contacts_through_their_versions(
     said: list[str] = []
     engine = Engine(client, workflow_id, arrivals=["c-1", "c-2"], log=said.append)
     api = api_server.api()
+    with receive_events(engine) as url:
+        engine.webhook_secret = _registered(api, url)
+        _run(api, client, engine, workflow_id, said, url)
+
+
+def _run(
+    api: httpx.Client,
+    client: AuthenticatedClient,
+    engine: Engine,
+    workflow_id: UUID,
+    said: list[str],
+    url: str,
+) -> None:
 
     # Learns v1, enrols the arrivals at its first action, moves them on to the wait.
     assert engine.tick() == 2
@@ -85,8 +131,14 @@ def test_the_engine_runs_contacts_through_their_versions(
         "c-2": (1, "wait-1d", "waiting"),
     }
 
-    # A new version: the engine notices it once, new contacts start on it, the others stay.
+    # A forged event (not signed with the secret) is refused and changes nothing.
+    forged = httpx.post(url, content=b'{"type": "version.published"}', headers=_forged_headers())
+    assert forged.status_code == 400
+    assert engine.current.version_number == 1
+
+    # A new version: the webhook tells the engine once, new contacts start on it, the others stay.
     assert _publish(client, workflow_id, example("welcome-small-b")) == 2
+    _wait_for_current(engine, 2)
     engine.arrivals.append("c-3")
     assert engine.tick() == 3
     assert engine.current.version_number == 2
