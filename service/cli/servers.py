@@ -144,6 +144,7 @@ def _register_tasks() -> Any:
     import tasks.archival
     import tasks.drafts
     import tasks.git_upkeep
+    import tasks.idempotency
     import tasks.migrations
     import tasks.reconcile  # noqa: F401  (registers the tasks)
     from tasks.queue import huey
