@@ -16,6 +16,7 @@ from indexer.models import AuditEntry, IdempotencyKey, WorkflowVersion
 from service import idempotency
 from service.api.idempotency import fingerprint
 from service.container import Container
+from service.errors import IdempotencyKeyInUse
 from tests.conftest import TokenFactory
 from tests.factories import API, assert_problem, create_workflow_via_api, example, versions_url
 
@@ -124,7 +125,7 @@ def test_a_lapsed_claim_is_taken_over_and_the_late_first_request_changes_nothing
     assert_problem(client.post(API, json=body, headers=headers), 422, "idempotency-key-reused")
     second = idempotency.claim(container, scope, "0" * 64)
     assert isinstance(second, idempotency.Claim)
-    with container.uow("acme", write=True) as uow, pytest.raises(idempotency.IdempotencyKeyInUse):
+    with container.uow("acme", write=True) as uow, pytest.raises(IdempotencyKeyInUse):
         idempotency.settle(uow, first, idempotency.Answer(201, {}, b"{}"))
     with container.uow("acme", write=True) as uow:
         idempotency.settle(uow, second, idempotency.Answer(201, {}, b"{}"))
