@@ -10,6 +10,7 @@ the settle in the effect's transaction, and what is kept or released after a fai
 """
 
 import hashlib
+import json
 import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, TypeVar
@@ -64,13 +65,25 @@ def parse_key(value: str) -> str:
 
 def fingerprint(method: str, path: str, query: str, if_match: str, body: bytes) -> str:
     """What makes two requests "the same": method, path and query, If-Match (it changes
-    what a publish or a commit does) and the body's bytes."""
+    what a publish or a commit does) and the body: as JSON, what it parses to (a client
+    that serialises its retry again, with other spacing or key order, sends the same
+    request), else its bytes."""
     digest = hashlib.sha256()
     for part in (method, path, query, if_match):
         digest.update(part.encode("latin-1", "replace"))
         digest.update(b"\0")
-    digest.update(body)
+    digest.update(_normalised(body))
     return digest.hexdigest()
+
+
+def _normalised(body: bytes) -> bytes:
+    if not body:
+        return body
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON (the route refuses it): its bytes
+        return body
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode("ascii")
 
 
 def request_fingerprint(request: Request, body: bytes) -> str:

@@ -4,6 +4,7 @@ the first answer and does nothing again; another request under the same key is r
 malformed keys are refused (400); refusals are kept, failures worth retrying are not;
 expired keys are swept."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from service import idempotency
 from service.api.idempotency import fingerprint
 from service.container import Container
 from service.errors import IdempotencyKeyInUse
+from tasks.idempotency import expire_idempotency_keys
 from tests.conftest import TokenFactory
 from tests.factories import API, assert_problem, create_workflow_via_api, example, versions_url
 
@@ -107,6 +109,48 @@ def test_a_key_still_claimed_is_answered_409_with_retry_after(
     assert_problem(busy, 409, "idempotency-key-in-use")
     assert busy.headers["retry-after"] == "1"
     assert count(container, WorkflowVersion) == 0
+
+
+def test_a_retry_while_the_first_request_runs_is_answered_409_then_replayed(
+    client: TestClient, auth: TokenFactory, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests at once under one key: the first holds it (held here, after its claim
+    committed, until the test lets it go), the second is told to come back."""
+    claimed, go = threading.Event(), threading.Event()
+    real_claim = idempotency.claim
+
+    def claim_then_wait(*args: Any) -> Any:
+        outcome = real_claim(*args)
+        if isinstance(outcome, idempotency.Claim) and not claimed.is_set():
+            claimed.set()
+            assert go.wait(30)
+        return outcome
+
+    monkeypatch.setattr(idempotency, "claim", claim_then_wait)
+    headers = keyed(auth("workflows:edit"), "together")
+    body = {"name": "Welcome", "definition": example("welcome-small")}
+    answers: dict[str, Any] = {}
+    first = threading.Thread(
+        target=lambda: answers.update(first=client.post(API, json=body, headers=headers))
+    )
+    first.start()
+    try:
+        assert claimed.wait(30)
+        busy = client.post(API, json=body, headers=headers)
+        assert_problem(busy, 409, "idempotency-key-in-use")
+        assert busy.headers["retry-after"] == "1"
+        assert count(container, WorkflowVersion) == 0
+    finally:
+        go.set()
+        first.join(30)
+    assert answers["first"].status_code == 201
+    again = client.post(API, json=body, headers=headers)
+    assert (again.status_code, again.headers[REPLAYED], again.content) == (
+        201,
+        "true",
+        answers["first"].content,
+    )
+    assert count(container, WorkflowVersion) == 1
 
 
 def test_a_lapsed_claim_is_taken_over_and_the_late_first_request_changes_nothing(
@@ -263,7 +307,7 @@ def test_the_sweep_deletes_expired_keys_of_every_tenant_and_only_those(
         scope = KeyScope(org, "alice", f"ancient-{org}")
         assert isinstance(idempotency.claim(container, scope, "0" * 64), idempotency.Claim)
     monkeypatch.undo()
-    assert idempotency.expire(container) == 2
+    assert expire_idempotency_keys.call_local() == 2  # the periodic task, as the worker runs it
     assert sorted(row.key for row in key_rows(container, "acme") + key_rows(container, "globex")) == [
         "old",
         "old",
