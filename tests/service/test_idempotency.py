@@ -345,3 +345,23 @@ def test_a_reader_never_claims_a_key(client: TestClient, auth: TokenFactory, con
     )
     assert_problem(answer, 403)
     assert key_rows(container) == []
+
+
+def test_row_level_security_shows_a_tenant_its_own_keys_only(
+    client: TestClient, auth: TokenFactory, container: Container
+) -> None:
+    """On PostgreSQL the second wall: a query without a tenant filter sees its scope's keys
+    (SQLite has no row-level security: the queries' own filters are the wall there)."""
+    body = {"name": "W", "definition": example("welcome-small")}
+    for org in ("acme", "globex"):
+        assert (
+            client.post(API, json=body, headers=keyed(auth("workflows:edit", org=org), "k")).status_code
+            == 201
+        )
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    with container.uow("acme") as uow:
+        assert [row.tenant_id for row in uow.session.scalars(select(IdempotencyKey))] == ["acme"]
+    with container.uow(None) as uow:
+        assert list(uow.session.scalars(select(IdempotencyKey))) == []
+    assert idempotency.expire(container) == 0  # none has expired: the sweep's policy deletes none
