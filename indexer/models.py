@@ -531,3 +531,36 @@ class WebhookAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     latency_ms: Mapped[int] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(300))
+
+
+class IdempotencyKey(Base):
+    """One ``Idempotency-Key`` a caller sent with a POST that creates or acts, scoped to
+    its tenant and user (``service/idempotency.py``). ``running``: claimed, with a lease
+    (a retry meanwhile is answered 409; once the lease lapses, the first request is taken
+    for dead and a retry may do the work); ``done``: the first answer, replayed for the
+    same request until ``expires_at``. The effect's own transaction turns the claim into
+    ``done``, so the stored answer and the effect commit together or not at all."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        CheckConstraint("state IN ('running', 'done')", name="state"),
+        Index(None, "expires_at"),
+    )
+
+    tenant_id: Mapped[str] = mapped_column(TENANT, primary_key=True)
+    user_id: Mapped[str] = mapped_column(USER, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # sha256 of the method, the path, If-Match and the body: what "the same request" means.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(8))
+    # Whose claim this is: every later write of the row names it, so a request whose lease
+    # lapsed (and whose key a retry took over) can no longer record its answer.
+    claim: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    lease_until: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    # The answer's replayed headers (a JSON object of strings) and its body, bounded by
+    # WFV_IDEMPOTENCY_MAX_ANSWER_BYTES (NULL with a status: the body was too big to keep).
+    headers: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -96,3 +96,25 @@ class CommitOutcomeUnknown(DatabaseUnavailable):
     left ahead of the index, never behind, so healing settles it either way."""
 
     title, slug = "Commit outcome unknown", "commit-outcome-unknown"
+
+
+class InvalidIdempotencyKey(Problem):
+    """An ``Idempotency-Key`` that is empty, too long or not printable ASCII."""
+
+    status_code, title, slug = 400, "Invalid idempotency key", "invalid-idempotency-key"
+
+
+class IdempotencyKeyReused(Problem):
+    """The key was sent before with another request (method, path, If-Match or body)."""
+
+    status_code, title, slug = 422, "Idempotency key reused", "idempotency-key-reused"
+
+
+class IdempotencyKeyInUse(Problem):
+    """The first request with this key is still running: retry after ``retry_after``."""
+
+    status_code, title, slug = 409, "Idempotency key in use", "idempotency-key-in-use"
+
+    def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.retry_after = retry_after

@@ -143,6 +143,14 @@ class Settings(BaseSettings):
     archive_after_days: int = Field(default=90, ge=1, le=36500)
     keep_versions: int = Field(default=10, ge=1, le=10000)
     archival_batch_workflows: int = Field(default=500, ge=1, le=10000)
+    # Idempotency-Key on the POSTs that create or act (service/idempotency.py): how long a
+    # key's first answer is replayed, how long a claimed key stays claimed by a request that
+    # may have died (a retry meanwhile is answered 409; after it, the retry does the work),
+    # the largest answer kept whole, and when expired keys are deleted (5-field cron, UTC).
+    idempotency_ttl_seconds: int = Field(default=86400, ge=1, le=30 * 86400)
+    idempotency_lease_seconds: int = Field(default=60, ge=1, le=3600)
+    idempotency_max_answer_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    idempotency_sweep_cron: str = "*/10 * * * *"
     host: str = "127.0.0.1"
     port: int = 8000
     # Operations: log lines as JSON objects (default in production) or plain text (default
@@ -333,7 +341,7 @@ class Settings(BaseSettings):
         """The catalogue publishing checks documents with (``schemas/catalogue.py``)."""
         return self._action_types
 
-    @field_validator("archival_cron", "webhook_sweep_cron")
+    @field_validator("archival_cron", "webhook_sweep_cron", "idempotency_sweep_cron")
     @classmethod
     def _cron_parses(cls, value: str, info: ValidationInfo) -> str:
         from huey import crontab

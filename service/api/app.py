@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from service.api.boundary import check_request_text
+from service.api.idempotency import install_replay_handler
 from service.api.limits import BodyLimitMiddleware
 from service.api.observe import RequestObserver
 from service.api.openapi import for_clients, operation_id
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.state.streams = StreamSlots()
     app.state.metrics_registry = scrape_registry(_queue_pending)
     install_problem_handlers(app)
+    install_replay_handler(app)
     # git pushes outgrow a JSON body: /git/ bounds its own (WFV_GIT_MAX_PUSH_BYTES).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/git/",))
     for module in (

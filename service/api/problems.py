@@ -25,7 +25,9 @@ RETRY_AFTER_SECONDS = 2  # a database restart or failover takes seconds, not min
 log = logging.getLogger("wfv.errors")
 
 
-def problem_response(status: int, title: str, slug: str, detail: str, **extra: Any) -> JSONResponse:
+def problem_response(
+    status: int, title: str, slug: str, detail: str, *, retry_after: int | None = None, **extra: Any
+) -> JSONResponse:
     body = {
         "type": f"/problems/{slug}",
         "title": title,
@@ -39,8 +41,8 @@ def problem_response(status: int, title: str, slug: str, detail: str, **extra: A
     headers = None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="wfv"'}
-    elif status == 503:
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    elif status == 503 or retry_after is not None:
+        headers = {"Retry-After": str(retry_after if retry_after is not None else RETRY_AFTER_SECONDS)}
     return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -60,7 +62,15 @@ class ProblemResponse(JSONResponse):
 
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(exc.status_code, exc.title, exc.slug, exc.detail, **exc.extra)
+    return problem_answer(exc)
+
+
+def problem_answer(exc: Problem) -> JSONResponse:
+    """A domain error's answer (a 409 in-use key says when to try again)."""
+    retry_after = getattr(exc, "retry_after", None)
+    return problem_response(
+        exc.status_code, exc.title, exc.slug, exc.detail, retry_after=retry_after, **exc.extra
+    )
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
@@ -82,6 +92,10 @@ async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_transition(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidTransition)
+    return transition_answer(exc)
+
+
+def transition_answer(exc: InvalidTransition) -> JSONResponse:
     return problem_response(
         409,
         "Invalid transition",

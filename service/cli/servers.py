@@ -147,6 +147,7 @@ def _register_tasks() -> Any:
     import tasks.archival
     import tasks.drafts
     import tasks.git_upkeep
+    import tasks.idempotency
     import tasks.migrations
     import tasks.reconcile
     import tasks.webhooks  # noqa: F401  (registers the tasks)

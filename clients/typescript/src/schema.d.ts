@@ -2414,7 +2414,10 @@ export interface operations {
     create_workflow: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2614,7 +2617,10 @@ export interface operations {
     create_version: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
             };
@@ -2755,6 +2761,8 @@ export interface operations {
             query?: never;
             header?: {
                 "if-match"?: string | null;
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
             };
             path: {
                 workflow_id: string;
@@ -2791,7 +2799,10 @@ export interface operations {
     rollback_version: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 version: string;
@@ -2923,6 +2934,8 @@ export interface operations {
             query?: never;
             header?: {
                 "if-match"?: string | null;
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
             };
             path: {
                 workflow_id: string;
@@ -2991,7 +3004,10 @@ export interface operations {
     open_review: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 version: string;
@@ -3059,7 +3075,10 @@ export interface operations {
     add_comment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 review_id: string;
@@ -3095,7 +3114,10 @@ export interface operations {
     add_verdict: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 review_id: string;
@@ -3201,7 +3223,10 @@ export interface operations {
     enroll: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
             };
@@ -3236,7 +3261,10 @@ export interface operations {
     report_positions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
             };
@@ -3302,7 +3330,10 @@ export interface operations {
     migrate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 version: string;
@@ -3446,7 +3477,10 @@ export interface operations {
     cancel_migration: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 migration_id: string;
@@ -3478,7 +3512,10 @@ export interface operations {
     pause_migration: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 migration_id: string;
@@ -3510,7 +3547,10 @@ export interface operations {
     resume_migration: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 migration_id: string;

@@ -18,6 +18,7 @@ from service.api.deps import (
     stale_answered_as,
     version_detail,
 )
+from service.api.idempotency import Idempotent
 from service.drafts import autosave as drafts
 from service.drafts import batches as draft_batches
 
@@ -93,7 +94,8 @@ def commit_draft(
     response: Response,
     if_match: IfMatch,
     body: DraftCommit,
-) -> VersionDetail:
+    idem: Idempotent,
+) -> VersionDetail | Response:
     """Turn your working copy into the version's next edit; needs If-Match or lock_version."""
     expected = expected_lock(if_match, body.lock_version, required=True)
     with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
@@ -106,5 +108,6 @@ def commit_draft(
             revision=body.revision,
             message=body.message,
         )
+        answer = idem.answer(uow, lambda: version_detail(row, response), response)
         uow.commit()
-    return version_detail(row, response)
+    return answer

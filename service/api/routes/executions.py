@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from schemas.executions import (
     EnrollRequest,
@@ -17,6 +17,7 @@ from schemas.executions import (
     SummaryRow,
 )
 from service.api.deps import ContainerDep, Editor, Reader, to_version_ref
+from service.api.idempotency import Idempotent
 from service.executions import enrolment as executions
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/executions", tags=["executions"])
@@ -24,28 +25,40 @@ router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/executions", tags=["e
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=EnrollResult)
 def enroll(
-    workflow_id: uuid.UUID, body: EnrollRequest, principal: Editor, container: ContainerDep
-) -> EnrollResult:
+    workflow_id: uuid.UUID,
+    body: EnrollRequest,
+    principal: Editor,
+    container: ContainerDep,
+    response: Response,
+    idem: Idempotent,
+) -> EnrollResult | Response:
     """Enrol up to 10,000 contacts on the current version, at the trigger's first action."""
     with container.uow(principal.tenant_id, write=True) as uow:
         result = executions.enroll(
             uow=uow, principal=principal, workflow_id=workflow_id, contact_ids=body.contact_ids
         )
+        answer = idem.answer(uow, lambda: result, response)
         uow.commit()
-    return result
+    return answer
 
 
 @router.post("/positions", response_model=PositionsResult)
 def report_positions(
-    workflow_id: uuid.UUID, body: PositionsRequest, principal: Editor, container: ContainerDep
-) -> PositionsResult:
+    workflow_id: uuid.UUID,
+    body: PositionsRequest,
+    principal: Editor,
+    container: ContainerDep,
+    response: Response,
+    idem: Idempotent,
+) -> PositionsResult | Response:
     """Report where contacts are now (all-or-nothing, checked against each one's version)."""
     with container.uow(principal.tenant_id, write=True) as uow:
         updated = executions.report_positions(
             uow=uow, principal=principal, workflow_id=workflow_id, moves=body.moves
         )
+        answer = idem.answer(uow, lambda: PositionsResult(updated=updated), response)
         uow.commit()
-    return PositionsResult(updated=updated)
+    return answer
 
 
 @router.get("", response_model=ExecutionList)

@@ -21,6 +21,7 @@ from schemas.migrations import (
     MigrationResume,
 )
 from service.api.deps import ContainerDep, Editor, Reader, VersionPath
+from service.api.idempotency import Idempotency, Idempotent
 from service.api.streams import EventStreamResponse, StreamGrantDep, end_event
 from service.auth import Principal
 from service.container import Container
@@ -43,17 +44,18 @@ def migrate(
     principal: Editor,
     container: ContainerDep,
     response: Response,
-) -> MigrationPublic | MigrationPlan | JSONResponse:
+    idem: Idempotent,
+) -> MigrationPublic | MigrationPlan | Response:
     """Move executions of `from_versions` to this (active) version; `dry_run` only plans."""
     with container.uow(principal.tenant_id, write=not body.dry_run) as uow:
         result = migrations.start_migration(
             uow=uow, principal=principal, workflow_id=workflow_id, target_ref=version, request=body
         )
         if isinstance(result, MigrationPlan):
-            return JSONResponse(result.model_dump(mode="json"), status_code=200)
+            return idem.respond(uow, JSONResponse(result.model_dump(mode="json"), status_code=200))
+        response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/migrations/{result.id}"
+        answer = idem.answer(uow, lambda: migrations.public(result), response)
         uow.commit()
-        answer = migrations.public(result)
-    response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/migrations/{answer.id}"
     return answer
 
 
@@ -107,8 +109,9 @@ def _change(
     workflow_id: uuid.UUID,
     migration_id: uuid.UUID,
     move: str,
+    idem: Idempotency,
     resume: MigrationResume | None = None,
-) -> MigrationPublic:
+) -> MigrationPublic | Response:
     with container.uow(principal.tenant_id, write=True) as uow:
         migration = migrations.change_status(
             uow=uow,
@@ -118,17 +121,22 @@ def _change(
             move=move,
             resume=resume,
         )
+        answer = idem.answer(uow, lambda: migrations.public(migration), Response())
         uow.commit()
-        return migrations.public(migration)
+        return answer
 
 
-def _control(move: str) -> Callable[..., MigrationPublic]:
+def _control(move: str) -> Callable[..., MigrationPublic | Response]:
     """One route per control move (cancel, pause): the same shape, another verb."""
 
     def control(
-        workflow_id: uuid.UUID, migration_id: uuid.UUID, principal: Editor, container: ContainerDep
-    ) -> MigrationPublic:
-        return _change(container, principal, workflow_id, migration_id, move)
+        workflow_id: uuid.UUID,
+        migration_id: uuid.UUID,
+        principal: Editor,
+        container: ContainerDep,
+        idem: Idempotent,
+    ) -> MigrationPublic | Response:
+        return _change(container, principal, workflow_id, migration_id, move, idem)
 
     control.__doc__ = {
         "cancel": "Cancel between batches; what moved stays moved (list it with executions?migration=<id>).",
@@ -148,11 +156,12 @@ def resume_migration(
     migration_id: uuid.UUID,
     principal: Editor,
     container: ContainerDep,
+    idem: Idempotent,
     body: Annotated[MigrationResume | None, Body()] = None,
-) -> MigrationPublic:
+) -> MigrationPublic | Response:
     """Resume a paused (or halted) migration; `failure_threshold` (0 to 1) replaces the
     threshold from now on. The halt rule judges the batches after the resume afresh."""
-    return _change(container, principal, workflow_id, migration_id, "resume", body)
+    return _change(container, principal, workflow_id, migration_id, "resume", idem, body)
 
 
 @router.get("/migrations/{migration_id}/events", response_class=StreamingResponse)

@@ -13,6 +13,7 @@ from schemas.reviews import (
     VerdictCreate,
 )
 from service.api.deps import ContainerDep, Editor, Reader, VersionPath
+from service.api.idempotency import Idempotent
 from service.compare import reviews
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}", tags=["reviews"])
@@ -48,8 +49,9 @@ def open_review(
     principal: Editor,
     container: ContainerDep,
     response: Response,
+    idem: Idempotent,
     body: ReviewCreate | None = None,
-) -> ReviewPublic:
+) -> ReviewPublic | Response:
     """Open a review of a draft against the current version (one open review per draft)."""
     with container.uow(principal.tenant_id, write=True) as uow:
         thread = reviews.open_review(
@@ -59,9 +61,9 @@ def open_review(
             ref=version,
             title=body.title if body else None,
         )
+        response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/reviews/{thread.review.id}"
+        answer = idem.answer(uow, lambda: _public(thread), response)
         uow.commit()
-        answer = _public(thread)
-    response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/reviews/{answer.id}"
     return answer
 
 
@@ -95,7 +97,9 @@ def add_comment(
     body: CommentCreate,
     principal: Editor,
     container: ContainerDep,
-) -> ReviewPublic:
+    response: Response,
+    idem: Idempotent,
+) -> ReviewPublic | Response:
     """Comment on the draft, optionally anchored to an action id or a JSON path."""
     with container.uow(principal.tenant_id, write=True) as uow:
         thread = reviews.add_comment(
@@ -107,8 +111,9 @@ def add_comment(
             action_id=body.action_id,
             path=body.path,
         )
+        answer = idem.answer(uow, lambda: _public(thread), response)
         uow.commit()
-        return _public(thread)
+        return answer
 
 
 @router.post(
@@ -120,7 +125,9 @@ def add_verdict(
     body: VerdictCreate,
     principal: Editor,
     container: ContainerDep,
-) -> ReviewPublic:
+    response: Response,
+    idem: Idempotent,
+) -> ReviewPublic | Response:
     """Approve the draft as it is now, or request changes (authors cannot approve)."""
     with container.uow(principal.tenant_id, write=True) as uow:
         thread = reviews.add_verdict(
@@ -131,5 +138,6 @@ def add_verdict(
             verdict=body.verdict,
             body=body.body,
         )
+        answer = idem.answer(uow, lambda: _public(thread), response)
         uow.commit()
-        return _public(thread)
+        return answer

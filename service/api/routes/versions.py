@@ -28,6 +28,7 @@ from service.api.deps import (
     stale_answered_as,
     version_detail,
 )
+from service.api.idempotency import Idempotent
 from service.executions import enrolment as executions
 from service.versions import editing as versions
 from service.versions import publishing
@@ -43,8 +44,9 @@ def create_version(
     principal: Editor,
     container: ContainerDep,
     response: Response,
+    idem: Idempotent,
     body: VersionCreate | None = None,
-) -> VersionDetail:
+) -> VersionDetail | Response:
     """Create the next version as a draft (copy of the current, of `from_version`, or `definition`)."""
     body = body or VersionCreate()
     with container.uow(principal.tenant_id, write=True) as uow:
@@ -56,9 +58,10 @@ def create_version(
             definition=body.definition,
             message=body.message,
         )
+        response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{version.id}"
+        answer = idem.answer(uow, lambda: version_detail(version, response), response)
         uow.commit()
-    response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{version.id}"
-    return version_detail(version, response)
+    return answer
 
 
 @router.get("", response_model=VersionList)
@@ -164,8 +167,9 @@ def publish_version(
     container: ContainerDep,
     response: Response,
     if_match: IfMatch,
+    idem: Idempotent,
     body: VersionPublish | None = None,
-) -> VersionDetail:
+) -> VersionDetail | Response:
     """Publish a complete draft as the one current version (commit on main, tag vN)."""
     body = body or VersionPublish()
     expected = expected_lock(if_match, body.lock_version, required=False)
@@ -178,8 +182,9 @@ def publish_version(
             expected_lock=expected.value,
             message=body.message,
         )
+        answer = idem.answer(uow, lambda: version_detail(row, response), response)
         uow.commit()
-    return version_detail(row, response)
+    return answer
 
 
 @router.post("/{version}/rollback", status_code=status.HTTP_201_CREATED, response_model=VersionDetail)
@@ -189,10 +194,12 @@ def rollback_version(
     principal: Admin,
     container: ContainerDep,
     response: Response,
-) -> VersionDetail:
+    idem: Idempotent,
+) -> VersionDetail | Response:
     """Roll back: a new version with the target's content, published as current."""
     with container.uow(principal.tenant_id, write=True) as uow:
         row = publishing.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"
+        answer = idem.answer(uow, lambda: version_detail(row, response), response)
         uow.commit()
-    response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"
-    return version_detail(row, response)
+    return answer

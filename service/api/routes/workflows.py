@@ -14,6 +14,7 @@ from schemas.api import (
     WorkflowUpdate,
 )
 from service.api.deps import Admin, ContainerDep, Editor, Reader
+from service.api.idempotency import Idempotent
 from service.versions import workflows
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
@@ -23,17 +24,22 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WorkflowCreated)
 def create_workflow(
-    body: WorkflowCreate, principal: Editor, container: ContainerDep, response: Response
-) -> WorkflowCreated:
+    body: WorkflowCreate, principal: Editor, container: ContainerDep, response: Response, idem: Idempotent
+) -> WorkflowCreated | Response:
     """Create a workflow, its git repository and version 1 as a draft."""
     with container.uow(principal.tenant_id, write=True) as uow:
         workflow, version = workflows.create_workflow(
             uow=uow, principal=principal, name=body.name, definition=body.definition
         )
+        response.headers["Location"] = f"/api/v1/workflows/{workflow.id}"
+
+        def created() -> WorkflowCreated:
+            public = WorkflowPublic.model_validate(workflow)
+            return WorkflowCreated(**public.model_dump(), version=VersionPublic.model_validate(version))
+
+        answer = idem.answer(uow, created, response)
         uow.commit()
-    response.headers["Location"] = f"/api/v1/workflows/{workflow.id}"
-    public = WorkflowPublic.model_validate(workflow)
-    return WorkflowCreated(**public.model_dump(), version=VersionPublic.model_validate(version))
+    return answer
 
 
 @router.get("", response_model=WorkflowList)

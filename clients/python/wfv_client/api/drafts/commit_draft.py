@@ -18,10 +18,14 @@ def _get_kwargs(
     *,
     body: DraftCommit,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
         headers["if-match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -68,6 +72,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: DraftCommit,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Commit Draft
 
@@ -77,6 +82,9 @@ def sync_detailed(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (DraftCommit): Turn the working copy into the version's next edit. ``lock_version``
             (or If-Match)
             is the version's optimistic lock; ``revision``, when given, must still be the draft's.
@@ -94,6 +102,7 @@ def sync_detailed(
         version=version,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -110,6 +119,7 @@ def sync(
     client: AuthenticatedClient,
     body: DraftCommit,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Commit Draft
 
@@ -119,6 +129,9 @@ def sync(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (DraftCommit): Turn the working copy into the version's next edit. ``lock_version``
             (or If-Match)
             is the version's optimistic lock; ``revision``, when given, must still be the draft's.
@@ -137,6 +150,7 @@ def sync(
         client=client,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -147,6 +161,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: DraftCommit,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Commit Draft
 
@@ -156,6 +171,9 @@ async def asyncio_detailed(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (DraftCommit): Turn the working copy into the version's next edit. ``lock_version``
             (or If-Match)
             is the version's optimistic lock; ``revision``, when given, must still be the draft's.
@@ -173,6 +191,7 @@ async def asyncio_detailed(
         version=version,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,6 +206,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: DraftCommit,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Commit Draft
 
@@ -196,6 +216,9 @@ async def asyncio(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (DraftCommit): Turn the working copy into the version's next edit. ``lock_version``
             (or If-Match)
             is the version's optimistic lock; ``revision``, when given, must still be the draft's.
@@ -215,5 +238,6 @@ async def asyncio(
             client=client,
             body=body,
             if_match=if_match,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -9,15 +9,18 @@ from ...client import AuthenticatedClient, Client
 from ...models.enroll_request import EnrollRequest
 from ...models.enroll_result import EnrollResult
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     workflow_id: UUID,
     *,
     body: EnrollRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -61,6 +64,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EnrollResult | Problem]:
     """Enroll
 
@@ -68,6 +72,9 @@ def sync_detailed(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (EnrollRequest):
 
     Raises:
@@ -81,6 +88,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         workflow_id=workflow_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -95,6 +103,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> EnrollResult | Problem | None:
     """Enroll
 
@@ -102,6 +111,9 @@ def sync(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (EnrollRequest):
 
     Raises:
@@ -116,6 +128,7 @@ def sync(
         workflow_id=workflow_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -124,6 +137,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EnrollResult | Problem]:
     """Enroll
 
@@ -131,6 +145,9 @@ async def asyncio_detailed(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (EnrollRequest):
 
     Raises:
@@ -144,6 +161,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         workflow_id=workflow_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -156,6 +174,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> EnrollResult | Problem | None:
     """Enroll
 
@@ -163,6 +182,9 @@ async def asyncio(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (EnrollRequest):
 
     Raises:
@@ -178,5 +200,6 @@ async def asyncio(
             workflow_id=workflow_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -10,7 +10,7 @@ from ...models.migration_create import MigrationCreate
 from ...models.migration_plan import MigrationPlan
 from ...models.migration_public import MigrationPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -18,8 +18,11 @@ def _get_kwargs(
     version: str,
     *,
     body: MigrationCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -88,6 +91,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MigrationCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MigrationPlan | MigrationPlan | MigrationPublic | Problem]:
     """Migrate
 
@@ -96,6 +100,9 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationCreate): ``unmapped``: ``fail`` (the execution stays and is reported),
             ``exit``, or ``to:<action>``.
 
@@ -111,6 +118,7 @@ def sync_detailed(
         workflow_id=workflow_id,
         version=version,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -126,6 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MigrationCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> MigrationPlan | MigrationPlan | MigrationPublic | Problem | None:
     """Migrate
 
@@ -134,6 +143,9 @@ def sync(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationCreate): ``unmapped``: ``fail`` (the execution stays and is reported),
             ``exit``, or ``to:<action>``.
 
@@ -150,6 +162,7 @@ def sync(
         version=version,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -159,6 +172,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MigrationCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MigrationPlan | MigrationPlan | MigrationPublic | Problem]:
     """Migrate
 
@@ -167,6 +181,9 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationCreate): ``unmapped``: ``fail`` (the execution stays and is reported),
             ``exit``, or ``to:<action>``.
 
@@ -182,6 +199,7 @@ async def asyncio_detailed(
         workflow_id=workflow_id,
         version=version,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -195,6 +213,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MigrationCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> MigrationPlan | MigrationPlan | MigrationPublic | Problem | None:
     """Migrate
 
@@ -203,6 +222,9 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationCreate): ``unmapped``: ``fail`` (the execution stays and is reported),
             ``exit``, or ``to:<action>``.
 
@@ -220,5 +242,6 @@ async def asyncio(
             version=version,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -17,8 +17,11 @@ def _get_kwargs(
     migration_id: UUID,
     *,
     body: MigrationResume | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -65,6 +68,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: MigrationResume | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MigrationPublic | Problem]:
     """Resume Migration
 
@@ -74,6 +78,9 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
             ``failure_threshold`` from now on.
 
@@ -89,6 +96,7 @@ def sync_detailed(
         workflow_id=workflow_id,
         migration_id=migration_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -104,6 +112,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: MigrationResume | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> MigrationPublic | Problem | None:
     """Resume Migration
 
@@ -113,6 +122,9 @@ def sync(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
             ``failure_threshold`` from now on.
 
@@ -129,6 +141,7 @@ def sync(
         migration_id=migration_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -138,6 +151,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: MigrationResume | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[MigrationPublic | Problem]:
     """Resume Migration
 
@@ -147,6 +161,9 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
             ``failure_threshold`` from now on.
 
@@ -162,6 +179,7 @@ async def asyncio_detailed(
         workflow_id=workflow_id,
         migration_id=migration_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,6 +193,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: MigrationResume | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> MigrationPublic | Problem | None:
     """Resume Migration
 
@@ -184,6 +203,9 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         migration_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (MigrationResume | Unset): The optional body of ``POST …/resume``: a new
             ``failure_threshold`` from now on.
 
@@ -201,5 +223,6 @@ async def asyncio(
             migration_id=migration_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

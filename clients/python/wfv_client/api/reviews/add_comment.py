@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.comment_create import CommentCreate
 from ...models.problem import Problem
 from ...models.review_public import ReviewPublic
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     review_id: UUID,
     *,
     body: CommentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -64,6 +67,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CommentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | ReviewPublic]:
     """Add Comment
 
@@ -72,6 +76,9 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         review_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (CommentCreate): A comment, optionally anchored to an action id and/or a JSON path in
             the draft.
 
@@ -87,6 +94,7 @@ def sync_detailed(
         workflow_id=workflow_id,
         review_id=review_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -102,6 +110,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CommentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | ReviewPublic | None:
     """Add Comment
 
@@ -110,6 +119,9 @@ def sync(
     Args:
         workflow_id (UUID):
         review_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (CommentCreate): A comment, optionally anchored to an action id and/or a JSON path in
             the draft.
 
@@ -126,6 +138,7 @@ def sync(
         review_id=review_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -135,6 +148,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CommentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | ReviewPublic]:
     """Add Comment
 
@@ -143,6 +157,9 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         review_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (CommentCreate): A comment, optionally anchored to an action id and/or a JSON path in
             the draft.
 
@@ -158,6 +175,7 @@ async def asyncio_detailed(
         workflow_id=workflow_id,
         review_id=review_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,6 +189,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CommentCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | ReviewPublic | None:
     """Add Comment
 
@@ -179,6 +198,9 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         review_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (CommentCreate): A comment, optionally anchored to an action id and/or a JSON path in
             the draft.
 
@@ -196,5 +218,6 @@ async def asyncio(
             review_id=review_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -17,8 +17,11 @@ def _get_kwargs(
     version: str,
     *,
     body: ReviewCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -65,6 +68,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ReviewCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | ReviewPublic]:
     """Open Review
 
@@ -73,6 +77,9 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ReviewCreate | Unset):
 
     Raises:
@@ -87,6 +94,7 @@ def sync_detailed(
         workflow_id=workflow_id,
         version=version,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -102,6 +110,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ReviewCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | ReviewPublic | None:
     """Open Review
 
@@ -110,6 +119,9 @@ def sync(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ReviewCreate | Unset):
 
     Raises:
@@ -125,6 +137,7 @@ def sync(
         version=version,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -134,6 +147,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ReviewCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | ReviewPublic]:
     """Open Review
 
@@ -142,6 +156,9 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ReviewCreate | Unset):
 
     Raises:
@@ -156,6 +173,7 @@ async def asyncio_detailed(
         workflow_id=workflow_id,
         version=version,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -169,6 +187,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ReviewCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | ReviewPublic | None:
     """Open Review
 
@@ -177,6 +196,9 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ReviewCreate | Unset):
 
     Raises:
@@ -193,5 +215,6 @@ async def asyncio(
             version=version,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

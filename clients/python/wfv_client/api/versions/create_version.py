@@ -16,8 +16,11 @@ def _get_kwargs(
     workflow_id: UUID,
     *,
     body: VersionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -62,6 +65,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: VersionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Create Version
 
@@ -69,6 +73,9 @@ def sync_detailed(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionCreate | Unset): Copy of the current version by default; or of
             ``from_version``; or ``definition``.
 
@@ -83,6 +90,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         workflow_id=workflow_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -97,6 +105,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: VersionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Create Version
 
@@ -104,6 +113,9 @@ def sync(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionCreate | Unset): Copy of the current version by default; or of
             ``from_version``; or ``definition``.
 
@@ -119,6 +131,7 @@ def sync(
         workflow_id=workflow_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -127,6 +140,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: VersionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Create Version
 
@@ -134,6 +148,9 @@ async def asyncio_detailed(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionCreate | Unset): Copy of the current version by default; or of
             ``from_version``; or ``definition``.
 
@@ -148,6 +165,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         workflow_id=workflow_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -160,6 +178,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: VersionCreate | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Create Version
 
@@ -167,6 +186,9 @@ async def asyncio(
 
     Args:
         workflow_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionCreate | Unset): Copy of the current version by default; or of
             ``from_version``; or ``definition``.
 
@@ -183,5 +205,6 @@ async def asyncio(
             workflow_id=workflow_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

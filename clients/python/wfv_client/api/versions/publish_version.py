@@ -18,10 +18,14 @@ def _get_kwargs(
     *,
     body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
         headers["if-match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -69,6 +73,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Publish Version
 
@@ -78,6 +83,9 @@ def sync_detailed(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionPublish | Unset):
 
     Raises:
@@ -93,6 +101,7 @@ def sync_detailed(
         version=version,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -109,6 +118,7 @@ def sync(
     client: AuthenticatedClient,
     body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Publish Version
 
@@ -118,6 +128,9 @@ def sync(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionPublish | Unset):
 
     Raises:
@@ -134,6 +147,7 @@ def sync(
         client=client,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -144,6 +158,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionDetail]:
     """Publish Version
 
@@ -153,6 +168,9 @@ async def asyncio_detailed(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionPublish | Unset):
 
     Raises:
@@ -168,6 +186,7 @@ async def asyncio_detailed(
         version=version,
         body=body,
         if_match=if_match,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,6 +201,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: VersionPublish | Unset = UNSET,
     if_match: None | str | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionDetail | None:
     """Publish Version
 
@@ -191,6 +211,9 @@ async def asyncio(
         workflow_id (UUID):
         version (str):
         if_match (None | str | Unset):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (VersionPublish | Unset):
 
     Raises:
@@ -208,5 +231,6 @@ async def asyncio(
             client=client,
             body=body,
             if_match=if_match,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.workflow_create import WorkflowCreate
 from ...models.workflow_created import WorkflowCreated
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: WorkflowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -55,12 +58,16 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: WorkflowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | WorkflowCreated]:
     """Create Workflow
 
      Create a workflow, its git repository and version 1 as a draft.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WorkflowCreate):
 
     Raises:
@@ -73,6 +80,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -86,12 +94,16 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: WorkflowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | WorkflowCreated | None:
     """Create Workflow
 
      Create a workflow, its git repository and version 1 as a draft.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WorkflowCreate):
 
     Raises:
@@ -105,6 +117,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -112,12 +125,16 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: WorkflowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | WorkflowCreated]:
     """Create Workflow
 
      Create a workflow, its git repository and version 1 as a draft.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WorkflowCreate):
 
     Raises:
@@ -130,6 +147,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -141,12 +159,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: WorkflowCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | WorkflowCreated | None:
     """Create Workflow
 
      Create a workflow, its git repository and version 1 as a draft.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WorkflowCreate):
 
     Raises:
@@ -161,5 +183,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -1,0 +1,187 @@
+"""Retried POSTs against a real ``wfv serve``, on SQLite and PostgreSQL (as ``wfv_app``):
+a request whose connection the client cut before reading the answer, and one whose
+server was SIGKILLed between its commit and its answer (the ``committed`` crash point),
+are each done once, however often they are sent again with their Idempotency-Key; the
+retry gets the first answer. Checked in the index and in git."""
+
+import json
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from indexer.idempotency import KeyScope
+from indexer.models import IdempotencyKey, WorkflowVersion
+from service import idempotency
+from service.api.idempotency import fingerprint
+from tests.conftest import app_role_url, truncate_tables
+from tests.e2e.conftest import GitServer, _serve
+from tests.factories import example, renamed
+
+serve = contextmanager(_serve)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest) -> dict[str, str]:
+    if request.param == "sqlite":
+        return {}
+    url: str = request.getfixturevalue("postgres_url")
+    truncate_tables(url)
+    return {"WFV_DATABASE_URL": app_role_url(url), "WFV_MIGRATION_DATABASE_URL": url}
+
+
+@pytest.fixture
+def server(database: dict[str, str], tmp_path: Path) -> Iterator[GitServer]:
+    with serve("server", tmp_path, database) as running:
+        yield running
+
+
+def _workflow(server: GitServer, *, publish: bool = True) -> str:
+    with server.api() as api:
+        created = api.post("/workflows", json={"name": "w", "definition": example("welcome-small")})
+        assert created.status_code == 201, created.text
+        wid = str(created.json()["id"])
+        if publish:
+            assert api.post(f"/workflows/{wid}/versions/1/publish").status_code == 200
+    return wid
+
+
+def _send_and_hang_up(server: GitServer, path: str, key: str, body: dict[str, Any] | None) -> None:
+    """Send a whole request, then close the socket without reading a byte of the answer."""
+    address = urlsplit(server.base)
+    payload = json.dumps(body).encode() if body is not None else b""
+    head = (
+        f"POST /api/v1{path} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+        f"Authorization: Bearer {server.token()}\r\nIdempotency-Key: {key}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
+    with socket.create_connection((address.hostname, address.port)) as sock:
+        sock.sendall(head.encode() + payload)
+
+
+def _key_state(server: GitServer, key: str) -> str | None:
+    with server.container.uow("acme") as uow:
+        row = uow.session.scalar(select(IdempotencyKey).where(IdempotencyKey.key == key))
+        return row.state if row is not None else None
+
+
+def _retry(server: GitServer, path: str, key: str, body: dict[str, Any] | None) -> httpx.Response:
+    """What a client does: send again with the same key, waiting as long as it is told
+    (409 in use, Retry-After), until there is an answer."""
+    deadline = time.monotonic() + 60
+    with server.api() as api:
+        while True:
+            answer = api.post(path, json=body, headers={"Idempotency-Key": key})
+            if answer.status_code != 409 or answer.json()["type"] != "/problems/idempotency-key-in-use":
+                return answer
+            assert time.monotonic() < deadline, "the key stayed in use"
+            time.sleep(float(answer.headers["retry-after"]) / 10)
+
+
+def _wait_for_claim(server: GitServer, key: str) -> None:
+    deadline = time.monotonic() + 30
+    while _key_state(server, key) is None:
+        assert time.monotonic() < deadline, "the request never reached the server"
+        time.sleep(0.02)
+
+
+def _versions(server: GitServer, wid: str) -> list[tuple[int, str]]:
+    with server.container.uow("acme") as uow:
+        rows = uow.session.scalars(
+            select(WorkflowVersion).where(WorkflowVersion.workflow_id == uuid.UUID(wid))
+        )
+        return sorted((row.version_number, row.status) for row in rows)
+
+
+def test_a_create_cut_mid_request_and_retried_is_done_once(server: GitServer) -> None:
+    wid = _workflow(server)
+    path, key = f"/workflows/{wid}/versions", "cut-create"
+    body = {"definition": renamed(example("welcome-small"), "second")}
+    _send_and_hang_up(server, path, key, body)
+    _wait_for_claim(server, key)
+    answer = _retry(server, path, key, body)
+    assert (answer.status_code, answer.headers.get("idempotent-replayed")) == (201, "true"), answer.text
+    assert answer.json()["version_number"] == 2
+    assert _retry(server, path, key, body).content == answer.content  # and again: the same
+    assert _versions(server, wid) == [(1, "active"), (2, "draft")]
+    repo = server.container.store.open("acme", uuid.UUID(wid))
+    assert sorted(repo.refs("refs/heads/")) == [
+        "refs/heads/drafts/v1",
+        "refs/heads/drafts/v2",
+        "refs/heads/main",
+    ]
+    assert repo.ref_target("refs/heads/drafts/v2") == answer.json()["commit_sha"]
+
+
+def test_a_publish_cut_mid_request_and_retried_is_one_commit_and_one_tag(server: GitServer) -> None:
+    wid = _workflow(server)
+    with server.api() as api:
+        body = {"definition": renamed(example("welcome-small"), "second")}
+        assert api.post(f"/workflows/{wid}/versions", json=body).status_code == 201
+    path, key = f"/workflows/{wid}/versions/2/publish", "cut-publish"
+    _send_and_hang_up(server, path, key, None)
+    _wait_for_claim(server, key)
+    answer = _retry(server, path, key, None)
+    assert (answer.status_code, answer.headers["idempotent-replayed"]) == (200, "true")
+    assert answer.json()["is_current"] is True
+    assert _versions(server, wid) == [(1, "active"), (2, "active")]
+    repo = server.container.store.open("acme", uuid.UUID(wid))
+    assert sorted(repo.refs("refs/tags/")) == ["refs/tags/v1", "refs/tags/v2"]
+    main = repo.ref_target("refs/heads/main")
+    assert main is not None
+    assert len(list(repo.first_parent_walk(main))) == 2  # one commit per publish
+
+
+def test_an_answer_lost_to_a_crash_after_the_commit_is_replayed_by_the_next_server(
+    database: dict[str, str], tmp_path: Path
+) -> None:
+    """The server dies between its commit and its answer (the ``committed`` crash point):
+    the client saw nothing. A fresh server answers the retry with the committed answer."""
+    body = {"definition": renamed(example("welcome-small"), "second")}
+    key = "crash-after-commit"
+    with serve("server", tmp_path, database) as first:
+        wid = _workflow(first)
+    with serve("server", tmp_path, database, WFV_TEST_CRASH_POINTS=json.dumps(["committed"])) as doomed:
+        with doomed.api() as api, pytest.raises(httpx.TransportError):
+            api.post(f"/workflows/{wid}/versions", json=body, headers={"Idempotency-Key": key})
+        log = (tmp_path / "serve.log").read_text()
+        assert "crash point committed reached" in log
+    with serve("server", tmp_path, database) as fresh:
+        assert _key_state(fresh, key) == "done"
+        answer = _retry(fresh, f"/workflows/{wid}/versions", key, body)
+        assert (answer.status_code, answer.headers["idempotent-replayed"]) == (201, "true")
+        assert answer.json()["version_number"] == 2
+        assert _versions(fresh, wid) == [(1, "active"), (2, "draft")]
+
+
+def test_a_claim_left_by_a_dead_request_lapses_and_the_retry_does_the_work(
+    database: dict[str, str], tmp_path: Path
+) -> None:
+    """A request that claimed its key and died before its transaction committed (here an
+    enrolment, SQL alone) did nothing: the retry is told to wait (409, Retry-After) while
+    the claim's lease runs, then does the work, once. The dead request's claim is made by
+    the test's own container, with a two-second lease."""
+    with serve("server", tmp_path, database) as server:
+        wid = _workflow(server)
+        path, key, body = f"/workflows/{wid}/executions", "dead-request", {"contact_ids": ["c-1", "c-2"]}
+        sent = httpx.Request("POST", f"{server.base}/api/v1{path}", json=body)
+        print_ = fingerprint("POST", f"/api/v1{path}", "", "", sent.content)
+        server.container.settings.idempotency_lease_seconds = 2
+        claimed = idempotency.claim(server.container, KeyScope("acme", "alice", key), print_)
+        assert isinstance(claimed, idempotency.Claim)
+        with server.api() as api:
+            busy = api.post(path, json=body, headers={"Idempotency-Key": key})
+        assert (busy.status_code, busy.headers["retry-after"]) == (409, "1")
+        answer = _retry(server, path, key, body)
+        assert answer.status_code == 201, answer.text
+        assert "idempotent-replayed" not in answer.headers
+        assert answer.json()["enrolled"] == 2
+        assert _retry(server, path, key, body).headers["idempotent-replayed"] == "true"
