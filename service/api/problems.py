@@ -5,6 +5,7 @@ the index's and the repository's, and a database that is away or rolled a reques
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,7 +26,16 @@ RETRY_AFTER_SECONDS = 2  # a database restart or failover takes seconds, not min
 log = logging.getLogger("wfv.errors")
 
 
-def problem_response(status: int, title: str, slug: str, detail: str, **extra: Any) -> JSONResponse:
+def problem_response(
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    """``headers``: fields the problem itself carries (a 429's ``Retry-After`` and RateLimit)."""
     body = {
         "type": f"/problems/{slug}",
         "title": title,
@@ -36,12 +46,12 @@ def problem_response(status: int, title: str, slug: str, detail: str, **extra: A
     request_id = current_request_id()
     if request_id is not None:
         body["request_id"] = request_id  # what to quote to whoever reads the logs
-    headers = None
+    fields = dict(headers or {})
     if status == 401:
-        headers = {"WWW-Authenticate": 'Bearer realm="wfv"'}
+        fields.setdefault("WWW-Authenticate", 'Bearer realm="wfv"')
     elif status == 503:
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+        fields.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+    return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=fields or None)
 
 
 class ProblemResponse(JSONResponse):
@@ -60,7 +70,9 @@ class ProblemResponse(JSONResponse):
 
 async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, Problem)
-    return problem_response(exc.status_code, exc.title, exc.slug, exc.detail, **exc.extra)
+    return problem_response(
+        exc.status_code, exc.title, exc.slug, exc.detail, headers=exc.headers, **exc.extra
+    )
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
