@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     tenant_budget_writes_seconds: int = Field(default=60, ge=1, le=86_400)
     tenant_budget_draft_saves: int = Field(default=120_000, ge=1, le=100_000_000)
     tenant_budget_draft_saves_seconds: int = Field(default=60, ge=1, le=86_400)
+    # How long a refusal (429) waits before it is sent (never longer than its Retry-After): a
+    # client that retries at once on N connections then sends at most N requests a second,
+    # instead of a flood of cheap 429s that takes the CPU other tenants need.
+    tenant_budget_refusal_delay_seconds: float = Field(default=1.0, ge=0, le=10)
     # Called when a migration completes, signed by the Standard Webhooks specification with
     # webhook_secret (``whsec_<base64>``, or any string used as its UTF-8 bytes); a URL
     # without a secret is refused, so no webhook is ever sent unsigned.

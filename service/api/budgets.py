@@ -6,7 +6,12 @@ and git fetch and clone), **writes** (every other method, and git push) and **dr
 writes budget). A request is charged after its token is verified (``deps.current_principal``
 and the git routes' caller): a request that fails authentication is charged to nobody, and
 the probes (``/healthz``, ``/readyz``, ``/metrics``), the web UI's files and ``/docs`` are
-never charged. Over budget: a 429 problem with ``Retry-After`` and the IETF RateLimit fields.
+never charged. Over budget: a 429 problem with ``Retry-After`` and the IETF RateLimit fields,
+sent after ``WFV_TENANT_BUDGET_REFUSAL_DELAY_SECONDS`` (a second; never past Retry-After).
+The delay is what makes a budget protect the other tenants: a refusal costs little CPU but
+not none, and a client that retries at once would otherwise turn its burst into a flood
+of 429s as heavy as the requests it replaced (``bench/fairness.py``: B's p99 10x its quiet
+p99 with instant refusals); delayed, each of its connections sends one request a second.
 
 The counting is the `limits` library's sliding window counter (two counters per budget:
 the window now and the one before, weighted; O(1) memory, one Lua script in Redis). With
@@ -35,7 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import redis
 import redis.asyncio as aioredis
@@ -154,8 +159,11 @@ class TenantBudgets:
     """The budgets of every tenant as one process sees them. Async only: called on the
     event loop, whose Redis client it keeps (one per loop, as ``put_quickly`` does)."""
 
-    def __init__(self, policies: dict[Budget, Policy], redis_url: str | None) -> None:
+    def __init__(
+        self, policies: dict[Budget, Policy], redis_url: str | None, *, refusal_delay: float = 0.0
+    ) -> None:
         self.policies = policies
+        self.refusal_delay = refusal_delay
         self.redis_url = redis_url
         self.shared = redis_url is not None
         self._items = {budget: policy.item for budget, policy in policies.items()}
@@ -181,7 +189,7 @@ class TenantBudgets:
                 settings.tenant_budget_draft_saves_seconds,
             ),
         }
-        return cls(policies, settings.redis_url)
+        return cls(policies, settings.redis_url, refusal_delay=settings.tenant_budget_refusal_delay_seconds)
 
     def _current_limiter(self) -> SlidingWindowCounterRateLimiter:
         loop = asyncio.get_running_loop()
@@ -225,8 +233,7 @@ class TenantBudgets:
         lease = self._lease(tenant_id, budget)
         now = time.monotonic()
         if lease.refused_until > now:
-            metrics.BUDGET_REFUSALS.labels(budget.value).inc()
-            raise OverBudget(policy, max(1, math.ceil(lease.refused_until - now)))
+            await self._refuse(policy, max(1, math.ceil(lease.refused_until - now)))
         if lease.left > 0 and lease.expires > now:
             lease.left -= 1
             return
@@ -250,8 +257,17 @@ class TenantBudgets:
             return
         lease.size = 1
         lease.refused_until = now + min(retry_after, REFUSAL_MEMORY_SECONDS)
-        metrics.BUDGET_REFUSALS.labels(budget.value).inc()
-        raise OverBudget(policy, retry_after)
+        await self._refuse(policy, retry_after)
+
+    async def _refuse(self, policy: Policy, retry_after: int) -> NoReturn:
+        """Count the refusal and answer it after the refusal delay (at most Retry-After):
+        a client retrying at once is slowed to one request per connection per delay, so
+        its 429s cannot take the CPU the other tenants need (a 429 is cheap, not free)."""
+        metrics.BUDGET_REFUSALS.labels(policy.budget.value).inc()
+        delay = min(self.refusal_delay, retry_after)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        raise OverBudget(policy, max(1, retry_after - int(delay)))
 
     def _next_size(self, lease: _Lease, policy: Policy, now: float) -> int:
         """Leases only where counts are shared (in-process counting costs microseconds):

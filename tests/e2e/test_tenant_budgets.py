@@ -29,7 +29,9 @@ BUDGETS = {
     "WFV_TENANT_BUDGET_READS": "10",
     "WFV_TENANT_BUDGET_WRITES": "4",
     "WFV_TENANT_BUDGET_DRAFT_SAVES": "6",
+    "WFV_TENANT_BUDGET_REFUSAL_DELAY_SECONDS": "0",  # its own test: tests/service/test_tenant_budgets.py
 }
+NO_DELAY: dict[str, Any] = {"WFV_TENANT_BUDGET_REFUSAL_DELAY_SECONDS": "0"}
 
 
 def _token(org: str, user: str = "alice") -> dict[str, str]:
@@ -193,6 +195,7 @@ def test_two_processes_share_one_budget_through_redis(tmp_path: Path, redis_work
             WFV_REDIS_URL=redis_server.url,
             WFV_LOG_FORMAT="json",
             WFV_TENANT_BUDGET_READS="30",
+            WFV_TENANT_BUDGET_REFUSAL_DELAY_SECONDS="0",
         )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -234,7 +237,7 @@ def test_redis_down_serves_requests_unchecked(
     with own_redis(redis_workdir) as redis_server:
         serving = contextmanager(_serve)
         with serving(
-            kind, tmp_path, database, WFV_REDIS_URL=redis_server.url, WFV_TENANT_BUDGET_READS="5"
+            kind, tmp_path, database, WFV_REDIS_URL=redis_server.url, WFV_TENANT_BUDGET_READS="5", **NO_DELAY
         ) as server:
             base = f"{server.base}/api/v1/workflows"
             headers = _token("unchecked")

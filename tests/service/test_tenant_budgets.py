@@ -6,6 +6,7 @@ tests/e2e/test_tenant_budgets.py."""
 
 import asyncio
 import logging
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,8 +20,9 @@ from tests.e2e.helpers import free_port
 from tests.redis_support import RedisProcess
 
 
-def _budgets(quota: int, redis_url: str | None, *, seconds: int = 60) -> TenantBudgets:
+def _budgets(quota: int, redis_url: str | None, *, seconds: int = 60, delay: float = 0) -> TenantBudgets:
     settings = Settings(
+        tenant_budget_refusal_delay_seconds=delay,
         redis_url=redis_url,
         tenant_budget_reads=quota,
         tenant_budget_reads_seconds=seconds,
@@ -129,6 +131,23 @@ def test_near_the_end_of_a_budget_a_lease_shrinks_to_what_is_left(redis_url: str
     assert 1_000 - 2 * 10 <= granted <= 1_000
 
 
+def test_a_refusal_waits_before_it_is_answered() -> None:
+    """A client retrying at once is slowed to one request per connection per delay; the
+    Retry-After it then reads counts from the answer, not from the refusal."""
+    budgets = _budgets(1, None, seconds=30, delay=0.3)
+
+    async def run() -> tuple[float, OverBudget]:
+        await budgets.charge("acme", Budget.WRITES)
+        started = time.monotonic()
+        with pytest.raises(OverBudget) as refused:
+            await budgets.charge("acme", Budget.WRITES)
+        return time.monotonic() - started, refused.value
+
+    waited, refusal = asyncio.run(run())
+    assert 0.3 <= waited < 1.0
+    assert 1 <= int((refusal.headers or {})["Retry-After"]) <= 30
+
+
 def test_redis_that_does_not_answer_lets_requests_through(caplog: pytest.LogCaptureFixture) -> None:
     budgets = _budgets(3, f"redis://127.0.0.1:{free_port()}/0")
     caplog.set_level(logging.WARNING, logger="wfv.budgets")
@@ -147,7 +166,12 @@ def test_budgets_over_http_and_turned_off(settings: Settings, enabled: bool, aut
     """Through the app, on both databases: the third read of a budget of two is refused,
     unless budgets are turned off."""
     limited = Settings(
-        **{**settings.model_dump(), "tenant_budget_reads": 2, "tenant_budgets_enabled": enabled},
+        **{
+            **settings.model_dump(),
+            "tenant_budget_reads": 2,
+            "tenant_budgets_enabled": enabled,
+            "tenant_budget_refusal_delay_seconds": 0,
+        },
         _env_file=None,
     )
     built = build_container(limited)
