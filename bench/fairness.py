@@ -8,10 +8,12 @@ reading its own version as fast as wrk can, far above its reads budget.
 
 1. B alone: its p99 (quiet).
 2. B while A bursts: its p99, the ratio to quiet (target <= 2), and what A got (200s, 429s).
+   1 and 2 alternate (``--rounds``) and their samples are pooled, so a neighbour's load on
+   a shared machine falls on both.
 3. The same burst with budgets turned off (``WFV_TENANT_BUDGETS_ENABLED=false``): what the
    budget buys (``--no-contrast`` skips it).
 
-    python -m bench.fairness [--seconds 10 --processes 2 --budget 1500 --window 10]
+    python -m bench.fairness [--seconds 5 --rounds 3 --processes 2 --budget 1500 --window 10]
 """
 
 import argparse
@@ -156,33 +158,46 @@ def burst(target: Server, args: Any, workdir: Path, seconds: float) -> tuple[thr
     return thread, result
 
 
-def measure(target: Server, args: Any, workdir: Path, label: str) -> tuple[Steady, Steady, Any]:
+def measure(target: Server, args: Any, workdir: Path, label: str) -> tuple[Steady, Steady]:
+    """``--rounds`` pairs of (B alone, B while A bursts), pooled: on a shared machine the
+    noise of the neighbours then falls on both sides rather than on one."""
     steady(target, args, 2)  # warm-up: connections, caches, the token cache
-    quiet = steady(target, args, args.seconds)
-    thread, result = burst(target, args, workdir, args.seconds + args.lead + 2)
-    time.sleep(args.lead)  # A spends its budget; from here on it is refused
-    loud = steady(target, args, args.seconds)
-    thread.join()
-    print(f"\n{label}")
+    quiet, loud = Steady([], [], 0.0), Steady([], [], 0.0)
+    bursts = []
+    for _ in range(args.rounds):
+        alone = steady(target, args, args.seconds)
+        thread, result = burst(target, args, workdir, args.seconds + args.lead + 1)
+        time.sleep(args.lead)  # A spends its budget; from here on it is refused
+        during = steady(target, args, args.seconds)
+        thread.join()
+        bursts += result
+        for pooled, part in ((quiet, alone), (loud, during)):
+            pooled.latencies += part.latencies
+            pooled.errors += part.errors
+            pooled.seconds += part.seconds
+    print(f"\n{label} ({args.rounds} rounds of {args.seconds:.0f} s each way)")
     print(HEADER)
     print(quiet.line("quiet (B alone)"))
     print(loud.line("while A bursts"))
-    burst_result = result[0]
-    served = burst_result.requests - burst_result.errors
+    requests = sum(b.requests for b in bursts)
+    refused = sum(b.errors for b in bursts)
+    seconds = sum(b.seconds for b in bursts)
+    sample = next((b.sample_error for b in bursts if b.sample_error), "-")
     print(
-        f"A (wrk, {args.a_connections} connections): {burst_result.requests} requests in "
-        f"{burst_result.seconds:.0f} s = {burst_result.rate:.0f}/s, {served} served, "
-        f"{burst_result.errors} refused or failed ({burst_result.sample_error[:40] or '-'})"
+        f"A (wrk, {args.a_connections} connections): {requests} requests in {seconds:.0f} s = "
+        f"{requests / seconds:.0f}/s, {requests - refused} served, {refused} refused or failed "
+        f"({sample[:40]})"
     )
     print(f"B's p99 under A's burst / quiet: {loud.p99_ms / quiet.p99_ms:.2f}")
-    return quiet, loud, burst_result
+    return quiet, loud
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seconds", type=float, default=10.0, help="each measured run of B")
+    parser.add_argument("--seconds", type=float, default=5.0, help="each measured run of B")
+    parser.add_argument("--rounds", type=int, default=3, help="pairs of runs of B, alone and under the burst")
     parser.add_argument("--lead", type=float, default=3.0, help="A's burst before B is measured")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--budget", type=int, default=1500, help="reads per window, every tenant")
@@ -199,13 +214,13 @@ def main() -> None:
     print(
         f"{args.processes} API processes, SQLite, budgets shared through Redis: {args.budget} reads "
         f"per {args.window} s per tenant; B: {args.b_clients} users pausing {args.b_pause * 1000:.0f} ms; "
-        f"A: wrk, {args.a_connections} connections; {args.seconds:.0f} s a run"
+        f"A: wrk, {args.a_connections} connections"
     )
     failures = []
     with tempfile.TemporaryDirectory(prefix="wfv-bench-fairness-") as tmp:
         workdir = Path(tmp)
         with server(workdir, args, budgets=True) as target:
-            quiet, loud, _ = measure(target, args, workdir, "1-2. budgets on")
+            quiet, loud = measure(target, args, workdir, "1-2. budgets on")
         ratio = loud.p99_ms / quiet.p99_ms
         failures += [f"B's p99 ratio {ratio:.2f} > 2"] if ratio > 2 else []
         failures += (
