@@ -290,7 +290,10 @@ class TenantBudgets:
         if size > 1 and await limiter.hit(item, key):
             return 1, 0
         stats = await limiter.get_window_stats(item, key)
-        return 0, max(1, math.ceil(stats.reset_time - time.time()))
+        # The library's estimate can overshoot (its counters live two windows): within one
+        # window a sliding window always frees some of its count.
+        wait = math.ceil(stats.reset_time - time.time())
+        return 0, min(self.policies[budget].seconds, max(1, wait))
 
     def _fail_open(self, exc: BaseException) -> None:
         self._down_until = time.monotonic() + REDIS_RETRY_SECONDS

@@ -137,10 +137,10 @@ def test_a_refusal_waits_before_it_is_answered() -> None:
     budgets = _budgets(1, None, seconds=30, delay=0.3)
 
     async def run() -> tuple[float, OverBudget]:
-        await budgets.charge("acme", Budget.WRITES)
+        await budgets.charge("acme", Budget.READS)
         started = time.monotonic()
         with pytest.raises(OverBudget) as refused:
-            await budgets.charge("acme", Budget.WRITES)
+            await budgets.charge("acme", Budget.READS)
         return time.monotonic() - started, refused.value
 
     waited, refusal = asyncio.run(run())
