@@ -6,11 +6,14 @@ from typing import Any
 
 
 class Problem(Exception):
-    """A failure the caller can act on. ``extra`` fields join the problem document."""
+    """A failure the caller can act on. ``extra`` fields join the problem document;
+    ``headers`` are response fields the problem carries (a 429's ``Retry-After``), named
+    here as data: HTTP renders them."""
 
     status_code = 400
     title = "Bad request"
     slug = "bad-request"
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: str, **extra: Any) -> None:
         super().__init__(detail)
@@ -117,4 +120,4 @@ class IdempotencyKeyInUse(Problem):
 
     def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
         super().__init__(detail, **extra)
-        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

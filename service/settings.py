@@ -114,6 +114,22 @@ class Settings(BaseSettings):
     compare_live_ttl_seconds: float = Field(default=5.0, ge=0, le=300)
     # Server-sent event streams one user may hold open at once, in each server process.
     stream_max_per_user: int = Field(default=4, ge=1, le=100)
+    # A fair share per tenant (service/api/budgets.py): requests each tenant may make per
+    # window, one budget for reads, one for writes, one for draft auto-saves; shared by every
+    # API process through Redis when WFV_REDIS_URL is set, per process otherwise. The
+    # defaults are far above what one tenant's people and integrations send (the README
+    # tour and the benchmarks never meet them): they stop a runaway client, not a busy one.
+    tenant_budgets_enabled: bool = True
+    tenant_budget_reads: int = Field(default=300_000, ge=1, le=100_000_000)
+    tenant_budget_reads_seconds: int = Field(default=60, ge=1, le=86_400)
+    tenant_budget_writes: int = Field(default=60_000, ge=1, le=100_000_000)
+    tenant_budget_writes_seconds: int = Field(default=60, ge=1, le=86_400)
+    tenant_budget_draft_saves: int = Field(default=120_000, ge=1, le=100_000_000)
+    tenant_budget_draft_saves_seconds: int = Field(default=60, ge=1, le=86_400)
+    # How long a refusal (429) waits before it is sent (never longer than its Retry-After): a
+    # client that retries at once on N connections then sends at most N requests a second,
+    # instead of a flood of cheap 429s that takes the CPU other tenants need.
+    tenant_budget_refusal_delay_seconds: float = Field(default=1.0, ge=0, le=10)
     # Called when a migration completes, signed by the Standard Webhooks specification with
     # webhook_secret (``whsec_<base64>``, or any string used as its UTF-8 bytes); a URL
     # without a secret is refused, so no webhook is ever sent unsigned.

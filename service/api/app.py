@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp
 
 from service.api.boundary import check_request_text
+from service.api.budgets import TenantBudgets
 from service.api.idempotency import install_replay_handler
 from service.api.limits import BodyLimitMiddleware
 from service.api.observe import RequestObserver
@@ -72,12 +73,16 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
 
     readiness = Readiness(built)
     docs = settings.resolved_docs_enabled
+    # A fair share per tenant (WFV_TENANT_BUDGET_*), charged once the caller is known (deps.py).
+    budgets = TenantBudgets.from_settings(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Production refuses a Redis that would lose acknowledged draft saves.
         await to_thread.run_sync(check_at_start, settings)
         yield
+        if budgets is not None:
+            await budgets.close()
         readiness.close()
         if owned:
             built.close()
@@ -101,6 +106,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         built.jobs = _queue_jobs()
     app.state.container = built
     app.state.readiness = readiness
+    app.state.budgets = budgets
     # Event streams open in this process, per user (service/api/stream_slots.py).
     app.state.streams = StreamSlots()
     app.state.metrics_registry = scrape_registry(_queue_pending)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from schemas.api import VersionDetail
+from service.api.budgets import charge_request
 from service.auth import Permission, Principal, principal_from_claims
 from service.container import Container
 from service.errors import PreconditionFailed, PreconditionRequired, Problem, StaleLock, Unauthorized
@@ -42,15 +43,19 @@ def bearer_token(authorization: str | None) -> str:
 
 
 async def current_principal(
-    container: ContainerDep, authorization: Annotated[str | None, Header()] = None
+    request: Request, container: ContainerDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
     """A token verified in the last minute is known at once; a new one is verified in a
-    worker thread, as that may fetch the identity provider's keys."""
+    worker thread, as that may fetch the identity provider's keys. The request is then
+    charged to the caller's tenant (``budgets.py``): a 429 before any work is done."""
     token = bearer_token(authorization)
     claims = container.verifier.verified.get(token)
     if claims is not None:
-        return principal_from_claims(claims, container.settings.role_permissions)
-    return await run_in_threadpool(container.principal_for, token)
+        principal = principal_from_claims(claims, container.settings.role_permissions)
+    else:
+        principal = await run_in_threadpool(container.principal_for, token)
+    await charge_request(request, principal)
+    return principal
 
 
 def require(permission: Permission) -> Callable[[Principal], Awaitable[Principal]]:

@@ -5,6 +5,7 @@ the index's and the repository's, and a database that is away or rolled a reques
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -26,8 +27,15 @@ log = logging.getLogger("wfv.errors")
 
 
 def problem_response(
-    status: int, title: str, slug: str, detail: str, *, retry_after: int | None = None, **extra: Any
+    status: int,
+    title: str,
+    slug: str,
+    detail: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
+    """``headers``: fields the problem itself carries (a 429's ``Retry-After`` and RateLimit)."""
     body = {
         "type": f"/problems/{slug}",
         "title": title,
@@ -38,12 +46,12 @@ def problem_response(
     request_id = current_request_id()
     if request_id is not None:
         body["request_id"] = request_id  # what to quote to whoever reads the logs
-    headers = None
+    fields = dict(headers or {})
     if status == 401:
-        headers = {"WWW-Authenticate": 'Bearer realm="wfv"'}
-    elif status == 503 or retry_after is not None:
-        headers = {"Retry-After": str(retry_after if retry_after is not None else RETRY_AFTER_SECONDS)}
-    return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+        fields.setdefault("WWW-Authenticate", 'Bearer realm="wfv"')
+    elif status == 503:
+        fields.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
+    return ProblemResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=fields or None)
 
 
 class ProblemResponse(JSONResponse):
@@ -66,10 +74,9 @@ async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def problem_answer(exc: Problem) -> JSONResponse:
-    """A domain error's answer (a 409 in-use key says when to try again)."""
-    retry_after = getattr(exc, "retry_after", None)
+    """A domain error's answer, with the fields it carries (a 429's or a 409's ``Retry-After``)."""
     return problem_response(
-        exc.status_code, exc.title, exc.slug, exc.detail, retry_after=retry_after, **exc.extra
+        exc.status_code, exc.title, exc.slug, exc.detail, headers=exc.headers, **exc.extra
     )
 
 

@@ -41,6 +41,15 @@ MIGRATION_BATCH_DURATION = Histogram(
 DRAFT_SAVES = Counter(
     "wfv_draft_saves", "Draft auto-saves, by where they were kept and how they ended.", ["store", "outcome"]
 )
+BUDGET_REFUSALS = Counter(
+    "wfv_tenant_budget_refusals",
+    "Requests refused with 429 because their tenant was over a budget, by budget.",
+    ["budget"],
+)
+BUDGET_UNCHECKED = Counter(
+    "wfv_tenant_budget_unchecked",
+    "Requests served without a budget check because Redis did not answer (fail open).",
+)
 
 
 def migration_batch(moved: int, seconds: float) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
+from service.api.budgets import Budget, charged_as
 from service.api.deps import (
     ContainerDep,
     Editor,
@@ -32,6 +33,7 @@ _REDIS_SAVERS = CapacityLimiter(2)
 
 
 @router.post("", response_model=DraftSaved)
+@charged_as(Budget.DRAFT_SAVES)
 async def save_draft(
     workflow_id: uuid.UUID, principal: Editor, version: VersionPath, body: DraftSave, container: ContainerDep
 ) -> DraftSaved:

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from schemas.git import GitAccess
+from service.api.budgets import Budget, charge_request, charged_as
 from service.api.deps import ContainerDep, Reader
 from service.api.problems import problem_response
 from service.auth import Permission, Principal
@@ -47,10 +48,14 @@ class GitRoute(APIRoute):
         return challenge_on_401
 
 
-def git_principal(
-    container: ContainerDep, authorization: Annotated[str | None, Header()] = None
+async def git_principal(
+    request: Request, container: ContainerDep, authorization: Annotated[str | None, Header()] = None
 ) -> Principal:
-    return git_access.authenticate(container, authorization)
+    """The caller (verified in a worker thread: it may fetch the identity provider's keys),
+    charged to its tenant: fetch and clone as reads, push as a write."""
+    principal = await run_in_threadpool(git_access.authenticate, container, authorization)
+    await charge_request(request, principal)
+    return principal
 
 
 GitCaller = Annotated[Principal, Depends(git_principal)]
@@ -82,6 +87,7 @@ async def info_refs(
 
 
 @protocol.post("/{workflow_id}.git/git-upload-pack")
+@charged_as(Budget.READS)
 async def upload_pack(
     workflow_id: str, request: Request, principal: GitCaller, container: ContainerDep
 ) -> Response:
