@@ -45,16 +45,22 @@ def has_journal(repo_dir: Path) -> bool:
 
 
 def write_journal(repo_dir: Path, entries: Sequence[JournalEntry]) -> None:
-    """Written whole or not at all (a temporary file renamed into place), so a crash while
-    writing it leaves either no journal or a complete one."""
+    """Written in place, with no temporary file to rename: it is written before any ref
+    moves, so a crash while writing it leaves a partial journal and no ref moved, which
+    :func:`read_journal` reads as nothing to finish. (Half of a write's cost on the file
+    system is its opens and renames: this one is a single open.) The caller holds the
+    workflow's lock and healed first, so no unfinished journal is overwritten."""
     body = json.dumps([[e.name, e.old, e.new] for e in entries]).encode()
-    temporary = repo_dir / f"{JOURNAL_NAME}.tmp"
-    temporary.write_bytes(body)
-    os.replace(temporary, journal_path(repo_dir))
+    fd = os.open(journal_path(repo_dir), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, body)
+    finally:
+        os.close(fd)
 
 
 def read_journal(repo_dir: Path) -> list[JournalEntry] | None:
-    """The update in flight, or None. An unreadable journal (not one we wrote) is None."""
+    """The update in flight, or None. An unreadable journal (cut while being written, so
+    before any ref moved; or not one we wrote) is None."""
     try:
         raw = json.loads(journal_path(repo_dir).read_bytes())
     except FileNotFoundError:
