@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     # client that retries at once on N connections then sends at most N requests a second,
     # instead of a flood of cheap 429s that takes the CPU other tenants need.
     tenant_budget_refusal_delay_seconds: float = Field(default=1.0, ge=0, le=10)
+    # Per API process: how many authenticated requests do their work at once; beyond it the
+    # waiting ones are admitted tenant by tenant in turn (service/api/turns.py). 0: no turns.
+    request_slots: int = Field(default=4, ge=0, le=1000)
     # Called when a migration completes, signed by the Standard Webhooks specification with
     # webhook_secret (``whsec_<base64>``, or any string used as its UTF-8 bytes); a URL
     # without a secret is refused, so no webhook is ever sent unsigned.

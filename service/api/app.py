@@ -34,6 +34,7 @@ from service.api.routes import (
 )
 from service.api.security_headers import SecurityHeaders
 from service.api.stream_slots import StreamSlots
+from service.api.turns import Turns, TurnsMiddleware
 from service.api.ui import mount_ui
 from service.container import Container, build_container
 from service.drafts.durability import check_at_start
@@ -114,6 +115,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     install_replay_handler(app)
     # git pushes outgrow a JSON body: /git/ bounds its own (WFV_GIT_MAX_PUSH_BYTES).
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/git/",))
+    if settings.request_slots:
+        app.add_middleware(TurnsMiddleware, turns=Turns(settings.request_slots))
     for module in (
         ops,
         workflows,

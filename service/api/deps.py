@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from schemas.api import VersionDetail
 from service.api.budgets import charge_request
+from service.api.turns import take_turn
 from service.auth import Permission, Principal, principal_from_claims
 from service.container import Container
 from service.errors import PreconditionFailed, PreconditionRequired, Problem, StaleLock, Unauthorized
@@ -47,7 +48,8 @@ async def current_principal(
 ) -> Principal:
     """A token verified in the last minute is known at once; a new one is verified in a
     worker thread, as that may fetch the identity provider's keys. The request is then
-    charged to the caller's tenant (``budgets.py``): a 429 before any work is done."""
+    charged to the caller's tenant (``budgets.py``): a 429 before any work is done; then
+    it waits for its tenant's turn when the process is busy (``turns.py``)."""
     token = bearer_token(authorization)
     claims = container.verifier.verified.get(token)
     if claims is not None:
@@ -55,6 +57,7 @@ async def current_principal(
     else:
         principal = await run_in_threadpool(container.principal_for, token)
     await charge_request(request, principal)
+    await take_turn(principal.tenant_id)
     return principal
 
 
