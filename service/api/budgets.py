@@ -270,10 +270,10 @@ class TenantBudgets:
         raise OverBudget(policy, max(1, retry_after - int(delay)))
 
     def _next_size(self, lease: _Lease, policy: Policy, now: float) -> int:
-        """Leases only where counts are shared (in-process counting costs microseconds):
-        double the block while each is spent before it expires, halve it when one lapsed."""
-        if not self.shared:
-            return 1
+        """Double the block while each is spent before it expires, halve it when one lapsed.
+        Also when counting in process: the library's async memory storage costs ~8 µs and
+        an event-loop task per call, which a draft save (a millisecond of work, most of it
+        on the event loop) felt as 5% fewer saves a second."""
         if lease.expires > now:
             lease.size = min(policy.lease_cap, lease.size * 2)
         elif lease.left > 0:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from schemas.api import VersionDetail
-from service.api.budgets import charge_request
+from service.api.budgets import Budget, budget_of, charge_request
 from service.api.turns import take_turn
 from service.auth import Permission, Principal, principal_from_claims
 from service.container import Container
@@ -49,7 +49,9 @@ async def current_principal(
     """A token verified in the last minute is known at once; a new one is verified in a
     worker thread, as that may fetch the identity provider's keys. The request is then
     charged to the caller's tenant (``budgets.py``): a 429 before any work is done; then
-    it waits for its tenant's turn when the process is busy (``turns.py``)."""
+    it waits for its tenant's turn when the process is busy (``turns.py``). Draft saves
+    take no turn: they mostly wait for their group commit, whose batches need many saves
+    in flight, and their CPU has its own bounds (``routes/drafts.py``)."""
     token = bearer_token(authorization)
     claims = container.verifier.verified.get(token)
     if claims is not None:
@@ -57,7 +59,8 @@ async def current_principal(
     else:
         principal = await run_in_threadpool(container.principal_for, token)
     await charge_request(request, principal)
-    await take_turn(principal.tenant_id)
+    if budget_of(request) is not Budget.DRAFT_SAVES:
+        await take_turn(principal.tenant_id)
     return principal
 
 

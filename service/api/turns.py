@@ -13,7 +13,9 @@ A turn begins once the request is authenticated and charged to its budget, and e
 its answer starts (``http.response.start``): the work is done by then, and a stream (server
 sent events) or a big download does not hold a slot while it trickles out. git's smart
 HTTP routes take no turn (a push holds its request for as long as the pack takes; its work
-is in ``git`` processes, not in the interpreter).
+is in ``git`` processes, not in the interpreter), nor do draft saves (they mostly wait for
+their group commit, which needs many saves in flight to batch them: with four slots a
+process saved a quarter fewer; their CPU has its own bounds, and their own budget).
 """
 
 import asyncio
