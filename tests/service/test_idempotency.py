@@ -347,6 +347,8 @@ def test_a_reader_never_claims_a_key(client: TestClient, auth: TokenFactory, con
     assert key_rows(container) == []
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite has no row-level security
 def test_row_level_security_shows_a_tenant_its_own_keys_only(
     client: TestClient, auth: TokenFactory, container: Container
 ) -> None:
@@ -358,8 +360,7 @@ def test_row_level_security_shows_a_tenant_its_own_keys_only(
             client.post(API, json=body, headers=keyed(auth("workflows:edit", org=org), "k")).status_code
             == 201
         )
-    if container.engine.dialect.name != "postgresql":
-        pytest.skip("row-level security is PostgreSQL's")
+    assert container.engine.dialect.name == "postgresql"
     with container.uow("acme") as uow:
         assert [row.tenant_id for row in uow.session.scalars(select(IdempotencyKey))] == ["acme"]
     with container.uow(None) as uow:
