@@ -349,8 +349,11 @@ def stalled(container: Container, tenant_id: str, older_than_seconds: float) -> 
         return [
             m.id
             for m in rows
+            # ``<=``: the clock of record has whole seconds, so a runner killed in the second
+            # a new consumer starts beat "now"; with ``<`` the start-up resume (which looks
+            # once) skipped it and the migration sat running until the minute watchdog.
             if m.heartbeat_at is None
-            or m.heartbeat_at.timestamp() + _rest_seconds(m) + older_than_seconds < now
+            or m.heartbeat_at.timestamp() + _rest_seconds(m) + older_than_seconds <= now
         ]
 
 

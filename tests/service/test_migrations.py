@@ -390,3 +390,24 @@ def test_a_gradual_migration_between_steps_is_not_woken_before_its_pause_ends(
         uow.commit()
     assert stalled(container, "acme", 0) == [key]  # the pause is over and nothing ran it
     assert stalled(container, "acme", 15) == []  # the watchdog gives its runner 15 s more
+
+
+def test_a_runner_that_beat_this_very_second_counts_as_stalled_at_start_up(
+    client: TestClient, container: Container, auth, flow: dict[str, str]
+) -> None:
+    """The clock of record has whole seconds: a worker killed in the second a new consumer
+    starts beat "now". The start-up resume looks once, so it must take that migration
+    (with ``<`` it waited for the minute watchdog; a killed-worker test caught it)."""
+    from indexer.models import VersionMigration
+    from service.clock import utcnow
+    from service.executions.runner import stalled
+
+    started = _migrate(client, auth, flow["wid"], batch_size=100)
+    key = uuid.UUID(started.json()["id"])
+    with container.uow("acme", write=True) as uow:
+        migration = uow.session.get(VersionMigration, key)
+        assert migration is not None
+        migration.status, migration.heartbeat_at = "running", utcnow()
+        uow.commit()
+    assert stalled(container, "acme", 0) == [key]
+    assert stalled(container, "acme", 15) == []  # the watchdog still gives a live runner time
