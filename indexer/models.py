@@ -564,3 +564,54 @@ class IdempotencyKey(Base):
     # WFV_IDEMPOTENCY_MAX_ANSWER_BYTES (NULL with a status: the body was too big to keep).
     headers: Mapped[str | None] = mapped_column(Text)
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Rollout(Base):
+    """A guarded rollout of a draft (``target``) to new enrolments while the current version
+    (``baseline``) stays current: a ramp of steps, each a share of new contacts for a time
+    (``service.rollouts``). The state lives here, so a worker killed between steps resumes
+    the schedule from it; every change is also a line in the target's git note
+    (``refs/notes/rollouts``), from which reindex restores the row (the cohort aside: contact
+    ids never go into git). ``revision`` counts the records: a compare-and-set names it."""
+
+    __tablename__ = "rollouts"
+    __table_args__ = (
+        CheckConstraint("state IN ('running', 'paused', 'halted', 'published', 'aborted')", name="state"),
+        CheckConstraint("step_index >= 0", name="step_index"),
+        # At most one rollout per workflow that is not over.
+        Index(
+            "uq_rollouts_one_active",
+            "workflow_id",
+            unique=True,
+            postgresql_where=text("state IN ('running', 'paused', 'halted')"),
+            sqlite_where=text("state IN ('running', 'paused', 'halted')"),
+        ),
+        # The schedule's query: running rollouts whose next step is due.
+        Index(None, "tenant_id", "state", "next_step_at"),
+        Index(None, "tenant_id", "workflow_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    target_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflow_versions.id", ondelete="CASCADE")
+    )
+    baseline_version_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    state: Mapped[str] = mapped_column(String(16))
+    # [{"percent": 5, "seconds": 3600}, ...]: strictly increasing, the last 100.
+    steps: Mapped[list[dict[str, int]]] = mapped_column(JsonDocument)
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    step_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When the schedule moves on (NULL unless running).
+    next_step_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Contact ids that always get the target (bounded by schemas.rollouts).
+    cohort: Mapped[list[str]] = mapped_column(JsonDocument)
+    # failure_margin, exit_margin, min_sample, migrate_back: read by the guards.
+    guard: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    halted_reason: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

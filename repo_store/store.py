@@ -351,6 +351,31 @@ class WorkflowRepo:
             )
         return old, str(commit)
 
+    def notes(self, notes_ref: str) -> dict[str, str]:
+        """Every note on ``notes_ref``: the annotated object's id -> the note's text (git's
+        flat layout, as :meth:`write_note` writes it)."""
+        target = self.ref_target(notes_ref)
+        if target is None:
+            return {}
+        tree = self.repo[target].peel(pygit2.Commit).tree
+        found = {}
+        for entry in tree:
+            blob = self.repo[entry.id]
+            if isinstance(blob, pygit2.Blob) and entry.name is not None:
+                found[entry.name] = bytes(blob.data).decode("utf-8", "replace")
+        return found
+
+    def note(self, notes_ref: str, target: str) -> str | None:
+        """``target``'s note on ``notes_ref`` (None: it has none)."""
+        ref = self.ref_target(notes_ref)
+        if ref is None:
+            return None
+        tree = self.repo[ref].peel(pygit2.Commit).tree
+        if target not in tree:
+            return None
+        blob = self.repo[tree[target].id]
+        return bytes(blob.data).decode("utf-8", "replace") if isinstance(blob, pygit2.Blob) else None
+
     def patch(self, old_commit: str, new_commit: str) -> str:
         """git's unified diff between two commits (what ``git diff A B`` prints)."""
         old = self.repo[self.commit_info(old_commit).tree_sha].peel(pygit2.Tree)

@@ -22,12 +22,30 @@ class EnrollRequest(RequestBody):
     contact_ids: list[ContactId] = Field(min_length=1, max_length=MAX_BATCH)
 
 
+class VersionEnrolled(BaseModel):
+    version_id: UUID
+    version_number: int
+    enrolled: int
+
+
+class ContactAssignment(BaseModel):
+    contact_id: str
+    version_id: UUID
+    version_number: int
+
+
 class EnrollResult(BaseModel):
+    """``version_id``/``version_number``/``action_id``: the current version's (where every
+    contact goes unless a rollout sends it to its target); ``by_version``: how many went to
+    each version; ``assignments`` (with ``?assignments=true``): each newly enrolled contact's."""
+
     enrolled: int
     already_enrolled: int
     version_id: UUID
     version_number: int
     action_id: str
+    by_version: list[VersionEnrolled] = Field(default_factory=list)
+    assignments: list[ContactAssignment] | None = None
 
 
 class PositionMove(BaseModel):

@@ -14,6 +14,9 @@ MAIN_REF = "refs/heads/main"
 WATERMARK_REF = "refs/wfv/head"  # the newest commit any write produced: the index watermark
 # What wfv knows of commits it did not write (pushed draft tips): notes nobody can push.
 RECORDS_REF = "refs/wfv/records"
+# Guarded rollouts, one line per change, on the target version's commit
+# (``schemas.rollouts.RolloutRecord``): ``git log --notes=rollouts``.
+ROLLOUTS_NOTES_REF = "refs/notes/rollouts"
 
 
 # Version numbers in ref names: no leading zero, at most nine digits (a bound for what a

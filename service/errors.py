@@ -121,3 +121,10 @@ class IdempotencyKeyInUse(Problem):
     def __init__(self, detail: str, *, retry_after: int, **extra: Any) -> None:
         super().__init__(detail, **extra)
         self.headers = {"Retry-After": str(retry_after)}
+
+
+class RolloutInProgress(Problem):
+    """A publish, a rollback, or an edit of the version being rolled out, refused while a
+    guarded rollout of the workflow is not over (``service.rollouts``)."""
+
+    status_code, title, slug = 409, "Rollout in progress", "rollout-in-progress"

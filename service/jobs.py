@@ -7,6 +7,7 @@ after-commit hook that tried, and the migration watchdog picks the work up later
 """
 
 import uuid
+from datetime import datetime
 from typing import Protocol
 
 
@@ -20,6 +21,9 @@ class Jobs(Protocol):
     def deliver_webhook(self, tenant_id: str, delivery_id: uuid.UUID, *, delay: float | None = None) -> None:
         """One attempt of a webhook delivery (at once, or after ``delay`` seconds):
         ``service.webhooks.delivery``."""
+
+    def advance_rollout(self, tenant_id: str, rollout_id: uuid.UUID, when: datetime) -> None:
+        """A look at a rollout at ``when``, its next step's moment: ``service.rollouts.schedule``."""
 
 
 class NoQueue:
@@ -38,4 +42,10 @@ class NoQueue:
         raise RuntimeError(
             f"no task queue attached: webhook delivery {delivery_id} of {tenant_id} (asked for "
             f"{f'in {delay} s' if delay else 'now'}) waits for the sweep"
+        )
+
+    def advance_rollout(self, tenant_id: str, rollout_id: uuid.UUID, when: datetime) -> None:
+        raise RuntimeError(
+            f"no task queue attached: rollout {rollout_id} of {tenant_id} (next step at "
+            f"{when.isoformat()}) waits for the periodic schedule"
         )

@@ -150,6 +150,9 @@ class Settings(BaseSettings):
     webhook_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
     webhook_retry_hours: float = Field(default=24.0, gt=0, le=168)
     webhook_sweep_cron: str = "* * * * *"
+    # Guarded rollouts (tasks/rollouts.py): when the workers look for rollouts whose next
+    # step is due (5-field cron, UTC); each step change also queues a job for its moment.
+    rollout_schedule_cron: str = "* * * * *"
     migration_watchdog_seconds: float = Field(default=15, ge=1)
     # A migration batch (or the enqueueing of its successor) that fails because the database
     # or the queue is away is tried again in place, with backoff capped at a second, for up
@@ -360,7 +363,7 @@ class Settings(BaseSettings):
         """The catalogue publishing checks documents with (``schemas/catalogue.py``)."""
         return self._action_types
 
-    @field_validator("archival_cron", "webhook_sweep_cron", "idempotency_sweep_cron")
+    @field_validator("archival_cron", "webhook_sweep_cron", "idempotency_sweep_cron", "rollout_schedule_cron")
     @classmethod
     def _cron_parses(cls, value: str, info: ValidationInfo) -> str:
         from huey import crontab

@@ -1,8 +1,10 @@
 """The queue's side of ``service.jobs``: what a use case asks for becomes a Huey task."""
 
 import uuid
+from datetime import datetime
 
 from tasks.migrations import run_migration
+from tasks.rollouts import advance_rollout
 from tasks.webhooks import deliver_webhook
 
 
@@ -20,3 +22,6 @@ class QueueJobs:
             deliver_webhook.schedule(args=(tenant_id, str(delivery_id)), delay=delay)
         else:
             deliver_webhook(tenant_id, str(delivery_id))
+
+    def advance_rollout(self, tenant_id: str, rollout_id: uuid.UUID, when: datetime) -> None:
+        advance_rollout.schedule(args=(tenant_id, str(rollout_id)), eta=when)

@@ -66,7 +66,8 @@ def reindex() -> None:
         container.close()
     say(
         f"{summary.repositories} repositories, {summary.workflows_created} workflows created, "
-        f"{summary.versions_changed} versions changed, {len(summary.errors)} errors"
+        f"{summary.versions_changed} versions changed, {summary.rollouts_restored} rollouts restored, "
+        f"{len(summary.errors)} errors"
     )
     for error in summary.errors:
         console.print(f"[red]{error}[/red]")

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from indexer import executions as rows
+from indexer import rollouts as rollout_rows
 from indexer.models import Execution, WorkflowVersion
-from schemas.executions import LIVE, EnrollResult, PositionMove
+from schemas.executions import LIVE, ContactAssignment, EnrollResult, PositionMove, VersionEnrolled
 from service.auth import Principal
 from service.clock import utcnow
 from service.compare.comparison import executions_changed
 from service.errors import Problem, VersionConflict
+from service.rollouts import assignment
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, find_version
 from service.versions.workflows import load_workflow
@@ -22,10 +24,18 @@ class InvalidMoves(Problem):
 
 
 def enroll(
-    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, contact_ids: Sequence[str]
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow_id: uuid.UUID,
+    contact_ids: Sequence[str],
+    assignments: bool = False,
 ) -> EnrollResult:
-    """New executions on the current version at the trigger's first action. A contact
-    already in flight is not enrolled twice; with ``allow_reentry`` false, not again."""
+    """New executions at the trigger's first action of the current version, or, while a
+    guarded rollout is not over, of the version its stable hash gives each contact
+    (``service.rollouts.assignment``: one query for the rollout per call, then arithmetic).
+    A contact already in flight is not enrolled twice; with ``allow_reentry`` false (the
+    current version's setting), not again."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     if workflow.current_version_id is None:
         raise VersionConflict("the workflow has no published version to enroll contacts on")
@@ -38,31 +48,68 @@ def enroll(
         uow.session, workflow.tenant_id, workflow.id, wanted, live_only=reentry
     )
     now = utcnow()
+    new_contacts = [contact for contact in wanted if contact not in present]
+    target, is_target = _rollout_side(uow, workflow.tenant_id, workflow.id, new_contacts)
+    target_start = target.definition["trigger"]["next"] if target is not None else start
     new = [
         {
             "id": uuid.uuid4(),
             "tenant_id": workflow.tenant_id,
             "workflow_id": workflow.id,
-            "version_id": version.id,
+            "version_id": target.id if target is not None and chosen else version.id,
             "contact_id": contact,
-            "current_action_id": start,
+            "current_action_id": target_start if target is not None and chosen else start,
             "status": "active",
             "enrolled_at": now,
             "updated_at": now,
         }
-        for contact in wanted
-        if contact not in present
+        for contact, chosen in zip(new_contacts, is_target, strict=True)
     ]
     rows.insert_executions(uow.session, new)
     if new:
         executions_changed(uow, workflow.tenant_id, workflow.id)
+    on_target = sum(is_target)
+    by_version = [
+        VersionEnrolled(
+            version_id=version.id, version_number=version.version_number, enrolled=len(new) - on_target
+        )
+    ]
+    if target is not None:
+        by_version.append(
+            VersionEnrolled(version_id=target.id, version_number=target.version_number, enrolled=on_target)
+        )
+    numbers = {v.version_id: v.version_number for v in by_version}
     return EnrollResult(
         enrolled=len(new),
         already_enrolled=len(contact_ids) - len(new),
         version_id=version.id,
         version_number=version.version_number,
         action_id=start,
+        by_version=by_version,
+        assignments=[
+            ContactAssignment(
+                contact_id=row["contact_id"],
+                version_id=row["version_id"],
+                version_number=numbers[row["version_id"]],
+            )
+            for row in new
+        ]
+        if assignments
+        else None,
     )
+
+
+def _rollout_side(
+    uow: UnitOfWork, tenant_id: str, workflow_id: uuid.UUID, contacts: list[str]
+) -> tuple[WorkflowVersion | None, list[bool]]:
+    """The rollout's target (None: no rollout not over) and, per contact, whether it goes there."""
+    rollout = rollout_rows.active_rollout(uow.session, tenant_id, workflow_id)
+    if rollout is None:
+        return None, [False] * len(contacts)
+    target = uow.session.get(WorkflowVersion, rollout.target_version_id)
+    assert target is not None
+    percent, cohort = assignment.share(rollout), frozenset(rollout.cohort)
+    return target, [assignment.to_target(workflow_id, contact, percent, cohort) for contact in contacts]
 
 
 def _actions_of(uow: UnitOfWork, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, set[str]]:

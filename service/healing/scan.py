@@ -23,6 +23,7 @@ from service.errors import RefsMoved
 from service.healing.reconcile import reconcile
 from service.healing.ref_guard import record_moved
 from service.healing.repo_meta import sync_meta
+from service.rollouts.restore import restore_rollouts
 
 log = logging.getLogger("wfv.reindex")
 
@@ -34,6 +35,7 @@ class IndexSummary:
     versions_changed: int = 0
     abandoned: int = 0  # repositories of creations cut before their ref move: skipped
     meta_rewritten: int = 0  # repositories whose name or deletion lagged the index
+    rollouts_restored: int = 0  # rollout rows made or brought up to refs/notes/rollouts
     errors: list[str] = field(default_factory=list)
 
 
@@ -107,6 +109,7 @@ def _index(container: Container, found: WorkflowRepo, summary: IndexSummary) -> 
             uow.session.flush()
             workflow, summary.workflows_created = meta, summary.workflows_created + 1
         summary.versions_changed += len(reconcile(uow, workflow))
+        summary.rollouts_restored += restore_rollouts(uow, workflow)
         uow.commit()
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from indexer import queries
+from indexer import rollouts as rollout_rows
 from indexer.models import Workflow, WorkflowVersion
 from repo_store import WorkflowRepo
 from schemas.canonical import canonical_json
@@ -21,6 +22,7 @@ from service.auth import Principal
 from service.clock import utcnow
 from service.drafts.endings import end_drafts_of
 from service.errors import (
+    RolloutInProgress,
     StaleLock,
     VersionConflict,
     VersionLimitReached,
@@ -66,6 +68,19 @@ def check_lock(version: WorkflowVersion, expected: int | None) -> None:
             f"version {version.version_number} is at lock_version {version.lock_version}, "
             f"the write was based on {expected}",
             lock_version=version.lock_version,
+        )
+
+
+def refuse_rollout_target(uow: UnitOfWork, workflow: Workflow, version: WorkflowVersion, what: str) -> None:
+    """409 for an edit or delete of the draft a guarded rollout is sending contacts to: they
+    run on the document as it was when the rollout started."""
+    active = rollout_rows.active_rollout(uow.session, workflow.tenant_id, workflow.id)
+    if active is not None and active.target_version_id == version.id:
+        raise RolloutInProgress(
+            f"v{version.version_number} cannot be {what} while rollout {active.id} is {active.state}: "
+            "abort the rollout first",
+            rollout_id=str(active.id),
+            rollout_state=active.state,
         )
 
 
@@ -229,6 +244,7 @@ def update_version(
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.EDIT, VersionStatus(version.status))
     check_lock(version, expected_lock)
+    refuse_rollout_target(uow, workflow, version, "edited")
     document = definition.document()
     data = canonical_json(document)  # once: compared, then written
     if pushed is None and data == canonical_json(version.definition):
@@ -283,6 +299,7 @@ def delete_version(
     version = find_version(uow, workflow, ref)
     apply_transition(Transition.DELETE, VersionStatus(version.status))
     check_lock(version, expected_lock)
+    refuse_rollout_target(uow, workflow, version, "deleted")
     repo = uow.repo(workflow.id)
     now = utcnow()
     before = summary(version)

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 from indexer import queries
+from indexer import rollouts as rollout_rows
 from indexer.models import Workflow, WorkflowVersion
 from repo_store import RefUpdate
 from schemas.history import draft_ref
@@ -15,7 +16,7 @@ from service.auth import Principal
 from service.clock import utcnow
 from service.compare import reviews
 from service.drafts.endings import end_drafts_of
-from service.errors import DefinitionIncomplete, VersionConflict
+from service.errors import DefinitionIncomplete, RolloutInProgress, VersionConflict
 from service.healing.ref_guard import expect_refs
 from service.ops import metrics, tracing
 from service.uow import UnitOfWork
@@ -113,8 +114,25 @@ def publish_version(
 ) -> WorkflowVersion:
     """Make a complete draft the one current version: a commit on main, tag ``vN``."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    refuse_during_rollout(uow, workflow, "published")
     version = find_version(uow, workflow, ref)
     check_lock(version, expected_lock)
+    return publish_found(uow, principal, workflow, version, message=message)
+
+
+def publish_found(
+    uow: UnitOfWork,
+    principal: Principal,
+    workflow: Workflow,
+    version: WorkflowVersion,
+    *,
+    message: str | None = None,
+    details: dict[str, str] | None = None,
+) -> WorkflowVersion:
+    """The publish of a version found under the workflow's lock: the review gate, the
+    commit on main and the tag, drafts ended, the review merged, the audit entry and the
+    ``version.published`` event. A rollout's publish comes through here too (``details``
+    names it in the audit entry and the event), so both are the same publish."""
     review = reviews.require_publishable(uow, workflow, version)
     now = utcnow()
     before = summary(version)
@@ -137,10 +155,25 @@ def publish_version(
         before=before,
         after=summary(version),
         previous_current=previous.version_number if previous else None,
+        **(details or {}),
     )
     data = _published(version, previous, principal) | {"review_id": str(review.id) if review else None}
-    emit(uow, workflow.tenant_id, Event("version.published", workflow.id, data, now))
+    emit(uow, workflow.tenant_id, Event("version.published", workflow.id, data | (details or {}), now))
     return version
+
+
+def refuse_during_rollout(uow: UnitOfWork, workflow: Workflow, what: str) -> None:
+    """409 while a guarded rollout of the workflow is not over: its end publishes (or its
+    abort leaves the current version as it is); a publish or rollback meanwhile would
+    change the baseline under the contacts it is measured against."""
+    active = rollout_rows.active_rollout(uow.session, workflow.tenant_id, workflow.id)
+    if active is not None:
+        raise RolloutInProgress(
+            f"the workflow cannot be {what} while rollout {active.id} is {active.state}: "
+            "promote or abort the rollout first",
+            rollout_id=str(active.id),
+            rollout_state=active.state,
+        )
 
 
 def _published(
@@ -167,6 +200,7 @@ def rollback_version(
 ) -> WorkflowVersion:
     """A new version with the target's content, published at once ("Rollback to vN")."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
+    refuse_during_rollout(uow, workflow, "rolled back")
     target = find_version(uow, workflow, ref)
     if target.status == VersionStatus.DRAFT.value:
         raise VersionConflict(

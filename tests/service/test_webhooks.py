@@ -629,6 +629,9 @@ class _Ignored:
     def deliver_webhook(self, *_: Any, **__: Any) -> None:
         return None
 
+    def advance_rollout(self, *_: Any, **__: Any) -> None:
+        return None
+
 
 def test_a_secret_the_draft_keys_no_longer_open_fails_its_deliveries(
     client: TestClient, hooks: Container, auth, receiver: Receiver
