@@ -31,11 +31,20 @@ def enroll(
     container: ContainerDep,
     response: Response,
     idem: Idempotent,
+    assignments: Annotated[
+        bool, Query(description="also list the version each newly enrolled contact went to")
+    ] = False,
 ) -> EnrollResult | Response:
-    """Enrol up to 10,000 contacts on the current version, at the trigger's first action."""
+    """Enrol up to 10,000 contacts on the current version, at the trigger's first action;
+    while a guarded rollout is not over, each new contact gets the version its stable hash
+    gives (docs/rollouts.md). `by_version` says how many went to each."""
     with container.uow(principal.tenant_id, write=True) as uow:
         result = executions.enroll(
-            uow=uow, principal=principal, workflow_id=workflow_id, contact_ids=body.contact_ids
+            uow=uow,
+            principal=principal,
+            workflow_id=workflow_id,
+            contact_ids=body.contact_ids,
+            assignments=assignments,
         )
         answer = idem.answer(uow, lambda: result, response)
         uow.commit()
