@@ -56,7 +56,10 @@ def start(client: TestClient, headers: dict[str, str], wid: str, **body: Any) ->
 
 def enroll(client: TestClient, headers: dict[str, str], wid: str, contacts: list[str]) -> dict[str, Any]:
     response = client.post(
-        f"{API}/{wid}/executions", params={"assignments": "true"}, json={"contact_ids": contacts}, headers=headers
+        f"{API}/{wid}/executions",
+        params={"assignments": "true"},
+        json={"contact_ids": contacts},
+        headers=headers,
     )
     assert response.status_code == 201, response.text
     answer: dict[str, Any] = response.json()
@@ -201,7 +204,9 @@ def test_a_halt_sends_every_new_contact_to_the_baseline(
     start(client, editor, wid, cohort=["vip"])
     with container.uow("acme", write=True) as uow:
         rollout = uow.session.scalars(select(Rollout)).one()
-        transitions.halt(uow, rollout, {"kind": "failure_rate", "target": 0.3, "baseline": 0.01}, rollout.created_at)
+        transitions.halt(
+            uow, rollout, {"kind": "failure_rate", "target": 0.3, "baseline": 0.01}, rollout.created_at
+        )
         uow.commit()
     shown = client.get(f"{API}/{wid}/rollout", headers=editor).json()
     assert (shown["state"], shown["share"], shown["next_step_at"]) == ("halted", 0, None)
@@ -235,9 +240,13 @@ def test_promote_publishes_the_target_as_a_publish_does(
     actions = audit_actions(container)
     assert actions.count("publish") == 2 and actions[-2:] == ["publish", "rollout_published"]
     with container.uow("acme") as uow:
-        events = uow.session.scalars(select(WebhookEvent).where(WebhookEvent.event_type == "version.published"))
+        events = uow.session.scalars(
+            select(WebhookEvent).where(WebhookEvent.event_type == "version.published")
+        )
         published = [e.payload for e in events]
-    assert [p["data"].get("rollout_id") for p in published if p["data"]["version_number"] == 2] == [started["id"]]
+    assert [p["data"].get("rollout_id") for p in published if p["data"]["version_number"] == 2] == [
+        started["id"]
+    ]
     # The note moved with the version: the publish commit carries the whole story.
     on_main = parse_note(repo.note(ROLLOUTS_NOTES_REF, v2["commit_sha"]) or "")
     assert [r.event for r in on_main] == ["rollout_started", "rollout_published"]
@@ -280,7 +289,9 @@ def test_publish_rollback_and_edits_of_the_target_are_refused_during_a_rollout(
     started = start(client, admin, wid)
     post_version(client, admin, wid)  # v3, another draft: drafts may still be made
     before = audit_actions(container)
-    body = assert_problem(client.post(versions_url(wid, 3, "publish"), headers=admin), 409, "rollout-in-progress")
+    body = assert_problem(
+        client.post(versions_url(wid, 3, "publish"), headers=admin), 409, "rollout-in-progress"
+    )
     assert body["rollout_id"] == started["id"]
     assert started["id"] in body["detail"]
     assert_problem(client.post(versions_url(wid, 1, "rollback"), headers=admin), 409, "rollout-in-progress")
@@ -356,7 +367,9 @@ def test_refused_starts_change_nothing(client: TestClient, auth: TokenFactory, c
     assert len(rollout_rows(container)) == 1
 
 
-def test_the_review_gate_applies_to_a_rollout(client: TestClient, auth: TokenFactory, container: Container) -> None:
+def test_the_review_gate_applies_to_a_rollout(
+    client: TestClient, auth: TokenFactory, container: Container
+) -> None:
     admin = auth("workflows:admin")
     wid = ready(client, admin)
     assert client.patch(f"{API}/{wid}", json={"required_approvals": 1}, headers=admin).status_code == 200
@@ -370,9 +383,13 @@ def test_versions_stay_as_they_were(container: Container, client: TestClient, au
     editor = auth("workflows:edit")
     wid = ready(client, editor)
     with container.uow("acme") as uow:
-        before = uow.session.scalars(select(WorkflowVersion.lock_version).order_by(WorkflowVersion.version_number)).all()
+        before = uow.session.scalars(
+            select(WorkflowVersion.lock_version).order_by(WorkflowVersion.version_number)
+        ).all()
     start(client, editor, wid)
     client.post(f"{API}/{wid}/rollout/pause", headers=editor)
     with container.uow("acme") as uow:
-        after = uow.session.scalars(select(WorkflowVersion.lock_version).order_by(WorkflowVersion.version_number)).all()
+        after = uow.session.scalars(
+            select(WorkflowVersion.lock_version).order_by(WorkflowVersion.version_number)
+        ).all()
     assert before == after
