@@ -398,7 +398,9 @@ export interface paths {
         put?: never;
         /**
          * Enroll
-         * @description Enrol up to 10,000 contacts on the current version, at the trigger's first action.
+         * @description Enrol up to 10,000 contacts on the current version, at the trigger's first action;
+         *     while a guarded rollout is not over, each new contact gets the version its stable hash
+         *     gives (docs/rollouts.md). `by_version` says how many went to each.
          */
         post: operations["enroll"];
         delete?: never;
@@ -603,6 +605,127 @@ export interface paths {
         get: operations["migration_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/versions/{version}/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Rollout
+         * @description Roll this draft out to a growing share of new enrolments (the publish checks and the
+         *     review gate first); past the last step it is published. One rollout per workflow.
+         */
+        post: operations["start_rollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rollout
+         * @description The rollout not over, else the most recent: share, step, next step, counts per version.
+         */
+        get: operations["get_rollout"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/rollout/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause Rollout
+         * @description Pause: the share holds, the clock stops (no step is taken until resumed).
+         */
+        post: operations["pause_rollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/rollout/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Rollout
+         * @description Resume a paused or halted rollout from its step, whose time starts over.
+         */
+        post: operations["resume_rollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/rollout/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote Rollout
+         * @description Jump to 100%: the target is published now, exactly as a publish does it.
+         */
+        post: operations["promote_rollout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/rollout/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Abort Rollout
+         * @description Abort: over, nothing published; new enrolments all go to the current version.
+         */
+        post: operations["abort_rollout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,6 +1280,18 @@ export interface components {
             /** Healable */
             healable: components["schemas"]["ConsistencyProblemPublic"][];
         };
+        /** ContactAssignment */
+        ContactAssignment: {
+            /** Contact Id */
+            contact_id: string;
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+        };
         /** DeliveryList */
         DeliveryList: {
             /** Items */
@@ -1316,7 +1451,12 @@ export interface components {
             /** Contact Ids */
             contact_ids: string[];
         };
-        /** EnrollResult */
+        /**
+         * EnrollResult
+         * @description ``version_id``/``version_number``/``action_id``: the current version's (where every
+         *     contact goes unless a rollout sends it to its target); ``by_version``: how many went to
+         *     each version; ``assignments`` (with ``?assignments=true``): each newly enrolled contact's.
+         */
         EnrollResult: {
             /** Enrolled */
             enrolled: number;
@@ -1331,6 +1471,10 @@ export interface components {
             version_number: number;
             /** Action Id */
             action_id: string;
+            /** By Version */
+            by_version?: components["schemas"]["VersionEnrolled"][];
+            /** Assignments */
+            assignments?: components["schemas"]["ContactAssignment"][] | null;
         };
         /** ExecutionList */
         ExecutionList: {
@@ -1816,6 +1960,120 @@ export interface components {
              */
             problems_truncated: boolean;
         };
+        /** RolloutCreate */
+        RolloutCreate: {
+            /** Steps */
+            steps: components["schemas"]["RolloutStep"][];
+            /** Cohort */
+            cohort?: string[];
+            guard?: components["schemas"]["RolloutGuard"];
+        };
+        /**
+         * RolloutGuard
+         * @description What halts the rollout by itself (read by the guards): the target's failure or exit
+         *     rate worse than the baseline's by more than the margin, with at least ``min_sample``
+         *     executions of each; ``migrate_back`` moves the target's live contacts back on a halt.
+         */
+        RolloutGuard: {
+            /**
+             * Failure Margin
+             * @default 0.05
+             */
+            failure_margin: number;
+            /**
+             * Exit Margin
+             * @default 0.1
+             */
+            exit_margin: number;
+            /**
+             * Min Sample
+             * @default 100
+             */
+            min_sample: number;
+            /**
+             * Migrate Back
+             * @default false
+             */
+            migrate_back: boolean;
+        };
+        /** RolloutPublic */
+        RolloutPublic: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Workflow Id
+             * Format: uuid
+             */
+            workflow_id: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "paused" | "halted" | "published" | "aborted";
+            target: components["schemas"]["RolloutVersion"];
+            baseline: components["schemas"]["RolloutVersion"];
+            /** Steps */
+            steps: components["schemas"]["RolloutStep"][];
+            /** Step Index */
+            step_index: number;
+            /**
+             * Percent
+             * @description the current step's percent
+             */
+            percent: number;
+            /**
+             * Share
+             * @description percent of new enrolments the target gets now (0 when halted)
+             */
+            share: number;
+            /** Step Started At */
+            step_started_at: string;
+            /** Next Step At */
+            next_step_at: string | null;
+            /** Cohort Size */
+            cohort_size: number;
+            guard: components["schemas"]["RolloutGuard"];
+            /** Halted Reason */
+            halted_reason: {
+                [key: string]: unknown;
+            } | null;
+            /** Enrolments */
+            enrolments: components["schemas"]["VersionEnrolments"][];
+            /** Created By */
+            created_by: string;
+            /** Created At */
+            created_at: string;
+            /** Updated At */
+            updated_at: string;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /** RolloutStep */
+        RolloutStep: {
+            /**
+             * Percent
+             * @description share of new enrolments on the target
+             */
+            percent: number;
+            /**
+             * Seconds
+             * @description how long the step lasts
+             */
+            seconds: number;
+        };
+        /** RolloutVersion */
+        RolloutVersion: {
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+        };
         /** Rule */
         Rule: {
             /** Field */
@@ -1998,6 +2256,39 @@ export interface components {
             definition: {
                 [key: string]: unknown;
             };
+        };
+        /** VersionEnrolled */
+        VersionEnrolled: {
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+            /** Enrolled */
+            enrolled: number;
+        };
+        /**
+         * VersionEnrolments
+         * @description Executions enrolled on a version since the rollout started, and how they ended.
+         */
+        VersionEnrolments: {
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+            /** Enrolled */
+            enrolled: number;
+            /** Completed */
+            completed: number;
+            /** Exited */
+            exited: number;
+            /** Failed */
+            failed: number;
         };
         /** VersionList */
         VersionList: {
@@ -3222,7 +3513,10 @@ export interface operations {
     };
     enroll: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description also list the version each newly enrolled contact went to */
+                assignments?: boolean;
+            };
             header?: {
                 /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
                 "idempotency-key"?: string | null;
@@ -3601,6 +3895,212 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_rollout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pause_rollout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resume_rollout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    promote_rollout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    abort_rollout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloutPublic"];
+                };
             };
             /** @description An error, as an RFC 9457 problem document */
             default: {

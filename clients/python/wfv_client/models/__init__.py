@@ -25,6 +25,7 @@ from .condition import Condition
 from .condition_match import ConditionMatch
 from .consistency_problem_public import ConsistencyProblemPublic
 from .consistency_report_public import ConsistencyReportPublic
+from .contact_assignment import ContactAssignment
 from .delivery_list import DeliveryList
 from .delivery_public import DeliveryPublic
 from .delivery_public_state import DeliveryPublicState
@@ -89,6 +90,13 @@ from .review_list import ReviewList
 from .review_public import ReviewPublic
 from .review_public_status import ReviewPublicStatus
 from .review_state import ReviewState
+from .rollout_create import RolloutCreate
+from .rollout_guard import RolloutGuard
+from .rollout_public import RolloutPublic
+from .rollout_public_halted_reason_type_0 import RolloutPublicHaltedReasonType0
+from .rollout_public_state import RolloutPublicState
+from .rollout_step import RolloutStep
+from .rollout_version import RolloutVersion
 from .rule import Rule
 from .rule_op import RuleOp
 from .skipped_commit import SkippedCommit
@@ -105,6 +113,8 @@ from .version_comparison_parts import VersionComparisonParts
 from .version_create import VersionCreate
 from .version_detail import VersionDetail
 from .version_detail_definition import VersionDetailDefinition
+from .version_enrolled import VersionEnrolled
+from .version_enrolments import VersionEnrolments
 from .version_list import VersionList
 from .version_public import VersionPublic
 from .version_publish import VersionPublish
@@ -149,6 +159,7 @@ __all__ = (
     "ConditionMatch",
     "ConsistencyProblemPublic",
     "ConsistencyReportPublic",
+    "ContactAssignment",
     "DeliveryList",
     "DeliveryPublic",
     "DeliveryPublicState",
@@ -213,6 +224,13 @@ __all__ = (
     "ReviewPublic",
     "ReviewPublicStatus",
     "ReviewState",
+    "RolloutCreate",
+    "RolloutGuard",
+    "RolloutPublic",
+    "RolloutPublicHaltedReasonType0",
+    "RolloutPublicState",
+    "RolloutStep",
+    "RolloutVersion",
     "Rule",
     "RuleOp",
     "SkippedCommit",
@@ -229,6 +247,8 @@ __all__ = (
     "VersionCreate",
     "VersionDetail",
     "VersionDetailDefinition",
+    "VersionEnrolled",
+    "VersionEnrolments",
     "VersionList",
     "VersionPublic",
     "VersionPublish",

@@ -16,17 +16,25 @@ def _get_kwargs(
     workflow_id: UUID,
     *,
     body: EnrollRequest,
+    assignments: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["idempotency-key"] = idempotency_key
 
+    params: dict[str, Any] = {}
+
+    params["assignments"] = assignments
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/workflows/{workflow_id}/executions".format(
             workflow_id=quote(str(workflow_id), safe=""),
         ),
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -64,14 +72,19 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    assignments: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EnrollResult | Problem]:
     """Enroll
 
-     Enrol up to 10,000 contacts on the current version, at the trigger's first action.
+     Enrol up to 10,000 contacts on the current version, at the trigger's first action;
+    while a guarded rollout is not over, each new contact gets the version its stable hash
+    gives (docs/rollouts.md). `by_version` says how many went to each.
 
     Args:
         workflow_id (UUID):
+        assignments (bool | Unset): also list the version each newly enrolled contact went to
+            Default: False.
         idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
             characters (a UUID): the same request sent again with the same key within 24 h gets the
             first answer, and is not done twice. See docs/api-conventions.md.
@@ -88,6 +101,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         workflow_id=workflow_id,
         body=body,
+        assignments=assignments,
         idempotency_key=idempotency_key,
     )
 
@@ -103,14 +117,19 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    assignments: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
 ) -> EnrollResult | Problem | None:
     """Enroll
 
-     Enrol up to 10,000 contacts on the current version, at the trigger's first action.
+     Enrol up to 10,000 contacts on the current version, at the trigger's first action;
+    while a guarded rollout is not over, each new contact gets the version its stable hash
+    gives (docs/rollouts.md). `by_version` says how many went to each.
 
     Args:
         workflow_id (UUID):
+        assignments (bool | Unset): also list the version each newly enrolled contact went to
+            Default: False.
         idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
             characters (a UUID): the same request sent again with the same key within 24 h gets the
             first answer, and is not done twice. See docs/api-conventions.md.
@@ -128,6 +147,7 @@ def sync(
         workflow_id=workflow_id,
         client=client,
         body=body,
+        assignments=assignments,
         idempotency_key=idempotency_key,
     ).parsed
 
@@ -137,14 +157,19 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    assignments: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
 ) -> Response[EnrollResult | Problem]:
     """Enroll
 
-     Enrol up to 10,000 contacts on the current version, at the trigger's first action.
+     Enrol up to 10,000 contacts on the current version, at the trigger's first action;
+    while a guarded rollout is not over, each new contact gets the version its stable hash
+    gives (docs/rollouts.md). `by_version` says how many went to each.
 
     Args:
         workflow_id (UUID):
+        assignments (bool | Unset): also list the version each newly enrolled contact went to
+            Default: False.
         idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
             characters (a UUID): the same request sent again with the same key within 24 h gets the
             first answer, and is not done twice. See docs/api-conventions.md.
@@ -161,6 +186,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         workflow_id=workflow_id,
         body=body,
+        assignments=assignments,
         idempotency_key=idempotency_key,
     )
 
@@ -174,14 +200,19 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: EnrollRequest,
+    assignments: bool | Unset = False,
     idempotency_key: None | str | Unset = UNSET,
 ) -> EnrollResult | Problem | None:
     """Enroll
 
-     Enrol up to 10,000 contacts on the current version, at the trigger's first action.
+     Enrol up to 10,000 contacts on the current version, at the trigger's first action;
+    while a guarded rollout is not over, each new contact gets the version its stable hash
+    gives (docs/rollouts.md). `by_version` says how many went to each.
 
     Args:
         workflow_id (UUID):
+        assignments (bool | Unset): also list the version each newly enrolled contact went to
+            Default: False.
         idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
             characters (a UUID): the same request sent again with the same key within 24 h gets the
             first answer, and is not done twice. See docs/api-conventions.md.
@@ -200,6 +231,7 @@ async def asyncio(
             workflow_id=workflow_id,
             client=client,
             body=body,
+            assignments=assignments,
             idempotency_key=idempotency_key,
         )
     ).parsed

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ContactAssignment")
+
+
+@_attrs_define
+class ContactAssignment:
+    """
+    Attributes:
+        contact_id (str):
+        version_id (UUID):
+        version_number (int):
+    """
+
+    contact_id: str
+    version_id: UUID
+    version_number: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        contact_id = self.contact_id
+
+        version_id = str(self.version_id)
+
+        version_number = self.version_number
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "contact_id": contact_id,
+                "version_id": version_id,
+                "version_number": version_number,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        contact_id = d.pop("contact_id")
+
+        version_id = UUID(d.pop("version_id"))
+
+        version_number = d.pop("version_number")
+
+        contact_assignment = cls(
+            contact_id=contact_id,
+            version_id=version_id,
+            version_number=version_number,
+        )
+
+        contact_assignment.additional_properties = d
+        return contact_assignment
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
