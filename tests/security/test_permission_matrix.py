@@ -46,6 +46,13 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
         "from_versions": [1],
         "dry_run": True,
     },
+    ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/rollout"): {
+        "steps": [{"percent": 10, "seconds": 60}, {"percent": 100, "seconds": 60}]
+    },
+    ("POST", "/api/v1/workflows/{workflow_id}/rollout/pause"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/rollout/resume"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/rollout/promote"): None,
+    ("POST", "/api/v1/workflows/{workflow_id}/rollout/abort"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/cancel"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/pause"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/resume"): None,
