@@ -66,7 +66,7 @@ def _expected(
 
 @pytest.fixture
 def mixed(container: Container) -> dict[str, Any]:
-    """Workflow A (v1 current, v2, v3 as drafts-to-be) with 3,600 executions of every status
+    """Workflow A (v1 current, v2 and v3 drafts) with 3,600 executions of every status
     enrolled from two hours before ``T0`` to two hours after it, minute by minute; workflow
     B of the same tenant and workflow C of another tenant with executions in the same
     minutes; and rows of the other tenant that name workflow A itself."""
