@@ -1,0 +1,1 @@
+"""Guarded rollout of a version to new enrolments."""
