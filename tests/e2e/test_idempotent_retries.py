@@ -203,8 +203,10 @@ def _request_killed_after_its_ref_move(
 ) -> None:
     """Send the request to a server armed to die between moving its refs and committing
     (the ``refs-moved`` crash point), with a one-second lease, and wait the lease out."""
-    crash = {"WFV_TEST_CRASH_POINTS": json.dumps(["refs-moved"]), "WFV_IDEMPOTENCY_LEASE_SECONDS": "1"}
-    with serve("server", tmp_path, database, **crash) as doomed:
+    points, lease = json.dumps(["refs-moved"]), "1"
+    with serve(
+        "server", tmp_path, database, WFV_TEST_CRASH_POINTS=points, WFV_IDEMPOTENCY_LEASE_SECONDS=lease
+    ) as doomed:
         with doomed.api() as api, pytest.raises(httpx.TransportError):
             api.post(path, json=body, headers={"Idempotency-Key": key})
         assert "crash point refs-moved reached" in (tmp_path / "serve.log").read_text()
