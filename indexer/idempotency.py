@@ -36,6 +36,7 @@ class StoredKey:
     fingerprint: str
     state: str
     claim: uuid.UUID
+    claimed_at: datetime
     lease_until: datetime
     expires_at: datetime
     status_code: int | None
@@ -85,6 +86,7 @@ def claim(
         fingerprint=row.fingerprint,
         state=row.state,
         claim=row.claim,
+        claimed_at=row.created_at,
         lease_until=row.lease_until,
         expires_at=row.expires_at,
         status_code=row.status_code,

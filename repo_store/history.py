@@ -7,6 +7,7 @@ perhaps a ``delete``) plus, once published, tag ``vN`` on a ``main`` commit.
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pygit2
@@ -147,3 +148,21 @@ def published_line(repo: WorkflowRepo) -> Iterator[tuple[CommitInfo, bytes]]:
         return
     for info in reversed(list(repo.first_parent_walk(main))):
         yield info, repo.read_document(info.sha)
+
+
+def claimed_commits(
+    repo: WorkflowRepo, claim: str, *, since: datetime, limit: int = 1000
+) -> list[CommitInfo]:
+    """The commits a request wrote under Idempotency claim ``claim`` (its trailer), on any
+    branch: each branch walked back from its tip to the claim's time, ``limit`` commits in
+    all (a retry's look for its earlier attempt's effect, which is at or near the tips)."""
+    found: dict[str, CommitInfo] = {}
+    walked = 0
+    for tip in repo.refs("refs/heads/").values():
+        for info in repo.first_parent_walk(tip):
+            walked += 1
+            if info.committed_at < since or walked > limit:
+                break
+            if info.trailers.get(Trailer.CLAIM) == claim:
+                found[info.sha] = info
+    return list(found.values())

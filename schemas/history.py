@@ -66,6 +66,10 @@ class Trailer(StrEnum):
     ROLLBACK_OF = "Rollback-Of"
     ROLLBACK_OF_ID = "Rollback-Of-Version-Id"
     DRAFT_COMMIT = "Draft-Commit"
+    # The Idempotency-Key claim (a UUID wfv drew, never the caller's key) of the request
+    # that wrote the commit: how a retry finds the effect of a request that died between
+    # its ref move and its SQL commit (``service.idempotency``).
+    CLAIM = "Idempotency-Claim"
 
 
 class VersionEvent(StrEnum):

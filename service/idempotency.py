@@ -23,6 +23,14 @@ A key's life, in three transactions at most:
 A claim whose lease lapsed (its request died, or is still running after
 ``WFV_IDEMPOTENCY_LEASE_SECONDS``) may be taken over by a retry; the first request, if
 alive, then fails to settle (409) and its unit of work rolls back: one effect at most.
+
+One window is git's: a request that died after its ref move and before its SQL commit
+left an effect the index does not have yet (healing adopts it) and a claim still
+``running``. So every commit a request writes carries its claim id (the
+``Idempotency-Claim`` trailer, :func:`claim_trailers`; a workflow it creates is named
+after it, :func:`workflow_id_for`), and the retry that takes over a lapsed claim
+(:attr:`Claim.lapsed`) first looks in git for that claim's effect, and answers from it
+instead of doing the work again (``service.versions.retries``).
 Keys live ``WFV_IDEMPOTENCY_TTL_SECONDS`` from their claim; a lookup treats an older one as
 absent, and the periodic sweep deletes them (:func:`expire`).
 """
@@ -30,11 +38,15 @@ absent, and the periodic sweep deletes them (:func:`expire`).
 import json
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from indexer import idempotency as rows
 from indexer.idempotency import DONE, RUNNING, KeyScope
+from schemas.history import Trailer
 from service.errors import IdempotencyKeyInUse, IdempotencyKeyReused
 from service.uow import Services, UnitOfWork
 
@@ -55,11 +67,56 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Lapsed:
+    """The claim a retry took over when its lease lapsed: its request may have died after
+    moving refs and before committing, leaving an effect only git has."""
+
+    claim_id: uuid.UUID
+    claimed_at: datetime
+
+
+@dataclass(frozen=True)
 class Claim:
     """A key this request holds: ``claim_id`` names it in every later write."""
 
     scope: KeyScope
     claim_id: uuid.UUID
+    lapsed: Lapsed | None = None
+
+
+# The claim of the request this thread serves, set by the HTTP layer around the route:
+# what the write path writes into each commit (``claim_trailers``).
+_ACTING_FOR: ContextVar[uuid.UUID | None] = ContextVar("wfv_idempotency_claim", default=None)
+# Workflow ids named after a claim (uuid5): a retry can tell where its earlier attempt
+# would have created the workflow's repository.
+_WORKFLOW_IDS = uuid.UUID("4f1d7c8e-2b1a-5c3e-9a6d-0e7f3b2c1d40")
+
+
+@contextmanager
+def acting_for(claimed: Claim | None) -> Iterator[None]:
+    """Within the block, commits the request writes carry its claim (no claim: none)."""
+    token = _ACTING_FOR.set(claimed.claim_id if claimed is not None else None)
+    try:
+        yield
+    finally:
+        _ACTING_FOR.reset(token)
+
+
+def claim_trailers() -> dict[str, str]:
+    """The trailer naming the claim of the request being served, if it has one."""
+    claim_id = _ACTING_FOR.get()
+    return {Trailer.CLAIM: str(claim_id)} if claim_id is not None else {}
+
+
+def workflow_id_for(claim_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(_WORKFLOW_IDS, str(claim_id))
+
+
+def new_workflow_id() -> uuid.UUID:
+    """A new workflow's id: named after the request's claim when it has one (a retry of
+    a create that died after its ref move finds the repository), else random."""
+    claim_id = _ACTING_FOR.get()
+    return workflow_id_for(claim_id) if claim_id is not None else uuid.uuid4()
 
 
 def claim(services: Services, scope: KeyScope, fingerprint: str) -> Claim | Answer:
@@ -70,10 +127,13 @@ def claim(services: Services, scope: KeyScope, fingerprint: str) -> Claim | Answ
         fresh = uuid.uuid4()
         times = _times(services, now)
         found = rows.claim(uow.session, scope, fingerprint=fingerprint, claim_id=fresh, now=now, **times)
+        lapsed = None
         if found is not None:
             answer = _existing(found, fingerprint, now)
             if answer is not None:
                 return answer
+            if found.state == RUNNING and found.expires_at > now:
+                lapsed = Lapsed(found.claim, found.claimed_at)
             if not rows.reclaim(
                 uow.session,
                 scope,
@@ -85,7 +145,7 @@ def claim(services: Services, scope: KeyScope, fingerprint: str) -> Claim | Answ
             ):  # the row is locked: impossible, but never claim what we did not write
                 raise _in_use(found.lease_until, now)
         uow.commit()
-    return Claim(scope, fresh)
+    return Claim(scope, fresh, lapsed)
 
 
 def _times(services: Services, now: datetime) -> dict[str, datetime]:

@@ -12,6 +12,7 @@ the settle in the effect's transaction, and what is kept or released after a fai
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, TypeVar
 
@@ -20,6 +21,8 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from indexer.idempotency import KeyScope
+from indexer.models import WorkflowVersion
+from schemas.history import VersionEvent
 from schemas.status import InvalidTransition
 from service import idempotency
 from service.api.deps import ContainerDep, current_principal
@@ -29,6 +32,8 @@ from service.container import Container
 from service.errors import IdempotencyKeyInUse, InvalidIdempotencyKey, Problem, RefsMoved
 from service.idempotency import Answer, Claim
 from service.uow import UnitOfWork
+from service.versions import retries
+from service.versions.workflows import load_workflow
 
 REPLAYED = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
@@ -148,6 +153,26 @@ class Idempotency:
         )
         return self.respond(uow, reply)
 
+    def earlier_version(
+        self, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, *events: VersionEvent
+    ) -> WorkflowVersion | None:
+        """When this request took over a claim whose lease lapsed: the version that claim's
+        request made (its commit of one of ``events``, found in git after healing), to be
+        answered instead of doing the work again (``service.versions.retries``)."""
+        lapsed = self.claimed.lapsed if self.claimed is not None else None
+        if lapsed is None:
+            return None
+        workflow = load_workflow(uow, principal, workflow_id, lock=True)
+        return retries.earlier_version(uow, workflow, lapsed, events)
+
+    def earlier_workflow(self, principal: Principal) -> uuid.UUID | None:
+        """The same for a create: the workflow a lapsed claim's request created, indexed
+        (call it before opening the route's unit)."""
+        lapsed = self.claimed.lapsed if self.claimed is not None else None
+        if lapsed is None or self._container is None:
+            return None
+        return retries.earlier_workflow(self._container, principal, lapsed)
+
     def respond(self, uow: UnitOfWork, reply: Response) -> Response:
         """A route's ready-made answer (a dry run's plan), recorded the same way: in the
         unit's transaction when it writes, else on its own once the route is done."""
@@ -215,11 +240,13 @@ async def _idempotency(
         raise IdempotentReplay(outcome)
     route = request.scope.get("route")
     handle = Idempotency(container, outcome, getattr(route, "status_code", None) or 200)
-    try:
-        yield handle
-    except BaseException as exc:
-        await run_in_threadpool(handle.finish, exc)
-        raise
+    # The route's commits carry the claim (the route runs in a copy of this context).
+    with idempotency.acting_for(outcome):
+        try:
+            yield handle
+        except BaseException as exc:
+            await run_in_threadpool(handle.finish, exc)
+            raise
     await run_in_threadpool(handle.finish, None)
 
 

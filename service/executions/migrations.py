@@ -57,7 +57,9 @@ class NothingToMigrate(Problem):
     status_code, title, slug = 409, "Nothing to migrate", "nothing-to-migrate"
 
 
-def _actions(version: WorkflowVersion) -> set[str]:
+def action_ids(version: WorkflowVersion) -> set[str]:
+    """The ids of a version's actions: the positions a migration maps (also from a
+    rollout's migrate-back, ``service.rollouts.migrate_back``)."""
     return {a["id"] for a in version.definition.get("actions", []) if isinstance(a, dict) and "id" in a}
 
 
@@ -78,13 +80,13 @@ def _versions(
 def _effective(
     target: WorkflowVersion, sources: Sequence[WorkflowVersion], request: MigrationCreate
 ) -> dict[str, dict[str, str | None]]:
-    target_actions = _actions(target)
-    all_sources = set().union(*(_actions(s) for s in sources))
+    target_actions = action_ids(target)
+    all_sources = set().union(*(action_ids(s) for s in sources))
     problems = mapping_problems(all_sources, target_actions, request.mapping, request.unmapped)
     if problems:
         raise MappingInvalid(problems[0], problems=problems, field="mapping")
     return {
-        str(s.id): position_map(_actions(s), target_actions, request.mapping, request.unmapped)
+        str(s.id): position_map(action_ids(s), target_actions, request.mapping, request.unmapped)
         for s in sources
     }
 

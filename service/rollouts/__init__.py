@@ -6,8 +6,10 @@ the lifecycle (``start``; ``transitions``: pause, resume, promote, abort, halt),
 schedule the worker runs (``schedule``: one step at a time, compare-and-set, so a killed
 worker resumes without skipping or repeating one), the records of every change (``records``:
 an audit entry and a line in the target's git note ``refs/notes/rollouts``), the answer
-of ``GET …/rollout`` (``view``) and the rows reindex restores from the notes (``restore``).
+of ``GET …/rollout`` (``view``) and the rows reindex restores from the notes (``restore``);
+the guards' measurement and decision (``guards``, which halt through ``transitions.halt``)
+and moving the target's live contacts back after a halt (``migrate_back``).
 
-Not here: the guards' measurement and decision (they call ``transitions.halt``), enrolment
-itself (``service.executions.enrolment`` asks ``assignment`` where each contact goes).
+Not here: enrolment itself (``service.executions.enrolment`` asks ``assignment`` where
+each contact goes).
 """

@@ -18,6 +18,7 @@ from indexer import rollouts as rows
 from indexer.models import Rollout, Workflow, WorkflowVersion
 from schemas.rollouts import ACTIVE
 from service.auth import Principal
+from service.auth.system import system_principal
 from service.errors import Problem
 from service.rollouts.records import record
 from service.uow import UnitOfWork
@@ -37,7 +38,8 @@ class RolloutConflict(Problem):
 
 
 def schedule_principal(tenant_id: str) -> Principal:
-    return Principal(SCHEDULE_ACTOR, tenant_id, frozenset(), "wfv rollout schedule", "rollout@wfv.invalid")
+    """``system:rollout``, the same actor the guards' migrate-back uses."""
+    return system_principal(tenant_id, "rollout")
 
 
 def load_active(uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID) -> tuple[Workflow, Rollout]:

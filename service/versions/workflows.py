@@ -17,6 +17,7 @@ from service.auth import Permission, Principal
 from service.clock import utcnow
 from service.errors import Problem, RefsMoved, WorkflowNotFound
 from service.healing.reconcile import needs_healing, reconcile
+from service.idempotency import new_workflow_id
 from service.ops import tracing
 from service.uow import UnitOfWork
 from service.versions.write_path import move_refs, write_draft_commit
@@ -70,7 +71,7 @@ def create_workflow(
     """A workflow, its bare repository, and version 1 as a draft."""
     now = utcnow()
     workflow = Workflow(
-        id=uuid.uuid4(),
+        id=new_workflow_id(),
         tenant_id=principal.tenant_id,
         name=name,
         last_version_number=1,

@@ -23,6 +23,7 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import Identity, RefConflict, RefUpdate, WorkflowRepo
 from schemas.history import MAIN_REF, RECORDS_REF, WATERMARK_REF, Trailer, VersionEvent, draft_ref, tag_ref
 from service.healing.ref_guard import expect_refs
+from service.idempotency import claim_trailers
 from service.uow import UnitOfWork
 
 
@@ -42,7 +43,7 @@ def version_trailers(
         Trailer.EVENT: event.value,
         Trailer.LOCK: str(lock),
         Trailer.AUTHOR_ID: actor.id,
-    }
+    } | claim_trailers()
 
 
 def write_draft_commit(

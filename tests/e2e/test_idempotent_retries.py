@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy import select
 
 from indexer.idempotency import KeyScope
-from indexer.models import IdempotencyKey, WorkflowVersion
+from indexer.models import IdempotencyKey, Workflow, WorkflowVersion
 from service import idempotency
 from service.api.idempotency import fingerprint
+from service.healing.scan import reconcile_all
 from tests.conftest import app_role_url, truncate_tables
 from tests.e2e.conftest import GitServer, _serve
 from tests.factories import example, renamed
@@ -185,3 +186,84 @@ def test_a_claim_left_by_a_dead_request_lapses_and_the_retry_does_the_work(
         assert "idempotent-replayed" not in answer.headers
         assert answer.json()["enrolled"] == 2
         assert _retry(server, path, key, body).headers["idempotent-replayed"] == "true"
+
+
+def _workflows(server: GitServer) -> list[str]:
+    with server.container.uow("acme") as uow:
+        return sorted(str(row.id) for row in uow.session.scalars(select(Workflow)))
+
+
+def _commits(server: GitServer, wid: str) -> set[str]:
+    repo = server.container.store.open("acme", uuid.UUID(wid))
+    return {info.sha for tip in repo.refs("refs/heads/").values() for info in repo.first_parent_walk(tip)}
+
+
+def _request_killed_after_its_ref_move(
+    database: dict[str, str], tmp_path: Path, path: str, key: str, body: dict[str, Any] | None
+) -> None:
+    """Send the request to a server armed to die between moving its refs and committing
+    (the ``refs-moved`` crash point), with a one-second lease, and wait the lease out."""
+    points, lease = json.dumps(["refs-moved"]), "1"
+    with serve(
+        "server", tmp_path, database, WFV_TEST_CRASH_POINTS=points, WFV_IDEMPOTENCY_LEASE_SECONDS=lease
+    ) as doomed:
+        with doomed.api() as api, pytest.raises(httpx.TransportError):
+            api.post(path, json=body, headers={"Idempotency-Key": key})
+        assert "crash point refs-moved reached" in (tmp_path / "serve.log").read_text()
+        assert _key_state(doomed, key) == "running"  # the claim, and nothing else, committed
+    time.sleep(1.2)
+
+
+def test_retries_of_requests_killed_after_their_ref_move_answer_from_git_and_do_nothing_twice(
+    database: dict[str, str], tmp_path: Path
+) -> None:
+    """A request that died after moving its refs and before its SQL commit left its effect
+    in git alone, and its claim running. Its retry, once the lease lapsed, finds that
+    effect by the claim's trailer (healed into the index) and answers from it: one
+    workflow, one version, one publish, one edit, one rollback, each as git has it."""
+    with serve("server", tmp_path, database) as first:
+        wid = _workflow(first, publish=False)
+        with first.api() as api:
+            draft = {"revision": 0, "definition": renamed(example("welcome-small"), "saved")}
+            assert api.post(f"/workflows/{wid}/versions/1/draft", json=draft).status_code == 200
+    created = {"name": "retried", "definition": example("welcome-small")}
+    steps: list[tuple[str, str, dict[str, Any] | None, int]] = [
+        ("/workflows", "create-workflow", created, 201),
+        (f"/workflows/{wid}/versions/1/draft/commit", "commit-draft", {"lock_version": 1}, 200),
+        (f"/workflows/{wid}/versions/1/publish", "publish", None, 200),
+        (
+            f"/workflows/{wid}/versions",
+            "create-version",
+            {"definition": renamed(example("welcome-small"), "2")},
+            201,
+        ),
+        (f"/workflows/{wid}/versions/2/publish", "publish-2", None, 200),
+        (f"/workflows/{wid}/versions/1/rollback", "rollback", None, 201),
+    ]
+    for path, key, body, status in steps:
+        _request_killed_after_its_ref_move(database, tmp_path, path, key, body)
+        with serve("server", tmp_path, database) as fresh:
+            answer = _retry(fresh, path, key, body)
+            assert answer.status_code == status, (key, answer.text)
+            assert "idempotent-replayed" not in answer.headers  # built afresh from what git holds
+            again = _retry(fresh, path, key, body)
+            assert (again.headers["idempotent-replayed"], again.content) == ("true", answer.content)
+            if key == "create-workflow":
+                reconcile_all(fresh.container)  # what the periodic task does: every repository indexed
+                assert _workflows(fresh) == sorted([wid, answer.json()["id"]])
+                assert (
+                    fresh.container.store.open("acme", uuid.UUID(answer.json()["id"])).ref_target(
+                        "refs/heads/drafts/v1"
+                    )
+                    == answer.json()["version"]["commit_sha"]
+                )
+            else:
+                assert answer.json()["commit_sha"] in _commits(fresh, wid)
+    with serve("server", tmp_path, database) as last:
+        assert _versions(last, wid) == [(1, "active"), (2, "active"), (3, "active")]
+        repo = last.container.store.open("acme", uuid.UUID(wid))
+        main = repo.ref_target("refs/heads/main")
+        assert main is not None
+        assert len(list(repo.first_parent_walk(main))) == 3  # publish v1, publish v2, rollback v3
+        assert sorted(repo.refs("refs/tags/")) == ["refs/tags/v1", "refs/tags/v2", "refs/tags/v3"]
+        assert len(list(repo.first_parent_walk(str(repo.ref_target("refs/heads/drafts/v1"))))) == 2

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response, status
 
 from schemas.api import VersionDetail
 from schemas.drafts import DraftCommit, DraftPublic, DraftSave, DraftSaved
+from schemas.history import VersionEvent
 from service.api.budgets import Budget, charged_as
 from service.api.deps import (
     ContainerDep,
@@ -101,15 +102,17 @@ def commit_draft(
     """Turn your working copy into the version's next edit; needs If-Match or lock_version."""
     expected = expected_lock(if_match, body.lock_version, required=True)
     with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
-        row = drafts.commit_draft(
-            uow=uow,
-            principal=principal,
-            workflow_id=workflow_id,
-            ref=version,
-            expected_lock=expected.value,
-            revision=body.revision,
-            message=body.message,
-        )
+        row = idem.earlier_version(uow, principal, workflow_id, VersionEvent.EDIT)
+        if row is None:
+            row = drafts.commit_draft(
+                uow=uow,
+                principal=principal,
+                workflow_id=workflow_id,
+                ref=version,
+                expected_lock=expected.value,
+                revision=body.revision,
+                message=body.message,
+            )
         answer = idem.answer(uow, lambda: version_detail(row, response), response)
         uow.commit()
     return answer

@@ -13,6 +13,7 @@ from schemas.api import (
     VersionPublish,
     VersionUpdate,
 )
+from schemas.history import VersionEvent
 from schemas.status import VersionStatus
 from service.api.deps import (
     Admin,
@@ -50,14 +51,17 @@ def create_version(
     """Create the next version as a draft (copy of the current, of `from_version`, or `definition`)."""
     body = body or VersionCreate()
     with container.uow(principal.tenant_id, write=True) as uow:
-        version = versions.create_version(
-            uow=uow,
-            principal=principal,
-            workflow_id=workflow_id,
-            from_version=body.from_version,
-            definition=body.definition,
-            message=body.message,
-        )
+        # A retry whose earlier attempt died after moving refs answers from what it made.
+        version = idem.earlier_version(uow, principal, workflow_id, VersionEvent.CREATE)
+        if version is None:
+            version = versions.create_version(
+                uow=uow,
+                principal=principal,
+                workflow_id=workflow_id,
+                from_version=body.from_version,
+                definition=body.definition,
+                message=body.message,
+            )
         response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{version.id}"
         answer = idem.answer(uow, lambda: version_detail(version, response), response)
         uow.commit()
@@ -174,14 +178,16 @@ def publish_version(
     body = body or VersionPublish()
     expected = expected_lock(if_match, body.lock_version, required=False)
     with stale_answered_as(expected), container.uow(principal.tenant_id, write=True) as uow:
-        row = publishing.publish_version(
-            uow=uow,
-            principal=principal,
-            workflow_id=workflow_id,
-            ref=version,
-            expected_lock=expected.value,
-            message=body.message,
-        )
+        row = idem.earlier_version(uow, principal, workflow_id, VersionEvent.PUBLISH)
+        if row is None:
+            row = publishing.publish_version(
+                uow=uow,
+                principal=principal,
+                workflow_id=workflow_id,
+                ref=version,
+                expected_lock=expected.value,
+                message=body.message,
+            )
         answer = idem.answer(uow, lambda: version_detail(row, response), response)
         uow.commit()
     return answer
@@ -198,7 +204,11 @@ def rollback_version(
 ) -> VersionDetail | Response:
     """Roll back: a new version with the target's content, published as current."""
     with container.uow(principal.tenant_id, write=True) as uow:
-        row = publishing.rollback_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        row = idem.earlier_version(uow, principal, workflow_id, VersionEvent.PUBLISH)
+        if row is None:
+            row = publishing.rollback_version(
+                uow=uow, principal=principal, workflow_id=workflow_id, ref=version
+            )
         response.headers["Location"] = f"/api/v1/workflows/{workflow_id}/versions/{row.id}"
         answer = idem.answer(uow, lambda: version_detail(row, response), response)
         uow.commit()

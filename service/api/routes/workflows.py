@@ -15,7 +15,7 @@ from schemas.api import (
 )
 from service.api.deps import Admin, ContainerDep, Editor, Reader
 from service.api.idempotency import Idempotent
-from service.versions import workflows
+from service.versions import retries, workflows
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
@@ -27,10 +27,14 @@ def create_workflow(
     body: WorkflowCreate, principal: Editor, container: ContainerDep, response: Response, idem: Idempotent
 ) -> WorkflowCreated | Response:
     """Create a workflow, its git repository and version 1 as a draft."""
+    earlier = idem.earlier_workflow(principal)
     with container.uow(principal.tenant_id, write=True) as uow:
-        workflow, version = workflows.create_workflow(
-            uow=uow, principal=principal, name=body.name, definition=body.definition
-        )
+        if earlier is not None:
+            workflow, version = retries.created(uow, principal, earlier)
+        else:
+            workflow, version = workflows.create_workflow(
+                uow=uow, principal=principal, name=body.name, definition=body.definition
+            )
         response.headers["Location"] = f"/api/v1/workflows/{workflow.id}"
 
         def created() -> WorkflowCreated:
