@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from indexer.models import Execution, Rollout, Workflow
+from indexer.models import Rollout, Workflow
 from schemas.rollouts import ACTIVE, RolloutRecord
 
 
@@ -41,10 +41,11 @@ def latest_rollout(session: Session, tenant_id: str, workflow_id: uuid.UUID) -> 
     return session.scalars(query).first()
 
 
-def due_rollouts(session: Session, tenant_id: str, now: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """(workflow id, rollout id) of the running rollouts whose next step is due."""
+def running_rollouts(session: Session, tenant_id: str) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(workflow id, rollout id) of the running rollouts, the most due first: each is
+    judged by the guards at every look, and steps when due."""
     query = select(Rollout.workflow_id, Rollout.id).where(
-        Rollout.tenant_id == tenant_id, Rollout.state == "running", Rollout.next_step_at <= now
+        Rollout.tenant_id == tenant_id, Rollout.state == "running"
     )
     return [(w, r) for w, r in session.execute(query.order_by(Rollout.next_step_at))]
 
@@ -77,30 +78,6 @@ def compare_and_set(session: Session, rollout: Rollout, values: dict[str, Any]) 
     if changed:
         session.refresh(rollout)
     return changed
-
-
-def outcomes_since(
-    session: Session,
-    tenant_id: str,
-    workflow_id: uuid.UUID,
-    version_ids: Sequence[uuid.UUID],
-    since: datetime,
-) -> dict[uuid.UUID, dict[str, int]]:
-    """Executions enrolled on each version since ``since``, counted by status."""
-    rows = session.execute(
-        select(Execution.version_id, Execution.status, func.count())
-        .where(
-            Execution.tenant_id == tenant_id,
-            Execution.workflow_id == workflow_id,
-            Execution.version_id.in_(version_ids),
-            Execution.enrolled_at >= since,
-        )
-        .group_by(Execution.version_id, Execution.status)
-    )
-    counts: dict[uuid.UUID, dict[str, int]] = {v: {} for v in version_ids}
-    for version_id, status, count in rows:
-        counts[version_id][status] = int(count)
-    return counts
 
 
 def restore(session: Session, workflow: Workflow, records: Sequence[RolloutRecord]) -> int:

@@ -16,6 +16,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from schemas.executions import ContactId
+from schemas.rollout_guards import GuardPolicy, GuardVerdict
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
 
@@ -33,16 +34,13 @@ class RolloutStep(BaseModel):
     seconds: int = Field(ge=1, le=MAX_STEP_SECONDS, description="how long the step lasts")
 
 
-class RolloutGuard(BaseModel):
-    """What halts the rollout by itself (read by the guards): the target's failure or exit
-    rate worse than the baseline's by more than the margin, with at least ``min_sample``
-    executions of each; ``migrate_back`` moves the target's live contacts back on a halt."""
+class RolloutGuard(GuardPolicy):
+    """What halts the rollout by itself: the guards' policy (``schemas.rollout_guards``:
+    the target's failure or exit rate worse than the baseline's by more than the margin,
+    with at least ``min_sample`` executions enrolled on each side in the current step), and
+    ``migrate_back``: on a halt, move the target's live contacts back to the baseline by
+    action id (``GET …/rollout/migrate-back`` shows that migration's dry run first)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    failure_margin: float = Field(default=0.05, ge=0, le=1, allow_inf_nan=False)
-    exit_margin: float = Field(default=0.10, ge=0, le=1, allow_inf_nan=False)
-    min_sample: int = Field(default=100, ge=1, le=1_000_000)
     migrate_back: bool = False
 
 
@@ -94,6 +92,9 @@ class RolloutPublic(BaseModel):
     next_step_at: Timestamp | None
     cohort_size: int
     guard: RolloutGuard
+    guard_verdict: GuardVerdict | None = Field(
+        description="the guards' judgement of the current step now (None once the rollout is over)"
+    )
     halted_reason: dict[str, Any] | None
     enrolments: list[VersionEnrolments]
     created_by: str

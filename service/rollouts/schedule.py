@@ -1,5 +1,6 @@
-"""The rollout's schedule, run by the worker: a due rollout takes its next step, and past
-the last step its target is published.
+"""The rollout's schedule, run by the worker: the guards judge every running rollout's
+current step (a rollout worse than its baseline halts, and may migrate its contacts
+back), a due rollout takes its next step, and past the last step its target is published.
 
 The state is the row: ``next_step_at`` says when the next step is due, and a step is one
 compare-and-set from the step read to the next, under the workflow's lock. So however
@@ -14,9 +15,13 @@ import uuid
 from datetime import datetime
 
 from indexer import rollouts as rows
+from indexer.models import Rollout
+from schemas.rollouts import RolloutGuard
 from service.clock import utcnow
 from service.container import Container
 from service.errors import Problem
+from service.rollouts import migrate_back
+from service.rollouts.guards import check
 from service.rollouts.records import record
 from service.rollouts.transitions import (
     RolloutConflict,
@@ -33,8 +38,27 @@ from service.versions.workflows import load_workflow
 log = logging.getLogger("wfv.rollouts")
 
 
+def _guarded(uow: UnitOfWork, rollout: Rollout, now: datetime) -> bool:
+    """Judge the current step (its executions enrolled since it began, on both sides);
+    halt the rollout when the guards say so. True: halted."""
+    verdict = check(
+        uow,
+        rollout.workflow_id,
+        rollout.target_version_id,
+        rollout.baseline_version_id,
+        rollout.step_started_at,
+        RolloutGuard.model_validate(rollout.guard),
+    )
+    if not verdict.halt:
+        return False
+    reason = {"kind": "guard", "step_index": rollout.step_index, **verdict.model_dump(mode="json")}
+    halt(uow, rollout, reason, now)
+    return True
+
+
 def advance(uow: UnitOfWork, tenant_id: str, rollout_id: uuid.UUID, now: datetime) -> str:
-    """One step of a due rollout, in the caller's unit: ``step``, ``published``, or
+    """One look at a running rollout, in the caller's unit: ``halted`` (the guards found
+    the target worse: it halts before any further step), ``step``, ``published``, or
     ``not due`` (not running, or its time not come: a job early, or late after another)."""
     found = rows.get_rollout(uow.session, tenant_id, rollout_id)
     if found is None:
@@ -43,7 +67,11 @@ def advance(uow: UnitOfWork, tenant_id: str, rollout_id: uuid.UUID, now: datetim
     workflow = load_workflow(uow, principal, found.workflow_id, lock=True)
     uow.session.refresh(found)  # as it is now that this unit holds the workflow's lock
     rollout = found
-    if rollout.state != "running" or rollout.next_step_at is None or rollout.next_step_at > now:
+    if rollout.state != "running":
+        return "not due"
+    if _guarded(uow, rollout, now):
+        return "halted"
+    if rollout.next_step_at is None or rollout.next_step_at > now:
         return "not due"
     following = rollout.step_index + 1
     if following < len(rollout.steps):
@@ -70,6 +98,8 @@ def advance_one(container: Container, tenant_id: str, rollout_id: uuid.UUID) -> 
         with container.uow(tenant_id, write=True) as uow:
             outcome = advance(uow, tenant_id, rollout_id, utcnow())
             uow.commit()
+        if outcome == "halted":
+            _migrate_back(container, tenant_id, rollout_id)
         return outcome
     except RolloutConflict:
         return "raced"
@@ -89,11 +119,44 @@ def advance_one(container: Container, tenant_id: str, rollout_id: uuid.UUID) -> 
         return "halted"
 
 
-def advance_due(container: Container, tenant_id: str) -> dict[str, str]:
-    """Every due rollout of the tenant, one step each: rollout id -> outcome."""
+def _migrate_back(container: Container, tenant_id: str, rollout_id: uuid.UUID) -> None:
+    """After a halt has committed, in a unit of its own (a refusal never undoes the halt):
+    when the guard asks for it, the target's live contacts go back to the baseline by
+    action id, as ``system:rollout``; what happened is recorded on the rollout."""
+    actor = migrate_back.system_actor(tenant_id)
     with container.uow(tenant_id) as uow:
-        due = rows.due_rollouts(uow.session, tenant_id, utcnow())
-    return {str(rollout_id): advance_one(container, tenant_id, rollout_id) for _, rollout_id in due}
+        rollout = rows.get_rollout(uow.session, tenant_id, rollout_id)
+        if rollout is None or not RolloutGuard.model_validate(rollout.guard).migrate_back:
+            return
+        workflow_id, target, baseline = (
+            rollout.workflow_id,
+            rollout.target_version_id,
+            rollout.baseline_version_id,
+        )
+    outcome: dict[str, object]
+    try:
+        with container.uow(tenant_id, write=True) as uow:
+            migration = migrate_back.start(uow, actor, workflow_id, target, baseline)
+            uow.commit()
+        outcome = {"migration_id": str(migration.id) if migration is not None else None}
+    except Problem as refused:
+        log.warning("rollout %s of %s: migrating back was refused: %s", rollout_id, tenant_id, refused.detail)
+        outcome = {"refused": refused.slug, "detail": refused.detail}
+    with container.uow(tenant_id, write=True) as uow:
+        workflow = load_workflow(uow, actor, workflow_id, lock=True)
+        rollout = rows.get_rollout(uow.session, tenant_id, rollout_id)
+        assert rollout is not None
+        record(uow, workflow, rollout, "migrate_back", actor, utcnow(), migrate_back=outcome)
+        uow.commit()
+
+
+def advance_due(container: Container, tenant_id: str) -> dict[str, str]:
+    """Every running rollout of the tenant: the guards' look, and a step when one is due;
+    rollout id -> outcome, for those where something happened."""
+    with container.uow(tenant_id) as uow:
+        running = rows.running_rollouts(uow.session, tenant_id)
+    outcomes = {str(rollout_id): advance_one(container, tenant_id, rollout_id) for _, rollout_id in running}
+    return {rollout_id: outcome for rollout_id, outcome in outcomes.items() if outcome != "not due"}
 
 
 def pending_steps(container: Container, tenant_id: str) -> list[tuple[uuid.UUID, datetime]]:

@@ -7,14 +7,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
-from indexer.models import AuditEntry, Rollout, Workflow
+from indexer.models import AuditEntry, Rollout, VersionMigration, Workflow
+from schemas.executions import PositionMove
 from schemas.history import ROLLOUTS_NOTES_REF
 from schemas.rollouts import RolloutCreate, parse_note
 from service.container import Container
+from service.executions import enrolment
 from service.healing.scan import reindex_all
-from service.rollouts import control, start
+from service.rollouts import control, start, view
 from service.rollouts.schedule import advance_due
 from tests.factories import clock_at, empty_index, example, git_cli, principal, published_history
 
@@ -43,7 +46,9 @@ def at(seconds: float) -> Any:
     return clock_at(T0 + timedelta(seconds=seconds))
 
 
-def rolled_out(container: Container, cohort: list[str] | None = None) -> tuple[uuid.UUID, uuid.UUID]:
+def rolled_out(
+    container: Container, cohort: list[str] | None = None, guard: dict[str, Any] | None = None
+) -> tuple[uuid.UUID, uuid.UUID]:
     """v1 current, v2 a draft rolled out at T0; returns (workflow id, rollout id)."""
     with at(-10):
         workflow_id, _, _ = published_history(
@@ -55,7 +60,9 @@ def rolled_out(container: Container, cohort: list[str] | None = None) -> tuple[u
             principal=WHO,
             workflow_id=workflow_id,
             ref=2,
-            request=RolloutCreate.model_validate({"steps": STEPS, "cohort": cohort or []}),
+            request=RolloutCreate.model_validate(
+                {"steps": STEPS, "cohort": cohort or [], "guard": guard or {}}
+            ),
         )
         uow.commit()
         return workflow_id, rollout.id
@@ -172,3 +179,87 @@ def test_a_published_rollout_is_restored_from_the_publish_commits_note(container
     assert state(container)[0] == "published"
     with container.uow("acme") as uow:
         assert uow.session.scalars(select(Rollout.id)).one() == rollout_id
+
+
+def _enrol(container: Container, workflow_id: uuid.UUID, contacts: list[str]) -> dict[int, list[str]]:
+    """Enrol ``contacts``; the contacts each version got, by version number."""
+    with container.uow("acme", write=True) as uow:
+        result = enrolment.enroll(
+            uow=uow, principal=WHO, workflow_id=workflow_id, contact_ids=contacts, assignments=True
+        )
+        uow.commit()
+    assert result.assignments is not None
+    got: dict[int, list[str]] = {}
+    for item in result.assignments:
+        got.setdefault(item.version_number, []).append(item.contact_id)
+    return got
+
+
+def _fail(container: Container, workflow_id: uuid.UUID, contacts: list[str]) -> None:
+    """The engine reports these contacts' executions failed."""
+    moves = [PositionMove(contact_id=contact, status="failed") for contact in contacts]
+    with container.uow("acme", write=True) as uow:
+        enrolment.report_positions(uow=uow, principal=WHO, workflow_id=workflow_id, moves=moves)
+        uow.commit()
+
+
+@pytest.mark.parametrize("migrate_back", [False, True])
+def test_a_target_failing_more_than_its_baseline_halts_at_the_next_look(
+    container: Container, migrate_back: bool
+) -> None:
+    """Within the first step (10%), the target's executions fail far more often than the
+    baseline's: the next look of the schedule (not due for a step) halts the rollout with
+    the guards' numbers, every later enrolment goes to the baseline, and with
+    ``migrate_back`` the target's live contacts are sent back by a migration of
+    ``system:rollout``."""
+    container.jobs = Recording()
+    guard = {"failure_margin": 0.05, "min_sample": 50, "migrate_back": migrate_back}
+    workflow_id, rollout_id = rolled_out(container, guard=guard)
+    with at(10):
+        got = _enrol(container, workflow_id, [f"c-{n}" for n in range(2000)])
+    assert 100 <= len(got[2]) <= 300, len(got[2])  # about 10%
+    with at(20):
+        assert advance_due(container, "acme") == {}  # within the margin so far: nothing to do
+    with at(25):
+        _fail(container, workflow_id, got[2][: len(got[2]) // 2])  # half of the target's fail
+        _fail(container, workflow_id, got[1][:10])  # and a few of the baseline's
+    with at(30):
+        assert advance_due(container, "acme") == {str(rollout_id): "halted"}
+    assert state(container)[:3] == ("halted", 0, None)
+    with container.uow("acme") as uow:
+        reason = uow.session.scalars(select(Rollout.halted_reason)).one()
+    assert reason is not None
+    assert (reason["kind"], reason["rate"], reason["step_index"]) == ("guard", "failure", 0)
+    assert reason["target"]["failed"] == len(got[2]) // 2
+    assert reason["baseline"]["failed"] == 10
+    with at(40):
+        later = _enrol(container, workflow_id, [f"d-{n}" for n in range(500)])
+    assert list(later) == [1]  # the baseline alone
+    with at(100):
+        assert advance_due(container, "acme") == {}  # halted: no step, however late
+    done = actions(container)
+    assert done.count("rollout_halted") == 1
+    with container.uow("acme") as uow:
+        migrations = list(uow.session.scalars(select(VersionMigration)))
+    if not migrate_back:
+        assert migrations == []
+        assert "rollout_migrate_back" not in done
+        return
+    assert len(migrations) == 1
+    assert migrations[0].created_by == "system:rollout"
+    assert done.count("rollout_migrate_back") == 1
+
+
+def test_the_rollout_shows_the_guards_verdict_and_the_migrate_back_dry_run(container: Container) -> None:
+    container.jobs = Recording()
+    workflow_id, _ = rolled_out(container, guard={"min_sample": 50})
+    with at(10):
+        got = _enrol(container, workflow_id, [f"c-{n}" for n in range(1000)])
+    with at(20), container.uow("acme") as uow:
+        shown = view.get_rollout(uow=uow, principal=WHO, workflow_id=workflow_id)
+        plan = view.migrate_back_plan(uow=uow, principal=WHO, workflow_id=workflow_id, unmapped="fail")
+    assert shown.guard_verdict is not None
+    assert (shown.guard_verdict.state, shown.guard_verdict.halt) == ("within_margin", False)
+    assert shown.guard_verdict.target.enrolled == len(got[2])
+    assert plan.total == len(got[2])  # every live contact of the target, none moved
+    assert state(container)[0] == "running"

@@ -652,6 +652,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/rollout/migrate-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Migrate Back Plan
+         * @description The dry run of migrating the rollout's target's live contacts back to its baseline
+         *     (by action id; ``unmapped`` as a migration takes it): what ``guard.migrate_back`` does
+         *     on a halt. Changes nothing.
+         */
+        get: operations["migrate_back_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/rollout/pause": {
         parameters: {
             query?: never;
@@ -1569,6 +1591,60 @@ export interface components {
              */
             command: string;
         };
+        /**
+         * GuardPolicy
+         * @description When a rollout halts itself.
+         *
+         *     ``failure_margin`` / ``exit_margin``: how much higher (in absolute points, 0.05 = five
+         *     points) the new version's failure / exit rate may be than the baseline's before the
+         *     rollout halts. ``min_sample``: executions each side must have enrolled in the window
+         *     before either rate is judged. ``confidence`` (optional): also require that a one-sided
+         *     two-proportion z-test puts the excess over the margin at this confidence, so a small
+         *     sample's noise does not halt a good version; without it the rule is the margins alone.
+         */
+        GuardPolicy: {
+            /**
+             * Failure Margin
+             * @default 0.05
+             */
+            failure_margin: number;
+            /**
+             * Exit Margin
+             * @default 0.05
+             */
+            exit_margin: number;
+            /**
+             * Min Sample
+             * @default 100
+             */
+            min_sample: number;
+            /** Confidence */
+            confidence?: number | null;
+        };
+        /**
+         * GuardVerdict
+         * @description What one check decided, with the numbers it decided on.
+         *
+         *     ``state``: ``waiting_for_sample`` (a side has fewer than ``min_sample`` executions in
+         *     the window: nothing judged), ``within_margin`` (judged, no halt) or ``halt``. ``rate``
+         *     names the rate that halted it (failures are judged first).
+         */
+        GuardVerdict: {
+            /** Halt */
+            halt: boolean;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "waiting_for_sample" | "within_margin" | "halt";
+            /** Rate */
+            rate?: ("failure" | "exit") | null;
+            target: components["schemas"]["Outcomes"];
+            baseline: components["schemas"]["Outcomes"];
+            policy: components["schemas"]["GuardPolicy"];
+            /** Reason */
+            reason: string;
+        };
         /** Health */
         Health: {
             /** Status */
@@ -1800,6 +1876,50 @@ export interface components {
             /** Failure Threshold */
             failure_threshold?: number | null;
         };
+        /**
+         * Outcomes
+         * @description One version's executions enrolled in a window, by where they are now.
+         *
+         *     The rates are shares of the *enrolled* executions (``failed / enrolled``), not of the
+         *     finished ones: see ``service.rollouts.guards`` for why.
+         */
+        Outcomes: {
+            /**
+             * Completed
+             * @default 0
+             */
+            completed: number;
+            /**
+             * Exited
+             * @default 0
+             */
+            exited: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Live
+             * @description still active or waiting
+             * @default 0
+             */
+            live: number;
+            /** Enrolled */
+            readonly enrolled: number;
+            /** Finished */
+            readonly finished: number;
+            /**
+             * Failure Rate
+             * @description The share of the window's enrolled executions that failed (0 with none).
+             */
+            readonly failure_rate: number;
+            /**
+             * Exit Rate
+             * @description The share of the window's enrolled executions that exited (0 with none).
+             */
+            readonly exit_rate: number;
+        };
         /** PartDiff */
         PartDiff: {
             /** Added */
@@ -1970,9 +2090,11 @@ export interface components {
         };
         /**
          * RolloutGuard
-         * @description What halts the rollout by itself (read by the guards): the target's failure or exit
-         *     rate worse than the baseline's by more than the margin, with at least ``min_sample``
-         *     executions of each; ``migrate_back`` moves the target's live contacts back on a halt.
+         * @description What halts the rollout by itself: the guards' policy (``schemas.rollout_guards``:
+         *     the target's failure or exit rate worse than the baseline's by more than the margin,
+         *     with at least ``min_sample`` executions enrolled on each side in the current step), and
+         *     ``migrate_back``: on a halt, move the target's live contacts back to the baseline by
+         *     action id (``GET …/rollout/migrate-back`` shows that migration's dry run first).
          */
         RolloutGuard: {
             /**
@@ -1982,7 +2104,7 @@ export interface components {
             failure_margin: number;
             /**
              * Exit Margin
-             * @default 0.1
+             * @default 0.05
              */
             exit_margin: number;
             /**
@@ -1990,6 +2112,8 @@ export interface components {
              * @default 100
              */
             min_sample: number;
+            /** Confidence */
+            confidence?: number | null;
             /**
              * Migrate Back
              * @default false
@@ -2036,6 +2160,8 @@ export interface components {
             /** Cohort Size */
             cohort_size: number;
             guard: components["schemas"]["RolloutGuard"];
+            /** @description the guards' judgement of the current step now (None once the rollout is over) */
+            guard_verdict: components["schemas"]["GuardVerdict"] | null;
             /** Halted Reason */
             halted_reason: {
                 [key: string]: unknown;
@@ -3964,6 +4090,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RolloutPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    migrate_back_plan: {
+        parameters: {
+            query?: {
+                unmapped?: string;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MigrationPlan"];
                 };
             };
             /** @description An error, as an RFC 9457 problem document */

@@ -1,6 +1,7 @@
 """Guarded rollouts: a draft ramped to a share of new enrolments while the current version
 stays current (``service.rollouts``). At most one rollout per workflow is not over
-(a partial unique index on running, paused and halted).
+(a partial unique index on running, paused and halted). The executions gain the index the
+guards read through (each version's executions enrolled in a step, by status).
 
 Row-level security on PostgreSQL like every tenant table: the service role reads, inserts
 and updates its tenant's rows; it never deletes one (a rollout's history stays).
@@ -25,9 +26,13 @@ ROLLOUTS = "rollouts"
 JSON = postgresql.JSONB().with_variant(sa.JSON(), "sqlite")
 WHEN = sa.DateTime(timezone=True)
 ACTIVE = "state IN ('running', 'paused', 'halted')"
+# The guards count each version's executions enrolled in a step by status, index-only.
+GUARD_INDEX = "ix_executions_enrolled_window"
+GUARD_COLUMNS = ["workflow_id", "version_id", "enrolled_at", "status", "tenant_id"]
 
 
 def upgrade() -> None:
+    op.create_index(GUARD_INDEX, "executions", GUARD_COLUMNS)
     op.create_table(
         ROLLOUTS,
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -93,6 +98,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(GUARD_INDEX, table_name="executions")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {ROLLOUTS}")
         op.execute(f"REVOKE ALL ON {ROLLOUTS} FROM wfv_app")

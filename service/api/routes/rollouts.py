@@ -1,9 +1,11 @@
 """Guarded rollout routes: start one, read it, and pause, resume, promote or abort it."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
+from schemas.migrations import MigrationPlan
 from schemas.rollouts import RolloutCreate, RolloutPublic
 from service.api.deps import ContainerDep, Editor, Reader, VersionPath
 from service.api.idempotency import Idempotent
@@ -43,6 +45,22 @@ def get_rollout(workflow_id: uuid.UUID, principal: Reader, container: ContainerD
     """The rollout not over, else the most recent: share, step, next step, counts per version."""
     with container.uow(principal.tenant_id) as uow:
         return view.get_rollout(uow=uow, principal=principal, workflow_id=workflow_id)
+
+
+@router.get("/rollout/migrate-back", response_model=MigrationPlan)
+def migrate_back_plan(
+    workflow_id: uuid.UUID,
+    principal: Editor,
+    container: ContainerDep,
+    unmapped: Annotated[str, Query(max_length=80)] = "fail",
+) -> MigrationPlan:
+    """The dry run of migrating the rollout's target's live contacts back to its baseline
+    (by action id; ``unmapped`` as a migration takes it): what ``guard.migrate_back`` does
+    on a halt. Changes nothing."""
+    with container.uow(principal.tenant_id) as uow:
+        return view.migrate_back_plan(
+            uow=uow, principal=principal, workflow_id=workflow_id, unmapped=unmapped
+        )
 
 
 def _control(

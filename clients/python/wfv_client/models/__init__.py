@@ -54,6 +54,10 @@ from .field_change_change import FieldChangeChange
 from .field_error import FieldError
 from .git_access import GitAccess
 from .git_command import GitCommand
+from .guard_policy import GuardPolicy
+from .guard_verdict import GuardVerdict
+from .guard_verdict_rate_type_0 import GuardVerdictRateType0
+from .guard_verdict_state import GuardVerdictState
 from .health import Health
 from .kept_by import KeptBy
 from .legal_hold_set import LegalHoldSet
@@ -73,6 +77,7 @@ from .migration_public_eta_reason_type_0 import MigrationPublicEtaReasonType0
 from .migration_public_status import MigrationPublicStatus
 from .migration_public_strategy import MigrationPublicStrategy
 from .migration_resume import MigrationResume
+from .outcomes import Outcomes
 from .part_diff import PartDiff
 from .plan_row import PlanRow
 from .plan_row_outcome import PlanRowOutcome
@@ -188,6 +193,10 @@ __all__ = (
     "FieldError",
     "GitAccess",
     "GitCommand",
+    "GuardPolicy",
+    "GuardVerdict",
+    "GuardVerdictRateType0",
+    "GuardVerdictState",
     "Health",
     "KeptBy",
     "LegalHoldSet",
@@ -207,6 +216,7 @@ __all__ = (
     "MigrationPublicStatus",
     "MigrationPublicStrategy",
     "MigrationResume",
+    "Outcomes",
     "PartDiff",
     "PlanRow",
     "PlanRowOutcome",

@@ -21,10 +21,11 @@ class RolloutCreate:
     Attributes:
         steps (list[RolloutStep]):
         cohort (list[str] | Unset):
-        guard (RolloutGuard | Unset): What halts the rollout by itself (read by the guards): the target's failure or
-            exit
-            rate worse than the baseline's by more than the margin, with at least ``min_sample``
-            executions of each; ``migrate_back`` moves the target's live contacts back on a halt.
+        guard (RolloutGuard | Unset): What halts the rollout by itself: the guards' policy (``schemas.rollout_guards``:
+            the target's failure or exit rate worse than the baseline's by more than the margin,
+            with at least ``min_sample`` executions enrolled on each side in the current step), and
+            ``migrate_back``: on a halt, move the target's live contacts back to the baseline by
+            action id (``GET …/rollout/migrate-back`` shows that migration's dry run first).
     """
 
     steps: list[RolloutStep]

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from ..models.rollout_public_state import RolloutPublicState
 
 if TYPE_CHECKING:
+    from ..models.guard_verdict import GuardVerdict
     from ..models.rollout_guard import RolloutGuard
     from ..models.rollout_public_halted_reason_type_0 import RolloutPublicHaltedReasonType0
     from ..models.rollout_step import RolloutStep
@@ -36,9 +37,13 @@ class RolloutPublic:
         step_started_at (str):
         next_step_at (None | str):
         cohort_size (int):
-        guard (RolloutGuard): What halts the rollout by itself (read by the guards): the target's failure or exit
-            rate worse than the baseline's by more than the margin, with at least ``min_sample``
-            executions of each; ``migrate_back`` moves the target's live contacts back on a halt.
+        guard (RolloutGuard): What halts the rollout by itself: the guards' policy (``schemas.rollout_guards``:
+            the target's failure or exit rate worse than the baseline's by more than the margin,
+            with at least ``min_sample`` executions enrolled on each side in the current step), and
+            ``migrate_back``: on a halt, move the target's live contacts back to the baseline by
+            action id (``GET …/rollout/migrate-back`` shows that migration's dry run first).
+        guard_verdict (GuardVerdict | None): the guards' judgement of the current step now (None once the rollout is
+            over)
         halted_reason (None | RolloutPublicHaltedReasonType0):
         enrolments (list[VersionEnrolments]):
         created_by (str):
@@ -60,6 +65,7 @@ class RolloutPublic:
     next_step_at: None | str
     cohort_size: int
     guard: RolloutGuard
+    guard_verdict: GuardVerdict | None
     halted_reason: None | RolloutPublicHaltedReasonType0
     enrolments: list[VersionEnrolments]
     created_by: str
@@ -69,6 +75,7 @@ class RolloutPublic:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.guard_verdict import GuardVerdict  # noqa: PLC0415
         from ..models.rollout_public_halted_reason_type_0 import RolloutPublicHaltedReasonType0  # noqa: PLC0415
 
         id = str(self.id)
@@ -100,6 +107,12 @@ class RolloutPublic:
         cohort_size = self.cohort_size
 
         guard = self.guard.to_dict()
+
+        guard_verdict: dict[str, Any] | None
+        if isinstance(self.guard_verdict, GuardVerdict):
+            guard_verdict = self.guard_verdict.to_dict()
+        else:
+            guard_verdict = self.guard_verdict
 
         halted_reason: dict[str, Any] | None
         if isinstance(self.halted_reason, RolloutPublicHaltedReasonType0):
@@ -138,6 +151,7 @@ class RolloutPublic:
                 "next_step_at": next_step_at,
                 "cohort_size": cohort_size,
                 "guard": guard,
+                "guard_verdict": guard_verdict,
                 "halted_reason": halted_reason,
                 "enrolments": enrolments,
                 "created_by": created_by,
@@ -151,6 +165,7 @@ class RolloutPublic:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.guard_verdict import GuardVerdict  # noqa: PLC0415
         from ..models.rollout_guard import RolloutGuard  # noqa: PLC0415
         from ..models.rollout_public_halted_reason_type_0 import RolloutPublicHaltedReasonType0  # noqa: PLC0415
         from ..models.rollout_step import RolloutStep  # noqa: PLC0415
@@ -193,6 +208,21 @@ class RolloutPublic:
         cohort_size = d.pop("cohort_size")
 
         guard = RolloutGuard.from_dict(d.pop("guard"))
+
+        def _parse_guard_verdict(data: object) -> GuardVerdict | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                guard_verdict_type_0 = GuardVerdict.from_dict(data)
+
+                return guard_verdict_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(GuardVerdict | None, data)
+
+        guard_verdict = _parse_guard_verdict(d.pop("guard_verdict"))
 
         def _parse_halted_reason(data: object) -> None | RolloutPublicHaltedReasonType0:
             if data is None:
@@ -243,6 +273,7 @@ class RolloutPublic:
             next_step_at=next_step_at,
             cohort_size=cohort_size,
             guard=guard,
+            guard_verdict=guard_verdict,
             halted_reason=halted_reason,
             enrolments=enrolments,
             created_by=created_by,
