@@ -143,16 +143,17 @@ def summary(
 
 
 def live_counts_by_version(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_ids: Sequence[uuid.UUID]
+    session: Session, tenant_id: str, workflow_ids: Sequence[uuid.UUID], version_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, int]:
-    """Active and waiting executions per version, for the versions list."""
-    if not version_ids:
+    """Active and waiting executions per version, for the versions list (one workflow)
+    and the archival candidates (versions of many)."""
+    if not version_ids or not workflow_ids:
         return {}
     rows = session.execute(
         select(Execution.version_id, func.count())
         .where(
             Execution.tenant_id == tenant_id,
-            Execution.workflow_id == workflow_id,
+            Execution.workflow_id.in_(workflow_ids),
             Execution.version_id.in_(version_ids),
             Execution.status.in_(LIVE),
         )

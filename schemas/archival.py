@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.text import RequestBody
+from schemas.drain import VersionDrain
 from schemas.timestamps import Timestamp
 
 
@@ -135,6 +136,12 @@ class VersionCandidate(BaseModel):
     version_number: int
     last_activity_at: Timestamp | None
     kept_by: list[KeptBy] = Field(description="every rule that keeps it; empty for a candidate")
+    active_executions: int = Field(description="active and waiting executions of this version")
+    drain: VersionDrain = Field(
+        description="how fast it empties (the 24 hours before the preview's time): a version"
+        " kept by live_executions stays until empty_by at this pace, then its last departures"
+        " keep it as recent_executions for WFV_ARCHIVE_AFTER_DAYS more"
+    )
 
 
 class ArchivalCandidates(BaseModel):

@@ -39,6 +39,7 @@ from service.archival import report as reports
 from service.archival.state_in_git import StateChange, record_states, with_backfill
 from service.container import Container
 from service.errors import Problem, RefsMoved, WorkflowNotFound
+from service.executions.draining import Drained, Shown, measure
 from service.healing.reconcile import needs_healing, reconcile
 from service.settings import Settings
 from service.uow import UnitOfWork
@@ -120,6 +121,7 @@ def preview(
         truncated=False,
     )
     skipped: Counter[str] = Counter()
+    listed: dict[str, list[Verdict]] = {"candidates": [], "near_misses": []}
     after: uuid.UUID | None = None
     while batch := _workflows(uow, tenant, policy, workflow_id, lock=False, after=after):
         verdicts = judge(sql.version_facts(uow.session, tenant, batch), policy)
@@ -127,26 +129,35 @@ def preview(
         skipped += _tally(verdicts)
         for row, reasons in verdicts:
             near = len(reasons) == 1 and reasons[0] not in STRUCTURAL
-            target = report.candidates if not reasons else report.near_misses if near else None
+            target = listed["candidates"] if not reasons else listed["near_misses"] if near else None
             report.would_archive += 0 if reasons else 1
             if target is None:
                 continue
             if len(target) >= limit:
                 report.truncated = True
                 continue
-            target.append(_candidate(row, reasons))
+            target.append((row, reasons))
         after = batch[-1]
     report.skipped = dict(skipped)
+    # Once for every listed version, set-based: a version kept by its live executions
+    # waits for the last to leave (then for the recent-executions age), and the projection
+    # says when that will be at the pace of the last 24 hours.
+    shown = [Shown(row.id, row.workflow_id, row.is_current) for part in listed.values() for row, _ in part]
+    drained = measure(uow, tenant, shown, now)
+    report.candidates = [_candidate(row, reasons, drained[row.id]) for row, reasons in listed["candidates"]]
+    report.near_misses = [_candidate(row, reasons, drained[row.id]) for row, reasons in listed["near_misses"]]
     return report
 
 
-def _candidate(row: sql.VersionFacts, reasons: list[KeptBy]) -> VersionCandidate:
+def _candidate(row: sql.VersionFacts, reasons: list[KeptBy], drained: Drained) -> VersionCandidate:
     return VersionCandidate(
         workflow_id=row.workflow_id,
         version_id=row.id,
         version_number=row.version_number,
         last_activity_at=last_activity(row),
         kept_by=reasons,
+        active_executions=drained.live,
+        drain=drained.drain,
     )
 
 

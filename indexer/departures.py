@@ -1,0 +1,110 @@
+"""Departures: how many executions left each version since a moment (the rate in
+``schemas.drain``). Set-based: at most three statements for any number of versions (a
+versions list page, an archival preview's candidates), never one per version.
+
+An execution **left** version V in the window ``[since, now]`` when either
+
+1. it is on V and reached a terminal status (``completed``, ``exited``, ``failed``) with
+   ``updated_at >= since``. A terminal execution never changes again (position reports
+   and migrations touch live ones only), so its ``updated_at`` is the moment it ended.
+   Exits by a migration's ``exit`` policy are among them (the row stays on V, exited); or
+2. a migration whose one source is V moved it to its target: ``last_migration_id`` names
+   that migration, the row is no longer on V, and ``updated_at >= since``. The row keeps
+   no time of the move itself, only its latest change; a move in the window always passes
+   this test (a later position report only moves ``updated_at`` later), and a move before
+   the window passes it only if the engine reported the contact again inside it, which a
+   migration that started inside the window rules out (its moves all happened after
+   ``since``). Migrations that finished before ``since`` are not looked at.
+
+What is not counted, by decision: a move by a migration from several versions at once
+(the row does not say which source it came from, and counting it for each would overstate
+every one of them: the projection errs late, never early; that migration's own ETA is the
+figure to read then), and a move whose record a later migration overwrote (moved again
+from the target: it counts for the later move's source only). Deleting a workflow ends
+nothing here (its executions are gone with it).
+
+Indexes: terminal departures are a range per version on ``executions (version_id,
+updated_at)`` (rows changed in the window, not every execution the version ever had);
+moves a lookup on ``executions (last_migration_id)`` for the few migrations still running
+or finished in the window, skipped when there are none (most lists). No new index.
+"""
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from indexer.models import Execution, VersionMigration
+
+TERMINAL = ("completed", "exited", "failed")
+
+
+def departures(
+    session: Session,
+    tenant_id: str,
+    workflow_ids: Sequence[uuid.UUID],
+    version_ids: Sequence[uuid.UUID],
+    since: datetime,
+) -> dict[uuid.UUID, int]:
+    """Executions that left each of these versions (of these workflows) since ``since``;
+    a version none left is absent."""
+    if not version_ids or not workflow_ids:
+        return {}
+    found: Counter[uuid.UUID] = Counter()
+    ended = session.execute(
+        select(Execution.version_id, func.count())
+        .where(
+            Execution.tenant_id == tenant_id,
+            Execution.workflow_id.in_(workflow_ids),
+            Execution.version_id.in_(version_ids),
+            Execution.updated_at >= since,
+            Execution.status.in_(TERMINAL),
+        )
+        .group_by(Execution.version_id)
+    )
+    found.update({version: int(count) for version, count in ended})
+    found.update(_moved(session, tenant_id, workflow_ids, set(version_ids), since))
+    return dict(found)
+
+
+def _moved(
+    session: Session,
+    tenant_id: str,
+    workflow_ids: Sequence[uuid.UUID],
+    version_ids: set[uuid.UUID],
+    since: datetime,
+) -> Counter[uuid.UUID]:
+    """Executions moved away from each version by a single-source migration in the window."""
+    recent = session.execute(
+        select(VersionMigration.id, VersionMigration.source_version_ids).where(
+            VersionMigration.tenant_id == tenant_id,
+            VersionMigration.workflow_id.in_(workflow_ids),
+            VersionMigration.started_at.is_not(None),
+            or_(VersionMigration.finished_at.is_(None), VersionMigration.finished_at >= since),
+        )
+    )
+    source_of = {
+        migration: uuid.UUID(sources[0])
+        for migration, sources in recent
+        if len(sources) == 1 and uuid.UUID(sources[0]) in version_ids
+    }
+    moved: Counter[uuid.UUID] = Counter()
+    if not source_of:
+        return moved
+    rows = session.execute(
+        select(Execution.last_migration_id, Execution.version_id, func.count())
+        .where(
+            Execution.tenant_id == tenant_id,
+            Execution.last_migration_id.in_(list(source_of)),
+            Execution.updated_at >= since,
+        )
+        .group_by(Execution.last_migration_id, Execution.version_id)
+    )
+    for migration, version, count in rows:
+        source = source_of.get(migration) if migration else None  # never None: the IN
+        if source is not None and version != source:  # still on the source: exited by the policy, counted as ended
+            moved[source] += int(count)
+    return moved
