@@ -105,6 +105,8 @@ def _moved(
     )
     for migration, version, count in rows:
         source = source_of.get(migration) if migration else None  # never None: the IN
-        if source is not None and version != source:  # still on the source: exited by the policy, counted as ended
+        if (
+            source is not None and version != source
+        ):  # still on the source: exited by the policy, counted as ended
             moved[source] += int(count)
     return moved

@@ -28,6 +28,8 @@ class KeptBy(StrEnum):
 
 # Rules an admin cannot wait out or lift with a click: never reported as near-misses.
 STRUCTURAL = frozenset({KeptBy.DRAFT, KeptBy.CURRENT})
+# Rules a version's own executions set: it waits for them to leave, then to age.
+BY_EXECUTIONS = frozenset({KeptBy.LIVE_EXECUTIONS, KeptBy.RECENT_EXECUTIONS})
 
 
 class Facts(Protocol):
@@ -153,5 +155,12 @@ class ArchivalCandidates(BaseModel):
     candidates: list[VersionCandidate]
     near_misses: list[VersionCandidate] = Field(
         description="active, non-current versions that one rule alone keeps (the rule is in kept_by)"
+    )
+    waiting_to_empty: list[VersionCandidate] = Field(
+        default_factory=list,
+        description="versions that live executions keep, and nothing else but their recent"
+        " executions: archivable once empty (drain.empty_by, at the pace of the last 24 hours)"
+        " and idle for WFV_ARCHIVE_AFTER_DAYS; a near-miss kept by live_executions alone is"
+        " in both lists",
     )
     truncated: bool

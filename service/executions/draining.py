@@ -43,7 +43,9 @@ class Drained:
     drain: VersionDrain
 
 
-def measure(uow: UnitOfWork, tenant_id: str, versions: Sequence[Shown], now: datetime) -> dict[uuid.UUID, Drained]:
+def measure(
+    uow: UnitOfWork, tenant_id: str, versions: Sequence[Shown], now: datetime
+) -> dict[uuid.UUID, Drained]:
     """Live count and drain of each version (of any workflows of the tenant), set-based."""
     if not versions:
         return {}
