@@ -9,8 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from schemas.text import RequestBody
 from schemas.drain import VersionDrain
+from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
 
 
