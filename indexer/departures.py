@@ -1,6 +1,7 @@
 """Departures: how many executions left each version since a moment (the rate in
-``schemas.drain``). Set-based: at most three statements for any number of versions (a
-versions list page, an archival preview's candidates), never one per version.
+``schemas.drain``), read with the live counts. Set-based: one statement for any number of
+versions (a versions list page, one version, an archival preview's candidates), two more
+only while a migration may have moved contacts in the window; never one per version.
 
 An execution **left** version V in the window ``[since, now]`` when either
 
@@ -23,51 +24,90 @@ figure to read then), and a move whose record a later migration overwrote (moved
 from the target: it counts for the later move's source only). Deleting a workflow ends
 nothing here (its executions are gone with it).
 
-Indexes: terminal departures are a range per version on ``executions (version_id,
-updated_at)`` (rows changed in the window, not every execution the version ever had);
-moves a lookup on ``executions (last_migration_id)`` for the few migrations still running
-or finished in the window, skipped when there are none (most lists). No new index.
+Indexes: live counts come from ``executions (workflow_id, version_id, status, ...)``;
+terminal departures are a range per version on ``executions (version_id, updated_at)``
+(rows changed in the window, not every execution the version ever had); moves a lookup on
+``executions (last_migration_id)`` for the few migrations still running or finished in the
+window, skipped when there are none (most reads). No new index.
 """
 
 import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Uuid, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from indexer.executions import LIVE
 from indexer.models import Execution, VersionMigration
 
 TERMINAL = ("completed", "exited", "failed")
 
 
-def departures(
+class Counts(NamedTuple):
+    """A version's live executions and its departures since the moment asked."""
+
+    live: int
+    departed: int
+
+
+def counts(
     session: Session,
     tenant_id: str,
     workflow_ids: Sequence[uuid.UUID],
     version_ids: Sequence[uuid.UUID],
     since: datetime,
-) -> dict[uuid.UUID, int]:
-    """Executions that left each of these versions (of these workflows) since ``since``;
-    a version none left is absent."""
+) -> dict[uuid.UUID, Counts]:
+    """Live executions and departures since ``since`` of each of these versions (of these
+    workflows). One round trip in the common case: the live counts, the terminal
+    departures and the number of migrations that may have moved contacts in the window
+    are the three arms of one UNION ALL, each answered by its own index; the moves are
+    read only when that number is not zero."""
     if not version_ids or not workflow_ids:
         return {}
-    found: Counter[uuid.UUID] = Counter()
-    ended = session.execute(
-        select(Execution.version_id, func.count())
-        .where(
-            Execution.tenant_id == tenant_id,
-            Execution.workflow_id.in_(workflow_ids),
-            Execution.version_id.in_(version_ids),
-            Execution.updated_at >= since,
-            Execution.status.in_(TERMINAL),
-        )
+    scope = (
+        Execution.tenant_id == tenant_id,
+        Execution.workflow_id.in_(workflow_ids),
+        Execution.version_id.in_(version_ids),
+    )
+    live = (
+        select(literal("live"), Execution.version_id, func.count())
+        .where(*scope, Execution.status.in_(LIVE))
         .group_by(Execution.version_id)
     )
-    found.update({version: int(count) for version, count in ended})
-    found.update(_moved(session, tenant_id, workflow_ids, set(version_ids), since))
-    return dict(found)
+    ended = (
+        select(literal("ended"), Execution.version_id, func.count())
+        .where(*scope, Execution.updated_at >= since, Execution.status.in_(TERMINAL))
+        .group_by(Execution.version_id)
+    )
+    recent = select(literal("migrations"), literal(None, Uuid), func.count()).where(
+        _recent_migrations(tenant_id, workflow_ids, since)
+    )
+    found: dict[str, Counter[uuid.UUID]] = {"live": Counter(), "ended": Counter()}
+    migrations = 0
+    for kind, version, count in session.execute(union_all(live, ended, recent)):
+        if kind == "migrations":
+            migrations = int(count)
+        else:
+            found[kind][version] += int(count)
+    if migrations:
+        found["ended"].update(_moved(session, tenant_id, workflow_ids, set(version_ids), since))
+    return {v: Counts(found["live"][v], found["ended"][v]) for v in version_ids}
+
+
+def _recent_migrations(
+    tenant_id: str, workflow_ids: Sequence[uuid.UUID], since: datetime
+) -> ColumnElement[bool]:
+    """Migrations of these workflows that may have moved executions since ``since``:
+    started, and running still or finished in the window."""
+    return and_(
+        VersionMigration.tenant_id == tenant_id,
+        VersionMigration.workflow_id.in_(workflow_ids),
+        VersionMigration.started_at.is_not(None),
+        or_(VersionMigration.finished_at.is_(None), VersionMigration.finished_at >= since),
+    )
 
 
 def _moved(
@@ -80,10 +120,7 @@ def _moved(
     """Executions moved away from each version by a single-source migration in the window."""
     recent = session.execute(
         select(VersionMigration.id, VersionMigration.source_version_ids).where(
-            VersionMigration.tenant_id == tenant_id,
-            VersionMigration.workflow_id.in_(workflow_ids),
-            VersionMigration.started_at.is_not(None),
-            or_(VersionMigration.finished_at.is_(None), VersionMigration.finished_at >= since),
+            _recent_migrations(tenant_id, workflow_ids, since)
         )
     )
     source_of = {

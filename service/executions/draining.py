@@ -2,10 +2,10 @@
 hours and when, at that pace, it will be empty (``schemas.drain``), for the versions list,
 one version's read and the archival candidates.
 
-The versions list is the API's most frequent read, so a page costs a fixed number of
-statements whatever its length (live counts, terminal departures, and the moves of the
-migrations running or finished in the window only when there are any; see
-``indexer.departures`` for what counts as leaving).
+The versions list and a version's read are the API's most frequent reads, so either costs
+one statement whatever the page's length (live counts, terminal departures and whether a
+migration may have moved contacts in the window, as one UNION ALL; the moves themselves
+only when one may have: ``indexer.departures``, which also says what counts as leaving).
 
 The clock: the window ends at the clock of record (``service.clock.utcnow``) for the
 versions list and a version's read, the clock that stamps every execution's
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from indexer import departures as sql
-from indexer import executions as rows
 from indexer.models import WorkflowVersion
 from schemas.drain import WINDOW, VersionDrain, project
 from service.auth import Principal
@@ -50,13 +49,11 @@ def measure(
     if not versions:
         return {}
     workflow_ids = list(dict.fromkeys(v.workflow_id for v in versions))
-    version_ids = [v.id for v in versions]
-    live = rows.live_counts_by_version(uow.session, tenant_id, workflow_ids, version_ids)
-    left = sql.departures(uow.session, tenant_id, workflow_ids, version_ids, now - WINDOW)
+    found = sql.counts(uow.session, tenant_id, workflow_ids, [v.id for v in versions], now - WINDOW)
     return {
         v.id: Drained(
-            live.get(v.id, 0),
-            project(live=live.get(v.id, 0), departed=left.get(v.id, 0), is_current=v.is_current, now=now),
+            found[v.id].live,
+            project(live=found[v.id].live, departed=found[v.id].departed, is_current=v.is_current, now=now),
         )
         for v in versions
     }
@@ -73,8 +70,5 @@ def of_listed(
 def of_one(*, uow: UnitOfWork, version: WorkflowVersion) -> Drained:
     """One version its caller has just read (a read that checked its tenant and the
     reader's permission), so its answer carries what the list shows."""
-    now = utcnow()
-    live = rows.live_count(uow.session, version.tenant_id, version.workflow_id, version.id)
-    left = sql.departures(uow.session, version.tenant_id, [version.workflow_id], [version.id], now - WINDOW)
-    drain = project(live=live, departed=left.get(version.id, 0), is_current=version.is_current, now=now)
-    return Drained(live, drain)
+    shown = Shown(version.id, version.workflow_id, version.is_current)
+    return measure(uow, version.tenant_id, [shown], utcnow())[version.id]
