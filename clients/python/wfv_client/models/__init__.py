@@ -105,6 +105,8 @@ from .version_comparison_parts import VersionComparisonParts
 from .version_create import VersionCreate
 from .version_detail import VersionDetail
 from .version_detail_definition import VersionDetailDefinition
+from .version_drain import VersionDrain
+from .version_drain_state import VersionDrainState
 from .version_list import VersionList
 from .version_public import VersionPublic
 from .version_publish import VersionPublish
@@ -229,6 +231,8 @@ __all__ = (
     "VersionCreate",
     "VersionDetail",
     "VersionDetailDefinition",
+    "VersionDrain",
+    "VersionDrainState",
     "VersionList",
     "VersionPublic",
     "VersionPublish",
