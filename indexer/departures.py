@@ -35,9 +35,20 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Uuid, and_, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Uuid,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from indexer.executions import LIVE
@@ -97,6 +108,44 @@ def counts(
     return {v: Counts(found["live"][v], found["ended"][v]) for v in version_ids}
 
 
+def counts_of_one(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID, since: datetime
+) -> Counts:
+    """:func:`counts` for one version, with a statement built once and run as Core: every
+    read of a version shows it, the API's most frequent request."""
+    parameters = {
+        "tenant_id": tenant_id,
+        "workflow_id": workflow_id,
+        "version_id": version_id,
+        "since": since,
+    }
+    found = {kind: int(count) for kind, count in session.connection().execute(_ONE, parameters)}
+    departed = found["ended"]
+    if found["migrations"]:
+        departed += _moved(session, tenant_id, [workflow_id], {version_id}, since)[version_id]
+    return Counts(found["live"], departed)
+
+
+def _one_statement() -> CompoundSelect[Any]:
+    scope = (
+        Execution.tenant_id == bindparam("tenant_id"),
+        Execution.workflow_id == bindparam("workflow_id"),
+        Execution.version_id == bindparam("version_id"),
+    )
+    return union_all(
+        select(literal("live"), func.count()).where(*scope, Execution.status.in_(LIVE)),
+        select(literal("ended"), func.count()).where(
+            *scope, Execution.updated_at >= bindparam("since"), Execution.status.in_(TERMINAL)
+        ),
+        select(literal("migrations"), func.count()).where(
+            VersionMigration.tenant_id == bindparam("tenant_id"),
+            VersionMigration.workflow_id == bindparam("workflow_id"),
+            VersionMigration.started_at.is_not(None),
+            or_(VersionMigration.finished_at.is_(None), VersionMigration.finished_at >= bindparam("since")),
+        ),
+    )
+
+
 def _recent_migrations(
     tenant_id: str, workflow_ids: Sequence[uuid.UUID], since: datetime
 ) -> ColumnElement[bool]:
@@ -147,3 +196,6 @@ def _moved(
         ):  # still on the source: exited by the policy, counted as ended
             moved[source] += int(count)
     return moved
+
+
+_ONE = _one_statement()

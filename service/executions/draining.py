@@ -70,5 +70,8 @@ def of_listed(
 def of_one(*, uow: UnitOfWork, version: WorkflowVersion) -> Drained:
     """One version its caller has just read (a read that checked its tenant and the
     reader's permission), so its answer carries what the list shows."""
-    shown = Shown(version.id, version.workflow_id, version.is_current)
-    return measure(uow, version.tenant_id, [shown], utcnow())[version.id]
+    now = utcnow()
+    found = sql.counts_of_one(uow.session, version.tenant_id, version.workflow_id, version.id, now - WINDOW)
+    return Drained(
+        found.live, project(live=found.live, departed=found.departed, is_current=version.is_current, now=now)
+    )
