@@ -37,7 +37,9 @@ from bench import wrk
 from bench.core import percentile
 from bench.loadgen import HEADER, RawClient, RouteFigures, redis_server
 from schemas.api import VersionDetail
+from schemas.drain import project
 from service.auth import issue_token
+from service.clock import utcnow
 from service.ops.gc_tuning import tune_collector
 from tests.e2e.helpers import WFV, free_port, run_wfv, running, wfv_env
 from tests.factories import example
@@ -55,13 +57,16 @@ MIX = {
     "GET compare": 1,
 }
 _VERSION_COLUMNS = ", ".join(
-    name for name in VersionDetail.model_fields if name not in {"active_executions", "legal_hold_reason"}
+    name
+    for name in VersionDetail.model_fields
+    if name not in {"active_executions", "drain", "legal_hold_reason"}
 )
 
 
 def bare_app() -> FastAPI:
     """The baseline: one indexed SELECT of the version row (as the schema owner, so no
-    tenant scoping), answered with the same response model, hence the same bytes."""
+    tenant scoping), answered with the same response model, hence the same bytes (the
+    drain of a version without executions, as the bench's are, needs no query)."""
     engine: Engine = create_engine(os.environ["WFV_BENCH_BARE_URL"], pool_size=20, pool_pre_ping=False)
     query = text(
         f"SELECT {_VERSION_COLUMNS}, legal_hold_reason FROM workflow_versions "
@@ -74,6 +79,7 @@ def bare_app() -> FastAPI:
         with engine.connect() as conn:
             row = conn.execute(query, {"workflow_id": workflow_id, "number": number}).one()
         detail = VersionDetail.model_validate(dict(row._mapping))
+        detail.drain = project(live=0, departed=0, is_current=detail.is_current, now=utcnow())
         response.headers["ETag"] = f'"{detail.lock_version}"'
         return detail
 

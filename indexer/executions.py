@@ -142,25 +142,6 @@ def summary(
     return [(v, n, a, s, int(c)) for v, n, a, s, c in rows]
 
 
-def live_counts_by_version(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, int]:
-    """Active and waiting executions per version, for the versions list."""
-    if not version_ids:
-        return {}
-    rows = session.execute(
-        select(Execution.version_id, func.count())
-        .where(
-            Execution.tenant_id == tenant_id,
-            Execution.workflow_id == workflow_id,
-            Execution.version_id.in_(version_ids),
-            Execution.status.in_(LIVE),
-        )
-        .group_by(Execution.version_id)
-    )
-    return {version: int(count) for version, count in rows}
-
-
 def live_count(session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID) -> int:
     """Active and waiting executions of one version: shown with every version read, the
     API's most frequent request, so a statement built once and run as Core."""

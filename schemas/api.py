@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.compare import BreakingChange, Part, PartDiff
+from schemas.drain import VersionDrain
 from schemas.status import VersionStatus
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
@@ -97,6 +98,12 @@ class VersionPublic(BaseModel):
         default=0,
         description="active and waiting executions of this version, in every answer that shows it"
         " (a draft, and so a version just published or rolled back to, has none)",
+    )
+    drain: VersionDrain | None = Field(
+        default=None,
+        description="how fast the version empties (the last 24 hours, and when it will be"
+        " empty at that pace): read by the versions list and a version's GET; null in the"
+        " answers of changes (create, edit, publish, delete, holds)",
     )
 
 

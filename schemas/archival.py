@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from schemas.drain import VersionDrain
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
 
@@ -27,6 +28,8 @@ class KeptBy(StrEnum):
 
 # Rules an admin cannot wait out or lift with a click: never reported as near-misses.
 STRUCTURAL = frozenset({KeptBy.DRAFT, KeptBy.CURRENT})
+# Rules a version's own executions set: it waits for them to leave, then to age.
+BY_EXECUTIONS = frozenset({KeptBy.LIVE_EXECUTIONS, KeptBy.RECENT_EXECUTIONS})
 
 
 class Facts(Protocol):
@@ -135,6 +138,12 @@ class VersionCandidate(BaseModel):
     version_number: int
     last_activity_at: Timestamp | None
     kept_by: list[KeptBy] = Field(description="every rule that keeps it; empty for a candidate")
+    active_executions: int = Field(description="active and waiting executions of this version")
+    drain: VersionDrain = Field(
+        description="how fast it empties (the 24 hours before the preview's time): a version"
+        " kept by live_executions stays until empty_by at this pace, then its last departures"
+        " keep it as recent_executions for WFV_ARCHIVE_AFTER_DAYS more"
+    )
 
 
 class ArchivalCandidates(BaseModel):
@@ -146,5 +155,12 @@ class ArchivalCandidates(BaseModel):
     candidates: list[VersionCandidate]
     near_misses: list[VersionCandidate] = Field(
         description="active, non-current versions that one rule alone keeps (the rule is in kept_by)"
+    )
+    waiting_to_empty: list[VersionCandidate] = Field(
+        default_factory=list,
+        description="versions that live executions keep, and nothing else but their recent"
+        " executions: archivable once empty (drain.empty_by, at the pace of the last 24 hours)"
+        " and idle for WFV_ARCHIVE_AFTER_DAYS; a near-miss kept by live_executions alone is"
+        " in both lists",
     )
     truncated: bool

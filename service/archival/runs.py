@@ -24,6 +24,7 @@ from indexer import archival_report as report_lines
 from indexer.models import ArchivalRun, Workflow
 from repo_store import RepoNotFound
 from schemas.archival import (
+    BY_EXECUTIONS,
     STRUCTURAL,
     ArchivalCandidates,
     ArchivalRunPublic,
@@ -39,6 +40,7 @@ from service.archival import report as reports
 from service.archival.state_in_git import StateChange, record_states, with_backfill
 from service.container import Container
 from service.errors import Problem, RefsMoved, WorkflowNotFound
+from service.executions.draining import Drained, Shown, measure
 from service.healing.reconcile import needs_healing, reconcile
 from service.settings import Settings
 from service.uow import UnitOfWork
@@ -117,36 +119,61 @@ def preview(
         skipped={},
         candidates=[],
         near_misses=[],
+        waiting_to_empty=[],
         truncated=False,
     )
     skipped: Counter[str] = Counter()
+    listed: dict[str, list[Verdict]] = {"candidates": [], "near_misses": [], "waiting_to_empty": []}
     after: uuid.UUID | None = None
     while batch := _workflows(uow, tenant, policy, workflow_id, lock=False, after=after):
         verdicts = judge(sql.version_facts(uow.session, tenant, batch), policy)
         report.examined += len(verdicts)
         skipped += _tally(verdicts)
         for row, reasons in verdicts:
-            near = len(reasons) == 1 and reasons[0] not in STRUCTURAL
-            target = report.candidates if not reasons else report.near_misses if near else None
             report.would_archive += 0 if reasons else 1
-            if target is None:
-                continue
-            if len(target) >= limit:
-                report.truncated = True
-                continue
-            target.append(_candidate(row, reasons))
+            for part in _parts(reasons):
+                if len(listed[part]) >= limit:
+                    report.truncated = True
+                else:
+                    listed[part].append((row, reasons))
         after = batch[-1]
     report.skipped = dict(skipped)
+    # Once for every listed version, set-based: a version kept by its live executions
+    # waits for the last to leave (then for the recent-executions age), and the projection
+    # says when that will be at the pace of the last 24 hours.
+    shown = [Shown(row.id, row.workflow_id, row.is_current) for part in listed.values() for row, _ in part]
+    drained = measure(uow, tenant, shown, now)
+    for part, verdicts in listed.items():
+        setattr(report, part, [_candidate(row, reasons, drained[row.id]) for row, reasons in verdicts])
     return report
 
 
-def _candidate(row: sql.VersionFacts, reasons: list[KeptBy]) -> VersionCandidate:
+def _parts(reasons: list[KeptBy]) -> list[str]:
+    """The lists of the preview a version with these reasons belongs to: ``candidates``
+    (none), ``near_misses`` (one rule alone, one an admin can wait out or lift), and
+    ``waiting_to_empty`` (live executions and nothing but its executions keep it: it becomes
+    archivable once empty and idle, which only its drain can tell; a version that still
+    has live contacts always has this second rule, so a near-miss list alone never shows
+    one whose contacts are still leaving)."""
+    parts = []
+    if not reasons:
+        parts.append("candidates")
+    elif len(reasons) == 1 and reasons[0] not in STRUCTURAL:
+        parts.append("near_misses")
+    if KeptBy.LIVE_EXECUTIONS in reasons and set(reasons) <= BY_EXECUTIONS:
+        parts.append("waiting_to_empty")
+    return parts
+
+
+def _candidate(row: sql.VersionFacts, reasons: list[KeptBy], drained: Drained) -> VersionCandidate:
     return VersionCandidate(
         workflow_id=row.workflow_id,
         version_id=row.id,
         version_number=row.version_number,
         last_activity_at=last_activity(row),
         kept_by=reasons,
+        active_executions=drained.live,
+        drain=drained.drain,
     )
 
 

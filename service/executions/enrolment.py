@@ -220,14 +220,6 @@ def summary(
     return list(rows.summary(uow.session, workflow.tenant_id, workflow.id))
 
 
-def live_counts(
-    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, version_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, int]:
-    """Active and waiting executions per version (shown in the versions list)."""
-    workflow = load_workflow(uow, principal, workflow_id)
-    return rows.live_counts_by_version(uow.session, workflow.tenant_id, workflow.id, version_ids)
-
-
 def live_count(*, uow: UnitOfWork, version: WorkflowVersion) -> int:
     """Active and waiting executions of one version its caller has just read (a read that
     checked its tenant and the reader's permission): every answer showing a version carries

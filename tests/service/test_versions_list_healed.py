@@ -1,6 +1,6 @@
 """The versions list when its workflow is healed in the middle of the request.
 
-The route lists the rows, then counts their executions; the counts look the workflow up
+The route lists the rows, then counts their executions (and their drain); the counts look the workflow up
 again, and when git got ahead meanwhile (another process died between its ref move and its
 commit) that lookup heals the index and rolls the reader's transaction back, which expires
 every row already listed. Answered from rows read after that, each is loaded again: one
@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from service.container import Container
-from service.executions import enrolment as executions
-from service.versions import editing as versions
+from service.executions import draining
+from service.versions import editing
 from tests.factories import API, principal, published_history
 
 
@@ -28,22 +28,24 @@ def test_rows_listed_before_a_heal_are_not_read_again(
     workflow_id, *_ = published_history(container, 2, drafts=1)
     statements: list[str] = []
     healed: list[int] = []
-    real_counts = executions.live_counts
+    real_counts = draining.of_listed
 
-    def counts_after_a_crash(*, version_ids: Sequence[uuid.UUID], **kw: Any) -> dict[uuid.UUID, int]:
+    def counts_after_a_crash(
+        *, versions: Sequence[draining.Shown], **kw: Any
+    ) -> dict[uuid.UUID, draining.Drained]:
         # Another writer moves the refs (a new draft) and dies before its commit.
         with container.uow("acme", write=True) as other:
-            made = versions.create_version(uow=other, principal=principal(), workflow_id=workflow_id)
+            made = editing.create_version(uow=other, principal=principal(), workflow_id=workflow_id)
             healed.append(made.version_number)
             other._undo.clear()
-        found = real_counts(version_ids=version_ids, **kw)  # heals: git is ahead
+        found = real_counts(versions=versions, **kw)  # heals: git is ahead
         event.listen(container.engine, "before_cursor_execute", record)
         return found
 
     def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         statements.append(statement)
 
-    monkeypatch.setattr(executions, "live_counts", counts_after_a_crash)
+    monkeypatch.setattr(draining, "of_listed", counts_after_a_crash)
     try:
         response = client.get(f"{API}/{workflow_id}/versions", headers=auth("workflows:read"))
     finally:

@@ -1109,6 +1109,11 @@ export interface components {
              * @description active, non-current versions that one rule alone keeps (the rule is in kept_by)
              */
             near_misses: components["schemas"]["VersionCandidate"][];
+            /**
+             * Waiting To Empty
+             * @description versions that live executions keep, and nothing else but their recent executions: archivable once empty (drain.empty_by, at the pace of the last 24 hours) and idle for WFV_ARCHIVE_AFTER_DAYS; a near-miss kept by live_executions alone is in both lists
+             */
+            waiting_to_empty?: components["schemas"]["VersionCandidate"][];
             /** Truncated */
             truncated: boolean;
         };
@@ -2302,6 +2307,13 @@ export interface components {
              * @description every rule that keeps it; empty for a candidate
              */
             kept_by: components["schemas"]["KeptBy"][];
+            /**
+             * Active Executions
+             * @description active and waiting executions of this version
+             */
+            active_executions: number;
+            /** @description how fast it empties (the 24 hours before the preview's time): a version kept by live_executions stays until empty_by at this pace, then its last departures keep it as recent_executions for WFV_ARCHIVE_AFTER_DAYS more */
+            drain: components["schemas"]["VersionDrain"];
         };
         /** VersionComparison */
         VersionComparison: {
@@ -2378,10 +2390,39 @@ export interface components {
              * @default 0
              */
             active_executions: number;
+            /** @description how fast the version empties (the last 24 hours, and when it will be empty at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit, publish, delete, holds) */
+            drain?: components["schemas"]["VersionDrain"] | null;
             /** Definition */
             definition: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * VersionDrain
+         * @description A version's pace of emptying, measured over the last 24 hours.
+         */
+        VersionDrain: {
+            /**
+             * State
+             * @description current: new contacts still enrol on it (no projection); empty: no live executions; draining: live executions and some left in the last 24 hours; not_draining: live executions and none left in the last 24 hours
+             * @enum {string}
+             */
+            state: "current" | "draining" | "not_draining" | "empty";
+            /**
+             * Departed
+             * @description executions of this version that left in the last 24 hours: reached completed, exited or failed, or were moved to another version by a migration
+             */
+            departed: number;
+            /**
+             * Rate Per Hour
+             * @description departed / 24, rounded to two decimals
+             */
+            rate_per_hour: number;
+            /**
+             * Empty By
+             * @description now + live executions / rate: when the version will be empty at this pace; null unless the state is draining
+             */
+            empty_by: string | null;
         };
         /** VersionEnrolled */
         VersionEnrolled: {
@@ -2472,6 +2513,8 @@ export interface components {
              * @default 0
              */
             active_executions: number;
+            /** @description how fast the version empties (the last 24 hours, and when it will be empty at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit, publish, delete, holds) */
+            drain?: components["schemas"]["VersionDrain"] | null;
         };
         /** VersionPublish */
         VersionPublish: {

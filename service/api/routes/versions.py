@@ -30,7 +30,7 @@ from service.api.deps import (
     version_detail,
 )
 from service.api.idempotency import Idempotent
-from service.executions import enrolment as executions
+from service.executions import draining
 from service.versions import editing as versions
 from service.versions import publishing
 
@@ -93,10 +93,12 @@ def list_versions(
         # rollback expires these rows; read after it, each would be loaded again, and a
         # database gone meanwhile would fail inside the model (a 500, not a 503).
         listed = [VersionPublic.model_validate(row) for row in rows]
-        counts = executions.live_counts(
-            uow=uow, principal=principal, workflow_id=workflow_id, version_ids=[row.id for row in listed]
-        )
-        items = [row.model_copy(update={"active_executions": counts.get(row.id, 0)}) for row in listed]
+        shown = [draining.Shown(row.id, row.workflow_id, row.is_current) for row in listed]
+        drained = draining.of_listed(uow=uow, principal=principal, workflow_id=workflow_id, versions=shown)
+        items = [
+            row.model_copy(update={"active_executions": drained[row.id].live, "drain": drained[row.id].drain})
+            for row in listed
+        ]
     return VersionList(items=items, next_cursor=next_cursor)
 
 
@@ -111,7 +113,8 @@ def get_version(
     with container.uow(principal.tenant_id) as uow:
         row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         detail = VersionDetail.model_validate(row)
-        detail.active_executions = executions.live_count(uow=uow, version=row)
+        drained = draining.of_one(uow=uow, version=row)
+        detail.active_executions, detail.drain = drained.live, drained.drain
     return json_answer(detail, {"ETag": etag(detail.lock_version)})
 
 

@@ -118,6 +118,8 @@ from .version_comparison_parts import VersionComparisonParts
 from .version_create import VersionCreate
 from .version_detail import VersionDetail
 from .version_detail_definition import VersionDetailDefinition
+from .version_drain import VersionDrain
+from .version_drain_state import VersionDrainState
 from .version_enrolled import VersionEnrolled
 from .version_enrolments import VersionEnrolments
 from .version_list import VersionList
@@ -257,6 +259,8 @@ __all__ = (
     "VersionCreate",
     "VersionDetail",
     "VersionDetailDefinition",
+    "VersionDrain",
+    "VersionDrainState",
     "VersionEnrolled",
     "VersionEnrolments",
     "VersionList",

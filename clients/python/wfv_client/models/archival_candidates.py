@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.archival_candidates_skipped import ArchivalCandidatesSkipped
     from ..models.version_candidate import VersionCandidate
@@ -27,6 +29,9 @@ class ArchivalCandidates:
         near_misses (list[VersionCandidate]): active, non-current versions that one rule alone keeps (the rule is in
             kept_by)
         truncated (bool):
+        waiting_to_empty (list[VersionCandidate] | Unset): versions that live executions keep, and nothing else but
+            their recent executions: archivable once empty (drain.empty_by, at the pace of the last 24 hours) and idle for
+            WFV_ARCHIVE_AFTER_DAYS; a near-miss kept by live_executions alone is in both lists
     """
 
     cutoff: str
@@ -37,6 +42,7 @@ class ArchivalCandidates:
     candidates: list[VersionCandidate]
     near_misses: list[VersionCandidate]
     truncated: bool
+    waiting_to_empty: list[VersionCandidate] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +68,13 @@ class ArchivalCandidates:
 
         truncated = self.truncated
 
+        waiting_to_empty: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.waiting_to_empty, Unset):
+            waiting_to_empty = []
+            for waiting_to_empty_item_data in self.waiting_to_empty:
+                waiting_to_empty_item = waiting_to_empty_item_data.to_dict()
+                waiting_to_empty.append(waiting_to_empty_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -76,6 +89,8 @@ class ArchivalCandidates:
                 "truncated": truncated,
             }
         )
+        if waiting_to_empty is not UNSET:
+            field_dict["waiting_to_empty"] = waiting_to_empty
 
         return field_dict
 
@@ -111,6 +126,15 @@ class ArchivalCandidates:
 
         truncated = d.pop("truncated")
 
+        _waiting_to_empty = d.pop("waiting_to_empty", UNSET)
+        waiting_to_empty: list[VersionCandidate] | Unset = UNSET
+        if _waiting_to_empty is not UNSET:
+            waiting_to_empty = []
+            for waiting_to_empty_item_data in _waiting_to_empty:
+                waiting_to_empty_item = VersionCandidate.from_dict(waiting_to_empty_item_data)
+
+                waiting_to_empty.append(waiting_to_empty_item)
+
         archival_candidates = cls(
             cutoff=cutoff,
             keep_versions=keep_versions,
@@ -120,6 +144,7 @@ class ArchivalCandidates:
             candidates=candidates,
             near_misses=near_misses,
             truncated=truncated,
+            waiting_to_empty=waiting_to_empty,
         )
 
         archival_candidates.additional_properties = d

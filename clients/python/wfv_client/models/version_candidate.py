@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.kept_by import KeptBy
+
+if TYPE_CHECKING:
+    from ..models.version_drain import VersionDrain
+
 
 T = TypeVar("T", bound="VersionCandidate")
 
@@ -21,6 +25,8 @@ class VersionCandidate:
         version_number (int):
         last_activity_at (None | str):
         kept_by (list[KeptBy]): every rule that keeps it; empty for a candidate
+        active_executions (int): active and waiting executions of this version
+        drain (VersionDrain): A version's pace of emptying, measured over the last 24 hours.
     """
 
     workflow_id: UUID
@@ -28,6 +34,8 @@ class VersionCandidate:
     version_number: int
     last_activity_at: None | str
     kept_by: list[KeptBy]
+    active_executions: int
+    drain: VersionDrain
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +53,10 @@ class VersionCandidate:
             kept_by_item = kept_by_item_data.value
             kept_by.append(kept_by_item)
 
+        active_executions = self.active_executions
+
+        drain = self.drain.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -54,6 +66,8 @@ class VersionCandidate:
                 "version_number": version_number,
                 "last_activity_at": last_activity_at,
                 "kept_by": kept_by,
+                "active_executions": active_executions,
+                "drain": drain,
             }
         )
 
@@ -61,6 +75,8 @@ class VersionCandidate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.version_drain import VersionDrain  # noqa: PLC0415
+
         d = dict(src_dict)
         workflow_id = UUID(d.pop("workflow_id"))
 
@@ -82,12 +98,18 @@ class VersionCandidate:
 
             kept_by.append(kept_by_item)
 
+        active_executions = d.pop("active_executions")
+
+        drain = VersionDrain.from_dict(d.pop("drain"))
+
         version_candidate = cls(
             workflow_id=workflow_id,
             version_id=version_id,
             version_number=version_number,
             last_activity_at=last_activity_at,
             kept_by=kept_by,
+            active_executions=active_executions,
+            drain=drain,
         )
 
         version_candidate.additional_properties = d

@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.version_detail_definition import VersionDetailDefinition
+    from ..models.version_drain import VersionDrain
 
 
 T = TypeVar("T", bound="VersionDetail")
@@ -42,6 +43,9 @@ class VersionDetail:
         legal_hold_at (None | str | Unset):
         active_executions (int | Unset): active and waiting executions of this version, in every answer that shows it (a
             draft, and so a version just published or rolled back to, has none) Default: 0.
+        drain (None | Unset | VersionDrain): how fast the version empties (the last 24 hours, and when it will be empty
+            at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit,
+            publish, delete, holds)
     """
 
     id: UUID
@@ -64,9 +68,12 @@ class VersionDetail:
     legal_hold_by: None | str | Unset = UNSET
     legal_hold_at: None | str | Unset = UNSET
     active_executions: int | Unset = 0
+    drain: None | Unset | VersionDrain = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.version_drain import VersionDrain  # noqa: PLC0415
+
         id = str(self.id)
 
         workflow_id = str(self.workflow_id)
@@ -134,6 +141,14 @@ class VersionDetail:
 
         active_executions = self.active_executions
 
+        drain: dict[str, Any] | None | Unset
+        if isinstance(self.drain, Unset):
+            drain = UNSET
+        elif isinstance(self.drain, VersionDrain):
+            drain = self.drain.to_dict()
+        else:
+            drain = self.drain
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -165,12 +180,15 @@ class VersionDetail:
             field_dict["legal_hold_at"] = legal_hold_at
         if active_executions is not UNSET:
             field_dict["active_executions"] = active_executions
+        if drain is not UNSET:
+            field_dict["drain"] = drain
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.version_detail_definition import VersionDetailDefinition  # noqa: PLC0415
+        from ..models.version_drain import VersionDrain  # noqa: PLC0415
 
         d = dict(src_dict)
         id = UUID(d.pop("id"))
@@ -282,6 +300,23 @@ class VersionDetail:
 
         active_executions = d.pop("active_executions", UNSET)
 
+        def _parse_drain(data: object) -> None | Unset | VersionDrain:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                drain_type_0 = VersionDrain.from_dict(data)
+
+                return drain_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VersionDrain, data)
+
+        drain = _parse_drain(d.pop("drain", UNSET))
+
         version_detail = cls(
             id=id,
             workflow_id=workflow_id,
@@ -303,6 +338,7 @@ class VersionDetail:
             legal_hold_by=legal_hold_by,
             legal_hold_at=legal_hold_at,
             active_executions=active_executions,
+            drain=drain,
         )
 
         version_detail.additional_properties = d

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -9,6 +9,10 @@ from attrs import field as _attrs_field
 
 from ..models.version_status import VersionStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.version_drain import VersionDrain
+
 
 T = TypeVar("T", bound="VersionPublic")
 
@@ -37,6 +41,9 @@ class VersionPublic:
         legal_hold_at (None | str | Unset):
         active_executions (int | Unset): active and waiting executions of this version, in every answer that shows it (a
             draft, and so a version just published or rolled back to, has none) Default: 0.
+        drain (None | Unset | VersionDrain): how fast the version empties (the last 24 hours, and when it will be empty
+            at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit,
+            publish, delete, holds)
     """
 
     id: UUID
@@ -58,9 +65,12 @@ class VersionPublic:
     legal_hold_by: None | str | Unset = UNSET
     legal_hold_at: None | str | Unset = UNSET
     active_executions: int | Unset = 0
+    drain: None | Unset | VersionDrain = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.version_drain import VersionDrain  # noqa: PLC0415
+
         id = str(self.id)
 
         workflow_id = str(self.workflow_id)
@@ -126,6 +136,14 @@ class VersionPublic:
 
         active_executions = self.active_executions
 
+        drain: dict[str, Any] | None | Unset
+        if isinstance(self.drain, Unset):
+            drain = UNSET
+        elif isinstance(self.drain, VersionDrain):
+            drain = self.drain.to_dict()
+        else:
+            drain = self.drain
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -156,11 +174,15 @@ class VersionPublic:
             field_dict["legal_hold_at"] = legal_hold_at
         if active_executions is not UNSET:
             field_dict["active_executions"] = active_executions
+        if drain is not UNSET:
+            field_dict["drain"] = drain
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.version_drain import VersionDrain  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -269,6 +291,23 @@ class VersionPublic:
 
         active_executions = d.pop("active_executions", UNSET)
 
+        def _parse_drain(data: object) -> None | Unset | VersionDrain:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                drain_type_0 = VersionDrain.from_dict(data)
+
+                return drain_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VersionDrain, data)
+
+        drain = _parse_drain(d.pop("drain", UNSET))
+
         version_public = cls(
             id=id,
             workflow_id=workflow_id,
@@ -289,6 +328,7 @@ class VersionPublic:
             legal_hold_by=legal_hold_by,
             legal_hold_at=legal_hold_at,
             active_executions=active_executions,
+            drain=drain,
         )
 
         version_public.additional_properties = d
