@@ -79,7 +79,7 @@ def bare_app() -> FastAPI:
         with engine.connect() as conn:
             row = conn.execute(query, {"workflow_id": workflow_id, "number": number}).one()
         detail = VersionDetail.model_validate(dict(row._mapping))
-        detail.drain = project(live=0, departed=0, is_current=detail.is_current, now=utcnow())
+        detail.drain = project(live=0, departed=0, enrolling=detail.is_current, now=utcnow())
         response.headers["ETag"] = f'"{detail.lock_version}"'
         return detail
 

@@ -22,15 +22,16 @@ from schemas.timestamps import Timestamp
 # day releases its contacts in the morning), short enough to follow a migration's pace.
 WINDOW = timedelta(hours=24)
 
-DrainState = Literal["current", "draining", "not_draining", "empty"]
+DrainState = Literal["enrolling", "draining", "not_draining", "empty"]
 
 
 class VersionDrain(BaseModel):
     """A version's pace of emptying, measured over the last 24 hours."""
 
     state: DrainState = Field(
-        description="current: new contacts still enrol on it (no projection); empty: no live"
-        " executions; draining: live executions and some left in the last 24 hours;"
+        description="enrolling: new contacts still enrol on it (the current version, a rollout's"
+        " target; no projection); empty: no live executions; draining: live executions and"
+        " some left in the last 24 hours;"
         " not_draining: live executions and none left in the last 24 hours"
     )
     departed: int = Field(
@@ -44,10 +45,11 @@ class VersionDrain(BaseModel):
     )
 
 
-def project(*, live: int, departed: int, is_current: bool, now: datetime) -> VersionDrain:
+def project(*, live: int, departed: int, enrolling: bool, now: datetime) -> VersionDrain:
     """The drain of one version at ``now``.
 
-    The current version is never "draining": contacts still enrol on it, so its live count
+    A version new contacts enrol on (the current one, and a guarded rollout's target while
+    the rollout is not over) is never "draining": contacts still arrive, so its live count
     is not a stock that only falls, and a projection from it would be a promise it cannot
     keep. Its departures and rate are still shown (a fact about the window), its
     ``empty_by`` is null. For every other version, ``empty_by`` is ``now + live / rate``
@@ -55,8 +57,8 @@ def project(*, live: int, departed: int, is_current: bool, now: datetime) -> Ver
     nothing left in the window (``not_draining``: at a rate of zero it never empties).
     """
     rate = round(departed * 3600 / WINDOW.total_seconds(), 2)
-    if is_current:
-        return VersionDrain(state="current", departed=departed, rate_per_hour=rate, empty_by=None)
+    if enrolling:
+        return VersionDrain(state="enrolling", departed=departed, rate_per_hour=rate, empty_by=None)
     if live == 0:
         return VersionDrain(state="empty", departed=departed, rate_per_hour=rate, empty_by=None)
     if departed == 0:

@@ -20,7 +20,9 @@ from datetime import datetime
 
 from indexer import departures as sql
 from indexer.models import WorkflowVersion
+from indexer.rollouts import active_rollout
 from schemas.drain import WINDOW, VersionDrain, project
+from schemas.status import VersionStatus
 from service.auth import Principal
 from service.clock import utcnow
 from service.uow import UnitOfWork
@@ -29,17 +31,25 @@ from service.versions.workflows import load_workflow
 
 @dataclass(frozen=True)
 class Shown:
-    """What a version's answer needs besides its row (``is_current`` decides the state)."""
+    """What a version's answer needs besides its row: whether new contacts enrol on it
+    (the current version, or the target of the workflow's guarded rollout) decides the state."""
 
     id: uuid.UUID
     workflow_id: uuid.UUID
-    is_current: bool
+    enrolling: bool
+    draft: bool = False  # only a draft can be a rollout's target
 
 
 @dataclass(frozen=True)
 class Drained:
     live: int
     drain: VersionDrain
+
+
+def _rollout_target(uow: UnitOfWork, tenant_id: str, workflow_id: uuid.UUID) -> uuid.UUID | None:
+    """The draft a guarded rollout not over sends new contacts to (an indexed lookup)."""
+    rollout = active_rollout(uow.session, tenant_id, workflow_id)
+    return rollout.target_version_id if rollout is not None else None
 
 
 def measure(
@@ -53,7 +63,7 @@ def measure(
     return {
         v.id: Drained(
             found[v.id].live,
-            project(live=found[v.id].live, departed=found[v.id].departed, is_current=v.is_current, now=now),
+            project(live=found[v.id].live, departed=found[v.id].departed, enrolling=v.enrolling, now=now),
         )
         for v in versions
     }
@@ -64,14 +74,20 @@ def of_listed(
 ) -> dict[uuid.UUID, Drained]:
     """A versions list page's live counts and drains, as of the clock of record."""
     workflow = load_workflow(uow, principal, workflow_id)
-    return measure(uow, workflow.tenant_id, versions, utcnow())
+    target = _rollout_target(uow, workflow.tenant_id, workflow_id) if any(v.draft for v in versions) else None
+    shown = [Shown(v.id, v.workflow_id, v.enrolling or v.id == target) for v in versions]
+    return measure(uow, workflow.tenant_id, shown, utcnow())
 
 
 def of_one(*, uow: UnitOfWork, version: WorkflowVersion) -> Drained:
     """One version its caller has just read (a read that checked its tenant and the
     reader's permission), so its answer carries what the list shows."""
     now = utcnow()
+    enrolling = version.is_current or (
+        version.status == VersionStatus.DRAFT.value
+        and version.id == _rollout_target(uow, version.tenant_id, version.workflow_id)
+    )
     found = sql.counts_of_one(uow.session, version.tenant_id, version.workflow_id, version.id, now - WINDOW)
     return Drained(
-        found.live, project(live=found.live, departed=found.departed, is_current=version.is_current, now=now)
+        found.live, project(live=found.live, departed=found.departed, enrolling=enrolling, now=now)
     )

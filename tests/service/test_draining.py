@@ -12,9 +12,15 @@ from sqlalchemy import insert, select, update
 
 from indexer import archival as sql
 from indexer.models import Execution, WorkflowVersion
+from schemas.rollouts import RolloutCreate
 from schemas.timestamps import rfc3339
 from service.archival import runs as archival
 from service.container import Container
+from service.executions.draining import Shown, of_listed, of_one
+from service.executions.enrolment import enroll
+from service.rollouts.start import start_rollout
+from service.versions.editing import find_version
+from service.versions.workflows import load_workflow
 from tests.factories import (
     API,
     clock_at,
@@ -23,6 +29,7 @@ from tests.factories import (
     get_versions,
     post_publish,
     post_version,
+    principal,
     published_history,
     renamed,
     versions_url,
@@ -100,7 +107,7 @@ def test_the_rate_counts_the_last_24_hours_and_projects_when_each_version_emptie
         one = client.get(versions_url(wid, 1), headers=reader).json()
     assert listed == {
         4: (0, _drain("empty", 0, 0.0, None)),
-        3: (1, _drain("current", 1, 0.04, None)),
+        3: (1, _drain("enrolling", 1, 0.04, None)),
         2: (2, _drain("not_draining", 0, 0.0, None)),
         1: (3, _drain("draining", 6, 0.25, now + 12 * HOUR)),
     }
@@ -143,7 +150,7 @@ def test_a_migration_that_moved_contacts_away_counts_as_departures(
     with clock_at(now):
         listed = _drains(client, auth("workflows:read"), wid)
     assert listed == {
-        2: (6, _drain("current", 0, 0.0, None)),
+        2: (6, _drain("enrolling", 0, 0.0, None)),
         1: (6, _drain("draining", 4, 0.17, now + 36 * HOUR)),
     }
 
@@ -164,7 +171,7 @@ def test_a_move_by_a_migration_from_several_versions_is_not_counted(client: Test
     assert client.post(versions_url(wid, 3, "migrate"), json=body, headers=admin).status_code == 202
     listed = _drains(client, auth("workflows:read"), wid)
     assert {n: (live, drain["state"], drain["departed"]) for n, (live, drain) in listed.items()} == {
-        3: (2, "current", 0),
+        3: (2, "enrolling", 0),
         2: (2, "not_draining", 0),
         1: (2, "not_draining", 0),
     }
@@ -246,3 +253,42 @@ def test_archival_never_archives_a_version_with_live_contacts_and_its_preview_sh
         assert [a.number for a in sql.archive_versions(uow.session, "acme", [v1], now)] == [1]
         uow.commit()
     assert _status(container, v1) == "archived"
+
+
+RAMP = [{"percent": 50, "seconds": 60}, {"percent": 100, "seconds": 60}]
+WHO = principal()
+
+
+def test_a_rollouts_target_is_enrolling_not_draining(container: Container) -> None:
+    """A guarded rollout's target (a draft) takes new contacts while the rollout is not
+    over: like the current version it is ``enrolling``, with no projection, in the list
+    and in its own read."""
+    with clock_at(datetime(2026, 12, 8, 9, 0, tzinfo=UTC)):
+        workflow_id, _, _ = published_history(
+            container, 1, drafts=1, documents=[example("welcome-small"), example("welcome-small-a")]
+        )
+        with container.uow("acme", write=True) as uow:
+            start_rollout(
+                uow=uow,
+                principal=WHO,
+                workflow_id=workflow_id,
+                ref=2,
+                request=RolloutCreate.model_validate({"steps": RAMP}),
+            )
+            uow.commit()
+        with container.uow("acme", write=True) as uow:
+            enroll(uow=uow, principal=WHO, workflow_id=workflow_id, contact_ids=[f"c-{n}" for n in range(40)])
+            uow.commit()
+        with container.uow("acme") as uow:
+            target = find_version(uow, load_workflow(uow, WHO, workflow_id), 2)
+            listed = of_listed(
+                uow=uow,
+                principal=WHO,
+                workflow_id=workflow_id,
+                versions=[Shown(target.id, workflow_id, False, draft=True)],
+            )
+            alone = of_one(uow=uow, version=target)
+    assert listed[target.id].live > 0
+    assert listed[target.id].drain.state == "enrolling"
+    assert alone.drain.state == "enrolling"
+    assert alone.drain.empty_by is None

@@ -2404,10 +2404,10 @@ export interface components {
         VersionDrain: {
             /**
              * State
-             * @description current: new contacts still enrol on it (no projection); empty: no live executions; draining: live executions and some left in the last 24 hours; not_draining: live executions and none left in the last 24 hours
+             * @description enrolling: new contacts still enrol on it (the current version, a rollout's target; no projection); empty: no live executions; draining: live executions and some left in the last 24 hours; not_draining: live executions and none left in the last 24 hours
              * @enum {string}
              */
-            state: "current" | "draining" | "not_draining" | "empty";
+            state: "enrolling" | "draining" | "not_draining" | "empty";
             /**
              * Departed
              * @description executions of this version that left in the last 24 hours: reached completed, exited or failed, or were moved to another version by a migration

@@ -93,7 +93,10 @@ def list_versions(
         # rollback expires these rows; read after it, each would be loaded again, and a
         # database gone meanwhile would fail inside the model (a 500, not a 503).
         listed = [VersionPublic.model_validate(row) for row in rows]
-        shown = [draining.Shown(row.id, row.workflow_id, row.is_current) for row in listed]
+        shown = [
+            draining.Shown(row.id, row.workflow_id, row.is_current, row.status == VersionStatus.DRAFT.value)
+            for row in listed
+        ]
         drained = draining.of_listed(uow=uow, principal=principal, workflow_id=workflow_id, versions=shown)
         items = [
             row.model_copy(update={"active_executions": drained[row.id].live, "drain": drained[row.id].drain})

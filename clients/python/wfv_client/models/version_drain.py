@@ -16,9 +16,9 @@ class VersionDrain:
     """A version's pace of emptying, measured over the last 24 hours.
 
     Attributes:
-        state (VersionDrainState): current: new contacts still enrol on it (no projection); empty: no live executions;
-            draining: live executions and some left in the last 24 hours; not_draining: live executions and none left in the
-            last 24 hours
+        state (VersionDrainState): enrolling: new contacts still enrol on it (the current version, a rollout's target;
+            no projection); empty: no live executions; draining: live executions and some left in the last 24 hours;
+            not_draining: live executions and none left in the last 24 hours
         departed (int): executions of this version that left in the last 24 hours: reached completed, exited or failed,
             or were moved to another version by a migration
         rate_per_hour (float): departed / 24, rounded to two decimals

@@ -2,9 +2,9 @@ from enum import StrEnum
 
 
 class VersionDrainState(StrEnum):
-    CURRENT = "current"
     DRAINING = "draining"
     EMPTY = "empty"
+    ENROLLING = "enrolling"
     NOT_DRAINING = "not_draining"
 
     def __str__(self) -> str:
