@@ -9,13 +9,14 @@ from indexer import queries
 from indexer.executions import a_live_execution
 from indexer.migration_batches import an_unfinished_migration
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
+from indexer.rollouts import active_rollout
 from schemas.canonical import canonical_json
 from schemas.history import VersionEvent
 from schemas.status import VersionStatus
 from schemas.workflow import WorkflowDefinition
 from service.auth import Permission, Principal
 from service.clock import utcnow
-from service.errors import Problem, RefsMoved, WorkflowNotFound
+from service.errors import Problem, RefsMoved, RolloutInProgress, WorkflowNotFound
 from service.healing.reconcile import needs_healing, reconcile
 from service.idempotency import new_workflow_id
 from service.ops import tracing
@@ -160,9 +161,10 @@ def update_workflow(
 def delete_workflow(*, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID) -> Workflow:
     """Delete softly: the workflow leaves every list and route, and its audit entries,
     versions, reviews and migration items stay (the database refuses to cascade into them).
-    Refused while contacts are in flight or a migration is unfinished: those would go on
-    moving on a workflow nobody can see. Git keeps the repository and records the deletion,
-    so a reindex into an empty database keeps it deleted."""
+    Refused while contacts are in flight, a migration is unfinished or a guarded rollout is
+    not over: those would go on moving on a workflow nobody can see. Git keeps the
+    repository and records the deletion, so a reindex into an empty database keeps it
+    deleted."""
     workflow = load_workflow(uow, principal, workflow_id, lock=True)
     _refuse_while_busy(uow, workflow)
     workflow.deleted_at = workflow.updated_at = now = utcnow()
@@ -196,6 +198,13 @@ def _refuse_while_busy(uow: UnitOfWork, workflow: Workflow) -> None:
     running = an_unfinished_migration(uow.session, workflow.tenant_id, workflow.id)
     if running is not None:
         raise WorkflowBusy(f"migration {running} is unfinished: cancel it or let it finish first")
+    rollout = active_rollout(uow.session, workflow.tenant_id, workflow.id)
+    if rollout is not None:
+        raise RolloutInProgress(
+            f"rollout {rollout.id} is {rollout.state}: abort it first",
+            rollout_id=str(rollout.id),
+            rollout_state=rollout.state,
+        )
 
 
 def list_workflows(

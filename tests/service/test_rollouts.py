@@ -303,6 +303,8 @@ def test_publish_rollback_and_edits_of_the_target_are_refused_during_a_rollout(
     assert_problem(client.patch(versions_url(wid, 2), json=edit, headers=admin), 409, "rollout-in-progress")
     deleted = client.delete(versions_url(wid, 2), headers=admin | {"If-Match": f'"{lock}"'})
     assert_problem(deleted, 409, "rollout-in-progress")
+    # Nor the workflow (no contact is in flight yet: the rollout alone holds it).
+    assert_problem(client.delete(f"{API}/{wid}", headers=admin), 409, "rollout-in-progress")
     assert audit_actions(container) == before
     assert current_number(client, admin, wid) == 1
 
