@@ -8,13 +8,18 @@ the lock files of the refs not yet renamed block every later write of them.
 
 So an update writes what it is about to do (each ref's old and new value) to
 ``wfv-ref-journal`` in the repository's folder once every ref is locked and checked, and
-removes it once the refs have moved. Git ignores the file; ``git clone`` never sends it.
-A journal found later means the writer died between the two: under the workflow's lock
-(no live writer of ours holds those refs) healing removes the dead writer's lock files and
-moves every ref still at its old value to its new one, which is exactly the state a crash
-*after* the update leaves, the window healing already indexes (git ahead of the index).
-A ref at neither value was moved by somebody else meanwhile: nothing is completed, and the
-ref checks report it as they would without a journal.
+empties it once the refs have moved. Git ignores the file; ``git clone`` never sends it.
+The file stays (empty) between updates: creating and removing it on every write cost a
+new inode and two directory changes, ~0.2 ms of each version's ~3 ms on ext4, where
+writing an existing empty file and truncating it through the same descriptor costs ~25 µs
+(truncating by path after closing is worse: ext4 flushes a file truncated to zero and
+rewritten, at close). A non-empty journal found later means the writer died between the
+two: under the workflow's lock (no live writer of ours holds those refs) healing removes
+the dead writer's lock files and moves every ref still at its old value to its new one,
+which is exactly the state a crash *after* the update leaves, the window healing already
+indexes (git ahead of the index). A ref at neither value was moved by somebody else
+meanwhile: nothing is completed, and the ref checks report it as they would without a
+journal.
 """
 
 import json
@@ -40,20 +45,36 @@ def journal_path(repo_dir: Path) -> Path:
 
 
 def has_journal(repo_dir: Path) -> bool:
-    """One ``stat``: cheap enough for every load of a workflow."""
-    return journal_path(repo_dir).exists()
+    """One ``stat``: cheap enough for every load of a workflow. Empty (or absent): no
+    update in flight."""
+    try:
+        return os.stat(journal_path(repo_dir)).st_size > 0
+    except FileNotFoundError:
+        return False
 
 
-def write_journal(repo_dir: Path, entries: Sequence[JournalEntry]) -> None:
-    """Written in place, with no temporary file to rename: it is written before any ref
-    moves, so a crash while writing it leaves a partial journal and no ref moved, which
-    :func:`read_journal` reads as nothing to finish. (Half of a write's cost on the file
-    system is its opens and renames: this one is a single open.) The caller holds the
+def write_journal(repo_dir: Path, entries: Sequence[JournalEntry]) -> int:
+    """Write the journal; returns its open descriptor, for :func:`empty_journal` once the
+    refs have moved. Written in place, with no temporary file to rename: it is written
+    before any ref moves, so a crash while writing it leaves a partial journal and no ref
+    moved, which :func:`read_journal` reads as nothing to finish. The caller holds the
     workflow's lock and healed first, so no unfinished journal is overwritten."""
     body = json.dumps([[e.name, e.old, e.new] for e in entries]).encode()
     fd = os.open(journal_path(repo_dir), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         os.write(fd, body)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def empty_journal(fd: int, *, moved: bool) -> None:
+    """Close the journal :func:`write_journal` opened, emptied when every ref ``moved``
+    (nothing left to finish); left as written otherwise, for healing to finish."""
+    try:
+        if moved:
+            os.ftruncate(fd, 0)
     finally:
         os.close(fd)
 
@@ -74,6 +95,7 @@ def read_journal(repo_dir: Path) -> list[JournalEntry] | None:
 
 
 def drop_journal(repo_dir: Path) -> None:
+    """A journal finished by healing, or not ours: removed (the next update writes anew)."""
     journal_path(repo_dir).unlink(missing_ok=True)
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
 from repo_store.journal import (
     JournalEntry,
     drop_journal,
+    empty_journal,
     has_journal,
     lock_files,
     read_journal,
@@ -184,6 +186,7 @@ class WorkflowRepo:
         """
         self._records_read = False
         entries = [JournalEntry(u.name, u.old, u.new) for u in updates]
+        journal: int | None = None
         try:
             with (
                 self._span("git.update_refs", **{"wfv.git.refs": len(updates)}),
@@ -201,7 +204,7 @@ class WorkflowRepo:
                         txn.remove(update.name)
                     else:
                         txn.set_target(update.name, update.new, message=reflog)
-                write_journal(self.path, entries)
+                journal = write_journal(self.path, entries)
                 if cut is not None:
                     self._cut_short(updates, cut)
         except (OSError, pygit2.GitError) as exc:
@@ -209,7 +212,11 @@ class WorkflowRepo:
             if isinstance(exc, OSError) or getattr(exc, "error_class", None) == _GIT_ERROR_OS:
                 raise RefLocked(f"a ref of {self.path.name} is locked by another writer: {exc}") from exc
             raise RefConflict(f"ref update refused: {exc}") from exc
-        drop_journal(self.path)
+        finally:
+            # Emptied once every ref moved; kept after a failure inside libgit2's commit
+            # (some refs may have moved), for healing to finish.
+            if journal is not None:
+                empty_journal(journal, moved=sys.exc_info()[0] is None)
 
     def _cut_short(self, updates: Sequence[RefUpdate], cut: Callable[[], None]) -> None:
         """What a kill inside libgit2's commit leaves: the first ref moved, the rest still
