@@ -397,3 +397,26 @@ def test_versions_stay_as_they_were(container: Container, client: TestClient, au
             select(WorkflowVersion.lock_version).order_by(WorkflowVersion.version_number)
         ).all()
     assert before == after
+
+
+def test_a_reader_sees_the_migrate_back_dry_run_and_the_guards_verdict(
+    client: TestClient, auth: TokenFactory
+) -> None:
+    admin, reader = auth("workflows:admin"), auth("workflows:read")
+    wid = ready(client, admin)
+    start(client, admin, wid)
+    enrolled = client.post(
+        f"{API}/{wid}/executions", json={"contact_ids": [f"c-{n}" for n in range(200)]}, headers=admin
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    on_target = {v["version_number"]: v["enrolled"] for v in enrolled.json()["by_version"]}.get(2, 0)
+    plan = client.get(f"{API}/{wid}/rollout/migrate-back", headers=reader)
+    assert plan.status_code == 200, plan.text
+    assert (plan.json()["dry_run"], plan.json()["total"]) == (True, on_target)
+    shown = client.get(f"{API}/{wid}/rollout", headers=reader).json()
+    assert shown["guard_verdict"]["target"]["enrolled"] == on_target
+    assert_problem(
+        client.get(f"{API}/{wid}/rollout/migrate-back?unmapped=sideways", headers=reader),
+        422,
+        "mapping-invalid",
+    )

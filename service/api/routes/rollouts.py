@@ -50,7 +50,7 @@ def get_rollout(workflow_id: uuid.UUID, principal: Reader, container: ContainerD
 @router.get("/rollout/migrate-back", response_model=MigrationPlan)
 def migrate_back_plan(
     workflow_id: uuid.UUID,
-    principal: Editor,
+    principal: Reader,
     container: ContainerDep,
     unmapped: Annotated[str, Query(max_length=80)] = "fail",
 ) -> MigrationPlan:
