@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, String, Uuid, bindparam, func, insert, select, update
+from sqlalchemy import DateTime, Row, String, Uuid, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -47,9 +47,43 @@ def a_live_execution(session: Session, tenant_id: str, workflow_id: uuid.UUID) -
 
 
 def insert_executions(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One multi-row INSERT per chunk (never a Python loop of single inserts)."""
+    """New executions, never a Python loop of single inserts. On PostgreSQL one INSERT of
+    the whole batch from arrays, one per column: a batch of 10,000 went 1.4x as fast as
+    through the driver's pipelined executemany, which is what SQLAlchemy makes of a list of
+    rows (``bench/enrolment.py``). Elsewhere, or for rows with other columns, statements
+    of 1,000 rows."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql" and all(row.keys() == _NEW_KEYS for row in rows):
+        columns = {f"new_{name}": [row[name] for row in rows] for name in _NEW_COLUMNS}
+        session.connection().execute(_INSERT_FROM_ARRAYS, columns)
+        return
     for chunk in _chunks(rows):
         session.execute(insert(Execution), list(chunk))
+
+
+# The columns an enrolment writes, each bound as one array.
+_NEW_TYPES: dict[str, Any] = {
+    "id": Uuid,
+    "tenant_id": String,
+    "workflow_id": Uuid,
+    "version_id": Uuid,
+    "contact_id": String,
+    "current_action_id": String,
+    "status": String,
+    "enrolled_at": DateTime(timezone=True),
+    "updated_at": DateTime(timezone=True),
+}
+_NEW_COLUMNS = tuple(_NEW_TYPES)
+_NEW_KEYS = set(_NEW_COLUMNS)
+_NEW = (
+    func.unnest(*(bindparam(f"new_{name}", type_=ARRAY(kind)) for name, kind in _NEW_TYPES.items()))
+    .table_valued(*_NEW_COLUMNS, name="new")
+    .render_derived()
+)
+_INSERT_FROM_ARRAYS = insert(Execution).from_select(
+    _NEW_COLUMNS, select(*(_NEW.c[name] for name in _NEW_COLUMNS))
+)
 
 
 # What a position report needs of each execution it names: read as plain rows, not as
