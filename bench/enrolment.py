@@ -45,8 +45,8 @@ contacts/s at 100,000). A production server analyses by itself.
 
 ``--rollout`` adds enrolment with a rollout running (``POST …/versions/{n}/rollout``)
 against enrolment without one, interleaved the same way (target >= 0.8). Until the
-rollout route is part of the build it answers 404 and the comparison is skipped with a
-message saying so (the rest of the run stands).
+rollout route is part of the build (it answers 404; the bench asks the OpenAPI document)
+the comparison is skipped with a message saying so (the rest of the run stands).
 """
 
 import argparse
@@ -94,6 +94,7 @@ COLUMNS = (
     "enrolled_at",
     "updated_at",
 )
+ROLLOUT_ROUTE = "/api/v1/workflows/{workflow_id}/versions/{version}/rollout"
 DEFAULT_ROLLOUT_BODY = '{"steps": [{"percent": 50, "minutes": 60}]}'
 
 
@@ -438,16 +439,18 @@ def rollout_comparison(
     one with no rollout (both: v1 published, v2 a draft of the same 50 actions).
 
     HOOK: this starts the rollout through ``POST …/versions/2/rollout`` with ``body``
-    (``--rollout-body``). While the rollout route is not in the build, it answers 404 and
-    the comparison is skipped with that said; once it is, adjust ``DEFAULT_ROLLOUT_BODY`` to
-    its request model if it differs (a 422 is reported with the problem's detail)."""
+    (``--rollout-body``). While the route is not in the build (not in the OpenAPI document:
+    it answers 404, as would a missing version, so the status alone cannot tell), the
+    comparison is skipped with that said; once it is, fit ``DEFAULT_ROLLOUT_BODY`` to its
+    request model if it differs (a refusal is reported with the problem's detail)."""
     rolling, plain = flows
-    response = api.post(f"/api/v1/workflows/{rolling.id}/versions/2/rollout", body.encode())
-    if response.status_code == 404:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    if ROLLOUT_ROUTE not in paths:
         return {
-            "skipped": "POST /api/v1/workflows/{workflow_id}/versions/{version}/rollout answered 404: "
-            "rollouts are not in this build; the comparison runs once they are merged"
+            "skipped": f"POST {ROLLOUT_ROUTE} is not in this build's OpenAPI document (it answers 404): "
+            "the comparison runs once rollouts are merged"
         }
+    response = api.post(ROLLOUT_ROUTE.format(workflow_id=rolling.id, version=2), body.encode())
     if response.status_code >= 300:
         return {
             "skipped": f"the rollout was refused ({response.status_code}): {response.text[:300]}; "
@@ -547,6 +550,7 @@ def run(args: argparse.Namespace) -> Summary:
         "WFV_DATABASE_URL": app_url,
         "WFV_MIGRATION_DATABASE_URL": owner_url,
         "WFV_JWT_SECRET": SECRET,
+        "WFV_DOCS_ENABLED": "true",  # the OpenAPI document says whether rollouts are in the build
     }
     server: subprocess.Popen[bytes] | None = None
     summary = Summary(contacts=args.contacts)
