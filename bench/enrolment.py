@@ -95,7 +95,9 @@ COLUMNS = (
     "updated_at",
 )
 ROLLOUT_ROUTE = "/api/v1/workflows/{workflow_id}/versions/{version}/rollout"
-DEFAULT_ROLLOUT_BODY = '{"steps": [{"percent": 50, "minutes": 60}]}'
+# 50% for an hour (the bench is over long before), then 100%: the rollout helper's brief
+# says steps of {percent, seconds}; fit this if the merged request model differs.
+DEFAULT_ROLLOUT_BODY = '{"steps": [{"percent": 50, "seconds": 3600}, {"percent": 100, "seconds": 3600}]}'
 
 
 @dataclass
