@@ -190,11 +190,11 @@ def test_a_large_batch_moves_each_execution_to_its_own_place_on_its_own_version(
     _enroll(client, auth, wid, [f"new-{i}" for i in range(750)])
     executions = _all_executions(client, auth, wid)
     assert len(executions) == 1500
-    old_places = [("wait-1d", "waiting"), ("tips", "active"), ("reminder", "completed")]
+    old_places = [("wait-1d", "waiting"), ("tips", "active"), ("reminder", "completed"), (None, "exited")]
     wanted = {}
     for number, (execution_id, execution) in enumerate(sorted(executions.items())):
         if execution["contact_id"].startswith("old-"):
-            wanted[execution_id] = old_places[number % 3]
+            wanted[execution_id] = old_places[number % 4]
         else:
             wanted[execution_id] = (f"step-{number % 50:03d}", ("waiting", "failed")[number % 2])
     moves = [{"execution_id": i, "action_id": a, "status": s} for i, (a, s) in wanted.items()]
