@@ -123,10 +123,12 @@ def _actions_of(uow: UnitOfWork, version_ids: set[uuid.UUID]) -> dict[uuid.UUID,
     return found
 
 
-Resolved = list[tuple[int, Execution, PositionMove]]
+Resolved = list[tuple[int, rows.LockedExecution, PositionMove]]
 
 
-def _resolve(moves: Sequence[PositionMove], locked: list[Execution]) -> tuple[Resolved, list[dict[str, Any]]]:
+def _resolve(
+    moves: Sequence[PositionMove], locked: list[rows.LockedExecution]
+) -> tuple[Resolved, list[dict[str, Any]]]:
     by_id = {e.id: e for e in locked}
     by_contact = {e.contact_id: e for e in locked if e.status in LIVE}
     resolved: Resolved = []

@@ -161,3 +161,68 @@ def test_lists_summary_and_version_counts(client: TestClient, auth) -> None:
     assert_problem(
         client.get(f"{API}/{wid}/executions/summary", headers=auth("workflows:read", org="globex")), 404
     )
+
+
+def _all_executions(client: TestClient, auth, wid: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    cursor = None
+    while True:
+        params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+        page = client.get(f"{API}/{wid}/executions", params=params, headers=auth("workflows:read")).json()
+        found.update({e["id"]: e for e in page["items"]})
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return found
+
+
+def test_a_large_batch_moves_each_execution_to_its_own_place_on_its_own_version(
+    client: TestClient, auth
+) -> None:
+    # 1,500 moves (past the 1,000 rows a statement of some paths holds), executions on two
+    # versions whose actions differ, each move with its own action and status: every row
+    # ends where its own move says (one statement over arrays on PostgreSQL, so a move
+    # paired with another's row would show here).
+    wid = _published(client, auth)
+    editor, admin = auth("workflows:edit"), auth("workflows:admin")
+    _enroll(client, auth, wid, [f"old-{i}" for i in range(750)])
+    post_version(client, editor, wid, definition=example("nurture-50"))
+    post_publish(client, admin, wid, 2)
+    _enroll(client, auth, wid, [f"new-{i}" for i in range(750)])
+    executions = _all_executions(client, auth, wid)
+    assert len(executions) == 1500
+    old_places = [("wait-1d", "waiting"), ("tips", "active"), ("reminder", "completed"), (None, "exited")]
+    wanted = {}
+    for number, (execution_id, execution) in enumerate(sorted(executions.items())):
+        if execution["contact_id"].startswith("old-"):
+            wanted[execution_id] = old_places[number % 4]
+        else:
+            wanted[execution_id] = (f"step-{number % 50:03d}", ("waiting", "failed")[number % 2])
+    moves = [{"execution_id": i, "action_id": a, "status": s} for i, (a, s) in wanted.items()]
+    moved = client.post(f"{API}/{wid}/executions/positions", json={"moves": moves}, headers=editor)
+    assert moved.json() == {"updated": 1500}
+    after = _all_executions(client, auth, wid)
+    assert {i: (e["current_action_id"], e["status"]) for i, e in after.items()} == wanted
+    assert {e["version_id"] for e in after.values() if e["contact_id"].startswith("old-")} == {
+        e["version_id"] for e in executions.values() if e["contact_id"].startswith("old-")
+    }
+
+
+def test_an_execution_named_twice_in_a_batch_takes_the_later_move(client: TestClient, auth) -> None:
+    # The moves apply in the order sent and each counts, as they always have.
+    wid = _published(client, auth)
+    _enroll(client, auth, wid, ["c-1", "c-2"])
+    first = next(e for e in _all_executions(client, auth, wid).values() if e["contact_id"] == "c-1")
+    moves = [
+        {"execution_id": first["id"], "action_id": "wait-1d", "status": "waiting"},
+        {"contact_id": "c-2", "action_id": "tips", "status": "active"},
+        {"contact_id": "c-1", "action_id": "tips", "status": "completed"},
+    ]
+    moved = client.post(
+        f"{API}/{wid}/executions/positions", json={"moves": moves}, headers=auth("workflows:edit")
+    )
+    assert moved.json() == {"updated": 3}
+    places = {
+        e["contact_id"]: (e["current_action_id"], e["status"])
+        for e in _all_executions(client, auth, wid).values()
+    }
+    assert places == {"c-1": ("tips", "completed"), "c-2": ("tips", "active")}
