@@ -40,8 +40,10 @@ import uuid
 from datetime import datetime
 from statistics import NormalDist
 
+from indexer.models import Rollout
 from indexer.rollout_outcomes import outcomes
 from schemas.rollout_guards import GuardPolicy, GuardRate, GuardVerdict, Outcomes
+from schemas.rollouts import RolloutGuard
 from service.uow import UnitOfWork
 
 # Rates are ratios of integers; a float excess that equals the margin must not halt.
@@ -141,3 +143,17 @@ def check(
     versions = [target_version_id, baseline_version_id]
     found = outcomes(uow.session, uow.tenant, workflow_id, versions, since=since, until=until)
     return judge(found[target_version_id], found[baseline_version_id], policy)
+
+
+def step_verdict(uow: UnitOfWork, rollout: Rollout) -> GuardVerdict:
+    """The guards' judgement of a rollout's current step (its executions enrolled since the
+    step began, on both sides, under the rollout's own policy): what the schedule acts on
+    and what ``GET …/rollout`` shows."""
+    return check(
+        uow,
+        rollout.workflow_id,
+        rollout.target_version_id,
+        rollout.baseline_version_id,
+        rollout.step_started_at,
+        RolloutGuard.model_validate(rollout.guard),
+    )

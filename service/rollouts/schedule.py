@@ -21,7 +21,7 @@ from service.clock import utcnow
 from service.container import Container
 from service.errors import Problem
 from service.rollouts import migrate_back
-from service.rollouts.guards import check
+from service.rollouts.guards import step_verdict
 from service.rollouts.records import record
 from service.rollouts.transitions import (
     RolloutConflict,
@@ -41,14 +41,7 @@ log = logging.getLogger("wfv.rollouts")
 def _guarded(uow: UnitOfWork, rollout: Rollout, now: datetime) -> bool:
     """Judge the current step (its executions enrolled since it began, on both sides);
     halt the rollout when the guards say so. True: halted."""
-    verdict = check(
-        uow,
-        rollout.workflow_id,
-        rollout.target_version_id,
-        rollout.baseline_version_id,
-        rollout.step_started_at,
-        RolloutGuard.model_validate(rollout.guard),
-    )
+    verdict = step_verdict(uow, rollout)
     if not verdict.halt:
         return False
     reason = {"kind": "guard", "step_index": rollout.step_index, **verdict.model_dump(mode="json")}

@@ -20,7 +20,7 @@ from schemas.rollouts import (
 from service.auth import Principal
 from service.rollouts import migrate_back
 from service.rollouts.assignment import share
-from service.rollouts.guards import check
+from service.rollouts.guards import step_verdict
 from service.rollouts.transitions import RolloutNotFound
 from service.uow import UnitOfWork
 from service.versions.workflows import load_workflow
@@ -58,17 +58,7 @@ def public(uow: UnitOfWork, rollout: Rollout) -> RolloutPublic:
         )
         for version in versions
     ]
-    guard = RolloutGuard.model_validate(rollout.guard)
-    verdict = None
-    if rollout.state in ACTIVE:
-        verdict = check(
-            uow,
-            rollout.workflow_id,
-            rollout.target_version_id,
-            rollout.baseline_version_id,
-            rollout.step_started_at,
-            guard,
-        )
+    verdict = step_verdict(uow, rollout) if rollout.state in ACTIVE else None
     return RolloutPublic(
         id=rollout.id,
         workflow_id=rollout.workflow_id,
@@ -82,7 +72,7 @@ def public(uow: UnitOfWork, rollout: Rollout) -> RolloutPublic:
         step_started_at=rollout.step_started_at,
         next_step_at=rollout.next_step_at,
         cohort_size=len(rollout.cohort),
-        guard=guard,
+        guard=RolloutGuard.model_validate(rollout.guard),
         guard_verdict=verdict,
         halted_reason=rollout.halted_reason,
         enrolments=enrolments,
