@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -187,6 +186,7 @@ class WorkflowRepo:
         self._records_read = False
         entries = [JournalEntry(u.name, u.old, u.new) for u in updates]
         journal: int | None = None
+        moved = False
         try:
             with (
                 self._span("git.update_refs", **{"wfv.git.refs": len(updates)}),
@@ -207,6 +207,7 @@ class WorkflowRepo:
                 journal = write_journal(self.path, entries)
                 if cut is not None:
                     self._cut_short(updates, cut)
+            moved = True  # the transaction committed: every ref is where it was asked to be
         except (OSError, pygit2.GitError) as exc:
             # libgit2 reports a busy ``<ref>.lock`` as an OS-class error (it never waits).
             if isinstance(exc, OSError) or getattr(exc, "error_class", None) == _GIT_ERROR_OS:
@@ -216,7 +217,7 @@ class WorkflowRepo:
             # Emptied once every ref moved; kept after a failure inside libgit2's commit
             # (some refs may have moved), for healing to finish.
             if journal is not None:
-                empty_journal(journal, moved=sys.exc_info()[0] is None)
+                empty_journal(journal, moved=moved)
 
     def _cut_short(self, updates: Sequence[RefUpdate], cut: Callable[[], None]) -> None:
         """What a kill inside libgit2's commit leaves: the first ref moved, the rest still

@@ -337,6 +337,10 @@ def test_draft_editor_sends_patches_and_the_whole_document_when_the_base_is_gone
                     break
                 page.wait_for_timeout(100)
         assert found.json()["definition"]["actions"][0]["name"] == name, found.text
+        # Playwright hands the page's events (the request ``record`` keeps) to this thread
+        # only while it waits on the browser: one round trip, so ``sent`` has the save the
+        # server already holds (the server can answer before the event is dispatched).
+        page.wait_for_timeout(50)
 
     sign_in(page, server, "alice", "Patch flow", tab="Edit draft")
     editor = page.get_by_label(re.compile("Definition"))

@@ -105,3 +105,17 @@ def test_a_journal_not_ours_is_dropped(published: tuple[WorkflowRepo, list[RefUp
     assert repo.finish_interrupted_update() is None
     assert not repo.interrupted_update()
     assert repo.ref_target(MAIN) == updates[0].old
+
+
+def test_an_update_made_while_an_error_is_handled_empties_its_journal(
+    published: tuple[WorkflowRepo, list[RefUpdate]],
+) -> None:
+    """A unit of work moves its refs back inside an ``except`` (its commit failed): that
+    update succeeded, so its journal is emptied, not left for healing to find."""
+    repo, updates = published
+    try:
+        raise ConnectionError("the database went away")
+    except ConnectionError:
+        repo.update_refs(updates, reflog="publish")
+    assert (repo.path / JOURNAL_NAME).stat().st_size == 0
+    assert not repo.interrupted_update()
