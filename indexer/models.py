@@ -172,11 +172,12 @@ class VersionMigration(Base):
 
 class MigrationItem(Base):
     """An execution a migration did not move (failed: no counterpart; exited by policy;
-    skipped: gone when its turn came): rows you can list, never just a counter."""
+    skipped: gone when its turn came; pinned: its contact is pinned to its version): rows
+    you can list, never just a counter."""
 
     __tablename__ = "workflow_version_migration_items"
     __table_args__ = (
-        CheckConstraint("outcome IN ('failed', 'exited', 'skipped')", name="outcome"),
+        CheckConstraint("outcome IN ('failed', 'exited', 'skipped', 'pinned')", name="outcome"),
         Index(None, "migration_id", "outcome", "id"),
         Index(None, "migration_id", "execution_id"),
         Index(None, "tenant_id", "workflow_id"),
@@ -291,6 +292,105 @@ class Execution(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # The migration that last moved this execution (what a cancelled migration moved).
     last_migration_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # Bumped by every change of position (enrolment is 1): the journey row of a change
+    # names it, so "not moved since" is one comparison (a revert restores only those).
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class JourneyEvent(Base):
+    """One change of an execution's position: where it went (version, action, status,
+    the execution's revision after it), where it was (``from_*``, none for an enrolment),
+    when, and why (``cause``: enrolment, engine, migration, revert; ``cause_id``: the
+    migration or revert). Written by the statement batch that makes the change
+    (``indexer.journey``), so the history and the position never disagree.
+
+    On PostgreSQL the table is partitioned by ``at`` (a partition per day, made ahead and
+    dropped after WFV_JOURNEY_RETENTION_DAYS by the daily task through a function the
+    migration defines, since the service's role owns no table); on SQLite a plain table
+    whose expired rows the same task deletes."""
+
+    __tablename__ = "execution_journey"
+    __table_args__ = (
+        CheckConstraint("cause IN ('enrolment', 'engine', 'migration', 'revert')", name="cause"),
+        # An execution's journey, oldest first (a partition's index each, in time order).
+        Index(None, "execution_id", "at", "seq"),
+        # Where was this contact at T: the newest row at or before T.
+        Index(None, "workflow_id", "contact_id", "at", "seq"),
+        # What a migration (or revert) moved: small, enrolments and reports carry no id.
+        Index(
+            "ix_execution_journey_cause_id",
+            "cause_id",
+            "execution_id",
+            postgresql_where=text("cause_id IS NOT NULL"),
+            sqlite_where=text("cause_id IS NOT NULL"),
+        ),
+    )
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    execution_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    contact_id: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    action_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer)
+    cause: Mapped[str] = mapped_column(String(16))
+    cause_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    from_version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    from_action_id: Mapped[str | None] = mapped_column(String(64))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+
+
+class Pin(Base):
+    """A contact pinned to the version it is on: migrations, reverts and a rollout's
+    migrate-back leave its execution where it is and report it as pinned."""
+
+    __tablename__ = "execution_pins"
+
+    workflow_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    # The version the contact was on when pinned (none: it had no live execution then).
+    version_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    pinned_by: Mapped[str] = mapped_column(USER)
+    pinned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MigrationRevert(Base):
+    """The undoing of a migration: every execution it moved that has not moved since (its
+    revision is still the one the migration's journey row names) and is not pinned goes
+    back where it was, in batches on the worker, resumable from ``cursor`` (the last
+    journey ``seq`` handled). Each restore is a ``revert`` row in the journeys."""
+
+    __tablename__ = "migration_reverts"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'completed', 'failed')", name="status"),
+        Index(None, "tenant_id", "workflow_id", "created_at"),
+        Index(None, "migration_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(TENANT)
+    workflow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflows.id", ondelete="CASCADE"))
+    migration_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workflow_version_migrations.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    restored: Mapped[int] = mapped_column(Integer, default=0)
+    moved_since: Mapped[int] = mapped_column(Integer, default=0)
+    pinned: Mapped[int] = mapped_column(Integer, default=0)
+    # Exited by the migration, and its contact is in flight again on another execution.
+    blocked: Mapped[int] = mapped_column(Integer, default=0)
+    cursor: Mapped[int] = mapped_column(BigId, default=0)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(USER)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Review(Base):

@@ -1,6 +1,7 @@
 """Apply the schema's Alembic revisions programmatically (``wfv db upgrade``, start-up, tests)."""
 
 import fcntl
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, text
 
+
+def described_by_models(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic's ``include_name``: everything but the journey's partitions (and their
+    indexes, which PostgreSQL names after them)."""
+    return name is None or type_ not in ("table", "index") or not _PARTITION.match(name)
+
+
 REVISIONS = Path(__file__).parent / "schema"
+# The journey's partitions on PostgreSQL (``execution_journey_p20261209``, ``_default``):
+# made and dropped by the daily task, not described by the models.
+_PARTITION = re.compile(r"^execution_journey_(p[0-9]{8}|default)(_|$)")
 # pg_advisory_lock key of "upgrade the schema" (any constant no other code uses).
 _UPGRADE_LOCK = 0x77667601
 

@@ -162,6 +162,10 @@ class Settings(BaseSettings):
     # long a version must have been idle, how many newest published versions per workflow
     # are always kept, and how many workflows one batch (one transaction) covers.
     archival_cron: str = "0 3 * * *"
+    # Every execution's journey (indexer/journey.py): how many days of it are kept (the
+    # daily task drops what is older; 0 keeps none, and with it no as-of answers and no
+    # reverts).
+    journey_retention_days: int = Field(default=90, ge=0, le=36500)
     archive_after_days: int = Field(default=90, ge=1, le=36500)
     keep_versions: int = Field(default=10, ge=1, le=10000)
     archival_batch_workflows: int = Field(default=500, ge=1, le=10000)

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from indexer.db import make_engine
 from indexer.models import Base
+from indexer.revisions import described_by_models
 
 config = context.config
 
@@ -30,6 +31,7 @@ def run_migrations_online() -> None:
             target_metadata=Base.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=described_by_models,
         )
         with context.begin_transaction():
             context.run_migrations()

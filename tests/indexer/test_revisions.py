@@ -21,7 +21,7 @@ from indexer import drafts as draft_rows
 from indexer.db import make_engine
 from indexer.drafts import DraftKey
 from indexer.models import Base, WorkflowVersion
-from indexer.revisions import alembic_config, current_revision, upgrade
+from indexer.revisions import alembic_config, current_revision, described_by_models, upgrade
 from schemas.drafts import DraftSave
 from schemas.workflow import WorkflowDefinition
 from service.api.app import create_app
@@ -39,7 +39,10 @@ def test_migrated_schema_matches_the_models(container: Container) -> None:
     try:
         with engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_name": described_by_models}
+                ),
+                Base.metadata,
             )
         assert diff == []
         assert current_revision(engine) is not None
