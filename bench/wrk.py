@@ -65,9 +65,9 @@ function done(summary, latency, requests)
     failed = failed + thread:get("failures")
     if thread:get("sample") ~= "" then sample = thread:get("sample") end
   end
-  io.write(string.format("{result} %d %d %d %d %d %s\\n", summary.requests, summary.duration,
+  io.write(string.format("{result} %d %d %d %d %d %d %s\\n", summary.requests, summary.duration,
     failed + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50), latency:percentile(99), sample))
+    latency:percentile(50), latency:percentile(99), latency:percentile(95), sample))
 end
 """
 
@@ -80,6 +80,7 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     sample_error: str
+    p95_ms: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -127,7 +128,13 @@ def run(
     command += ["--timeout", "10s", "-s", str(script), base]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
     line = next(line for line in output.splitlines() if line.startswith(_RESULT))
-    requests, micros, errors, p50, p99, *sample = line.split(" ", 6)[1:]
+    requests, micros, errors, p50, p99, p95, *sample = line.split(" ", 7)[1:]
     return WrkResult(
-        int(requests), int(micros) / 1e6, int(errors), int(p50) / 1000, int(p99) / 1000, " ".join(sample)
+        int(requests),
+        int(micros) / 1e6,
+        int(errors),
+        int(p50) / 1000,
+        int(p99) / 1000,
+        " ".join(sample),
+        int(p95) / 1000,
     )
