@@ -22,7 +22,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, select, text, tuple_
+from sqlalchemy import Row, Select, delete, select, text, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from indexer.models import Execution, JourneyEvent, WorkflowVersion
@@ -35,17 +35,17 @@ _FROM = aliased(WorkflowVersion, name="from_version")
 EventRow = Row[JourneyEvent, int, str, int | None]
 
 
-def _events() -> Any:
-    return (
-        select(
-            JourneyEvent,
-            WorkflowVersion.version_number,
-            WorkflowVersion.commit_sha,
-            _FROM.version_number.label("from_version_number"),
-        )
-        .join(WorkflowVersion, WorkflowVersion.id == JourneyEvent.version_id)
-        .outerjoin(_FROM, _FROM.id == JourneyEvent.from_version_id)
+def _with_versions(events: Select[Any]) -> tuple[Any, Any]:
+    """The events ``events`` picks (ordered and limited there, on the journey's own index),
+    joined to their versions only then: (the statement, the event entity to order it by)."""
+    picked = events.subquery("picked")
+    event = aliased(JourneyEvent, picked)
+    statement = (
+        select(event, WorkflowVersion.version_number, WorkflowVersion.commit_sha, _FROM.version_number)
+        .join(WorkflowVersion, WorkflowVersion.id == event.version_id)
+        .outerjoin(_FROM, _FROM.id == event.from_version_id)
     )
+    return statement, event
 
 
 def execution_exists(
@@ -76,7 +76,7 @@ def journey_page(
     cursor: str | None,
 ) -> tuple[list[EventRow], str | None]:
     """One page of an execution's events, oldest first, and the cursor of the next."""
-    query = _events().where(
+    query = select(JourneyEvent).where(
         JourneyEvent.tenant_id == tenant_id,
         JourneyEvent.workflow_id == workflow_id,
         JourneyEvent.execution_id == execution_id,
@@ -84,7 +84,8 @@ def journey_page(
     if cursor:
         at, seq = decode_cursor(cursor, _cursor_moment, cursor_int)
         query = query.where(tuple_(JourneyEvent.at, JourneyEvent.seq) > tuple_(at, seq))
-    rows = list(session.execute(query.order_by(JourneyEvent.at, JourneyEvent.seq).limit(limit + 1)))
+    statement, event = _with_versions(query.order_by(JourneyEvent.at, JourneyEvent.seq).limit(limit + 1))
+    rows = list(session.execute(statement.order_by(event.at, event.seq)))
     page = rows[:limit]
     if len(rows) <= limit:
         return page, None
@@ -92,13 +93,10 @@ def journey_page(
     return page, encode_cursor(last.at.isoformat(), last.seq)
 
 
-def as_of(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, contact_id: str, at: datetime
-) -> EventRow | None:
-    """The contact's newest event at or before ``at``, of whichever of its executions
-    (a contact that re-entered has several): where it was then. None before its first."""
-    query = (
-        _events()
+def as_of_statement(tenant_id: str, workflow_id: uuid.UUID, contact_id: str, at: datetime) -> Any:
+    """The contact's newest event at or before ``at`` (the statement: tests EXPLAIN it)."""
+    newest = (
+        select(JourneyEvent)
         .where(
             JourneyEvent.tenant_id == tenant_id,
             JourneyEvent.workflow_id == workflow_id,
@@ -108,7 +106,16 @@ def as_of(
         .order_by(JourneyEvent.at.desc(), JourneyEvent.seq.desc())
         .limit(1)
     )
-    found: EventRow | None = session.execute(query).first()
+    statement, _ = _with_versions(newest)
+    return statement
+
+
+def as_of(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, contact_id: str, at: datetime
+) -> EventRow | None:
+    """The contact's newest event at or before ``at``, of whichever of its executions
+    (a contact that re-entered has several): where it was then. None before its first."""
+    found: EventRow | None = session.execute(as_of_statement(tenant_id, workflow_id, contact_id, at)).first()
     return found
 
 
