@@ -164,8 +164,9 @@ class Settings(BaseSettings):
     archival_cron: str = "0 3 * * *"
     # Every execution's journey (indexer/journey.py): how many days of it are kept (the
     # daily task drops what is older; 0 keeps none, and with it no as-of answers and no
-    # reverts).
+    # reverts), and when that task runs (``tasks/journeys.py``, 5-field cron, UTC).
     journey_retention_days: int = Field(default=90, ge=0, le=36500)
+    journey_expiry_cron: str = "30 3 * * *"
     archive_after_days: int = Field(default=90, ge=1, le=36500)
     keep_versions: int = Field(default=10, ge=1, le=10000)
     archival_batch_workflows: int = Field(default=500, ge=1, le=10000)
@@ -367,7 +368,13 @@ class Settings(BaseSettings):
         """The catalogue publishing checks documents with (``schemas/catalogue.py``)."""
         return self._action_types
 
-    @field_validator("archival_cron", "webhook_sweep_cron", "idempotency_sweep_cron", "rollout_schedule_cron")
+    @field_validator(
+        "archival_cron",
+        "webhook_sweep_cron",
+        "idempotency_sweep_cron",
+        "rollout_schedule_cron",
+        "journey_expiry_cron",
+    )
     @classmethod
     def _cron_parses(cls, value: str, info: ValidationInfo) -> str:
         from huey import crontab

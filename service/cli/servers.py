@@ -148,6 +148,7 @@ def _register_tasks() -> Any:
     import tasks.drafts
     import tasks.git_upkeep
     import tasks.idempotency
+    import tasks.journeys
     import tasks.migrations
     import tasks.reconcile
     import tasks.rollouts

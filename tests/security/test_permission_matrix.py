@@ -67,6 +67,7 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
 }
 SAMPLE_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/workflows/{workflow_id}/versions/compare"): {"from": "1", "to": "2"},
+    ("GET", "/api/v1/workflows/{workflow_id}/contacts/{contact_id}/as-of"): {"at": "2030-01-01T00:00:00Z"},
 }
 READ_METHODS = {"GET", "HEAD"}
 # Tenant-wide operator views (archival runs, candidates): reading them is an admin's job.
@@ -153,6 +154,8 @@ def ids(client: TestClient, auth) -> dict[str, str]:
         "action_id": "welcome",
         "webhook_id": hook.json()["id"],
         "delivery_id": str(uuid.uuid4()),
+        "execution_id": str(uuid.uuid4()),
+        "contact_id": "c-0",
     }
 
 

@@ -449,6 +449,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/executions/{execution_id}/journey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Execution Journey
+         * @description Every change of the execution's position, oldest first: enrolment, the engine's
+         *     reports, migrations and reverts, each with where it was before (docs/journeys.md).
+         */
+        get: operations["execution_journey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/contacts/{contact_id}/as-of": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contact As Of
+         * @description Where the contact was at `at`: version, commit, action and status, and the event
+         *     that put it there; `left` when its execution had ended by then. 404 before its first
+         *     event (or past the retention).
+         */
+        get: operations["contact_as_of"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/versions/{version}/migrate": {
         parameters: {
             query?: never;
@@ -1174,6 +1217,47 @@ export interface components {
             /** Workflow Id */
             workflow_id?: string | null;
         };
+        /**
+         * AsOf
+         * @description Where a contact was at ``at`` (the instant asked): the version, action and status
+         *     its newest event at or before then left it in, ``since`` then (the event's time), and
+         *     that ``event``. ``left``: its execution had ended then (completed, exited, failed),
+         *     ``left_at`` when; a contact enrolled again later has a newer execution.
+         */
+        AsOf: {
+            /** Contact Id */
+            contact_id: string;
+            /** At */
+            at: string;
+            /**
+             * Execution Id
+             * Format: uuid
+             */
+            execution_id: string;
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+            /** Commit Sha */
+            commit_sha: string;
+            /** Action Id */
+            action_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "waiting" | "completed" | "exited" | "failed";
+            /** Left */
+            left: boolean;
+            /** Left At */
+            left_at: string | null;
+            /** Since */
+            since: string;
+            event: components["schemas"]["JourneyEvent"];
+        };
         /** AttemptPublic */
         AttemptPublic: {
             /** Attempted At */
@@ -1656,6 +1740,64 @@ export interface components {
         Health: {
             /** Status */
             status: string;
+        };
+        /**
+         * JourneyEvent
+         * @description One change of position: where the execution went (``version_*``, ``action_id``,
+         *     ``status``; ``revision``: the execution's revision after it), where it was
+         *     (``from_*``, null for an enrolment), when, and why (``cause``; ``cause_id``: the
+         *     migration or revert that moved it). ``seq`` orders events of the same instant.
+         */
+        JourneyEvent: {
+            /** Seq */
+            seq: number;
+            /** At */
+            at: string;
+            /**
+             * Execution Id
+             * Format: uuid
+             */
+            execution_id: string;
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+            /** Commit Sha */
+            commit_sha: string;
+            /** Action Id */
+            action_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "waiting" | "completed" | "exited" | "failed";
+            /** Revision */
+            revision: number;
+            /**
+             * Cause
+             * @enum {string}
+             */
+            cause: "enrolment" | "engine" | "migration" | "revert";
+            /** Cause Id */
+            cause_id: string | null;
+            /** From Version Id */
+            from_version_id: string | null;
+            /** From Version Number */
+            from_version_number: number | null;
+            /** From Action Id */
+            from_action_id: string | null;
+            /** From Status */
+            from_status: ("active" | "waiting" | "completed" | "exited" | "failed") | null;
+        };
+        /** JourneyPage */
+        JourneyPage: {
+            /** Items */
+            items: components["schemas"]["JourneyEvent"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /**
          * KeptBy
@@ -3779,6 +3921,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExecutionSummary"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    execution_journey: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+                execution_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JourneyPage"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    contact_as_of: {
+        parameters: {
+            query: {
+                /** @description the instant, ISO 8601 with an offset */
+                at: string;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsOf"];
                 };
             };
             /** @description An error, as an RFC 9457 problem document */

@@ -13,6 +13,8 @@ from .archival_run_public import ArchivalRunPublic
 from .archival_run_public_skipped import ArchivalRunPublicSkipped
 from .archival_run_public_status import ArchivalRunPublicStatus
 from .archive_request import ArchiveRequest
+from .as_of import AsOf
+from .as_of_status import AsOfStatus
 from .attempt_public import AttemptPublic
 from .audit_list import AuditList
 from .audit_public import AuditPublic
@@ -59,6 +61,11 @@ from .guard_verdict import GuardVerdict
 from .guard_verdict_rate_type_0 import GuardVerdictRateType0
 from .guard_verdict_state import GuardVerdictState
 from .health import Health
+from .journey_event import JourneyEvent
+from .journey_event_cause import JourneyEventCause
+from .journey_event_from_status_type_0 import JourneyEventFromStatusType0
+from .journey_event_status import JourneyEventStatus
+from .journey_page import JourneyPage
 from .kept_by import KeptBy
 from .legal_hold_set import LegalHoldSet
 from .list_executions_status_type_0 import ListExecutionsStatusType0
@@ -154,6 +161,8 @@ __all__ = (
     "ArchivalRunPublicSkipped",
     "ArchivalRunPublicStatus",
     "ArchiveRequest",
+    "AsOf",
+    "AsOfStatus",
     "AttemptPublic",
     "AuditList",
     "AuditPublic",
@@ -200,6 +209,11 @@ __all__ = (
     "GuardVerdictRateType0",
     "GuardVerdictState",
     "Health",
+    "JourneyEvent",
+    "JourneyEventCause",
+    "JourneyEventFromStatusType0",
+    "JourneyEventStatus",
+    "JourneyPage",
     "KeptBy",
     "LegalHoldSet",
     "ListExecutionsStatusType0",
