@@ -142,7 +142,7 @@ def _check(
         1 for _, _, s in _state(container, wid).values() if s in ("active", "waiting")
     )
     assert sum(p["count"] + p["pinned"] for p in preview["positions"]) == preview["total"]
-    listed = {bucket: _bucket(client, auth, wid, target, bucket, **params) for bucket in BUCKETS}
+    listed: dict[str, list[Any]] = {b: _bucket(client, auth, wid, target, b, **params) for b in BUCKETS}
     for bucket, contacts in listed.items():
         assert len(contacts) == preview["counts"][bucket], bucket
         assert len({c["execution_id"] for c in contacts}) == len(contacts)
