@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from schemas.impact import ImpactCounts
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
 from schemas.workflow import ACTION_ID_PATTERN
@@ -130,6 +131,11 @@ class MigrationPlan(BaseModel):
     plan: list[PlanRow]
     unmappable: list[PlanRow]
     warnings: list[str]
+    impact: ImpactCounts | None = Field(
+        default=None,
+        description="the impact preview's buckets of these executions (GET …/impact with the same"
+        " mapping and policy): the same computation, pinned contacts apart",
+    )
 
 
 def position_map(

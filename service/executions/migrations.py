@@ -28,6 +28,7 @@ from service.auth import Principal
 from service.clock import utcnow
 from service.compare.comparison import document_diff
 from service.errors import Problem
+from service.executions.buckets import Rules, measure
 from service.executions.eta import estimate
 from service.executions.window import close_window, threshold
 from service.ops import tracing
@@ -77,18 +78,23 @@ def _versions(
     return target, sources
 
 
+def effective_map(
+    target: WorkflowVersion, sources: Sequence[WorkflowVersion], mapping: dict[str, str], unmapped: str
+) -> dict[str, dict[str, str | None]]:
+    """Per source version id, where each of its actions goes (``position_map``); a mapping
+    that names what exists nowhere is refused (422). The impact preview takes the same."""
+    target_actions = action_ids(target)
+    all_sources = set().union(*(action_ids(s) for s in sources))
+    problems = mapping_problems(all_sources, target_actions, mapping, unmapped)
+    if problems:
+        raise MappingInvalid(problems[0], problems=problems, field="mapping")
+    return {str(s.id): position_map(action_ids(s), target_actions, mapping, unmapped) for s in sources}
+
+
 def _effective(
     target: WorkflowVersion, sources: Sequence[WorkflowVersion], request: MigrationCreate
 ) -> dict[str, dict[str, str | None]]:
-    target_actions = action_ids(target)
-    all_sources = set().union(*(action_ids(s) for s in sources))
-    problems = mapping_problems(all_sources, target_actions, request.mapping, request.unmapped)
-    if problems:
-        raise MappingInvalid(problems[0], problems=problems, field="mapping")
-    return {
-        str(s.id): position_map(action_ids(s), target_actions, request.mapping, request.unmapped)
-        for s in sources
-    }
+    return effective_map(target, sources, request.mapping, request.unmapped)
 
 
 def _plan(
@@ -188,6 +194,9 @@ def start_migration(
     manual = _manual_ids(uow, workflow, sources, request) if request.strategy == "manual" else None
     plan = _plan(uow, workflow, target, sources, effective, manual)
     if request.dry_run:
+        rules = Rules(target, sources, effective, request.unmapped)
+        ids = None if manual is None else [uuid.UUID(i) for i in manual]
+        plan.impact = measure(uow.session, workflow.tenant_id, workflow.id, rules, ids).counts
         return plan
     if plan.total == 0:
         raise _nothing_to_move(target, sources, listed=manual is not None)

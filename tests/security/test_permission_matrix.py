@@ -68,6 +68,7 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
 SAMPLE_QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/workflows/{workflow_id}/versions/compare"): {"from": "1", "to": "2"},
     ("GET", "/api/v1/workflows/{workflow_id}/contacts/{contact_id}/as-of"): {"at": "2030-01-01T00:00:00Z"},
+    ("GET", "/api/v1/workflows/{workflow_id}/versions/{version}/impact"): {"from": "1"},
 }
 READ_METHODS = {"GET", "HEAD"}
 # Tenant-wide operator views (archival runs, candidates): reading them is an admin's job.

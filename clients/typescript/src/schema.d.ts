@@ -512,6 +512,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/versions/{version}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Impact
+         * @description Before publishing or migrating: every live contact of `from` (repeatable) in one
+         *     bucket of moving them to this version with the migration's `map` (repeatable
+         *     `source:target`) and `unmapped` policy; with `bucket`, a page of its contacts.
+         */
+        get: operations["impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/migrations": {
         parameters: {
             query?: never;
@@ -1742,6 +1764,144 @@ export interface components {
             status: string;
         };
         /**
+         * ImpactContact
+         * @description A contact of the listed bucket. ``reached_at`` is when it reached its action (the
+         *     execution's last change of position); timer buckets add when its wait ends now
+         *     (``was_waking_at``) and would end on the target (``wakes_at``).
+         */
+        ImpactContact: {
+            /**
+             * Execution Id
+             * Format: uuid
+             */
+            execution_id: string;
+            /** Contact Id */
+            contact_id: string;
+            /** From Version */
+            from_version: number;
+            /** From Action */
+            from_action: string | null;
+            /** To Action */
+            to_action: string | null;
+            /** Reached At */
+            reached_at: string;
+            /** Was Waking At */
+            was_waking_at?: string | null;
+            /** Wakes At */
+            wakes_at?: string | null;
+        };
+        /**
+         * ImpactCounts
+         * @description Contacts per bucket: every bucket present, and they sum to the total.
+         */
+        ImpactCounts: {
+            /**
+             * Unchanged
+             * @default 0
+             */
+            unchanged: number;
+            /**
+             * Changed In Place
+             * @default 0
+             */
+            changed_in_place: number;
+            /**
+             * Timer Earlier
+             * @default 0
+             */
+            timer_earlier: number;
+            /**
+             * Timer Later
+             * @default 0
+             */
+            timer_later: number;
+            /**
+             * Remapped
+             * @default 0
+             */
+            remapped: number;
+            /**
+             * Exits
+             * @default 0
+             */
+            exits: number;
+            /**
+             * Fails
+             * @default 0
+             */
+            fails: number;
+            /**
+             * Pinned
+             * @default 0
+             */
+            pinned: number;
+        };
+        /** ImpactPage */
+        ImpactPage: {
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "unchanged" | "changed_in_place" | "timer_earlier" | "timer_later" | "remapped" | "exits" | "fails" | "pinned";
+            /** Items */
+            items: components["schemas"]["ImpactContact"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * ImpactPosition
+         * @description One source position: where its contacts go and in which bucket. ``count`` is its
+         *     contacts that are not pinned (those are in ``bucket``), ``pinned`` the others.
+         */
+        ImpactPosition: {
+            /** From Version */
+            from_version: number;
+            /** From Action */
+            from_action: string | null;
+            /**
+             * To Action
+             * @description the target action; null when they fail or exit
+             */
+            to_action: string | null;
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "unchanged" | "changed_in_place" | "timer_earlier" | "timer_later" | "remapped" | "exits" | "fails" | "pinned";
+            /** Count */
+            count: number;
+            /** Pinned */
+            pinned: number;
+            /**
+             * Old Duration
+             * @description timer buckets: the wait's duration now
+             */
+            old_duration?: string | null;
+            /**
+             * New Duration
+             * @description timer buckets: its duration in the target
+             */
+            new_duration?: string | null;
+        };
+        /**
+         * ImpactPreview
+         * @description ``GET …/versions/{version}/impact``: every live contact of ``from_versions`` in
+         *     exactly one bucket (``counts`` sum to ``total``), the rule per source position, and
+         *     with ``bucket`` asked for, one page of that bucket's contacts in execution id order.
+         */
+        ImpactPreview: {
+            /** Target Version */
+            target_version: number;
+            /** From Versions */
+            from_versions: number[];
+            /** Total */
+            total: number;
+            counts: components["schemas"]["ImpactCounts"];
+            /** Positions */
+            positions: components["schemas"]["ImpactPosition"][];
+            contacts?: components["schemas"]["ImpactPage"] | null;
+        };
+        /**
          * JourneyEvent
          * @description One change of position: where the execution went (``version_*``, ``action_id``,
          *     ``status``; ``revision``: the execution's revision after it), where it was
@@ -1945,6 +2105,8 @@ export interface components {
             unmappable: components["schemas"]["PlanRow"][];
             /** Warnings */
             warnings: string[];
+            /** @description the impact preview's buckets of these executions (GET …/impact with the same mapping and policy): the same computation, pinned contacts apart */
+            impact?: components["schemas"]["ImpactCounts"] | null;
         };
         /** MigrationPublic */
         MigrationPublic: {
@@ -4039,6 +4201,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MigrationPublic"] | components["schemas"]["MigrationPlan"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    impact: {
+        parameters: {
+            query: {
+                from: string[];
+                map?: string[] | null;
+                unmapped?: string;
+                bucket?: ("unchanged" | "changed_in_place" | "timer_earlier" | "timer_later" | "remapped" | "exits" | "fails" | "pinned") | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactPreview"];
                 };
             };
             /** @description An error, as an RFC 9457 problem document */

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from schemas.impact import Bucket, ImpactPreview
 from schemas.migrations import (
     TERMINAL,
+    UNMAPPED_PATTERN,
     MigrationCreate,
     MigrationItemList,
     MigrationItemPublic,
@@ -20,12 +22,13 @@ from schemas.migrations import (
     MigrationPublic,
     MigrationResume,
 )
-from service.api.deps import ContainerDep, Editor, Reader, VersionPath
+from service.api.deps import ContainerDep, Editor, Reader, VersionPath, to_version_ref
 from service.api.idempotency import Idempotency, Idempotent
 from service.api.streams import EventStreamResponse, StreamGrantDep, end_event
 from service.auth import Principal
 from service.container import Container
 from service.executions import migrations
+from service.executions.impact import ImpactQuery, preview
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}", tags=["migrations"])
 EVENTS_INTERVAL = 0.5
@@ -57,6 +60,48 @@ def migrate(
         answer = idem.answer(uow, lambda: migrations.public(result), response)
         uow.commit()
     return answer
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    """``map=source:target`` pairs, as a migration's ``mapping``; a malformed pair is the
+    migration's 422 ``mapping-invalid``."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        source, colon, target = pair.partition(":")
+        if not colon or not source or not target or ":" in target or len(pair) > 130:
+            raise migrations.MappingInvalid(
+                f"map takes source:target pairs of action ids, not '{pair[:80]}'", field="map"
+            )
+        mapping[source] = target
+    return mapping
+
+
+@router.get("/versions/{version}/impact", response_model=ImpactPreview)
+def impact(
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    principal: Reader,
+    container: ContainerDep,
+    from_versions: Annotated[list[str], Query(alias="from", min_length=1, max_length=20)],
+    pairs: Annotated[list[str] | None, Query(alias="map", max_length=1000)] = None,
+    unmapped: Annotated[str, Query(pattern=UNMAPPED_PATTERN)] = "fail",
+    bucket: Bucket | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> ImpactPreview:
+    """Before publishing or migrating: every live contact of `from` (repeatable) in one
+    bucket of moving them to this version with the migration's `map` (repeatable
+    `source:target`) and `unmapped` policy; with `bucket`, a page of its contacts."""
+    query = ImpactQuery(
+        from_versions=[to_version_ref(v, "from") for v in from_versions],
+        mapping=_mapping(pairs or []),
+        unmapped=unmapped,
+        bucket=bucket,
+        limit=limit,
+        cursor=cursor,
+    )
+    with container.uow(principal.tenant_id) as uow:
+        return preview(uow=uow, principal=principal, workflow_id=workflow_id, target_ref=version, query=query)
 
 
 @router.get("/migrations", response_model=MigrationList)

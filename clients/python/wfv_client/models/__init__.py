@@ -61,6 +61,14 @@ from .guard_verdict import GuardVerdict
 from .guard_verdict_rate_type_0 import GuardVerdictRateType0
 from .guard_verdict_state import GuardVerdictState
 from .health import Health
+from .impact_bucket_type_0 import ImpactBucketType0
+from .impact_contact import ImpactContact
+from .impact_counts import ImpactCounts
+from .impact_page import ImpactPage
+from .impact_page_bucket import ImpactPageBucket
+from .impact_position import ImpactPosition
+from .impact_position_bucket import ImpactPositionBucket
+from .impact_preview import ImpactPreview
 from .journey_event import JourneyEvent
 from .journey_event_cause import JourneyEventCause
 from .journey_event_from_status_type_0 import JourneyEventFromStatusType0
@@ -209,6 +217,14 @@ __all__ = (
     "GuardVerdictRateType0",
     "GuardVerdictState",
     "Health",
+    "ImpactBucketType0",
+    "ImpactContact",
+    "ImpactCounts",
+    "ImpactPage",
+    "ImpactPageBucket",
+    "ImpactPosition",
+    "ImpactPositionBucket",
+    "ImpactPreview",
     "JourneyEvent",
     "JourneyEventCause",
     "JourneyEventFromStatusType0",

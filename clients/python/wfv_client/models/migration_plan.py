@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.impact_counts import ImpactCounts
     from ..models.plan_row import PlanRow
 
 
@@ -26,6 +27,8 @@ class MigrationPlan:
         unmappable (list[PlanRow]):
         warnings (list[str]):
         dry_run (bool | Unset):  Default: True.
+        impact (ImpactCounts | None | Unset): the impact preview's buckets of these executions (GET …/impact with the
+            same mapping and policy): the same computation, pinned contacts apart
     """
 
     target_version: int
@@ -34,9 +37,12 @@ class MigrationPlan:
     unmappable: list[PlanRow]
     warnings: list[str]
     dry_run: bool | Unset = True
+    impact: ImpactCounts | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.impact_counts import ImpactCounts  # noqa: PLC0415
+
         target_version = self.target_version
 
         total = self.total
@@ -55,6 +61,14 @@ class MigrationPlan:
 
         dry_run = self.dry_run
 
+        impact: dict[str, Any] | None | Unset
+        if isinstance(self.impact, Unset):
+            impact = UNSET
+        elif isinstance(self.impact, ImpactCounts):
+            impact = self.impact.to_dict()
+        else:
+            impact = self.impact
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -68,11 +82,14 @@ class MigrationPlan:
         )
         if dry_run is not UNSET:
             field_dict["dry_run"] = dry_run
+        if impact is not UNSET:
+            field_dict["impact"] = impact
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.impact_counts import ImpactCounts  # noqa: PLC0415
         from ..models.plan_row import PlanRow  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -98,6 +115,23 @@ class MigrationPlan:
 
         dry_run = d.pop("dry_run", UNSET)
 
+        def _parse_impact(data: object) -> ImpactCounts | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                impact_type_0 = ImpactCounts.from_dict(data)
+
+                return impact_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ImpactCounts | None | Unset, data)
+
+        impact = _parse_impact(d.pop("impact", UNSET))
+
         migration_plan = cls(
             target_version=target_version,
             total=total,
@@ -105,6 +139,7 @@ class MigrationPlan:
             unmappable=unmappable,
             warnings=warnings,
             dry_run=dry_run,
+            impact=impact,
         )
 
         migration_plan.additional_properties = d
