@@ -56,6 +56,8 @@ def _apply(
         sweep=migration.sweep > 0,
     )
     _handle_unmapped(uow, migration, scope, list(mapping), now)
+    # Pinned contacts stay where they are: one item each, counted with the skipped.
+    migration.skipped += batches.report_pinned(uow.session, scope, migration_id=migration.id, at=now)
 
 
 def _handle_unmapped(
