@@ -611,6 +611,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/pins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Pins
+         * @description The workflow's pinned contacts, in contact order.
+         */
+        get: operations["list_pins"];
+        put?: never;
+        /**
+         * Pin Contacts
+         * @description Pin up to 10,000 contacts to the version their live execution is on (a contact
+         *     with none is pinned all the same); migrations, reverts and a rollout's migrate-back
+         *     leave pinned contacts where they are. Already pinned: unchanged.
+         */
+        post: operations["pin_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/pins/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpin Contacts
+         * @description Unpin up to 10,000 contacts (a contact not pinned is unchanged).
+         */
+        post: operations["unpin_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/versions/{version}/rollout": {
         parameters: {
             query?: never;
@@ -1769,7 +1815,7 @@ export interface components {
              * Outcome
              * @enum {string}
              */
-            outcome: "failed" | "exited" | "skipped";
+            outcome: "failed" | "exited" | "skipped" | "pinned";
             /** Reason */
             reason: string;
             /** Created At */
@@ -1935,6 +1981,54 @@ export interface components {
             modified?: components["schemas"]["ElementChange"][];
             /** Moved */
             moved?: components["schemas"]["ElementChange"][];
+        };
+        /** PinList */
+        PinList: {
+            /** Items */
+            items: components["schemas"]["PinPublic"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** PinPublic */
+        PinPublic: {
+            /** Contact Id */
+            contact_id: string;
+            /**
+             * Version Id
+             * @description the version it was on when pinned (null: none live then)
+             */
+            version_id: string | null;
+            /** Pinned By */
+            pinned_by: string;
+            /** Pinned At */
+            pinned_at: string;
+        };
+        /**
+         * PinRequest
+         * @description The contacts to pin (``POST …/pins``) or to unpin (``POST …/pins/delete``).
+         */
+        PinRequest: {
+            /** Contact Ids */
+            contact_ids: string[];
+        };
+        /**
+         * PinResult
+         * @description ``pinned``/``unpinned``: contacts whose pin this call made or removed;
+         *     ``unchanged``: the others (already pinned, or not pinned).
+         */
+        PinResult: {
+            /**
+             * Pinned
+             * @default 0
+             */
+            pinned: number;
+            /**
+             * Unpinned
+             * @default 0
+             */
+            unpinned: number;
+            /** Unchanged */
+            unchanged: number;
         };
         /** PlanRow */
         PlanRow: {
@@ -3904,7 +3998,7 @@ export interface operations {
     list_items: {
         parameters: {
             query?: {
-                outcome?: ("failed" | "exited" | "skipped") | null;
+                outcome?: ("failed" | "exited" | "skipped" | "pinned") | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -4064,6 +4158,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pins: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinList"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pin_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinResult"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unpin_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinResult"];
+                };
             };
             /** @description An error, as an RFC 9457 problem document */
             default: {

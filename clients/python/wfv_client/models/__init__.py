@@ -79,6 +79,10 @@ from .migration_public_strategy import MigrationPublicStrategy
 from .migration_resume import MigrationResume
 from .outcomes import Outcomes
 from .part_diff import PartDiff
+from .pin_list import PinList
+from .pin_public import PinPublic
+from .pin_request import PinRequest
+from .pin_result import PinResult
 from .plan_row import PlanRow
 from .plan_row_outcome import PlanRowOutcome
 from .position_move import PositionMove
@@ -220,6 +224,10 @@ __all__ = (
     "MigrationResume",
     "Outcomes",
     "PartDiff",
+    "PinList",
+    "PinPublic",
+    "PinRequest",
+    "PinResult",
     "PlanRow",
     "PlanRowOutcome",
     "PositionMove",
