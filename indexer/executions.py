@@ -2,13 +2,12 @@
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Row, String, Uuid, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from indexer import journey
 from indexer.models import Execution, MigrationItem, WorkflowVersion
 from indexer.pagination import cursor_int, cursor_uuid, decode_cursor, encode_cursor
 
@@ -46,50 +45,25 @@ def a_live_execution(session: Session, tenant_id: str, workflow_id: uuid.UUID) -
     return session.scalars(query.limit(1)).first()
 
 
-def insert_executions(session: Session, rows: list[dict[str, Any]]) -> None:
-    """New executions, never a Python loop of single inserts. On PostgreSQL one INSERT of
-    the whole batch from arrays, one per column: a batch of 10,000 went 1.4x as fast as
-    through the driver's pipelined executemany, which is what SQLAlchemy makes of a list of
-    rows (``bench/enrolment.py``). Elsewhere, or for rows with other columns, statements
-    of 1,000 rows."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql" and all(row.keys() == _NEW_KEYS for row in rows):
-        columns = {f"new_{name}": [row[name] for row in rows] for name in _NEW_COLUMNS}
-        session.connection().execute(_INSERT_FROM_ARRAYS, columns)
-        return
-    for chunk in _chunks(rows):
-        session.execute(insert(Execution), list(chunk))
-
-
-# The columns an enrolment writes, each bound as one array.
-_NEW_TYPES: dict[str, Any] = {
-    "id": Uuid,
-    "tenant_id": String,
-    "workflow_id": Uuid,
-    "version_id": Uuid,
-    "contact_id": String,
-    "current_action_id": String,
-    "status": String,
-    "enrolled_at": DateTime(timezone=True),
-    "updated_at": DateTime(timezone=True),
-}
-_NEW_COLUMNS = tuple(_NEW_TYPES)
-_NEW_KEYS = set(_NEW_COLUMNS)
-_NEW = (
-    func.unnest(*(bindparam(f"new_{name}", type_=ARRAY(kind)) for name, kind in _NEW_TYPES.items()))
-    .table_valued(*_NEW_COLUMNS, name="new")
-    .render_derived()
-)
-_INSERT_FROM_ARRAYS = insert(Execution).from_select(
-    _NEW_COLUMNS, select(*(_NEW.c[name] for name in _NEW_COLUMNS))
-)
+def insert_executions(session: Session, rows: list[dict[str, Any]], *, journal: bool = True) -> None:
+    """New executions and (with ``journal``) their first journey rows
+    (``indexer.journey.enrolled``: set-based, never a loop of single inserts)."""
+    journey.enrolled(session, rows, journal=journal)
 
 
 # What a position report needs of each execution it names: read as plain rows, not as
 # ORM objects (building 10,000 of those took a tenth of a batch's time).
-LockedExecution = Row[tuple[uuid.UUID, str, str, uuid.UUID]]
-_LOCKED = select(Execution.id, Execution.contact_id, Execution.status, Execution.version_id)
+LockedExecution = Row[tuple[uuid.UUID, str, str, uuid.UUID, str | None, int, str, uuid.UUID]]
+_LOCKED = select(
+    Execution.id,
+    Execution.contact_id,
+    Execution.status,
+    Execution.version_id,
+    Execution.current_action_id,
+    Execution.revision,
+    Execution.tenant_id,
+    Execution.workflow_id,
+)
 
 
 def lock_executions(
@@ -100,8 +74,8 @@ def lock_executions(
     ids: Sequence[uuid.UUID],
     contacts: Sequence[str],
 ) -> list[LockedExecution]:
-    """The executions a batch of position reports names (``id``, ``contact_id``, ``status``,
-    ``version_id``), row-locked (a migration batch touching the same rows waits, then
+    """The executions a batch of position reports names (where each is, its revision, and
+    what its journey row needs), row-locked (a migration batch touching the same rows waits, then
     re-checks its conditions)."""
     found: list[LockedExecution] = []
     base = _LOCKED.where(Execution.tenant_id == tenant_id, Execution.workflow_id == workflow_id)
@@ -114,54 +88,6 @@ def lock_executions(
             )
         )
     return found
-
-
-def apply_moves(session: Session, moves: list[dict[str, Any]], at: datetime) -> int:
-    """Compare-and-set on the version each move was validated against; returns rows moved.
-
-    On PostgreSQL the whole batch is one ``UPDATE ... FROM unnest(arrays)``: 10,000
-    single-row UPDATEs, even pipelined, took 1.7x as long (``bench/enrolment.py``). Not
-    when the batch names an execution twice: a join updates a row once, where the moves
-    apply one after the other (the last one stays, each is counted)."""
-    if not moves:
-        return 0
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres and len({move["b_id"] for move in moves}) == len(moves):
-        arrays = {
-            "ids": [move["b_id"] for move in moves],
-            "versions": [move["b_version"] for move in moves],
-            "actions": [move["b_action"] for move in moves],
-            "statuses": [move["b_status"] for move in moves],
-            "at": at,
-        }
-        return int(session.connection().execute(_MOVES_FROM_ARRAYS, arrays).rowcount)
-    statement = (
-        update(Execution)
-        .where(Execution.id == bindparam("b_id"), Execution.version_id == bindparam("b_version"))
-        .values(current_action_id=bindparam("b_action"), status=bindparam("b_status"), updated_at=at)
-    )
-    moved = 0
-    for chunk in _chunks(moves):
-        result = session.connection().execute(statement, list(chunk))
-        moved += result.rowcount
-    return moved
-
-
-_MOVED = (
-    func.unnest(
-        bindparam("ids", type_=ARRAY(Uuid)),
-        bindparam("versions", type_=ARRAY(Uuid)),
-        bindparam("actions", type_=ARRAY(String)),
-        bindparam("statuses", type_=ARRAY(String)),
-    )
-    .table_valued("id", "version", "action", "status", name="moves")
-    .render_derived()
-)
-_MOVES_FROM_ARRAYS = (
-    update(Execution)
-    .where(Execution.id == _MOVED.c.id, Execution.version_id == _MOVED.c.version)
-    .values(current_action_id=_MOVED.c.action, status=_MOVED.c.status, updated_at=bindparam("at"))
-)
 
 
 def list_executions(

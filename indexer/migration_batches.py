@@ -14,22 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    case,
-    exists,
-    func,
-    insert,
-    literal,
-    not_,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
+from indexer import journey
 from indexer.models import Execution, MigrationItem, VersionMigration
 from indexer.pins import not_pinned, pinned
 from schemas.migrations import TERMINAL
@@ -143,27 +131,24 @@ def move(
     migration_id: uuid.UUID,
     at: datetime,
     sweep: bool = False,
+    journal: bool = True,
 ) -> int:
-    """Move the scope's executions at mapped positions to the target version. In a sweep,
-    an execution already reported stays reported (the engine may have moved it since):
-    each execution has one outcome per migration."""
+    """Move the scope's executions at mapped positions to the target version, each with
+    its journey row. In a sweep, an execution already reported stays reported (the engine
+    may have moved it since): each execution has one outcome per migration."""
     if not mapping:
         return 0
     condition = and_(scope.clause(), Execution.current_action_id.in_(list(mapping)))
     if sweep:
         condition = and_(condition, not_(_reported(migration_id)))
-    statement = (
-        update(Execution)
-        .where(condition)
-        .values(
-            version_id=target_id,
-            current_action_id=case(mapping, value=Execution.current_action_id),
-            last_migration_id=migration_id,
-            updated_at=at,
-        )
-        .execution_options(synchronize_session=False)
+    values = {
+        "version_id": target_id,
+        "current_action_id": case(mapping, value=Execution.current_action_id),
+        "last_migration_id": migration_id,
+    }
+    return journey.moved(
+        session, condition, values, cause="migration", cause_id=migration_id, at=at, journal=journal
     )
-    return session.connection().execute(statement).rowcount
 
 
 def _unmapped(mapped: Sequence[str]) -> ColumnElement[bool]:
@@ -242,16 +227,26 @@ def report_pinned(session: Session, scope: Scope, *, migration_id: uuid.UUID, at
 
 
 def exit_unmapped(
-    session: Session, scope: Scope, *, mapped: Sequence[str], migration_id: uuid.UUID, at: datetime
+    session: Session,
+    scope: Scope,
+    *,
+    mapped: Sequence[str],
+    migration_id: uuid.UUID,
+    at: datetime,
+    journal: bool = True,
 ) -> int:
-    """The ``exit`` policy: executions with no counterpart leave the workflow."""
-    statement = (
-        update(Execution)
-        .where(scope.clause(), _unmapped(mapped))
-        .values(status="exited", last_migration_id=migration_id, updated_at=at)
-        .execution_options(synchronize_session=False)
+    """The ``exit`` policy: executions with no counterpart leave the workflow (a journey
+    row each, so a revert can bring them back)."""
+    values = {"status": "exited", "last_migration_id": migration_id}
+    return journey.moved(
+        session,
+        and_(scope.clause(), _unmapped(mapped)),
+        values,
+        cause="migration",
+        cause_id=migration_id,
+        at=at,
+        journal=journal,
     )
-    return session.connection().execute(statement).rowcount
 
 
 def lock_migration(session: Session, tenant_id: str, migration_id: uuid.UUID) -> VersionMigration | None:

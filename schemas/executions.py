@@ -89,6 +89,8 @@ class ExecutionPublic(BaseModel):
     enrolled_at: Timestamp
     updated_at: Timestamp
     last_migration_id: UUID | None
+    # Bumped by every change of position (1 at enrolment): its journey row names it.
+    revision: int
 
 
 class ExecutionList(BaseModel):

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from indexer import executions as rows
+from indexer import journey
 from indexer import rollouts as rollout_rows
 from indexer.models import Execution, WorkflowVersion
 from schemas.executions import LIVE, ContactAssignment, EnrollResult, PositionMove, VersionEnrolled
@@ -13,6 +14,7 @@ from service.auth import Principal
 from service.clock import utcnow
 from service.compare.comparison import executions_changed
 from service.errors import Problem, VersionConflict
+from service.executions import journal
 from service.rollouts import assignment
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, find_version
@@ -65,7 +67,7 @@ def enroll(
         }
         for contact, chosen in zip(new_contacts, is_target, strict=True)
     ]
-    rows.insert_executions(uow.session, new)
+    rows.insert_executions(uow.session, new, journal=journal.kept(uow))
     if new:
         executions_changed(uow, workflow.tenant_id, workflow.id)
     on_target = sum(is_target)
@@ -167,21 +169,14 @@ def report_positions(
                 {"index": index, "reason": f"action '{report.action_id}' is not in the execution's version"}
             )
             continue
-        updates.append(
-            {
-                "b_id": execution.id,
-                "b_version": execution.version_id,
-                "b_action": report.action_id,
-                "b_status": report.status,
-            }
-        )
+        updates.append({"execution": execution, "action": report.action_id, "status": report.status})
     if problems:
         problems.sort(key=lambda p: p["index"])
         raise InvalidMoves(
             f"{len(problems)} of {len(moves)} moves are invalid; none was applied", problems=problems[:100]
         )
     executions_changed(uow, workflow.tenant_id, workflow.id)
-    return rows.apply_moves(uow.session, updates, utcnow())
+    return journey.reported(uow.session, updates, utcnow(), journal=journal.kept(uow))
 
 
 def list_page(

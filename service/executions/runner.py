@@ -30,6 +30,7 @@ from schemas.webhooks import EventType
 from service.clock import utcnow, utcnow_rounded_up
 from service.compare.comparison import executions_changed
 from service.container import Container
+from service.executions import journal
 from service.executions.window import close_window, halt_if_failing, open_window
 from service.ops import metrics, tracing
 from service.uow import UnitOfWork
@@ -54,6 +55,7 @@ def _apply(
         migration_id=migration.id,
         at=now,
         sweep=migration.sweep > 0,
+        journal=journal.kept(uow),
     )
     _handle_unmapped(uow, migration, scope, list(mapping), now)
     # Pinned contacts stay where they are: one item each, counted with the skipped.
@@ -75,7 +77,7 @@ def _handle_unmapped(
             at=now,
         )
         migration.skipped += batches.exit_unmapped(
-            session, scope, mapped=mapped, migration_id=migration.id, at=now
+            session, scope, mapped=mapped, migration_id=migration.id, at=now, journal=journal.kept(uow)
         )
     else:
         migration.failed += batches.report(

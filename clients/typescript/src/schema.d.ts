@@ -1588,6 +1588,8 @@ export interface components {
             updated_at: string;
             /** Last Migration Id */
             last_migration_id: string | null;
+            /** Revision */
+            revision: number;
         };
         /** ExecutionSummary */
         ExecutionSummary: {

@@ -25,6 +25,7 @@ class ExecutionPublic:
         enrolled_at (str):
         updated_at (str):
         last_migration_id (None | UUID):
+        revision (int):
     """
 
     id: UUID
@@ -36,6 +37,7 @@ class ExecutionPublic:
     enrolled_at: str
     updated_at: str
     last_migration_id: None | UUID
+    revision: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +64,8 @@ class ExecutionPublic:
         else:
             last_migration_id = self.last_migration_id
 
+        revision = self.revision
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -75,6 +79,7 @@ class ExecutionPublic:
                 "enrolled_at": enrolled_at,
                 "updated_at": updated_at,
                 "last_migration_id": last_migration_id,
+                "revision": revision,
             }
         )
 
@@ -119,6 +124,8 @@ class ExecutionPublic:
 
         last_migration_id = _parse_last_migration_id(d.pop("last_migration_id"))
 
+        revision = d.pop("revision")
+
         execution_public = cls(
             id=id,
             workflow_id=workflow_id,
@@ -129,6 +136,7 @@ class ExecutionPublic:
             enrolled_at=enrolled_at,
             updated_at=updated_at,
             last_migration_id=last_migration_id,
+            revision=revision,
         )
 
         execution_public.additional_properties = d
