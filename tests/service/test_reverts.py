@@ -211,7 +211,7 @@ def test_the_revert_job_run_twice_restores_once(
     wid = flow["wid"]
     mid = _migrated(client, auth, wid)
     with container.uow("acme", write=True) as uow:
-        uow.services.jobs = _NoJobs()  # type: ignore[misc]
+        uow.services.jobs = _NoJobs()  # type: ignore[assignment]
         revert = reverts.start_revert(
             uow=uow,
             principal=principal(),
