@@ -92,6 +92,13 @@ from .positions_result import PositionsResult
 from .problem import Problem
 from .ready import Ready
 from .ready_checks import ReadyChecks
+from .revert_other import RevertOther
+from .revert_other_list import RevertOtherList
+from .revert_other_reason import RevertOtherReason
+from .revert_plan import RevertPlan
+from .revert_public import RevertPublic
+from .revert_public_status import RevertPublicStatus
+from .revert_request import RevertRequest
 from .review_create import ReviewCreate
 from .review_event_public import ReviewEventPublic
 from .review_event_public_kind import ReviewEventPublicKind
@@ -237,6 +244,13 @@ __all__ = (
     "Problem",
     "Ready",
     "ReadyChecks",
+    "RevertOther",
+    "RevertOtherList",
+    "RevertOtherReason",
+    "RevertPlan",
+    "RevertPublic",
+    "RevertPublicStatus",
+    "RevertRequest",
     "ReviewCreate",
     "ReviewEventPublic",
     "ReviewEventPublicKind",
