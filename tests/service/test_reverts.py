@@ -1,6 +1,6 @@
 # ruff: noqa: F811 (the tests take the imported ``flow`` fixture)
 """Undoing a migration, on both databases (the queue inline here; a real worker killed
-mid-revert is not tested yet): a revert after the engine moved some
+mid-revert in tests/faults/test_revert_killed.py): a revert after the engine moved some
 contacts restores exactly the others, contact by contact, each journey ending with a
 revert row; pinned and blocked ones stay and are listed; the job is idempotent; refusals
 are 409 problems that change nothing."""
