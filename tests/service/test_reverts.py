@@ -29,7 +29,10 @@ from tests.service.test_migrations import _migrate, flow  # noqa: F401 (flow: th
 API = "/api/v1/workflows"
 
 
-def _where(container: Container, wid: str) -> dict[str, tuple[int, str | None, str]]:
+def _where(
+    container: Container, wid: str, skip: uuid.UUID | None = None
+) -> dict[str, tuple[int, str | None, str]]:
+    """Where each contact's execution is (``skip``: a second execution of a contact)."""
     with container.uow("acme") as uow:
         rows = uow.session.execute(
             select(
@@ -39,7 +42,7 @@ def _where(container: Container, wid: str) -> dict[str, tuple[int, str | None, s
                 Execution.status,
             )
             .join(WorkflowVersion, WorkflowVersion.id == Execution.version_id)
-            .where(Execution.workflow_id == uuid.UUID(wid))
+            .where(Execution.workflow_id == uuid.UUID(wid), Execution.id != (skip or uuid.uuid4()))
         )
         return {c: (n, a, s) for c, n, a, s in rows}
 
@@ -57,7 +60,7 @@ def _revert_url(wid: str, mid: str, tail: str = "") -> str:
     return f"{API}/{wid}/migrations/{mid}/revert{tail}"
 
 
-def _live_again(container: Container, wid: str, contact: str) -> None:
+def _live_again(container: Container, wid: str, contact: str) -> uuid.UUID:
     """The contact enrols again on v2 (a new execution), as the engine might once exited."""
     now = datetime.now(UTC)
     with container.uow("acme", write=True) as uow:
@@ -66,9 +69,10 @@ def _live_again(container: Container, wid: str, contact: str) -> None:
                 WorkflowVersion.workflow_id == uuid.UUID(wid), WorkflowVersion.version_number == 2
             )
         ).one()
+        new = uuid.uuid4()
         uow.session.add(
             Execution(
-                id=uuid.uuid4(),
+                id=new,
                 tenant_id="acme",
                 workflow_id=uuid.UUID(wid),
                 version_id=v2,
@@ -80,6 +84,7 @@ def _live_again(container: Container, wid: str, contact: str) -> None:
             )
         )
         uow.commit()
+    return new
 
 
 def test_a_revert_restores_exactly_the_executions_not_moved_since(
@@ -101,7 +106,7 @@ def test_a_revert_restores_exactly_the_executions_not_moved_since(
         ).status_code
         == 200
     )
-    _live_again(container, wid, "c-0")
+    again = _live_again(container, wid, "c-0")
 
     plan = client.post(_revert_url(wid, mid), json={"dry_run": True}, headers=auth("workflows:edit"))
     assert plan.status_code == 200, plan.text
@@ -119,7 +124,9 @@ def test_a_revert_restores_exactly_the_executions_not_moved_since(
         "c-17": "pinned",
         "c-0": "blocked",
     }
-    assert _where(container, wid)["c-20"] == after_migration["c-20"]  # the dry run moved nothing
+    assert _where(container, wid, skip=again) == after_migration | {
+        c: now_c for c, now_c in _where(container, wid, skip=again).items() if c in ("c-15", "c-16")
+    }  # the dry run moved nothing
 
     started = client.post(_revert_url(wid, mid), json={}, headers=auth("workflows:edit"))
     assert started.status_code == 202, started.text
@@ -127,7 +134,7 @@ def test_a_revert_restores_exactly_the_executions_not_moved_since(
     assert (state["status"], state["total"], state["restored"]) == ("completed", 30, 26)
     assert (state["moved_since"], state["pinned"], state["blocked"]) == (2, 1, 1)
 
-    now = _where(container, wid)
+    now = _where(container, wid, skip=again)
     kept = {"c-15", "c-16", "c-17"}
     for contact in (f"c-{i}" for i in range(30)):
         if contact in kept:
@@ -173,8 +180,8 @@ def test_a_revert_restores_exactly_the_executions_not_moved_since(
         "c-17": ("pinned", 2, "active"),
         "c-0": ("blocked", 1, "exited"),
     }
-    again = client.post(_revert_url(wid, mid), json={"dry_run": True}, headers=auth("workflows:edit"))
-    assert_problem(again, 409, "revert-conflict")
+    second = client.post(_revert_url(wid, mid), json={"dry_run": True}, headers=auth("workflows:edit"))
+    assert_problem(second, 409, "revert-conflict")
 
 
 def test_refusals_are_conflicts_that_change_nothing(
