@@ -12,12 +12,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from indexer import journey
 from indexer.models import Execution, MigrationItem, VersionMigration
+from indexer.pins import not_pinned, pinned
 from schemas.migrations import TERMINAL
 
 LIVE = ("active", "waiting")
@@ -35,6 +37,12 @@ class Scope:
     ids: Sequence[uuid.UUID] | None = None
 
     def clause(self) -> ColumnElement[bool]:
+        """The rows a batch moves, exits or reports as unmapped: a pinned contact's are
+        never among them (``report_pinned`` lists those)."""
+        return and_(self.reach(), not_pinned())
+
+    def reach(self) -> ColumnElement[bool]:
+        """The scope's live executions, pinned or not."""
         conditions = [
             Execution.tenant_id == self.tenant_id,
             Execution.workflow_id == self.workflow_id,
@@ -83,8 +91,9 @@ def live_listed(
     contacts: Sequence[str],
 ) -> set[uuid.UUID]:
     """Which of a manual migration's listed executions (by id or by contact) are live on
-    a source version, in chunks that every database takes as parameters."""
-    base = select(Execution.id).where(Scope(tenant_id, workflow_id, source_ids).clause())
+    a source version, in chunks that every database takes as parameters. Pinned ones
+    included: the runner reports them as pinned."""
+    base = select(Execution.id).where(Scope(tenant_id, workflow_id, source_ids).reach())
     found: set[uuid.UUID] = set()
     for start in range(0, max(len(ids), len(contacts)), 1000):
         if ids[start : start + 1000]:
@@ -169,6 +178,10 @@ def report(
         literal(reason),
         literal(at),
     ).where(scope.clause(), _unmapped(mapped), not_(_reported(migration_id)))
+    return _insert_items(session, rows)
+
+
+def _insert_items(session: Session, rows: Select[*tuple[Any, ...]]) -> int:
     statement = (
         insert(MigrationItem)
         .from_select(
@@ -190,6 +203,27 @@ def report(
     )
     # RETURNING, because drivers report no rowcount for INSERT ... SELECT (psycopg: -1).
     return len(session.connection().execute(statement).all())
+
+
+PINNED_REASON = "pinned to its version"
+
+
+def report_pinned(session: Session, scope: Scope, *, migration_id: uuid.UUID, at: datetime) -> int:
+    """Write a ``pinned`` item for each of the scope's executions whose contact is pinned
+    (once each per migration): the batch left them where they are."""
+    rows = select(
+        literal(scope.tenant_id),
+        Execution.workflow_id,
+        literal(migration_id),
+        Execution.id,
+        Execution.contact_id,
+        Execution.version_id,
+        Execution.current_action_id,
+        literal("pinned"),
+        literal(PINNED_REASON),
+        literal(at),
+    ).where(scope.reach(), pinned(), not_(_reported(migration_id)))
+    return _insert_items(session, rows)
 
 
 def exit_unmapped(

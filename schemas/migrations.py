@@ -22,6 +22,8 @@ FAIL = "fail"
 MAX_MANUAL = 10_000
 # The share of a gradual step's executions (0..1) that may fail before it halts itself.
 FailureThreshold = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# What became of an execution a migration did not move (``pinned``: its contact is pinned).
+ItemOutcome = Literal["failed", "exited", "skipped", "pinned"]
 EtaReason = Literal["queued", "measuring", "paused", "halted"]
 
 
@@ -185,7 +187,7 @@ class MigrationItemPublic(BaseModel):
     contact_id: str
     from_version_id: UUID
     from_action_id: str | None
-    outcome: Literal["failed", "exited", "skipped"]
+    outcome: ItemOutcome
     reason: str
     created_at: Timestamp
 

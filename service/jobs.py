@@ -18,6 +18,10 @@ class Jobs(Protocol):
         """A runner job of the chain ``generation`` of a migration of contacts (at once, or
         after ``delay`` seconds): ``service.executions.runner``."""
 
+    def run_revert(self, tenant_id: str, revert_id: uuid.UUID, generation: int) -> None:
+        """A runner job of the chain ``generation`` of a migration's revert:
+        ``service.executions.revert_runner``."""
+
     def deliver_webhook(self, tenant_id: str, delivery_id: uuid.UUID, *, delay: float | None = None) -> None:
         """One attempt of a webhook delivery (at once, or after ``delay`` seconds):
         ``service.webhooks.delivery``."""
@@ -36,6 +40,12 @@ class NoQueue:
         raise RuntimeError(
             f"no task queue attached: migration {migration_id} of {tenant_id} (chain {generation}, asked "
             f"for{when or ' now'}) waits for the watchdog"
+        )
+
+    def run_revert(self, tenant_id: str, revert_id: uuid.UUID, generation: int) -> None:
+        raise RuntimeError(
+            f"no task queue attached: revert {revert_id} of {tenant_id} (chain {generation}) waits for"
+            " the watchdog"
         )
 
     def deliver_webhook(self, tenant_id: str, delivery_id: uuid.UUID, *, delay: float | None = None) -> None:

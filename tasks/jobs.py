@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from tasks.migrations import run_migration
+from tasks.reverts import run_revert
 from tasks.rollouts import advance_rollout
 from tasks.webhooks import deliver_webhook
 
@@ -16,6 +17,9 @@ class QueueJobs:
             run_migration.schedule(args=(tenant_id, str(migration_id), generation), delay=delay)
         else:
             run_migration(tenant_id, str(migration_id), generation)
+
+    def run_revert(self, tenant_id: str, revert_id: uuid.UUID, generation: int) -> None:
+        run_revert(tenant_id, str(revert_id), generation)
 
     def deliver_webhook(self, tenant_id: str, delivery_id: uuid.UUID, *, delay: float | None = None) -> None:
         if delay:

@@ -151,6 +151,7 @@ def _register_tasks() -> Any:
     import tasks.journeys
     import tasks.migrations
     import tasks.reconcile
+    import tasks.reverts
     import tasks.rollouts
     import tasks.webhooks  # noqa: F401  (registers the tasks)
     from tasks.queue import huey

@@ -58,6 +58,8 @@ def _apply(
         journal=journal.kept(uow),
     )
     _handle_unmapped(uow, migration, scope, list(mapping), now)
+    # Pinned contacts stay where they are: one item each, counted with the skipped.
+    migration.skipped += batches.report_pinned(uow.session, scope, migration_id=migration.id, at=now)
 
 
 def _handle_unmapped(

@@ -49,6 +49,9 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/workflows/{workflow_id}/versions/{version}/rollout"): {
         "steps": [{"percent": 10, "seconds": 60}, {"percent": 100, "seconds": 60}]
     },
+    ("POST", "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/revert"): {"dry_run": True},
+    ("POST", "/api/v1/workflows/{workflow_id}/pins"): {"contact_ids": ["c-1"]},
+    ("POST", "/api/v1/workflows/{workflow_id}/pins/delete"): {"contact_ids": ["c-1"]},
     ("POST", "/api/v1/workflows/{workflow_id}/rollout/pause"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/rollout/resume"): None,
     ("POST", "/api/v1/workflows/{workflow_id}/rollout/promote"): None,

@@ -35,6 +35,9 @@ class Recording:
     def run_migration(self, *_: Any, **__: Any) -> None:
         return None
 
+    def run_revert(self, *_: Any, **__: Any) -> None:
+        return None
+
     def deliver_webhook(self, *_: Any, **__: Any) -> None:
         return None
 

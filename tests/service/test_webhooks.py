@@ -626,6 +626,9 @@ class _Ignored:
     def run_migration(self, *_: Any, **__: Any) -> None:
         return None
 
+    def run_revert(self, *_: Any, **__: Any) -> None:
+        return None
+
     def deliver_webhook(self, *_: Any, **__: Any) -> None:
         return None
 

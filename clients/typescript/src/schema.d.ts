@@ -676,6 +676,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows/{workflow_id}/pins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Pins
+         * @description The workflow's pinned contacts, in contact order.
+         */
+        get: operations["list_pins"];
+        put?: never;
+        /**
+         * Pin Contacts
+         * @description Pin up to 10,000 contacts to the version their live execution is on (a contact
+         *     with none is pinned all the same); migrations, reverts and a rollout's migrate-back
+         *     leave pinned contacts where they are. Already pinned: unchanged.
+         */
+        post: operations["pin_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/pins/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpin Contacts
+         * @description Unpin up to 10,000 contacts (a contact not pinned is unchanged).
+         */
+        post: operations["unpin_contacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Revert
+         * @description The migration's revert: status and counts.
+         */
+        get: operations["get_revert"];
+        put?: never;
+        /**
+         * Revert Migration
+         * @description Put back every execution the (finished) migration moved that has not moved since
+         *     and is not pinned, on the worker in batches; `dry_run` counts and lists the others.
+         */
+        post: operations["revert_migration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflow_id}/migrations/{migration_id}/revert/others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Others
+         * @description The executions the revert did not put back, why (as it reads now), and where they are.
+         */
+        get: operations["list_others"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/versions/{version}/rollout": {
         parameters: {
             query?: never;
@@ -2073,7 +2164,7 @@ export interface components {
              * Outcome
              * @enum {string}
              */
-            outcome: "failed" | "exited" | "skipped";
+            outcome: "failed" | "exited" | "skipped" | "pinned";
             /** Reason */
             reason: string;
             /** Created At */
@@ -2242,6 +2333,54 @@ export interface components {
             /** Moved */
             moved?: components["schemas"]["ElementChange"][];
         };
+        /** PinList */
+        PinList: {
+            /** Items */
+            items: components["schemas"]["PinPublic"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** PinPublic */
+        PinPublic: {
+            /** Contact Id */
+            contact_id: string;
+            /**
+             * Version Id
+             * @description the version it was on when pinned (null: none live then)
+             */
+            version_id: string | null;
+            /** Pinned By */
+            pinned_by: string;
+            /** Pinned At */
+            pinned_at: string;
+        };
+        /**
+         * PinRequest
+         * @description The contacts to pin (``POST …/pins``) or to unpin (``POST …/pins/delete``).
+         */
+        PinRequest: {
+            /** Contact Ids */
+            contact_ids: string[];
+        };
+        /**
+         * PinResult
+         * @description ``pinned``/``unpinned``: contacts whose pin this call made or removed;
+         *     ``unchanged``: the others (already pinned, or not pinned).
+         */
+        PinResult: {
+            /**
+             * Pinned
+             * @default 0
+             */
+            pinned: number;
+            /**
+             * Unpinned
+             * @default 0
+             */
+            unpinned: number;
+            /** Unchanged */
+            unchanged: number;
+        };
         /** PlanRow */
         PlanRow: {
             /** From Version */
@@ -2293,6 +2432,115 @@ export interface components {
             checks: {
                 [key: string]: string;
             };
+        };
+        /**
+         * RevertOther
+         * @description An execution not put back, why, and where it is now.
+         */
+        RevertOther: {
+            /**
+             * Execution Id
+             * Format: uuid
+             */
+            execution_id: string;
+            /** Contact Id */
+            contact_id: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "moved_since" | "pinned" | "blocked" | "restorable";
+            /** Version Number */
+            version_number: number | null;
+            /** Action Id */
+            action_id: string | null;
+            /** Status */
+            status: string | null;
+        };
+        /** RevertOtherList */
+        RevertOtherList: {
+            /** Items */
+            items: components["schemas"]["RevertOther"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * RevertPlan
+         * @description The dry run: what a revert would do now, and the first page of the others.
+         */
+        RevertPlan: {
+            /** Total */
+            total: number;
+            /** Moved Since */
+            moved_since: number;
+            /** Pinned */
+            pinned: number;
+            /** Blocked */
+            blocked: number;
+            /**
+             * Dry Run
+             * @default true
+             * @constant
+             */
+            dry_run: true;
+            /**
+             * Migration Id
+             * Format: uuid
+             */
+            migration_id: string;
+            /** Restorable */
+            restorable: number;
+            /** Others */
+            others: components["schemas"]["RevertOther"][];
+            /**
+             * Next Cursor
+             * @description the rest of the others: GET …/revert/others?cursor=
+             */
+            next_cursor: string | null;
+        };
+        /** RevertPublic */
+        RevertPublic: {
+            /** Total */
+            total: number;
+            /** Moved Since */
+            moved_since: number;
+            /** Pinned */
+            pinned: number;
+            /** Blocked */
+            blocked: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Migration Id
+             * Format: uuid
+             */
+            migration_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed";
+            /** Restored */
+            restored: number;
+            /** Created By */
+            created_by: string;
+            /** Created At */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /** RevertRequest */
+        RevertRequest: {
+            /**
+             * Dry Run
+             * @default false
+             */
+            dry_run: boolean;
         };
         /** ReviewCreate */
         ReviewCreate: {
@@ -4319,7 +4567,7 @@ export interface operations {
     list_items: {
         parameters: {
             query?: {
-                outcome?: ("failed" | "exited" | "skipped") | null;
+                outcome?: ("failed" | "exited" | "skipped" | "pinned") | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -4479,6 +4727,231 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_pins: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinList"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pin_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinResult"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unpin_contacts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PinResult"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_revert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+                migration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertPublic"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revert_migration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                workflow_id: string;
+                migration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevertRequest"];
+            };
+        };
+        responses: {
+            /** @description the dry run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertPlan"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertPublic"] | components["schemas"]["RevertPlan"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_others: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+                migration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertOtherList"];
+                };
             };
             /** @description An error, as an RFC 9457 problem document */
             default: {

@@ -4,7 +4,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -14,6 +14,7 @@ from schemas.impact import Bucket, ImpactPreview
 from schemas.migrations import (
     TERMINAL,
     UNMAPPED_PATTERN,
+    ItemOutcome,
     MigrationCreate,
     MigrationItemList,
     MigrationItemPublic,
@@ -134,7 +135,7 @@ def list_items(
     migration_id: uuid.UUID,
     principal: Reader,
     container: ContainerDep,
-    outcome: Literal["failed", "exited", "skipped"] | None = None,
+    outcome: ItemOutcome | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: str | None = None,
 ) -> MigrationItemList:

@@ -94,6 +94,10 @@ from .migration_public_strategy import MigrationPublicStrategy
 from .migration_resume import MigrationResume
 from .outcomes import Outcomes
 from .part_diff import PartDiff
+from .pin_list import PinList
+from .pin_public import PinPublic
+from .pin_request import PinRequest
+from .pin_result import PinResult
 from .plan_row import PlanRow
 from .plan_row_outcome import PlanRowOutcome
 from .position_move import PositionMove
@@ -103,6 +107,13 @@ from .positions_result import PositionsResult
 from .problem import Problem
 from .ready import Ready
 from .ready_checks import ReadyChecks
+from .revert_other import RevertOther
+from .revert_other_list import RevertOtherList
+from .revert_other_reason import RevertOtherReason
+from .revert_plan import RevertPlan
+from .revert_public import RevertPublic
+from .revert_public_status import RevertPublicStatus
+from .revert_request import RevertRequest
 from .review_create import ReviewCreate
 from .review_event_public import ReviewEventPublic
 from .review_event_public_kind import ReviewEventPublicKind
@@ -250,6 +261,10 @@ __all__ = (
     "MigrationResume",
     "Outcomes",
     "PartDiff",
+    "PinList",
+    "PinPublic",
+    "PinRequest",
+    "PinResult",
     "PlanRow",
     "PlanRowOutcome",
     "PositionMove",
@@ -259,6 +274,13 @@ __all__ = (
     "Problem",
     "Ready",
     "ReadyChecks",
+    "RevertOther",
+    "RevertOtherList",
+    "RevertOtherReason",
+    "RevertPlan",
+    "RevertPublic",
+    "RevertPublicStatus",
+    "RevertRequest",
     "ReviewCreate",
     "ReviewEventPublic",
     "ReviewEventPublicKind",
