@@ -60,7 +60,7 @@ def position_counts(
         scope = Scope(tenant_id, workflow_id, source_ids, ids=chunk)
         rows = session.execute(
             select(Execution.version_id, Execution.current_action_id, pinned, func.count())
-            .where(scope.clause())
+            .where(scope.reach())
             .group_by(Execution.version_id, Execution.current_action_id, pinned)
         )
         counts.update({(version, action, bool(pin)): int(count) for version, action, pin, count in rows})
@@ -95,7 +95,7 @@ def bucket_page(
     sources at ``positions`` (None: at any) whose contact is pinned, or is not."""
     pin = _pinned(tenant_id)
     columns = (Execution.contact_id, Execution.version_id, Execution.current_action_id, Execution.updated_at)
-    query = select(Execution.id, *columns).where(Scope(tenant_id, workflow_id, source_ids).clause())
+    query = select(Execution.id, *columns).where(Scope(tenant_id, workflow_id, source_ids).reach())
     query = query.where(pin if pinned else not_(pin))
     if positions is not None:
         query = query.where(_at(positions))

@@ -209,7 +209,6 @@ def test_welcome_pair_buckets_match_the_migration(
     assert all(c["to_action"] is None for c in listed["pinned"])
 
 
-@pytest.mark.skip(reason="migrations skip pinned contacts once the pins branch lands: the lead enables this")
 def test_pinned_contacts_stay_where_they_are(client: TestClient, container: Container, auth: Any) -> None:
     wid, _ = _workflow(client, auth, example("welcome-small-a"))
     _publish(client, auth, wid, example("welcome-small-b"), 2)

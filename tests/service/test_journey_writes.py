@@ -25,7 +25,7 @@ def _journeys(container: Container, wid: str) -> dict[str, list[tuple[Any, ...]]
         versions = select(WorkflowVersion.id, WorkflowVersion.version_number).where(
             WorkflowVersion.workflow_id == uuid.UUID(wid)
         )
-        numbers = {version_id: number for version_id, number in uow.session.execute(versions)}
+        numbers = dict(uow.session.execute(versions).all())
         rows = uow.session.scalars(
             select(JourneyEvent)
             .where(JourneyEvent.workflow_id == uuid.UUID(wid))
@@ -53,7 +53,7 @@ def _revisions(container: Container, wid: str) -> dict[str, int]:
         rows = uow.session.execute(
             select(Execution.contact_id, Execution.revision).where(Execution.workflow_id == uuid.UUID(wid))
         )
-        return {contact: revision for contact, revision in rows}
+        return dict(rows.all())
 
 
 def _flow(client: TestClient, auth) -> str:
