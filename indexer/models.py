@@ -316,11 +316,19 @@ class JourneyEvent(Base):
         Index(None, "execution_id", "at", "seq"),
         # Where was this contact at T: the newest row at or before T.
         Index(None, "workflow_id", "contact_id", "at", "seq"),
-        # What a migration (or revert) moved: small, enrolments and reports carry no id.
+        # What a migration (or revert) moved, by execution and in order (a revert's
+        # batches): small, enrolments and reports carry no id.
         Index(
             "ix_execution_journey_cause_id",
             "cause_id",
             "execution_id",
+            postgresql_where=text("cause_id IS NOT NULL"),
+            sqlite_where=text("cause_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_execution_journey_cause_id_seq",
+            "cause_id",
+            "seq",
             postgresql_where=text("cause_id IS NOT NULL"),
             sqlite_where=text("cause_id IS NOT NULL"),
         ),

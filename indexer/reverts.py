@@ -134,39 +134,32 @@ def restore(
     journal: bool,
 ) -> int:
     """Put back every restorable execution of the batch: one INSERT ... SELECT of its
-    ``revert`` journey rows and one UPDATE (``indexer.journey.moved``). The new position
-    is read from the migration's row by a correlated subquery on the cause_id index."""
-    row = (
-        select(JourneyEvent)
-        .where(_moved_by(migration_id, lo, hi), JourneyEvent.execution_id == Execution.id)
-        .where(JourneyEvent.revision == Execution.revision)
-    )
-    # Every part correlates with the moved row itself (a migration only moves live
-    # executions, so a row's from_status is live: "blocked" is ``_held_elsewhere`` here).
-    condition = and_(
+    ``revert`` journey rows and one UPDATE (``indexer.journey.moved``), each a join of the
+    executions with the batch's journey rows (``UPDATE ... FROM`` on both databases), so
+    each row is read once by its seq range. A migration moves only live executions, so
+    "blocked" is ``_held_elsewhere`` here."""
+    moved_row = aliased(JourneyEvent, name="moved_row")
+    conditions = [
+        moved_row.tenant_id == tenant_id,
+        moved_row.cause_id == migration_id,
+        moved_row.cause == "migration",
+        moved_row.seq > lo,
+        Execution.id == moved_row.execution_id,
+        Execution.revision == moved_row.revision,
         Execution.tenant_id == tenant_id,
-        exists(row),
         not_(pinned()),
         not_(_held_elsewhere()),
-    )
-
-    def back(column: Any) -> Any:
-        return (
-            select(column)
-            .where(_moved_by(migration_id), JourneyEvent.execution_id == Execution.id)
-            .order_by(JourneyEvent.seq.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
+    ]
+    if hi is not None:
+        conditions.append(moved_row.seq <= hi)
     values = {
-        "version_id": back(JourneyEvent.from_version_id),
-        "current_action_id": back(JourneyEvent.from_action_id),
-        "status": back(JourneyEvent.from_status),
+        "version_id": moved_row.from_version_id,
+        "current_action_id": moved_row.from_action_id,
+        "status": moved_row.from_status,
         "last_migration_id": None,
     }
     return journey.moved(
-        session, condition, values, cause="revert", cause_id=revert_id, at=at, journal=journal
+        session, and_(*conditions), values, cause="revert", cause_id=revert_id, at=at, journal=journal
     )
 
 

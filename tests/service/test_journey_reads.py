@@ -283,7 +283,7 @@ def test_as_of_walks_the_contact_index_of_the_partitions_up_to_the_instant(
     container: Container, story: dict[str, Any]
 ) -> None:
     """EXPLAIN of the as-of read on PostgreSQL: index scans of the (workflow, contact, at,
-    seq) index only, and no partition of a day after the instant."""
+    seq) index only, and no partition of a week after the instant."""
     if not container.settings.resolved_database_url.startswith("postgresql"):
         pytest.skip("partitions are PostgreSQL's")
     today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -292,11 +292,12 @@ def test_as_of_walks_the_contact_index_of_the_partitions_up_to_the_instant(
         connection = uow.session.connection()
         compiled = statement.compile(dialect=connection.dialect)
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params))
-    tomorrow = f"execution_journey_p{(today + timedelta(days=1)):%Y%m%d}"
-    this_day = f"execution_journey_p{today:%Y%m%d}"
-    assert this_day in plan, plan
+    monday = today - timedelta(days=today.weekday())  # partitions are weeks, named by Monday
+    next_week = f"execution_journey_p{(monday + timedelta(days=7)):%Y%m%d}"
+    this_week = f"execution_journey_p{monday:%Y%m%d}"
+    assert this_week in plan, plan
     assert "execution_journey_default" in plan, plan
-    assert tomorrow not in plan, plan
+    assert next_week not in plan, plan
     assert "Seq Scan" not in plan, plan
     assert "Sort" not in plan.replace("Sort Key", ""), plan
     assert plan.count("Index Scan Backward") >= 2, plan

@@ -232,7 +232,9 @@ def test_the_revert_job_run_twice_restores_once(
     # Two jobs of the same chain (a duplicate delivery), small batches, interleaved.
     outcomes: list[Any] = []
     for _ in range(10):
-        outcomes.append(run_batches(container, "acme", revert_id, generation=1, batch_size=4, batches=1))
+        outcomes.append(
+            run_batches(container, "acme", revert_id, generation=1, batch_size=4, budget_seconds=0)
+        )
     assert outcomes[:8] == ["more"] * 7 + ["done"]
     assert set(outcomes[8:]) == {"stopped"}
     with container.uow("acme") as uow:

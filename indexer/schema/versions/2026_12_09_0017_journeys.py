@@ -1,13 +1,16 @@
 """Journeys: every change of an execution's position kept (``execution_journey``), a
 revision per execution, pins, and migration reverts.
 
-On PostgreSQL the journey is partitioned by ``at``, a partition per UTC day plus a
-default one (a row never fails for want of a partition). The service's role owns no
-table, so partitions are made and dropped by ``wfv_journey_partitions(keep_days,
+On PostgreSQL the journey is partitioned by ``at``, a partition per UTC week (from
+Monday) plus a default one (a row never fails for want of a partition). A week, not a
+day: an as-of read plans every kept partition up to its instant, and 90 days kept are 14
+weeks but 90 days (planning dominated its time with daily ones). The service's role owns
+no table, so partitions are made and dropped by ``wfv_journey_partitions(keep_days,
 ahead_days)``, a ``SECURITY DEFINER`` function owned by the schema owner: it makes the
-partitions from yesterday to ``ahead_days`` ahead, drops those wholly older than
-``keep_days`` days, deletes the default partition's expired rows, and returns how many
-partitions it dropped. The daily task calls it; this migration calls it once.
+partitions from yesterday's week to ``ahead_days`` ahead, drops those whose upper bound is
+older than ``keep_days`` days (read from the partition's bound, whatever its span), deletes
+the default partition's expired rows, and returns how many partitions it dropped. The
+daily task calls it; this migration calls it once.
 
 Row-level security on PostgreSQL like every tenant table: the service role reads and
 inserts journey rows (never updates one: history is appended), reads, inserts and deletes
@@ -44,21 +47,23 @@ RETURNS integer LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     today date := (now() AT TIME ZONE 'UTC')::date;
     cutoff timestamptz := (today - keep_days)::timestamp AT TIME ZONE 'UTC';
-    day date;
+    week date;
     part record;
     dropped integer := 0;
     upper_bound timestamptz;
 BEGIN
-    FOR day IN SELECT generate_series(today - 1, today + ahead_days, interval '1 day')::date LOOP
-        IF to_regclass('execution_journey_p' || to_char(day, 'YYYYMMDD')) IS NULL THEN
+    FOR week IN
+        SELECT generate_series(date_trunc('week', today - 1), today + ahead_days, interval '7 days')::date
+    LOOP
+        IF to_regclass('execution_journey_p' || to_char(week, 'YYYYMMDD')) IS NULL THEN
             BEGIN
                 EXECUTE format(
                     'CREATE TABLE %I PARTITION OF execution_journey FOR VALUES FROM (%L) TO (%L)',
-                    'execution_journey_p' || to_char(day, 'YYYYMMDD'),
-                    day::timestamp AT TIME ZONE 'UTC',
-                    (day + 1)::timestamp AT TIME ZONE 'UTC');
+                    'execution_journey_p' || to_char(week, 'YYYYMMDD'),
+                    week::timestamp AT TIME ZONE 'UTC',
+                    (week + 7)::timestamp AT TIME ZONE 'UTC');
             EXCEPTION WHEN check_violation THEN
-                -- The default partition holds rows of that day: they stay there.
+                -- The default partition holds rows of that week: they stay there.
                 NULL;
             END;
         END IF;
@@ -71,8 +76,7 @@ BEGIN
         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
         WHERE i.inhparent = 'execution_journey'::regclass AND c.relname ~ '^execution_journey_p[0-9]{8}$'
     LOOP
-        upper_bound := (to_date(substring(part.relname from 20), 'YYYYMMDD') + 1)::timestamp
-            AT TIME ZONE 'UTC';
+        upper_bound := substring(part.bound FROM 'TO \\(''([^'']+)''\\)')::timestamptz;
         IF upper_bound <= cutoff THEN
             EXECUTE format('DROP TABLE %I', part.relname);
             dropped := dropped + 1;
@@ -113,6 +117,13 @@ def _journey_indexes() -> None:
         f"ix_{JOURNEY}_cause_id",
         JOURNEY,
         ["cause_id", "execution_id"],
+        postgresql_where=sa.text("cause_id IS NOT NULL"),
+        sqlite_where=sa.text("cause_id IS NOT NULL"),
+    )
+    op.create_index(
+        f"ix_{JOURNEY}_cause_id_seq",
+        JOURNEY,
+        ["cause_id", "seq"],
         postgresql_where=sa.text("cause_id IS NOT NULL"),
         sqlite_where=sa.text("cause_id IS NOT NULL"),
     )
