@@ -18,6 +18,7 @@ EventType = Literal[
     "migration.halted",
     "migration.completed",
     "migration.failed",
+    "migration.reverted",
     "review.approved",
     "review.changes_requested",
 ]

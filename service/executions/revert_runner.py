@@ -25,6 +25,7 @@ from service.container import Container
 from service.executions import journal
 from service.ops import tracing
 from service.uow import UnitOfWork
+from service.webhooks.events import Event, emit
 
 log = logging.getLogger("wfv.reverts")
 Outcome = Literal["more", "done", "stopped", "stale"]
@@ -117,6 +118,12 @@ def run_batches(
             if done:
                 revert.status, revert.finished_at = "completed", now
                 _audit(uow, revert, "migration_revert_complete", _counts(revert), now)
+                data = {
+                    "migration_id": str(revert.migration_id),
+                    "revert_id": str(revert.id),
+                    **_counts(revert),
+                }
+                emit(uow, tenant_id, Event("migration.reverted", revert.workflow_id, data, now))
                 log.warning("revert %s of migration %s completed", revert.id, revert.migration_id)
             uow.commit()
         if done:

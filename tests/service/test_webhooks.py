@@ -258,6 +258,20 @@ def _contacts_on_v1(client: TestClient, admin: dict[str, str]) -> dict[str, Any]
     return {"wid": wid}
 
 
+def _migrated(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
+    """``_contacts_on_v1`` migrated to v2 (20 moved, 10 failed), ready to be reverted."""
+    context = _contacts_on_v1(client, admin)
+    started = _migrate(client, admin, context["wid"])
+    assert started.status_code == 202, started.text
+    return {**context, "mid": started.json()["id"]}
+
+
+def _revert(client: TestClient, admin: dict[str, str], context: dict[str, Any]) -> Any:
+    return client.post(
+        f"{API}/{context['wid']}/migrations/{context['mid']}/revert", json={"dry_run": False}, headers=admin
+    )
+
+
 def _review(client: TestClient, auth, admin: dict[str, str]) -> dict[str, Any]:
     wid = create_workflow_via_api(client, admin)["id"]
     post_publish(client, admin, wid, 1)
@@ -332,6 +346,11 @@ CASES: dict[str, tuple[Any, Any, dict[str, Any]]] = {
         lambda c, k, a, au: _contacts_on_v1(c, a),
         lambda c, k, a, au, x, mp: _migrate_broken(c, a, x["wid"], mp),
         {"total": 30, "migrated": 0, "reason": "the runner failed: RuntimeError"},
+    ),
+    "migration.reverted": (
+        lambda c, k, a, au: _migrated(c, a),
+        lambda c, k, a, au, x, mp: _revert(c, a, x),
+        {"total": 20, "restored": 20, "moved_since": 0, "pinned": 0, "blocked": 0},
     ),
     "review.approved": (
         lambda c, k, a, au: _review(c, au, a),
