@@ -3099,7 +3099,7 @@ export interface components {
             /** Url */
             url: string;
             /** Event Types */
-            event_types: ("version.published" | "version.rolled_back" | "version.archived" | "version.unarchived" | "migration.started" | "migration.halted" | "migration.completed" | "migration.failed" | "review.approved" | "review.changes_requested")[];
+            event_types: ("version.published" | "version.rolled_back" | "version.archived" | "version.unarchived" | "migration.started" | "migration.halted" | "migration.completed" | "migration.failed" | "migration.reverted" | "review.approved" | "review.changes_requested")[];
             /** Description */
             description?: string | null;
         };

@@ -5,6 +5,7 @@ class WebhookCreateEventTypesItem(StrEnum):
     MIGRATION_COMPLETED = "migration.completed"
     MIGRATION_FAILED = "migration.failed"
     MIGRATION_HALTED = "migration.halted"
+    MIGRATION_REVERTED = "migration.reverted"
     MIGRATION_STARTED = "migration.started"
     REVIEW_APPROVED = "review.approved"
     REVIEW_CHANGES_REQUESTED = "review.changes_requested"
