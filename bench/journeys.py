@@ -287,11 +287,13 @@ def as_of(
     figures: Figures,
     admin: psycopg.Connection[Any],
     api: Api,
-    workflow: uuid.UUID,
-    version: uuid.UUID,
+    flow: list[uuid.UUID],
     rows: int,
+    seconds: float,
 ) -> None:
-    """p95 of as-of answers over ``rows`` history rows, through HTTP, driven by wrk."""
+    """p95 of as-of answers over ``rows`` history rows (``flow``: the workflow and its v1),
+    through HTTP, driven by wrk for ``seconds``."""
+    workflow, version = flow[0], flow[1]
     started = time.perf_counter()
     start = _history(admin, workflow, version, rows)
     written = time.perf_counter() - started
@@ -311,7 +313,9 @@ def as_of(
     assert sample["version_number"] == 1, sample
     found = _number(admin, "SELECT count(*) FROM execution_journey WHERE workflow_id = %s", workflow)
     with tempfile.TemporaryDirectory() as work:
-        result = wrk.run(api.base, paths, users=[api.token], seconds=15, connections=2, workdir=Path(work))
+        result = wrk.run(
+            api.base, paths, users=[api.token], seconds=seconds, connections=2, workdir=Path(work)
+        )
     figures.as_of = {
         "history_rows": found,
         "seconds_to_write_history": round(written, 1),
@@ -449,13 +453,13 @@ def run(args: argparse.Namespace) -> Figures:
     owner_url = admin_dsn.replace("postgresql:", "postgresql+psycopg:")
     app_url = f"postgresql+psycopg://wfv_app@{host}/{database}"
     data = Path(tempfile.mkdtemp())
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis.Redis.from_url(args.redis_url).flushdb()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")} | {
         "WFV_DATA_DIR": str(data),
         "WFV_DATABASE_URL": app_url,
         "WFV_MIGRATION_DATABASE_URL": owner_url,
         "WFV_QUEUE": "redis",
-        "WFV_REDIS_URL": REDIS_URL,
+        "WFV_REDIS_URL": args.redis_url,
         "WFV_JWT_SECRET": SECRET,
     }
     processes: list[subprocess.Popen[bytes]] = []
@@ -507,7 +511,7 @@ def run(args: argparse.Namespace) -> Figures:
                 if "reports" in args.parts:
                     reports_with_and_without(figures, admin, on, off, flows, args.reports)
                 if "as-of" in args.parts:
-                    as_of(figures, admin, on, history_flow[0], history_flow[1], args.history)
+                    as_of(figures, admin, on, history_flow, args.history, args.as_of_seconds)
                 _seed(admin, pair[0], pair[1], args.impact)
                 if "impact" in args.parts:
                     impact(figures, on, pair[0], args.impact)
@@ -558,6 +562,8 @@ def main(argv: list[str] | None = None) -> Figures:
     )
     parser.add_argument("--history", type=int, default=10_000_000, help="journey rows for as-of")
     parser.add_argument("--impact", type=int, default=100_000, help="live contacts for impact and revert")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="the worker's queue (flushed first)")
+    parser.add_argument("--as-of-seconds", type=float, default=15, help="how long wrk asks as-of")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
