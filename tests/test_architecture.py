@@ -13,7 +13,9 @@ rules of docs/architecture.md stay true as the code grows:
 - every SQL statement is built in ``indexer``: ``service`` imports from SQLAlchemy only
   what runs or types a statement built there (sessions, engines, rows, errors), never
   what builds one (``select``, ``update``, ``func``, ``text``, ``or_``, ``defer``, ...);
-- settings are read when a process starts, never when a module is imported.
+- settings are read when a process starts, never when a module is imported;
+- an execution's position is written only by ``indexer/journey.py``, which writes its
+  journey row in the same statements.
 """
 
 import ast
@@ -192,6 +194,29 @@ def test_only_the_unit_of_work_begins_or_commits_a_transaction() -> None:
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             if node.func.attr in {"commit", "begin"} and _holder(node).endswith(TRANSACTION_HOLDERS):
+                wrong.append(f"{relative}:{node.lineno} {ast.unparse(node)}")
+    assert wrong == []
+
+
+JOURNEY = "indexer/journey.py"
+POSITION_WRITERS = {"insert", "update"}
+
+
+def test_only_the_journey_module_writes_executions() -> None:
+    """``insert(Execution)`` or ``update(Execution)`` anywhere else would move a contact
+    without a journey row (``docs/architecture.md``, invariants)."""
+    wrong = []
+    for module in MODULES.values():
+        relative = module.path.relative_to(ROOT).as_posix()
+        if relative == JOURNEY or relative.startswith("tests/"):
+            continue
+        for node in ast.walk(module.tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in POSITION_WRITERS
+                and any(isinstance(arg, ast.Name) and arg.id == "Execution" for arg in node.args)
+            ):
                 wrong.append(f"{relative}:{node.lineno} {ast.unparse(node)}")
     assert wrong == []
 
