@@ -1,28 +1,22 @@
-"""Contacts in flight: enrolment on the current version and position reports from the
-execution engine, validated against the actions of each execution's own version."""
+"""Contacts in flight: enrolment on the current version (or a rollout's side), the lists
+and counts of executions. The engine's position reports are in ``reports.py``."""
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from indexer import executions as rows
-from indexer import journey
 from indexer import rollouts as rollout_rows
 from indexer.models import Execution, WorkflowVersion
-from schemas.executions import LIVE, ContactAssignment, EnrollResult, PositionMove, VersionEnrolled
+from schemas.executions import ContactAssignment, EnrollResult, VersionEnrolled
 from service.auth import Principal
 from service.clock import utcnow
 from service.compare.comparison import executions_changed
-from service.errors import Problem, VersionConflict
+from service.errors import VersionConflict
 from service.executions import journal
 from service.rollouts import assignment
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, find_version
 from service.versions.workflows import load_workflow
-
-
-class InvalidMoves(Problem):
-    status_code, title, slug = 422, "Invalid position reports", "invalid-moves"
 
 
 def enroll(
@@ -112,71 +106,6 @@ def _rollout_side(
     assert target is not None
     percent, cohort = assignment.share(rollout), frozenset(rollout.cohort)
     return target, [assignment.to_target(workflow_id, contact, percent, cohort) for contact in contacts]
-
-
-def _actions_of(uow: UnitOfWork, version_ids: set[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
-    found: dict[uuid.UUID, set[str]] = {}
-    for version_id in version_ids:
-        version = uow.session.get(WorkflowVersion, version_id)
-        assert version is not None
-        found[version_id] = {
-            str(a["id"]) for a in version.definition.get("actions", []) if isinstance(a, dict)
-        }
-    return found
-
-
-Resolved = list[tuple[int, rows.LockedExecution, PositionMove]]
-
-
-def _resolve(
-    moves: Sequence[PositionMove], locked: list[rows.LockedExecution]
-) -> tuple[Resolved, list[dict[str, Any]]]:
-    by_id = {e.id: e for e in locked}
-    by_contact = {e.contact_id: e for e in locked if e.status in LIVE}
-    resolved: Resolved = []
-    problems: list[dict[str, Any]] = []
-    for index, move in enumerate(moves):
-        execution = (
-            by_id.get(move.execution_id) if move.execution_id else by_contact.get(move.contact_id or "")
-        )
-        if execution is None:
-            problems.append({"index": index, "reason": "no such execution (or the contact is not in flight)"})
-        elif execution.status not in LIVE:
-            problems.append(
-                {"index": index, "reason": f"the execution is {execution.status}; it cannot move"}
-            )
-        else:
-            resolved.append((index, execution, move))
-    return resolved, problems
-
-
-def report_positions(
-    *, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, moves: Sequence[PositionMove]
-) -> int:
-    """Apply the engine's moves all-or-nothing; each is checked against the actions of the
-    version the execution is on at this moment (rows locked, so a migration batch cannot
-    slip in between the check and the write)."""
-    workflow = load_workflow(uow, principal, workflow_id)
-    ids = [m.execution_id for m in moves if m.execution_id is not None]
-    contacts = [m.contact_id for m in moves if m.contact_id is not None]
-    locked = rows.lock_executions(uow.session, workflow.tenant_id, workflow.id, ids=ids, contacts=contacts)
-    resolved, problems = _resolve(moves, locked)
-    actions = _actions_of(uow, {item[1].version_id for item in resolved})
-    updates = []
-    for index, execution, report in resolved:
-        if report.action_id is not None and report.action_id not in actions[execution.version_id]:
-            problems.append(
-                {"index": index, "reason": f"action '{report.action_id}' is not in the execution's version"}
-            )
-            continue
-        updates.append({"execution": execution, "action": report.action_id, "status": report.status})
-    if problems:
-        problems.sort(key=lambda p: p["index"])
-        raise InvalidMoves(
-            f"{len(problems)} of {len(moves)} moves are invalid; none was applied", problems=problems[:100]
-        )
-    executions_changed(uow, workflow.tenant_id, workflow.id)
-    return journey.reported(uow.session, updates, utcnow(), journal=journal.kept(uow))
 
 
 def list_page(

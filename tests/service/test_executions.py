@@ -66,7 +66,7 @@ def test_without_reentry_a_finished_contact_is_not_enrolled_again(client: TestCl
         json={"moves": [{"contact_id": "c-1", "action_id": "tips", "status": "completed"}]},
         headers=auth("workflows:edit"),
     )
-    assert moved.json() == {"updated": 1}
+    assert moved.json() == {"updated": 1, "stale": 0, "stale_moves": []}
     assert _enroll(client, auth, wid, ["c-1"]).json()["enrolled"] == 0
     reentry = _published(client, auth, definition=example("nurture-50"))  # allow_reentry true
     _enroll(client, auth, reentry, ["c-1"])
@@ -104,7 +104,7 @@ def test_position_reports_are_all_or_nothing(client: TestClient, auth) -> None:
         json={"moves": [{"contact_id": "c-1", "action_id": "wait-1d", "status": "waiting"}]},
         headers=editor,
     )
-    assert ok.json() == {"updated": 1}
+    assert ok.json() == {"updated": 1, "stale": 0, "stale_moves": []}
     assert_problem(
         client.post(url, json={"moves": [{"contact_id": "c-1", "status": "active"}]}, headers=editor), 422
     )
@@ -199,7 +199,7 @@ def test_a_large_batch_moves_each_execution_to_its_own_place_on_its_own_version(
             wanted[execution_id] = (f"step-{number % 50:03d}", ("waiting", "failed")[number % 2])
     moves = [{"execution_id": i, "action_id": a, "status": s} for i, (a, s) in wanted.items()]
     moved = client.post(f"{API}/{wid}/executions/positions", json={"moves": moves}, headers=editor)
-    assert moved.json() == {"updated": 1500}
+    assert moved.json() == {"updated": 1500, "stale": 0, "stale_moves": []}
     after = _all_executions(client, auth, wid)
     assert {i: (e["current_action_id"], e["status"]) for i, e in after.items()} == wanted
     assert {e["version_id"] for e in after.values() if e["contact_id"].startswith("old-")} == {
@@ -220,7 +220,7 @@ def test_an_execution_named_twice_in_a_batch_takes_the_later_move(client: TestCl
     moved = client.post(
         f"{API}/{wid}/executions/positions", json={"moves": moves}, headers=auth("workflows:edit")
     )
-    assert moved.json() == {"updated": 3}
+    assert moved.json() == {"updated": 3, "stale": 0, "stale_moves": []}
     places = {
         e["contact_id"]: (e["current_action_id"], e["status"])
         for e in _all_executions(client, auth, wid).values()

@@ -15,7 +15,7 @@ from schemas.executions import PositionMove
 from schemas.history import ROLLOUTS_NOTES_REF
 from schemas.rollouts import RolloutCreate, parse_note
 from service.container import Container
-from service.executions import enrolment
+from service.executions import enrolment, reports
 from service.healing.scan import reindex_all
 from service.rollouts import control, start, view
 from service.rollouts.schedule import advance_due
@@ -202,7 +202,7 @@ def _fail(container: Container, workflow_id: uuid.UUID, contacts: list[str]) -> 
     """The engine reports these contacts' executions failed."""
     moves = [PositionMove(contact_id=contact, status="failed") for contact in contacts]
     with container.uow("acme", write=True) as uow:
-        enrolment.report_positions(uow=uow, principal=WHO, workflow_id=workflow_id, moves=moves)
+        reports.report_positions(uow=uow, principal=WHO, workflow_id=workflow_id, moves=moves)
         uow.commit()
 
 

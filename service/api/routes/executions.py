@@ -19,6 +19,7 @@ from schemas.executions import (
 from service.api.deps import ContainerDep, Editor, Reader, to_version_ref
 from service.api.idempotency import Idempotent
 from service.executions import enrolment as executions
+from service.executions import reports
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/executions", tags=["executions"])
 
@@ -60,12 +61,14 @@ def report_positions(
     response: Response,
     idem: Idempotent,
 ) -> PositionsResult | Response:
-    """Report where contacts are now (all-or-nothing, checked against each one's version)."""
+    """Report where contacts are now, each move checked against its execution's version
+    (all or nothing), and against its base if it names one: a stale move is refused alone
+    and answered with where its execution is now (docs/engine-contract.md)."""
     with container.uow(principal.tenant_id, write=True) as uow:
-        updated = executions.report_positions(
+        result = reports.report_positions(
             uow=uow, principal=principal, workflow_id=workflow_id, moves=body.moves
         )
-        answer = idem.answer(uow, lambda: PositionsResult(updated=updated), response)
+        answer = idem.answer(uow, lambda: result, response)
         uow.commit()
     return answer
 
