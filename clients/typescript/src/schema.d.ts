@@ -420,7 +420,9 @@ export interface paths {
         put?: never;
         /**
          * Report Positions
-         * @description Report where contacts are now (all-or-nothing, checked against each one's version).
+         * @description Report where contacts are now, each move checked against its execution's version
+         *     (all or nothing), and against its base if it names one: a stale move is refused alone
+         *     and answered with where its execution is now (docs/engine-contract.md).
          */
         post: operations["report_positions"];
         delete?: never;
@@ -2400,6 +2402,14 @@ export interface components {
         /**
          * PositionMove
          * @description Where one contact is now; named by ``execution_id`` or by ``contact_id``.
+         *
+         *     The base is what the engine computed the move from: ``base_revision`` (the execution's
+         *     revision it read), or ``base_version_id`` with ``base_action_id`` (the version and the
+         *     action it was on). A move whose base is no longer the execution's (wfv migrated or
+         *     reverted it meanwhile, or another report moved it) is refused alone and answered with
+         *     where the execution is now; the rest of the batch applies. A move without a base is
+         *     applied to whatever version the execution is on: unsafe while migrations run
+         *     (docs/engine-contract.md).
          */
         PositionMove: {
             /** Execution Id */
@@ -2413,16 +2423,34 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "waiting" | "completed" | "exited" | "failed";
+            /** Base Revision */
+            base_revision?: number | null;
+            /** Base Version Id */
+            base_version_id?: string | null;
+            /** Base Action Id */
+            base_action_id?: string | null;
         };
         /** PositionsRequest */
         PositionsRequest: {
             /** Moves */
             moves: components["schemas"]["PositionMove"][];
         };
-        /** PositionsResult */
+        /**
+         * PositionsResult
+         * @description ``updated``: moves applied. ``stale``: moves refused alone because their base was no
+         *     longer the execution's, listed in ``stale_moves`` with where each execution is now
+         *     (re-base and send again).
+         */
         PositionsResult: {
             /** Updated */
             updated: number;
+            /**
+             * Stale
+             * @default 0
+             */
+            stale: number;
+            /** Stale Moves */
+            stale_moves?: components["schemas"]["StaleMove"][];
         };
         /** Ready */
         Ready: {
@@ -2784,6 +2812,38 @@ export interface components {
             commit_sha: string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * StaleMove
+         * @description A move refused because its base is no longer the execution's: where it is now.
+         */
+        StaleMove: {
+            /**
+             * Index
+             * @description the move's place in the request's `moves`
+             */
+            index: number;
+            /**
+             * Execution Id
+             * Format: uuid
+             */
+            execution_id: string;
+            /** Contact Id */
+            contact_id: string;
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Action Id */
+            action_id: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "waiting" | "completed" | "exited" | "failed";
+            /** Revision */
+            revision: number;
         };
         /** SummaryRow */
         SummaryRow: {

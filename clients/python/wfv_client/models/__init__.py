@@ -131,6 +131,8 @@ from .rollout_version import RolloutVersion
 from .rule import Rule
 from .rule_op import RuleOp
 from .skipped_commit import SkippedCommit
+from .stale_move import StaleMove
+from .stale_move_status import StaleMoveStatus
 from .summary_row import SummaryRow
 from .summary_row_status import SummaryRowStatus
 from .trigger import Trigger
@@ -298,6 +300,8 @@ __all__ = (
     "Rule",
     "RuleOp",
     "SkippedCommit",
+    "StaleMove",
+    "StaleMoveStatus",
     "SummaryRow",
     "SummaryRowStatus",
     "Trigger",

@@ -16,17 +16,31 @@ T = TypeVar("T", bound="PositionMove")
 class PositionMove:
     """Where one contact is now; named by ``execution_id`` or by ``contact_id``.
 
-    Attributes:
-        status (PositionMoveStatus):
-        execution_id (None | Unset | UUID):
-        contact_id (None | str | Unset):
-        action_id (None | str | Unset):
+    The base is what the engine computed the move from: ``base_revision`` (the execution's
+    revision it read), or ``base_version_id`` with ``base_action_id`` (the version and the
+    action it was on). A move whose base is no longer the execution's (wfv migrated or
+    reverted it meanwhile, or another report moved it) is refused alone and answered with
+    where the execution is now; the rest of the batch applies. A move without a base is
+    applied to whatever version the execution is on: unsafe while migrations run
+    (docs/engine-contract.md).
+
+        Attributes:
+            status (PositionMoveStatus):
+            execution_id (None | Unset | UUID):
+            contact_id (None | str | Unset):
+            action_id (None | str | Unset):
+            base_revision (int | None | Unset):
+            base_version_id (None | Unset | UUID):
+            base_action_id (None | str | Unset):
     """
 
     status: PositionMoveStatus
     execution_id: None | Unset | UUID = UNSET
     contact_id: None | str | Unset = UNSET
     action_id: None | str | Unset = UNSET
+    base_revision: int | None | Unset = UNSET
+    base_version_id: None | Unset | UUID = UNSET
+    base_action_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status.value
@@ -51,6 +65,26 @@ class PositionMove:
         else:
             action_id = self.action_id
 
+        base_revision: int | None | Unset
+        if isinstance(self.base_revision, Unset):
+            base_revision = UNSET
+        else:
+            base_revision = self.base_revision
+
+        base_version_id: None | str | Unset
+        if isinstance(self.base_version_id, Unset):
+            base_version_id = UNSET
+        elif isinstance(self.base_version_id, UUID):
+            base_version_id = str(self.base_version_id)
+        else:
+            base_version_id = self.base_version_id
+
+        base_action_id: None | str | Unset
+        if isinstance(self.base_action_id, Unset):
+            base_action_id = UNSET
+        else:
+            base_action_id = self.base_action_id
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -64,6 +98,12 @@ class PositionMove:
             field_dict["contact_id"] = contact_id
         if action_id is not UNSET:
             field_dict["action_id"] = action_id
+        if base_revision is not UNSET:
+            field_dict["base_revision"] = base_revision
+        if base_version_id is not UNSET:
+            field_dict["base_version_id"] = base_version_id
+        if base_action_id is not UNSET:
+            field_dict["base_action_id"] = base_action_id
 
         return field_dict
 
@@ -107,11 +147,49 @@ class PositionMove:
 
         action_id = _parse_action_id(d.pop("action_id", UNSET))
 
+        def _parse_base_revision(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        base_revision = _parse_base_revision(d.pop("base_revision", UNSET))
+
+        def _parse_base_version_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                base_version_id_type_0 = UUID(data)
+
+                return base_version_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        base_version_id = _parse_base_version_id(d.pop("base_version_id", UNSET))
+
+        def _parse_base_action_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        base_action_id = _parse_base_action_id(d.pop("base_action_id", UNSET))
+
         position_move = cls(
             status=status,
             execution_id=execution_id,
             contact_id=contact_id,
             action_id=action_id,
+            base_revision=base_revision,
+            base_version_id=base_version_id,
+            base_action_id=base_action_id,
         )
 
         return position_move

@@ -68,7 +68,9 @@ def sync_detailed(
 ) -> Response[PositionsResult | Problem]:
     """Report Positions
 
-     Report where contacts are now (all-or-nothing, checked against each one's version).
+     Report where contacts are now, each move checked against its execution's version
+    (all or nothing), and against its base if it names one: a stale move is refused alone
+    and answered with where its execution is now (docs/engine-contract.md).
 
     Args:
         workflow_id (UUID):
@@ -107,7 +109,9 @@ def sync(
 ) -> PositionsResult | Problem | None:
     """Report Positions
 
-     Report where contacts are now (all-or-nothing, checked against each one's version).
+     Report where contacts are now, each move checked against its execution's version
+    (all or nothing), and against its base if it names one: a stale move is refused alone
+    and answered with where its execution is now (docs/engine-contract.md).
 
     Args:
         workflow_id (UUID):
@@ -141,7 +145,9 @@ async def asyncio_detailed(
 ) -> Response[PositionsResult | Problem]:
     """Report Positions
 
-     Report where contacts are now (all-or-nothing, checked against each one's version).
+     Report where contacts are now, each move checked against its execution's version
+    (all or nothing), and against its base if it names one: a stale move is refused alone
+    and answered with where its execution is now (docs/engine-contract.md).
 
     Args:
         workflow_id (UUID):
@@ -178,7 +184,9 @@ async def asyncio(
 ) -> PositionsResult | Problem | None:
     """Report Positions
 
-     Report where contacts are now (all-or-nothing, checked against each one's version).
+     Report where contacts are now, each move checked against its execution's version
+    (all or nothing), and against its base if it names one: a stale move is refused alone
+    and answered with where its execution is now (docs/engine-contract.md).
 
     Args:
         workflow_id (UUID):
