@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, exists, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from indexer.migration_batches import Scope
+from indexer.migration_batches import LIVE, Scope
 from indexer.models import Execution, Pin
 from indexer.pagination import cursor_uuid, decode_cursor, encode_cursor
 
@@ -34,7 +34,7 @@ class ImpactRow:
     updated_at: datetime
 
 
-def _pinned(tenant_id: str) -> ColumnElement[bool]:
+def _pinned(tenant_id: str | BindParameter[str]) -> ColumnElement[bool]:
     """The execution's contact is pinned in its workflow (the pins' primary key)."""
     return exists().where(
         Pin.tenant_id == tenant_id,
@@ -65,6 +65,33 @@ def position_counts(
         )
         counts.update({(version, action, bool(pin)): int(count) for version, action, pin, count in rows})
     return [(version, action, pin, count) for (version, action, pin), count in counts.items()]
+
+
+def version_counts(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID
+) -> dict[str | None, tuple[int, int]]:
+    """Live executions of one version per position: (not pinned, pinned), from the same
+    GROUP BY as ``position_counts`` (the compare view's counts). The statement is built
+    once and run as Core: a cold compare's cost is mostly this read."""
+    parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id, "version_id": version_id}
+    found: dict[str | None, tuple[int, int]] = {}
+    for action, pin, count in session.connection().execute(_VERSION_COUNTS, parameters):
+        free, held = found.get(action, (0, 0))
+        found[action] = (free, held + int(count)) if pin else (free + int(count), held)
+    return found
+
+
+_VERSION_PINNED = _pinned(bindparam("tenant_id")).label("pinned")
+_VERSION_COUNTS = (
+    select(Execution.current_action_id, _VERSION_PINNED, func.count())
+    .where(  # Scope.reach() of one source version
+        Execution.tenant_id == bindparam("tenant_id"),
+        Execution.workflow_id == bindparam("workflow_id"),
+        Execution.version_id == bindparam("version_id"),
+        Execution.status.in_(LIVE),
+    )
+    .group_by(Execution.current_action_id, _VERSION_PINNED)
+)
 
 
 def _at(positions: Positions) -> ColumnElement[bool]:
