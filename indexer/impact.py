@@ -86,9 +86,8 @@ def version_counts(
     as ``position_counts`` for one source (the compare view's). One statement, built once
     and run as Core, of two GROUP BYs: every live execution per position (index-only, on
     the executions' (workflow, version, status, action) index), and the pinned ones per
-    position from the workflow's pins joined to their executions (usually a few). A
-    correlated EXISTS per execution would read every row for its contact id instead
-    (5,000 contacts: a cold compare 5.4 ms against 3.1 ms)."""
+    position from the workflow's pins joined to their executions (usually a few), rather
+    than a correlated EXISTS per execution, which reads every row for its contact id."""
     parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id, "version_id": version_id}
     every: dict[str | None, int] = {}
     held: dict[str | None, int] = {}
