@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, and_, bindparam, func, insert, or_, select, tuple_, update
+from sqlalchemy import BindParameter, Select, and_, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from indexer.models import AuditEntry, Execution, Review, ReviewEvent, Workflow, WorkflowVersion
+from indexer.models import AuditEntry, Review, ReviewEvent, Workflow, WorkflowVersion
 from indexer.pagination import cursor_int, cursor_time, cursor_uuid, decode_cursor, encode_cursor
 
 
@@ -328,31 +328,6 @@ def newest_audit_details(
 def all_workflows(session: Session) -> Sequence[Workflow]:
     """Every tenant's workflows: only for operator jobs (reindex, reconcile), never a route."""
     return session.scalars(select(Workflow).order_by(Workflow.tenant_id, Workflow.id)).all()
-
-
-LIVE_STATUSES = ("active", "waiting")
-
-
-def live_positions(
-    session: Session, tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID
-) -> dict[str, int]:
-    """Contacts in flight on a version, per action: one GROUP BY on the executions index
-    (a statement built once, run as Core: a cold compare's cost is mostly this read)."""
-    parameters = {"tenant_id": tenant_id, "workflow_id": workflow_id, "version_id": version_id}
-    rows = session.connection().execute(_LIVE_POSITIONS, parameters)
-    return {str(action): int(count) for action, count in rows if action is not None}
-
-
-_LIVE_POSITIONS = (
-    select(Execution.current_action_id, func.count())
-    .where(
-        Execution.tenant_id == bindparam("tenant_id"),
-        Execution.workflow_id == bindparam("workflow_id"),
-        Execution.version_id == bindparam("version_id"),
-        Execution.status.in_(LIVE_STATUSES),
-    )
-    .group_by(Execution.current_action_id)
-)
 
 
 def close_open_review(session: Session, version: WorkflowVersion, status: str, at: datetime) -> Review | None:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from schemas.compare import BreakingChange, Part, PartDiff
 from schemas.drain import VersionDrain
+from schemas.impact import Bucket, ImpactCounts
 from schemas.status import VersionStatus
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
@@ -143,9 +144,22 @@ class VersionBrief(BaseModel):
 
 
 class BreakingImpact(BreakingChange):
-    """A breaking change with the contacts it hits right now (``from`` version's executions)."""
+    """A breaking change with the contacts it hits right now (``from`` version's live
+    executions at its affected positions; for a trigger change, at every position), and
+    the impact bucket they fall in under a default migration from ``from`` to ``to`` (by
+    id, unmapped=fail), by the impact preview's own per-position rule."""
 
-    live_contacts: int
+    live_contacts: int = Field(description="contacts there that are not pinned (they are in the bucket)")
+    pinned: int = Field(default=0, description="contacts there that are pinned: a migration leaves them")
+    bucket: Bucket | None = Field(
+        default=None,
+        description="the bucket of the affected positions when they all share one; null when they "
+        "differ (see buckets) or, for a trigger change, no contact is in flight",
+    )
+    buckets: list[Bucket] = Field(
+        default_factory=list,
+        description="every bucket of the affected positions, each once, in the preview's bucket order",
+    )
     warning: str
 
 
@@ -155,9 +169,15 @@ class VersionComparison(BaseModel):
     summary: str
     parts: dict[Part, PartDiff]
     breaking: list[BreakingImpact]
-    # When the live counts in ``breaking`` were read from the database (None: no breaking
-    # change, nothing counted). A cached count is at most WFV_COMPARE_LIVE_TTL_SECONDS old,
-    # and any enrolment, position report or migration batch makes the next compare count again.
+    impact: ImpactCounts = Field(
+        default_factory=ImpactCounts,
+        description="the from version's live contacts per bucket under a default migration to the "
+        "to version: the counts of GET …/versions/{to}/impact?from={from}",
+    )
+    # When the live counts in ``breaking`` and ``impact`` were read from the database
+    # (always given since ``impact`` came; nullable as before for older clients). A
+    # cached count is at most WFV_COMPARE_LIVE_TTL_SECONDS old, and any enrolment, position
+    # report, migration or revert batch, pin or unpin makes the next compare count again.
     live_counts_as_of: Timestamp | None = None
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from schemas.impact import Bucket
-from schemas.migrations import EXIT
+from schemas.migrations import EXIT, position_map
 
 WAIT = "wait"
 
@@ -85,3 +85,29 @@ def off_document_bucket(unmapped: str) -> Bucket:
     lacks: no mapping names them, so the runner treats them as unmapped: exited under
     the ``exit`` policy, reported failed under any other (``to:<action>`` included)."""
     return "exits" if unmapped == EXIT else "fails"
+
+
+def document_actions(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A document's actions by id: the positions a migration maps."""
+    actions = definition.get("actions", [])
+    return {a["id"]: a for a in actions if isinstance(a, dict) and isinstance(a.get("id"), str)}
+
+
+DEFAULT_UNMAPPED = "fail"
+
+
+def default_buckets(source: dict[str, Any], target: dict[str, Any]) -> dict[str, Bucket]:
+    """The bucket of each action of ``source`` under a *default* migration to ``target``:
+    by id, no mapping, ``unmapped=fail`` (the compare view's breaking warnings). Any other
+    position (none, or an id ``source`` lacks) is ``off_document_bucket(DEFAULT_UNMAPPED)``.
+    The same two steps as the preview's rules (``service.executions.buckets.Rules``): the
+    effective map, then ``position_bucket`` per action."""
+    source_actions, target_actions = document_actions(source), document_actions(target)
+    effective = position_map(set(source_actions), set(target_actions), {}, DEFAULT_UNMAPPED)
+    found: dict[str, Bucket] = {}
+    for action_id, action in source_actions.items():
+        to = effective.get(action_id)
+        found[action_id] = position_bucket(
+            action_id, action, to, target_actions.get(to) if to is not None else None
+        )
+    return found

@@ -7,7 +7,9 @@ document diff would cost tens of milliseconds). Reordering is found by comparing
 sequences: the longest run kept in order stays, the rest "moved".
 
 Live impact (how many contacts a breaking change hits) is not here: it changes by the
-second, so the service adds it from the executions index to a cached comparison.
+second, so the service adds it from the executions index to a cached comparison. What
+*kind* of hit it is, is here: ``default_buckets`` puts each ``old`` action in its impact
+bucket under a default migration (``schemas.buckets.default_buckets``, the preview's rule).
 """
 
 from bisect import bisect_left
@@ -15,6 +17,9 @@ from typing import Any, Literal
 
 from deepdiff import DeepDiff
 from pydantic import BaseModel, Field
+
+from schemas.buckets import default_buckets
+from schemas.impact import Bucket
 
 Part = Literal["trigger", "actions", "conditions", "settings"]
 Kind = Literal["added", "removed", "modified", "moved"]
@@ -71,6 +76,9 @@ class DocumentDiff(BaseModel):
     parts: dict[Part, PartDiff]
     breaking: list[BreakingChange]
     summary: str
+    # The bucket of each ``old`` action under a default migration to ``new`` (by id,
+    # unmapped=fail): a fact about the two documents, so it is cached with the diff.
+    default_buckets: dict[str, Bucket] = Field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -378,4 +386,9 @@ def compare_documents(old: dict[str, Any], new: dict[str, Any]) -> DocumentDiff:
         "conditions": _diff_elements("conditions", old.get("conditions", []), new.get("conditions", [])),
         "settings": _diff_object("settings", old.get("settings", {}), new.get("settings", {})),
     }
-    return DocumentDiff(parts=parts, breaking=_breaking(old, new, parts), summary=_summary(parts))
+    return DocumentDiff(
+        parts=parts,
+        breaking=_breaking(old, new, parts),
+        summary=_summary(parts),
+        default_buckets=default_buckets(old, new),
+    )

@@ -109,8 +109,9 @@ class Settings(BaseSettings):
     draft_ack_after_database: bool = False
     draft_accept_volatile_redis: bool = False
     # How long a compare may reuse the live counts it read (service/compare/cache.py): every
-    # enrolment, report and migration batch invalidates them at once; this bounds staleness
-    # only when that is lost (several processes without Redis). 0: count on every compare.
+    # enrolment, report, migration or revert batch, pin and unpin invalidates them at once;
+    # this bounds staleness only when that is lost (several processes without Redis).
+    # 0: count on every compare.
     compare_live_ttl_seconds: float = Field(default=5.0, ge=0, le=300)
     # Server-sent event streams one user may hold open at once, in each server process.
     stream_max_per_user: int = Field(default=4, ge=1, le=100)

@@ -4,8 +4,9 @@ makes it safe (service/compare/comparison.py puts them together).
 - The document diff, by the two tree ids: a tree id is its content, so a diff can never
   describe content that changed (an edited draft has a new tree). Kept in process (the
   1,024 most recently used), since every process computing it gets the same diff.
-- The live counts (contacts in flight per action on the ``from`` version), which change
-  with every enrolment, position report and migration batch. They are kept under the
+- The live counts (contacts in flight per position on the ``from`` version, pinned
+  apart), which change with every enrolment, position report, migration or revert batch,
+  pin and unpin. They are kept under the
   workflow's *generation*, a counter every such write bumps once it has committed: the
   next compare asks under the new generation and counts again. A compare reads the
   generation before it opens its transaction, so counts read from a snapshot older than a
@@ -44,18 +45,24 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class LiveCounts:
-    """Contacts in flight per action, as the database had them at ``as_of``."""
+    """Contacts in flight on the ``from`` version per position (an action id, or None for
+    none), as (not pinned, pinned), the way the database had them at ``as_of``."""
 
-    counts: dict[str, int]
+    positions: dict[str | None, tuple[int, int]]
     as_of: datetime
 
     def to_json(self) -> str:
-        return json.dumps({"counts": self.counts, "as_of": self.as_of.isoformat()})
+        rows = [[action, free, pinned] for action, (free, pinned) in self.positions.items()]
+        return json.dumps({"positions": rows, "as_of": self.as_of.isoformat()})
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> "LiveCounts":
         data = json.loads(raw)
-        return cls({str(k): int(v) for k, v in data["counts"].items()}, datetime.fromisoformat(data["as_of"]))
+        positions = {
+            None if action is None else str(action): (int(free), int(pinned))
+            for action, free, pinned in data["positions"]
+        }
+        return cls(positions, datetime.fromisoformat(data["as_of"]))
 
 
 def diff_key(tenant_id: str, workflow_id: uuid.UUID, old_tree: str, new_tree: str) -> str:
@@ -67,7 +74,8 @@ def generation_key(tenant_id: str, workflow_id: uuid.UUID) -> str:
 
 
 def live_key(tenant_id: str, workflow_id: uuid.UUID, version_id: uuid.UUID, generation: int) -> str:
-    return f"wfv:compare:live:{tenant_id}:{workflow_id}:{version_id}:{generation}"
+    # "live2": entries of the earlier shape (one count per action) are never read.
+    return f"wfv:compare:live2:{tenant_id}:{workflow_id}:{version_id}:{generation}"
 
 
 class CompareCache(Protocol):

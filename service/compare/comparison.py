@@ -1,5 +1,6 @@
-"""Compare two versions of a workflow: the document diff, plus the live impact of each
-breaking change on contacts in flight on the ``from`` version.
+"""Compare two versions of a workflow: the document diff, plus the live impact on the
+contacts in flight on the ``from`` version, in the impact preview's buckets (each
+breaking change's, and ``impact`` for all of them: ``service/compare/impact.py``).
 
 A warm compare reads one light row per version (no documents) and takes the diff and the
 live counts from the cache (service/compare/cache.py says when each is safe to keep); a
@@ -9,29 +10,20 @@ says when its counts were read (``live_counts_as_of``).
 
 import uuid
 
-from indexer import queries
+from indexer import impact as impact_rows
 from indexer.compare_reads import VersionHead, version_documents, version_heads
 from indexer.models import WorkflowVersion
-from schemas.api import BreakingImpact, VersionBrief, VersionComparison
-from schemas.compare import BreakingChange, DocumentDiff, compare_documents
+from schemas.api import VersionBrief, VersionComparison
+from schemas.compare import DocumentDiff, compare_documents
 from schemas.history import WATERMARK_REF
 from service.auth import Principal
 from service.clock import utcnow
 from service.compare.cache import LiveCounts, diff_key, live_key
+from service.compare.impact import breaking_impact, impact_counts
 from service.errors import VersionNotFound
 from service.uow import UnitOfWork
 from service.versions.editing import VersionRef, find_versions
 from service.versions.workflows import load_workflow
-
-
-def _impact(change: BreakingChange, live: dict[str, int]) -> BreakingImpact:
-    if change.kind == "trigger_type_changed":
-        count = sum(live.values())
-        warning = f"{change.message}; {count} contact(s) already enrolled continue on this version"
-    else:
-        count = sum(live.get(action, 0) for action in change.affected_actions)
-        warning = f"{change.message} ({count} contact(s) there right now)"
-    return BreakingImpact(**change.model_dump(), live_contacts=count, warning=warning)
 
 
 def _heads(
@@ -89,21 +81,23 @@ def compare_versions(
     if diff is None:
         diff = _diff(uow, tenant, workflow_id, old, new)
         cache.keep_diff(key, diff)
-    if diff.breaking and live is None:
-        live = LiveCounts(queries.live_positions(uow.session, tenant, workflow_id, old.id), utcnow())
+    if live is None:
+        positions = impact_rows.version_counts(uow.session, tenant, workflow_id, old.id)
+        live = LiveCounts(positions, utcnow())
         if wanted_live is not None:
             cache.keep_live(wanted_live, live)
-    counts = live.counts if diff.breaking and live is not None else {}
-    impacts = [_impact(change, counts) for change in diff.breaking]
-    # A redirected branch only breaks something while contacts sit on what it cut off.
-    impacts = [i for i in impacts if i.kind != "branch_removed" or i.live_contacts > 0]
+    impacts = [breaking_impact(change, diff.default_buckets, live.positions) for change in diff.breaking]
+    # A redirected branch only breaks something while contacts sit on what it cut off
+    # (pinned ones included: they are there, though a migration would leave them).
+    impacts = [i for i in impacts if i.kind != "branch_removed" or i.live_contacts + i.pinned > 0]
     return VersionComparison(
         from_version=VersionBrief.model_validate(old),
         to_version=VersionBrief.model_validate(new),
         summary=diff.summary,
         parts=diff.parts,
         breaking=impacts,
-        live_counts_as_of=live.as_of if diff.breaking and live is not None else None,
+        impact=impact_counts(diff.default_buckets, live.positions),
+        live_counts_as_of=live.as_of,
     )
 
 

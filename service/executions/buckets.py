@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from indexer import impact as impact_rows
 from indexer.models import WorkflowVersion
-from schemas.buckets import off_document_bucket, position_bucket, timer_change
+from schemas.buckets import document_actions, off_document_bucket, position_bucket, timer_change
 from schemas.impact import TIMERS, Bucket, ImpactCounts, ImpactPosition
 from schemas.migrations import EXIT
 
@@ -37,8 +37,7 @@ class PositionRule:
 
 
 def actions_by_id(version: WorkflowVersion) -> dict[str, dict[str, Any]]:
-    actions = version.definition.get("actions", [])
-    return {a["id"]: a for a in actions if isinstance(a, dict) and isinstance(a.get("id"), str)}
+    return document_actions(version.definition)
 
 
 class Rules:

@@ -1,6 +1,8 @@
 """Pins: an operator holds contacts on the version they are on. Migrations (and so a
 rollout's migrate-back) and reverts skip a pinned contact and report it as pinned; the
 engine's own position reports still move it (a pin holds the version, not the step).
+A pin or unpin changes the compare view's counts (pinned contacts are counted apart), so
+it leaves the cached ones behind (``executions_changed``) like any write of executions.
 
 One audit entry per call, with the count only: contact ids are people's identifiers and
 stay out of the audit log (and out of git)."""
@@ -14,6 +16,7 @@ from indexer.queries import add_audit
 from schemas.pins import PinResult
 from service.auth import Principal
 from service.clock import utcnow
+from service.compare.comparison import executions_changed
 from service.ops import tracing
 from service.uow import UnitOfWork
 from service.versions.workflows import load_workflow
@@ -43,6 +46,8 @@ def pin(
         uow.session, workflow.tenant_id, workflow.id, wanted, by=principal.user_id, at=utcnow()
     )
     _audit(uow, workflow, "pins_add", principal, pinned=added, unchanged=len(wanted) - added)
+    if added:
+        executions_changed(uow, workflow.tenant_id, workflow.id)  # the compare's pinned counts
     return PinResult(pinned=added, unchanged=len(wanted) - added)
 
 
@@ -55,6 +60,8 @@ def unpin(
     wanted = list(dict.fromkeys(contact_ids))
     removed = pin_rows.unpin(uow.session, workflow.tenant_id, workflow.id, wanted)
     _audit(uow, workflow, "pins_remove", principal, unpinned=removed, unchanged=len(wanted) - removed)
+    if removed:
+        executions_changed(uow, workflow.tenant_id, workflow.id)
     return PinResult(unpinned=removed, unchanged=len(wanted) - removed)
 
 

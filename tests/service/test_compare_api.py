@@ -147,7 +147,7 @@ def test_redis_cache_round_trip_and_outage() -> None:
     key = diff_key("acme", workflow_id, "a" * 40, "b" * 40)
     cache.keep_diff(key, diff)
     assert cache.generation("acme", workflow_id) == 0
-    counts = LiveCounts({"reminder": 3}, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    counts = LiveCounts({"reminder": (3, 1), None: (2, 0)}, datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     live = live_key("acme", workflow_id, version_id, 0)
     cache.keep_live(live, counts)
     assert 0 < client.pttl(live) <= 5000

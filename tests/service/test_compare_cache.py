@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from schemas.impact import BUCKETS
 from service.api.app import create_app
 from service.compare.cache import InProcessCompareCache, RedisCompareCache, build_compare_cache
 from service.container import Container
@@ -163,7 +164,9 @@ def test_a_draft_edit_and_a_publish_show_at_once(
     after_edit = compare(api, auth, pair["workflow"])
     assert after_edit["to_version"]["commit_sha"] != first["to_version"]["commit_sha"]
     assert after_edit["breaking"] == []
-    assert after_edit["live_counts_as_of"] is None
+    # Nothing breaks, but the counts are still read: ``impact`` (no contacts in flight here).
+    assert after_edit["impact"] == dict.fromkeys(BUCKETS, 0)
+    assert after_edit["live_counts_as_of"] is not None
     assert after_edit == cold(node, api, auth, pair["workflow"])
     post_publish(api, auth("workflows:admin"), pair["workflow"], 2)
     published = compare(api, auth, pair["workflow"])

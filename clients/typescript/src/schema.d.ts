@@ -1415,7 +1415,10 @@ export interface components {
         };
         /**
          * BreakingImpact
-         * @description A breaking change with the contacts it hits right now (``from`` version's executions).
+         * @description A breaking change with the contacts it hits right now (``from`` version's live
+         *     executions at its affected positions; for a trigger change, at every position), and
+         *     the impact bucket they fall in under a default migration from ``from`` to ``to`` (by
+         *     id, unmapped=fail), by the impact preview's own per-position rule.
          */
         BreakingImpact: {
             /**
@@ -1429,8 +1432,27 @@ export interface components {
             message: string;
             /** Affected Actions */
             affected_actions: string[];
-            /** Live Contacts */
+            /**
+             * Live Contacts
+             * @description contacts there that are not pinned (they are in the bucket)
+             */
             live_contacts: number;
+            /**
+             * Pinned
+             * @description contacts there that are pinned: a migration leaves them
+             * @default 0
+             */
+            pinned: number;
+            /**
+             * Bucket
+             * @description the bucket of the affected positions when they all share one; null when they differ (see buckets) or, for a trigger change, no contact is in flight
+             */
+            bucket?: ("unchanged" | "changed_in_place" | "timer_earlier" | "timer_later" | "remapped" | "exits" | "fails" | "pinned") | null;
+            /**
+             * Buckets
+             * @description every bucket of the affected positions, each once, in the preview's bucket order
+             */
+            buckets?: ("unchanged" | "changed_in_place" | "timer_earlier" | "timer_later" | "remapped" | "exits" | "fails" | "pinned")[];
             /** Warning */
             warning: string;
         };
@@ -2941,6 +2963,8 @@ export interface components {
             };
             /** Breaking */
             breaking: components["schemas"]["BreakingImpact"][];
+            /** @description the from version's live contacts per bucket under a default migration to the to version: the counts of GET …/versions/{to}/impact?from={from} */
+            impact?: components["schemas"]["ImpactCounts"];
             /** Live Counts As Of */
             live_counts_as_of?: string | null;
         };

@@ -20,6 +20,8 @@ from .audit_list import AuditList
 from .audit_public import AuditPublic
 from .audit_public_details import AuditPublicDetails
 from .breaking_impact import BreakingImpact
+from .breaking_impact_bucket_type_0 import BreakingImpactBucketType0
+from .breaking_impact_buckets_item import BreakingImpactBucketsItem
 from .breaking_impact_kind import BreakingImpactKind
 from .comment_create import CommentCreate
 from .compare_versions_format import CompareVersionsFormat
@@ -189,6 +191,8 @@ __all__ = (
     "AuditPublic",
     "AuditPublicDetails",
     "BreakingImpact",
+    "BreakingImpactBucketsItem",
+    "BreakingImpactBucketType0",
     "BreakingImpactKind",
     "CommentCreate",
     "CompareVersionsFormat",

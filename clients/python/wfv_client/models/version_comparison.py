@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.breaking_impact import BreakingImpact
+    from ..models.impact_counts import ImpactCounts
     from ..models.version_brief import VersionBrief
     from ..models.version_comparison_parts import VersionComparisonParts
 
@@ -26,6 +27,7 @@ class VersionComparison:
         summary (str):
         parts (VersionComparisonParts):
         breaking (list[BreakingImpact]):
+        impact (ImpactCounts | Unset): Contacts per bucket: every bucket present, and they sum to the total.
         live_counts_as_of (None | str | Unset):
     """
 
@@ -34,6 +36,7 @@ class VersionComparison:
     summary: str
     parts: VersionComparisonParts
     breaking: list[BreakingImpact]
+    impact: ImpactCounts | Unset = UNSET
     live_counts_as_of: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -50,6 +53,10 @@ class VersionComparison:
         for breaking_item_data in self.breaking:
             breaking_item = breaking_item_data.to_dict()
             breaking.append(breaking_item)
+
+        impact: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.impact, Unset):
+            impact = self.impact.to_dict()
 
         live_counts_as_of: None | str | Unset
         if isinstance(self.live_counts_as_of, Unset):
@@ -68,6 +75,8 @@ class VersionComparison:
                 "breaking": breaking,
             }
         )
+        if impact is not UNSET:
+            field_dict["impact"] = impact
         if live_counts_as_of is not UNSET:
             field_dict["live_counts_as_of"] = live_counts_as_of
 
@@ -76,6 +85,7 @@ class VersionComparison:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.breaking_impact import BreakingImpact  # noqa: PLC0415
+        from ..models.impact_counts import ImpactCounts  # noqa: PLC0415
         from ..models.version_brief import VersionBrief  # noqa: PLC0415
         from ..models.version_comparison_parts import VersionComparisonParts  # noqa: PLC0415
 
@@ -95,6 +105,13 @@ class VersionComparison:
 
             breaking.append(breaking_item)
 
+        _impact = d.pop("impact", UNSET)
+        impact: ImpactCounts | Unset
+        if isinstance(_impact, Unset):
+            impact = UNSET
+        else:
+            impact = ImpactCounts.from_dict(_impact)
+
         def _parse_live_counts_as_of(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -110,6 +127,7 @@ class VersionComparison:
             summary=summary,
             parts=parts,
             breaking=breaking,
+            impact=impact,
             live_counts_as_of=live_counts_as_of,
         )
 
