@@ -19,7 +19,7 @@ later reader knows whether the execution moved since (``revision`` differs).
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -172,6 +172,20 @@ def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
 
 # --- the engine's position reports ---------------------------------------------------------
 
+
+class Before(NamedTuple):
+    """An execution as a report found it (its journey row's ``from_*`` and the rest)."""
+
+    id: uuid.UUID
+    tenant_id: str
+    workflow_id: uuid.UUID
+    contact_id: str
+    version_id: uuid.UUID
+    current_action_id: str | None
+    status: str
+    revision: int
+
+
 _REPORTED = (
     func.unnest(
         bindparam("ids", type_=ARRAY(Uuid)),
@@ -246,8 +260,8 @@ _ONE_REPORT = (
 def reported(session: Session, moves: Sequence[Mapping[str, Any]], at: datetime, *, journal: bool) -> int:
     """Apply position reports to executions the caller locked; returns rows moved.
 
-    Each move names ``execution`` (the locked row: id, tenant_id, workflow_id, contact_id,
-    version_id, current_action_id, status, revision), ``action`` and ``status``. The
+    Each move names ``execution`` (a ``Before``: the locked row as the move found it),
+    ``action`` and ``status``. The
     update is a compare-and-set on the version the move was validated against.
 
     On PostgreSQL, when no execution is named twice, the batch is one statement: an

@@ -54,7 +54,7 @@ def _migrated(client: TestClient, admin: dict[str, str]) -> tuple[str, dict[str,
     return wid, versions
 
 
-def _report(client: TestClient, admin: dict[str, str], wid: str, moves: list[dict[str, Any]]) -> Any:
+def _report(client: TestClient, admin: dict[str, str], wid: str, moves: list[Any]) -> Any:
     return client.post(f"{API}/{wid}/executions/positions", json={"moves": moves}, headers=admin)
 
 
