@@ -46,7 +46,7 @@ import psycopg
 import redis
 
 from bench import wrk
-from bench.enrolment import Statistics, interleaved, timed
+from bench.enrolment import Statistics, _free_port, _wait_healthy, interleaved, timed
 from indexer.db import make_engine
 from indexer.revisions import upgrade
 from service.auth import issue_token
@@ -423,27 +423,6 @@ def revert(
 # --- the stack -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError(f"wfv serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("wfv serve did not answer /healthz within 30 s")
-
-
 def run(args: argparse.Namespace) -> Figures:
     database = f"wfv_bench_journeys_{os.getpid()}"
     with psycopg.connect(args.admin_url, autocommit=True) as conn:
@@ -499,7 +478,7 @@ def run(args: argparse.Namespace) -> Figures:
             )
             processes.append(process)
             bases.append(f"http://127.0.0.1:{port}")
-            _healthy(bases[-1], process)
+            _wait_healthy(bases[-1], process)
         processes.append(
             subprocess.Popen(
                 [WFV, "worker", "--workers", "2", "--no-periodic"], env=env, stdout=logs, stderr=logs

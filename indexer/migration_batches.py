@@ -12,9 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, literal, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, insert, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from indexer import journey
@@ -166,6 +165,24 @@ def report(
     at: datetime,
 ) -> int:
     """Write an item row for each scope execution at an unmapped position (once each)."""
+    where = (scope.clause(), _unmapped(mapped))
+    return _insert_items(
+        session, scope, where, migration_id=migration_id, outcome=outcome, reason=reason, at=at
+    )
+
+
+def _insert_items(
+    session: Session,
+    scope: Scope,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    migration_id: uuid.UUID,
+    outcome: str,
+    reason: str,
+    at: datetime,
+) -> int:
+    """One item for each execution ``where`` picks that the migration has not reported
+    yet (each execution has one outcome per migration)."""
     rows = select(
         literal(scope.tenant_id),
         Execution.workflow_id,
@@ -177,11 +194,7 @@ def report(
         literal(outcome),
         literal(reason),
         literal(at),
-    ).where(scope.clause(), _unmapped(mapped), not_(_reported(migration_id)))
-    return _insert_items(session, rows)
-
-
-def _insert_items(session: Session, rows: Select[*tuple[Any, ...]]) -> int:
+    ).where(*where, not_(_reported(migration_id)))
     statement = (
         insert(MigrationItem)
         .from_select(
@@ -211,19 +224,10 @@ PINNED_REASON = "pinned to its version"
 def report_pinned(session: Session, scope: Scope, *, migration_id: uuid.UUID, at: datetime) -> int:
     """Write a ``pinned`` item for each of the scope's executions whose contact is pinned
     (once each per migration): the batch left them where they are."""
-    rows = select(
-        literal(scope.tenant_id),
-        Execution.workflow_id,
-        literal(migration_id),
-        Execution.id,
-        Execution.contact_id,
-        Execution.version_id,
-        Execution.current_action_id,
-        literal("pinned"),
-        literal(PINNED_REASON),
-        literal(at),
-    ).where(scope.reach(), pinned(), not_(_reported(migration_id)))
-    return _insert_items(session, rows)
+    where = (scope.reach(), pinned())
+    return _insert_items(
+        session, scope, where, migration_id=migration_id, outcome="pinned", reason=PINNED_REASON, at=at
+    )
 
 
 def exit_unmapped(
