@@ -21,6 +21,7 @@ from .audit_public import AuditPublic
 from .audit_public_details import AuditPublicDetails
 from .breaking_impact import BreakingImpact
 from .breaking_impact_kind import BreakingImpactKind
+from .change_page import ChangePage
 from .comment_create import CommentCreate
 from .compare_versions_format import CompareVersionsFormat
 from .condition import Condition
@@ -47,6 +48,10 @@ from .element_change_kind import ElementChangeKind
 from .element_change_part import ElementChangePart
 from .enroll_request import EnrollRequest
 from .enroll_result import EnrollResult
+from .execution_change import ExecutionChange
+from .execution_change_cause import ExecutionChangeCause
+from .execution_change_from_status_type_0 import ExecutionChangeFromStatusType0
+from .execution_change_status import ExecutionChangeStatus
 from .execution_list import ExecutionList
 from .execution_public import ExecutionPublic
 from .execution_public_status import ExecutionPublicStatus
@@ -188,6 +193,7 @@ __all__ = (
     "AuditPublicDetails",
     "BreakingImpact",
     "BreakingImpactKind",
+    "ChangePage",
     "CommentCreate",
     "CompareVersionsFormat",
     "Condition",
@@ -214,6 +220,10 @@ __all__ = (
     "ElementChangePart",
     "EnrollRequest",
     "EnrollResult",
+    "ExecutionChange",
+    "ExecutionChangeCause",
+    "ExecutionChangeFromStatusType0",
+    "ExecutionChangeStatus",
     "ExecutionList",
     "ExecutionPublic",
     "ExecutionPublicStatus",
