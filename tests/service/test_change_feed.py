@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, text
 
 from indexer import journey
 from indexer.models import Execution, JourneyEvent, WebhookEvent, WorkflowVersion
+from indexer.pagination import encode_cursor
 from service.container import Container
 from tests.factories import (
     assert_problem,
@@ -185,7 +186,8 @@ def test_a_workflow_filter_and_the_tenant_wall(client: TestClient, container: Co
     assert _feed(client, globex) == {"items": [], "next_cursor": None}
     assert_problem(client.get(FEED, params={"workflow_id": first}, headers=globex), 404)
     assert_problem(client.get(FEED, params={"workflow_id": str(uuid.uuid4())}, headers=reader), 404)
-    assert_problem(client.get(FEED, params={"after": "not-a-cursor"}, headers=reader), 400)
+    for forged in ("not-a-cursor", encode_cursor(2**64, 1), encode_cursor("1", 1), encode_cursor(1)):
+        assert_problem(client.get(FEED, params={"after": forged}, headers=reader), 400, "invalid-cursor")
     assert client.get(FEED, params={"wait": 31}, headers=reader).status_code == 422
     assert client.get(FEED, params={"limit": 0}, headers=reader).status_code == 422
     assert client.get(FEED).status_code == 401
