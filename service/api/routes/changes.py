@@ -67,7 +67,7 @@ async def execution_changes(
     )
     try:
         end_turn()
-        deadline = time.monotonic() + wait
+        deadline = time.monotonic() + min(wait, container.settings.changes_max_wait_seconds)
         while not answer.items:
             left = deadline - time.monotonic()
             if left <= 0 or await request.is_disconnected():
