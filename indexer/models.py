@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
@@ -297,6 +298,11 @@ class Execution(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
+# The journey rows of changes wfv itself made (the change feed), as SQL both databases'
+# planners match against the feed's partial index.
+FEED_CAUSES = "cause IN ('migration', 'revert')"
+
+
 class JourneyEvent(Base):
     """One change of an execution's position: where it went (version, action, status,
     the execution's revision after it), where it was (``from_*``, none for an enrolment),
@@ -304,7 +310,7 @@ class JourneyEvent(Base):
     migration or revert). Written by the statement batch that makes the change
     (``indexer.journey``), so the history and the position never disagree.
 
-    On PostgreSQL the table is partitioned by ``at`` (a partition per day, made ahead and
+    On PostgreSQL the table is partitioned by ``at`` (a partition per week, made ahead and
     dropped after WFV_JOURNEY_RETENTION_DAYS by the daily task through a function the
     migration defines, since the service's role owns no table); on SQLite a plain table
     whose expired rows the same task deletes."""
@@ -332,9 +338,25 @@ class JourneyEvent(Base):
             postgresql_where=text("cause_id IS NOT NULL"),
             sqlite_where=text("cause_id IS NOT NULL"),
         ),
+        # The change feed (``indexer.journey_feed``): what wfv moved, per tenant in commit
+        # order, (xid, seq) on PostgreSQL, seq on SQLite (xid NULL there).
+        Index(
+            "ix_execution_journey_feed",
+            "tenant_id",
+            "xid",
+            "seq",
+            postgresql_where=text(FEED_CAUSES),
+            sqlite_where=text(FEED_CAUSES),
+        ),
+        # SQLite: never reuse a seq (the feed's cursor), even once every row expired.
+        {"sqlite_autoincrement": True},
     )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # PostgreSQL: the writing transaction's id (a column DEFAULT, revision 0018), so the
+    # feed serves a row only once no transaction that could commit before it is running.
+    # 0 for rows from before that revision; NULL on SQLite (one writer: seq is commit order).
+    xid: Mapped[int | None] = mapped_column(BigId, nullable=True, server_default=FetchedValue())
     tenant_id: Mapped[str] = mapped_column(TENANT)
     workflow_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     execution_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -60,3 +60,40 @@ class AsOf(BaseModel):
     left_at: Timestamp | None
     since: Timestamp
     event: JourneyEvent
+
+
+MovedBy = Literal["migration", "revert"]
+
+
+class ExecutionChange(BaseModel):
+    """One change of position wfv itself made (a migration's move or exit, a revert's
+    restore; never the engine's own reports nor an enrolment): the execution, its contact,
+    where it was (``from_*``) and where it is now, its ``revision`` after the change, why
+    (``cause``, ``cause_id``: the migration or revert) and when. ``cursor``: ask the feed
+    ``after`` it to go on just past this change."""
+
+    execution_id: UUID
+    workflow_id: UUID
+    contact_id: str
+    from_version_id: UUID | None
+    from_version_number: int | None
+    version_id: UUID
+    version_number: int
+    from_action_id: str | None
+    action_id: str | None
+    from_status: ExecutionStatus | None
+    status: ExecutionStatus
+    revision: int
+    cause: MovedBy
+    cause_id: UUID | None
+    at: Timestamp
+    cursor: str
+
+
+class ChangePage(BaseModel):
+    """Changes in commit order after the cursor asked (none: the feed is caught up), and
+    ``next_cursor``, to ask for the next ones: the last change's cursor, or the cursor
+    asked when there was nothing new (null only when nothing was ever there to see)."""
+
+    items: list[ExecutionChange]
+    next_cursor: str | None

@@ -19,6 +19,7 @@ EventType = Literal[
     "migration.completed",
     "migration.failed",
     "migration.reverted",
+    "executions.moved",
     "review.approved",
     "review.changes_requested",
 ]

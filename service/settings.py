@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     compare_live_ttl_seconds: float = Field(default=5.0, ge=0, le=300)
     # Server-sent event streams one user may hold open at once, in each server process.
     stream_max_per_user: int = Field(default=4, ge=1, le=100)
+    # The longest a change-feed long-poll waits, whatever its ``wait`` asks (up to 30):
+    # lower it below an idle timeout of a proxy in front of the API.
+    changes_max_wait_seconds: float = Field(default=30.0, ge=0, le=30)
     # A fair share per tenant (service/api/budgets.py): requests each tenant may make per
     # window, one budget for reads, one for writes, one for draft auto-saves; shared by every
     # API process through Redis when WFV_REDIS_URL is set, per process otherwise. The

@@ -100,6 +100,15 @@ async def take_turn(tenant_id: str) -> None:
         turn.held = True
 
 
+def end_turn() -> None:
+    """Give back this request's turn before it is done: a request that waits (a long-poll
+    between its reads) holds no slot while it sleeps, and takes a turn again, with
+    :func:`take_turn`, for each read."""
+    turn = _current.get()
+    if turn is not None:
+        turn.end()
+
+
 class TurnsMiddleware:
     """Ends each request's turn when its answer starts, or when it ends without one."""
 

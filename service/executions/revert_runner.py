@@ -23,6 +23,7 @@ from service.clock import utcnow
 from service.compare.comparison import executions_changed
 from service.container import Container
 from service.executions import journal
+from service.journeys import feed
 from service.ops import tracing
 from service.uow import UnitOfWork
 from service.webhooks.events import Event, emit
@@ -113,7 +114,19 @@ def run_batches(
             now = utcnow()
             if revert.status == "queued":
                 revert.status, revert.started_at = "running", now
+            since = feed.mark(uow)
             done = _batch(uow, revert, batch_size, now)
+            ids = {"revert_id": str(revert.id), "migration_id": str(revert.migration_id)}
+            feed.announce(
+                uow,
+                tenant_id,
+                revert.workflow_id,
+                since,
+                cause="revert",
+                cause_id=revert.id,
+                data=ids,
+                at=now,
+            )
             revert.heartbeat_at = now
             if done:
                 revert.status, revert.finished_at = "completed", now

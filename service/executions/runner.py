@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from indexer import migration_batches as batches
+from indexer.journey_feed import Mark
 from indexer.models import VersionMigration, Workflow
 from indexer.queries import add_audit
 from schemas.migrations import EXIT, step_quota
@@ -32,6 +33,7 @@ from service.compare.comparison import executions_changed
 from service.container import Container
 from service.executions import journal
 from service.executions.window import close_window, halt_if_failing, open_window
+from service.journeys import feed
 from service.ops import metrics, tracing
 from service.uow import UnitOfWork
 from service.webhooks.events import Event, emit
@@ -178,6 +180,21 @@ def _emit(
     emit(uow, migration.tenant_id, Event(event_type, migration.workflow_id, data, now))
 
 
+def _announce_moves(uow: UnitOfWork, migration: VersionMigration, since: Mark, now: datetime) -> None:
+    """``executions.moved`` for this batch's moves and exits, if it made any."""
+    data = {"migration_id": str(migration.id), "target_version_id": str(migration.target_version_id)}
+    feed.announce(
+        uow,
+        migration.tenant_id,
+        migration.workflow_id,
+        since,
+        cause="migration",
+        cause_id=migration.id,
+        data=data,
+        at=now,
+    )
+
+
 def _halted(uow: UnitOfWork, migration: VersionMigration, halt: dict[str, Any], now: datetime) -> None:
     """The halt's audit entry: which step, which share, which threshold; and its event."""
     _audit(uow, migration, "migration_halt", halt, now)
@@ -245,10 +262,12 @@ def _step(uow: UnitOfWork, migration: VersionMigration, now: datetime) -> Outcom
             migration.generation,
         )
     open_window(migration, now)
+    since = feed.mark(uow)
     if migration.strategy == "manual":
         done = _manual_batch(uow, migration, limit, now)
     else:
         done = _range_batch(uow, migration, limit, now)
+    _announce_moves(uow, migration, since, now)
     if done:
         _finish(uow, migration, now)
         return "done"

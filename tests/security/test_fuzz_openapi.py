@@ -58,6 +58,7 @@ def fuzz_schema(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         migration_database_url=owner,
         jwt_secret=JWT_SECRET,
         queue="memory",
+        changes_max_wait_seconds=0.1,  # a fuzzed long-poll answers at once, not in 30 s
         _env_file=None,
     )
     container = build_container(settings_)

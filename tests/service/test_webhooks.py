@@ -352,6 +352,11 @@ CASES: dict[str, tuple[Any, Any, dict[str, Any]]] = {
         lambda c, k, a, au, x, mp: _revert(c, a, x),
         {"total": 20, "restored": 20, "moved_since": 0, "pinned": 0, "blocked": 0},
     ),
+    "executions.moved": (
+        lambda c, k, a, au: _contacts_on_v1(c, a),
+        lambda c, k, a, au, x, mp: _migrate(c, a, x["wid"]),
+        {"cause": "migration", "count": 20},
+    ),
     "review.approved": (
         lambda c, k, a, au: _review(c, au, a),
         lambda c, k, a, au, x, mp: _verdict(c, au, x, "approve"),

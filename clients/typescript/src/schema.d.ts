@@ -494,6 +494,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/executions/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Execution Changes
+         * @description Every change of position wfv itself made (migration moves and exits, reverts), in
+         *     commit order after `after` (from the oldest kept without it), tenant-wide or for
+         *     `workflow_id`; `next_cursor` goes on from there. With `wait`, an empty answer waits up
+         *     to that many seconds and returns as soon as a change commits (docs/engine-contract.md).
+         */
+        get: operations["execution_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/versions/{version}/migrate": {
         parameters: {
             query?: never;
@@ -1457,6 +1480,18 @@ export interface components {
             warning: string;
         };
         /**
+         * ChangePage
+         * @description Changes in commit order after the cursor asked (none: the feed is caught up), and
+         *     ``next_cursor``, to ask for the next ones: the last change's cursor, or the cursor
+         *     asked when there was nothing new (null only when nothing was ever there to see).
+         */
+        ChangePage: {
+            /** Items */
+            items: components["schemas"]["ExecutionChange"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
          * CommentCreate
          * @description A comment, optionally anchored to an action id and/or a JSON path in the draft.
          */
@@ -1723,6 +1758,63 @@ export interface components {
             by_version?: components["schemas"]["VersionEnrolled"][];
             /** Assignments */
             assignments?: components["schemas"]["ContactAssignment"][] | null;
+        };
+        /**
+         * ExecutionChange
+         * @description One change of position wfv itself made (a migration's move or exit, a revert's
+         *     restore; never the engine's own reports nor an enrolment): the execution, its contact,
+         *     where it was (``from_*``) and where it is now, its ``revision`` after the change, why
+         *     (``cause``, ``cause_id``: the migration or revert) and when. ``cursor``: ask the feed
+         *     ``after`` it to go on just past this change.
+         */
+        ExecutionChange: {
+            /**
+             * Execution Id
+             * Format: uuid
+             */
+            execution_id: string;
+            /**
+             * Workflow Id
+             * Format: uuid
+             */
+            workflow_id: string;
+            /** Contact Id */
+            contact_id: string;
+            /** From Version Id */
+            from_version_id: string | null;
+            /** From Version Number */
+            from_version_number: number | null;
+            /**
+             * Version Id
+             * Format: uuid
+             */
+            version_id: string;
+            /** Version Number */
+            version_number: number;
+            /** From Action Id */
+            from_action_id: string | null;
+            /** Action Id */
+            action_id: string | null;
+            /** From Status */
+            from_status: ("active" | "waiting" | "completed" | "exited" | "failed") | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "waiting" | "completed" | "exited" | "failed";
+            /** Revision */
+            revision: number;
+            /**
+             * Cause
+             * @enum {string}
+             */
+            cause: "migration" | "revert";
+            /** Cause Id */
+            cause_id: string | null;
+            /** At */
+            at: string;
+            /** Cursor */
+            cursor: string;
         };
         /** ExecutionList */
         ExecutionList: {
@@ -3183,7 +3275,7 @@ export interface components {
             /** Url */
             url: string;
             /** Event Types */
-            event_types: ("version.published" | "version.rolled_back" | "version.archived" | "version.unarchived" | "migration.started" | "migration.halted" | "migration.completed" | "migration.failed" | "migration.reverted" | "review.approved" | "review.changes_requested")[];
+            event_types: ("version.published" | "version.rolled_back" | "version.archived" | "version.unarchived" | "migration.started" | "migration.halted" | "migration.completed" | "migration.failed" | "migration.reverted" | "executions.moved" | "review.approved" | "review.changes_requested")[];
             /** Description */
             description?: string | null;
         };
@@ -4485,6 +4577,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AsOf"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    execution_changes: {
+        parameters: {
+            query?: {
+                /** @description a cursor from this feed */
+                after?: string | null;
+                workflow_id?: string | null;
+                limit?: number;
+                /** @description seconds to wait for a change when none is there */
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
                 };
             };
             /** @description An error, as an RFC 9457 problem document */

@@ -23,6 +23,7 @@ from .breaking_impact import BreakingImpact
 from .breaking_impact_bucket_type_0 import BreakingImpactBucketType0
 from .breaking_impact_buckets_item import BreakingImpactBucketsItem
 from .breaking_impact_kind import BreakingImpactKind
+from .change_page import ChangePage
 from .comment_create import CommentCreate
 from .compare_versions_format import CompareVersionsFormat
 from .condition import Condition
@@ -49,6 +50,10 @@ from .element_change_kind import ElementChangeKind
 from .element_change_part import ElementChangePart
 from .enroll_request import EnrollRequest
 from .enroll_result import EnrollResult
+from .execution_change import ExecutionChange
+from .execution_change_cause import ExecutionChangeCause
+from .execution_change_from_status_type_0 import ExecutionChangeFromStatusType0
+from .execution_change_status import ExecutionChangeStatus
 from .execution_list import ExecutionList
 from .execution_public import ExecutionPublic
 from .execution_public_status import ExecutionPublicStatus
@@ -194,6 +199,7 @@ __all__ = (
     "BreakingImpactBucketsItem",
     "BreakingImpactBucketType0",
     "BreakingImpactKind",
+    "ChangePage",
     "CommentCreate",
     "CompareVersionsFormat",
     "Condition",
@@ -220,6 +226,10 @@ __all__ = (
     "ElementChangePart",
     "EnrollRequest",
     "EnrollResult",
+    "ExecutionChange",
+    "ExecutionChangeCause",
+    "ExecutionChangeFromStatusType0",
+    "ExecutionChangeStatus",
     "ExecutionList",
     "ExecutionPublic",
     "ExecutionPublicStatus",

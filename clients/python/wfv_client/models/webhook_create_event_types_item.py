@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class WebhookCreateEventTypesItem(StrEnum):
+    EXECUTIONS_MOVED = "executions.moved"
     MIGRATION_COMPLETED = "migration.completed"
     MIGRATION_FAILED = "migration.failed"
     MIGRATION_HALTED = "migration.halted"

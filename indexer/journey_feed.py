@@ -1,0 +1,135 @@
+"""The change feed's reads: the journey rows of what wfv itself moved (cause ``migration``
+or ``revert``), a tenant's, in commit order after a cursor.
+
+Commit order, not insert order. On PostgreSQL ``seq`` is drawn at INSERT: a transaction
+that drew seq 9 may commit after one that drew 10, and a cursor at 10 would skip 9 for
+good. So each row keeps its transaction's id (``xid``, a column DEFAULT, revision 0018)
+and the feed serves only rows whose transaction is below the reading snapshot's ``xmin``
+(every transaction below it has committed or aborted: nothing can appear there later),
+ordered by ``(xid, seq)``; the cursor is the last ``(xid, seq)`` served. A transaction
+still running holds back the rows after it, and they are delivered once it ends. On
+SQLite one writer holds the write lock to its commit, so ``seq`` is commit order and the
+cursor is ``seq`` (``xid`` NULL; the cursor keeps a 0 in its place).
+
+Both walk the partial index ``(tenant_id, xid, seq) WHERE cause IN ('migration',
+'revert')``: the condition is written as the index's own SQL text, which both planners
+need to see to use a partial index.
+"""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnClause, Row, and_, func, literal_column, select, text, tuple_
+from sqlalchemy.orm import Session, aliased
+
+from indexer.models import FEED_CAUSES, JourneyEvent, WorkflowVersion
+from indexer.pagination import cursor_int, decode_cursor, encode_cursor
+
+# The snapshot's horizon: every transaction with a smaller id has ended.
+_HORIZON: ColumnClause[Any] = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+_CURRENT: ColumnClause[Any] = literal_column("pg_current_xact_id()::text::bigint")
+_FROM = aliased(WorkflowVersion, name="from_version")
+
+# One change: (JourneyEvent, version_number, from_version_number).
+ChangeRow = Row[JourneyEvent, int, int | None]
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def cursor_of(event: JourneyEvent) -> str:
+    """The cursor just past this change (opaque: ``[xid, seq]``, xid 0 on SQLite)."""
+    return encode_cursor(event.xid or 0, event.seq)
+
+
+def parse_cursor(cursor: str) -> tuple[int, int]:
+    """``(xid, seq)`` of a cursor this service issued (InvalidCursor, a 400, otherwise)."""
+    xid, seq = decode_cursor(cursor, cursor_int, cursor_int)
+    return xid, seq
+
+
+def changes(
+    session: Session,
+    tenant_id: str,
+    *,
+    after: tuple[int, int] | None,
+    workflow_id: uuid.UUID | None,
+    limit: int,
+) -> list[ChangeRow]:
+    """Up to ``limit`` changes after the cursor, in commit order, with their versions'
+    numbers (joined once the page is picked on the feed's index)."""
+    feed = text(FEED_CAUSES)
+    query = select(JourneyEvent).where(JourneyEvent.tenant_id == tenant_id, feed)
+    if workflow_id is not None:
+        query = query.where(JourneyEvent.workflow_id == workflow_id)
+    if _postgres(session):
+        query = query.where(JourneyEvent.xid < _HORIZON)
+        if after is not None:
+            query = query.where(tuple_(JourneyEvent.xid, JourneyEvent.seq) > tuple_(*after))
+        query = query.order_by(JourneyEvent.xid, JourneyEvent.seq)
+    else:
+        query = query.where(JourneyEvent.xid.is_(None))
+        if after is not None:
+            query = query.where(JourneyEvent.seq > after[1])
+        query = query.order_by(JourneyEvent.seq)
+    picked = query.limit(limit).subquery("picked")
+    event = aliased(JourneyEvent, picked)
+    statement = (
+        select(event, WorkflowVersion.version_number, _FROM.version_number)
+        .join(WorkflowVersion, WorkflowVersion.id == event.version_id)
+        .outerjoin(_FROM, _FROM.id == event.from_version_id)
+        .order_by(func.coalesce(event.xid, 0), event.seq)
+    )
+    return list(session.execute(statement))
+
+
+# --- one batch's share of the feed (for its ``executions.moved`` event) -------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where the feed stood when a batch began. PostgreSQL: the batch's transaction id
+    (its rows are exactly those of that ``xid``; read once, so the query below binds it as
+    a value the index can seek, which the volatile ``pg_current_xact_id()`` is not).
+    SQLite: the newest ``seq`` (the batch holds the one write lock, so its rows are
+    exactly those after it)."""
+
+    xid: int | None
+    seq: int
+
+
+@dataclass(frozen=True)
+class Written:
+    """A batch's changes in the feed: how many, and the cursors around them (``after``:
+    ask the feed from there to get the first; ``last``: the cursor of the last)."""
+
+    count: int
+    after: str
+    last: str
+
+
+def mark(session: Session) -> Mark:
+    if _postgres(session):
+        return Mark(int(session.execute(select(_CURRENT)).scalar_one()), 0)
+    return Mark(None, int(session.scalar(select(func.coalesce(func.max(JourneyEvent.seq), 0))) or 0))
+
+
+def written(session: Session, tenant_id: str, cause_id: uuid.UUID, since: Mark) -> Written | None:
+    """The changes of ``cause_id`` written since ``since`` by the batch that took it (on
+    the feed's index: this transaction's rows on PostgreSQL, the newer seqs on SQLite);
+    None if none."""
+    mine: Any
+    if since.xid is not None:
+        mine = JourneyEvent.xid == since.xid
+    else:
+        mine = and_(JourneyEvent.xid.is_(None), JourneyEvent.seq > since.seq)
+    query = select(func.count(), func.min(JourneyEvent.seq), func.max(JourneyEvent.seq)).where(
+        JourneyEvent.tenant_id == tenant_id, text(FEED_CAUSES), mine, JourneyEvent.cause_id == cause_id
+    )
+    count, first, last = session.execute(query).one()
+    if not count:
+        return None
+    xid = since.xid or 0
+    return Written(int(count), encode_cursor(xid, int(first) - 1), encode_cursor(xid, int(last)))

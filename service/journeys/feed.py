@@ -1,0 +1,102 @@
+"""The change feed of what wfv moved: a tenant's migration and revert moves, in commit
+order after a cursor (``GET /api/v1/executions/changes``), for an engine to follow.
+
+Only wfv's own changes: enrolments and the engine's position reports are the engine's own
+doing, and a pin moves nothing. A rollout's migrate-back is a migration (its rows carry
+the migration's id). The cursor is data (the last change's ``(xid, seq)``), so it outlives
+any restart of the service, and the feed's order never lets a late commit fall behind it
+(``indexer.journey_feed``). One page is one short read; the waiting of a long-poll is the
+route's, between pages, off the database."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from indexer import journey_feed as rows
+from indexer import queries
+from schemas.journeys import ChangePage, ExecutionChange, MovedBy
+from service.auth import Principal
+from service.errors import WorkflowNotFound
+from service.uow import UnitOfWork
+from service.webhooks.events import Event, emit
+
+
+def _change(found: rows.ChangeRow) -> ExecutionChange:
+    event, number, from_number = found
+    return ExecutionChange(
+        execution_id=event.execution_id,
+        workflow_id=event.workflow_id,
+        contact_id=event.contact_id,
+        from_version_id=event.from_version_id,
+        from_version_number=from_number,
+        version_id=event.version_id,
+        version_number=number,
+        from_action_id=event.from_action_id,
+        action_id=event.action_id,
+        from_status=event.from_status,
+        status=event.status,
+        revision=event.revision,
+        cause=event.cause,
+        cause_id=event.cause_id,
+        at=event.at,
+        cursor=rows.cursor_of(event),
+    )
+
+
+def check_workflow(uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID | None) -> None:
+    """A workflow filter names one of the caller's workflows (a deleted one too: its
+    history stays readable); another tenant's, or none, is a 404."""
+    if workflow_id is None:
+        return
+    if queries.get_workflow(uow.session, principal.tenant_id, workflow_id, deleted_ok=True) is None:
+        raise WorkflowNotFound(f"no workflow {workflow_id}")
+
+
+def page(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    after: str | None,
+    workflow_id: uuid.UUID | None,
+    limit: int,
+) -> ChangePage:
+    """Up to ``limit`` changes after ``after`` (from the oldest kept without one)."""
+    position = rows.parse_cursor(after) if after else None
+    found = rows.changes(
+        uow.session, principal.tenant_id, after=position, workflow_id=workflow_id, limit=limit
+    )
+    items = [_change(row) for row in found]
+    return ChangePage(items=items, next_cursor=items[-1].cursor if items else after)
+
+
+def mark(uow: UnitOfWork) -> rows.Mark:
+    """Where the feed stands as a batch begins (for :func:`announce`)."""
+    return rows.mark(uow.session)
+
+
+def announce(
+    uow: UnitOfWork,
+    tenant_id: str,
+    workflow_id: uuid.UUID,
+    since: rows.Mark,
+    *,
+    cause: MovedBy,
+    cause_id: uuid.UUID,
+    data: dict[str, Any],
+    at: datetime,
+) -> None:
+    """``executions.moved`` for a batch that moved something, in its transaction: how
+    many, and the feed cursors around its moves (``after_cursor``: ask the feed after it
+    for the batch's first move; ``last_cursor``: its last), not the contacts themselves (a
+    batch is up to 50,000). Nothing when the batch moved nothing."""
+    written = rows.written(uow.session, tenant_id, cause_id, since)
+    if written is None:
+        return
+    details = {
+        **data,
+        "cause": cause,
+        "count": written.count,
+        "after_cursor": written.after,
+        "last_cursor": written.last,
+    }
+    emit(uow, tenant_id, Event("executions.moved", workflow_id, details, at))
