@@ -60,8 +60,9 @@ def _read_everything(stack: FaultStack, client: httpx.Client, workflow_id: uuid.
         "workflow_id": str(workflow_id),
         "review_id": str(uuid.uuid4()),
         "migration_id": str(uuid.uuid4()),
+        "execution_id": str(uuid.uuid4()),
     }
-    values |= {"action_id": "welcome"}
+    values |= {"action_id": "welcome", "contact_id": "c-1"}
     for path, operations in spec["paths"].items():
         if "get" not in operations or "{workflow_id}" not in path:
             continue
