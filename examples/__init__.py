@@ -1,0 +1,1 @@
+"""Programs that use wfv from the outside, as its users would (the reference engine)."""
