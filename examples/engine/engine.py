@@ -121,7 +121,6 @@ class Engine:
     contacts: dict[str, Contact] = field(default_factory=dict)
     cursor: str | None = None  # the change feed's: keep it across restarts
     tally: Tally = field(default_factory=Tally)
-    log: Callable[[str], None] = lambda _line: None
     _graphs: dict[UUID, Graph] = field(default_factory=dict)
 
     def tick(self, seconds: float) -> int:
@@ -147,13 +146,13 @@ class Engine:
                 )
             enrolled += result.enrolled
         self.tally.enrolled += enrolled
-        self.log(f"enrolled {enrolled}")
         return enrolled
 
     def load(self) -> int:
-        """The engine's copy rebuilt from wfv (after a restart): every contact in flight.
-        Follow the feed from the kept cursor afterwards: changes the list already shows
-        are skipped by their revision."""
+        """The engine's copy rebuilt from wfv (after a restart): every contact in flight,
+        each since wfv's time of its last change (``updated_at``, so a wait goes on where
+        it was; the clock should then be real time). Follow the feed from the kept cursor
+        afterwards: changes the list already shows are skipped by their revision."""
         loaded = 0
         for status in (ListExecutionsStatusType0.ACTIVE, ListExecutionsStatusType0.WAITING):
             for execution in self._pages(status):
@@ -163,7 +162,7 @@ class Engine:
                     execution.current_action_id,
                     str(execution.status),
                     execution.revision,
-                    self.clock,
+                    datetime.fromisoformat(execution.updated_at),
                 )
                 loaded += 1
         return loaded
