@@ -1,0 +1,117 @@
+/**
+ * A small layered layout, top-down: each step on the row of its depth from the trigger
+ * (breadth first, so the shortest path decides), rows centred. Steps no path reaches go on
+ * one row below the rest, so an unfinished draft still shows all of them.
+ *
+ * Nodes carry their size and handles: React Flow can then draw edges without measuring the
+ * DOM (as its server-side rendering does), which also holds in tests.
+ */
+import { type Edge, MarkerType, type Node, Position } from "@xyflow/react";
+
+import type { ReadDocument } from "./document";
+
+export const NODE_WIDTH = 220;
+export const NODE_HEIGHT = 76;
+const GAP_X = 40;
+const GAP_Y = 70;
+/** Not a possible action id (ids are letters, digits, - _ . ?): the trigger never collides. */
+export const TRIGGER_ID = "@trigger";
+
+export interface StepData extends Record<string, unknown> {
+  kind: "trigger" | "action";
+  /** The action's id, or the trigger's type. */
+  title: string;
+  type: string;
+  name: string | null;
+  live: number;
+}
+
+export type StepNode = Node<StepData, "step">;
+
+const HANDLE = 8;
+const handles: NonNullable<Node["handles"]> = [
+  { type: "target", position: Position.Top, x: NODE_WIDTH / 2 - HANDLE / 2, y: -HANDLE / 2, width: HANDLE, height: HANDLE },
+  {
+    type: "source",
+    position: Position.Bottom,
+    x: NODE_WIDTH / 2 - HANDLE / 2,
+    y: NODE_HEIGHT - HANDLE / 2,
+    width: HANDLE,
+    height: HANDLE,
+  },
+];
+
+function depths(document: ReadDocument): Map<string, number> {
+  const exits = new Map(document.steps.map((step) => [step.id, step.exits.map((exit) => exit.target)]));
+  const depth = new Map<string, number>();
+  const start = document.trigger?.next;
+  if (!start || !exits.has(start)) return depth;
+  depth.set(start, 1);
+  const queue = [start];
+  for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
+    for (const target of exits.get(at) ?? []) {
+      if (exits.has(target) && !depth.has(target)) {
+        depth.set(target, (depth.get(at) ?? 0) + 1);
+        queue.push(target);
+      }
+    }
+  }
+  return depth;
+}
+
+export function layout(document: ReadDocument, live: ReadonlyMap<string | null, number>): { nodes: StepNode[]; edges: Edge[] } {
+  const depth = depths(document);
+  const unreached = Math.max(0, ...depth.values()) + 1;
+  const rows: string[][] = [];
+  const order = [...document.steps].sort((a, b) => (depth.get(a.id) ?? unreached) - (depth.get(b.id) ?? unreached));
+  for (const step of order) {
+    const row = depth.get(step.id) ?? unreached;
+    (rows[row] ??= []).push(step.id);
+  }
+  if (document.trigger) rows[0] = [TRIGGER_ID];
+  const widest = Math.max(1, ...rows.map((row) => row?.length ?? 0));
+  const position = new Map<string, { x: number; y: number }>();
+  rows.forEach((row, index) => {
+    const offset = ((widest - row.length) * (NODE_WIDTH + GAP_X)) / 2;
+    row.forEach((id, column) => position.set(id, { x: offset + column * (NODE_WIDTH + GAP_X), y: index * (NODE_HEIGHT + GAP_Y) }));
+  });
+
+  const node = (id: string, data: StepData): StepNode => ({
+    id,
+    type: "step",
+    position: position.get(id) ?? { x: 0, y: 0 },
+    data,
+    width: NODE_WIDTH,
+    height: NODE_HEIGHT,
+    handles,
+    draggable: false,
+    connectable: false,
+    ariaLabel: `${data.kind === "trigger" ? "Trigger" : "Step"} ${data.title}, ${data.type}${data.name ? `, ${data.name}` : ""}: ${data.live} live`,
+  });
+  const nodes: StepNode[] = [];
+  const edges: Edge[] = [];
+  const known = new Set(document.steps.map((step) => step.id));
+  if (document.trigger) {
+    const { type, next } = document.trigger;
+    nodes.push(node(TRIGGER_ID, { kind: "trigger", title: "Trigger", type, name: null, live: live.get(null) ?? 0 }));
+    if (next && known.has(next)) edges.push(edge(TRIGGER_ID, next, "next"));
+  }
+  for (const step of document.steps) {
+    nodes.push(node(step.id, { kind: "action", title: step.id, type: step.type, name: step.name, live: live.get(step.id) ?? 0 }));
+    for (const exit of step.exits) if (known.has(exit.target)) edges.push(edge(step.id, exit.target, exit.label));
+  }
+  return { nodes, edges };
+}
+
+function edge(source: string, target: string, label: "next" | "then" | "else"): Edge {
+  const branch = label !== "next";
+  return {
+    id: `${source}->${target}:${label}`,
+    source,
+    target,
+    ...(branch ? { label } : {}),
+    ariaLabel: `${branch ? `${label}: ` : ""}from ${source === TRIGGER_ID ? "the trigger" : source} to ${target}`,
+    markerEnd: { type: MarkerType.ArrowClosed },
+    focusable: true,
+  };
+}
