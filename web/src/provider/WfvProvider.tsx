@@ -13,7 +13,7 @@ import { WfvContext, type WfvContextValue } from "./context";
 import { createQueryClient } from "./queryClient";
 
 export interface WfvProviderProps {
-  /** Where wfv is, such as `https://wfv.example.com` (the API is under `/api/v1`). */
+  /** Where wfv is, such as `https://wfv.example.com` (the API is under `/api/v1`); "" for the page's own origin. */
   baseUrl: string;
   /** The bearer token of the person signed in; called before every request. */
   getToken: () => string | Promise<string>;
