@@ -2,12 +2,12 @@ import incomplete from "../../../tests/examples/incomplete.json";
 import welcome from "../../../tests/examples/welcome-small.json";
 
 import { readDocument } from "./document";
-import { layout, NODE_HEIGHT, TRIGGER_ID } from "./layout";
+import { layout, ROW_HEIGHT, TRIGGER_ID } from "./layout";
 
 const rowOf = (nodes: ReturnType<typeof layout>["nodes"], id: string) => {
   const node = nodes.find((each) => each.id === id);
   if (!node) throw new Error(`no node ${id}`);
-  return Math.round(node.position.y / NODE_HEIGHT);
+  return Math.round(node.position.y / ROW_HEIGHT);
 };
 
 test("steps are laid out top-down by their depth from the trigger, branches side by side", () => {
@@ -29,12 +29,14 @@ test("steps are laid out top-down by their depth from the trigger, branches side
   ]);
 });
 
-test("an incomplete draft is drawn as far as it goes: unreached steps below, dangling links reported", () => {
+test("an incomplete draft is drawn as far as it goes: steps no path reaches below, dangling links reported", () => {
   const document = readDocument(incomplete);
   const { nodes, edges } = layout(document, new Map());
   expect(nodes.map((node) => node.id)).toEqual([TRIGGER_ID, "welcome", "wait-1d", "opened?", "tips", "reminder", "orphan"]);
   expect(edges.some((edge) => edge.target === "missing-step")).toBe(false);
-  expect(rowOf(nodes, "orphan")).toBeGreaterThan(rowOf(nodes, "welcome"));
+  // the chain cut after welcome keeps its shape below it, beside the orphan
+  const rows = Object.fromEntries(nodes.map((node) => [node.id, rowOf(nodes, node.id)]));
+  expect(rows).toMatchObject({ welcome: 1, "wait-1d": 2, orphan: 2, "opened?": 3, tips: 4, reminder: 4 });
   expect(document.problems).toEqual(['"welcome" next names "missing-step", which is not an action']);
 });
 
@@ -46,4 +48,18 @@ test("a document without trigger, with a repeated id, still gives the nodes it c
     "action 3 has no id",
   ]);
   expect(layout(document, new Map()).nodes.map((node) => node.id)).toEqual(["a"]);
+});
+
+test("steps only a cycle reaches still get a row", () => {
+  const document = readDocument({
+    format: 1,
+    trigger: { type: "webhook", next: null },
+    actions: [
+      { id: "a", type: "wait", next: "b" },
+      { id: "b", type: "wait", next: "a" },
+    ],
+  });
+  const { nodes, edges } = layout(document, new Map());
+  expect(nodes.map((node) => [node.id, rowOf(nodes, node.id)])).toEqual([[TRIGGER_ID, 0], ["a", 1], ["b", 2]]);
+  expect(edges.map((edge) => edge.id)).toEqual(["a->b:next", "b->a:next"]);
 });

@@ -1,7 +1,7 @@
 /**
  * A small layered layout, top-down: each step on the row of its depth from the trigger
- * (breadth first, so the shortest path decides), rows centred. Steps no path reaches go on
- * one row below the rest, so an unfinished draft still shows all of them.
+ * (breadth first, so the shortest path decides), rows centred; steps no path reaches below
+ * the rest (see `depths`), so an unfinished draft still shows all of them.
  *
  * Nodes carry their size and handles: React Flow can then draw edges without measuring the
  * DOM (as its server-side rendering does), which also holds in tests.
@@ -13,7 +13,8 @@ import type { ReadDocument } from "./document";
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 76;
 const GAP_X = 40;
-const GAP_Y = 70;
+/** From one row's top to the next's. */
+export const ROW_HEIGHT = NODE_HEIGHT + 70;
 /** Not a possible action id (ids are letters, digits, - _ . ?): the trigger never collides. */
 export const TRIGGER_ID = "@trigger";
 
@@ -41,39 +42,43 @@ const handles: NonNullable<Node["handles"]> = [
   },
 ];
 
+/** Rows by breadth-first depth from the trigger; then the steps no path from it reaches,
+ * from those nothing leads to (document order), on rows below: an unfinished draft keeps
+ * its shape. Steps only a cycle reaches start a row of their own, so every step gets one. */
 function depths(document: ReadDocument): Map<string, number> {
   const exits = new Map(document.steps.map((step) => [step.id, step.exits.map((exit) => exit.target)]));
   const depth = new Map<string, number>();
-  const start = document.trigger?.next;
-  if (!start || !exits.has(start)) return depth;
-  depth.set(start, 1);
-  const queue = [start];
-  for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
-    for (const target of exits.get(at) ?? []) {
-      if (exits.has(target) && !depth.has(target)) {
-        depth.set(target, (depth.get(at) ?? 0) + 1);
-        queue.push(target);
+  const spread = (start: string, row: number) => {
+    depth.set(start, row);
+    const queue = [start];
+    for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
+      for (const target of exits.get(at) ?? []) {
+        if (exits.has(target) && !depth.has(target)) {
+          depth.set(target, (depth.get(at) ?? row) + 1);
+          queue.push(target);
+        }
       }
     }
-  }
+  };
+  const start = document.trigger?.next;
+  if (start && exits.has(start)) spread(start, 1);
+  const below = Math.max(0, ...depth.values()) + 1;
+  const targets = new Set([...exits.values()].flat());
+  for (const step of document.steps) if (!depth.has(step.id) && !targets.has(step.id)) spread(step.id, below);
+  for (const step of document.steps) if (!depth.has(step.id)) spread(step.id, below);
   return depth;
 }
 
 export function layout(document: ReadDocument, live: ReadonlyMap<string | null, number>): { nodes: StepNode[]; edges: Edge[] } {
   const depth = depths(document);
-  const unreached = Math.max(0, ...depth.values()) + 1;
   const rows: string[][] = [];
-  const order = [...document.steps].sort((a, b) => (depth.get(a.id) ?? unreached) - (depth.get(b.id) ?? unreached));
-  for (const step of order) {
-    const row = depth.get(step.id) ?? unreached;
-    (rows[row] ??= []).push(step.id);
-  }
+  for (const step of document.steps) (rows[depth.get(step.id) ?? 1] ??= []).push(step.id);
   if (document.trigger) rows[0] = [TRIGGER_ID];
   const widest = Math.max(1, ...rows.map((row) => row?.length ?? 0));
   const position = new Map<string, { x: number; y: number }>();
   rows.forEach((row, index) => {
     const offset = ((widest - row.length) * (NODE_WIDTH + GAP_X)) / 2;
-    row.forEach((id, column) => position.set(id, { x: offset + column * (NODE_WIDTH + GAP_X), y: index * (NODE_HEIGHT + GAP_Y) }));
+    row.forEach((id, column) => position.set(id, { x: offset + column * (NODE_WIDTH + GAP_X), y: index * ROW_HEIGHT }));
   });
 
   const node = (id: string, data: StepData): StepNode => ({

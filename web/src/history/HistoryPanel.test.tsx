@@ -43,7 +43,7 @@ test("a change summary column appears when the API gives one", async () => {
 test("choosing a version hands it to the host", async () => {
   const chosen: number[] = [];
   renderWithApi(<HistoryPanel workflowId={WORKFLOW_ID} onSelectVersion={(version) => chosen.push(version.version_number)} />, routes);
-  await userEvent.click(await screen.findByRole("button", { name: "v1" }));
+  await userEvent.click(await screen.findByRole("button", { name: "Show v1 as a graph" }));
   expect(chosen).toEqual([1]);
 });
 

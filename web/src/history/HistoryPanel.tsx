@@ -50,7 +50,7 @@ export function HistoryPanel({ workflowId, onSelectVersion }: HistoryPanelProps)
           <TableRow key={version.id} data-version={version.version_number}>
             <TableCell>
               {onSelectVersion ? (
-                <Button variant="link" size="sm" className="px-0" onClick={() => onSelectVersion(version)}>
+                <Button variant="link" size="sm" className="px-0 underline" aria-label={`Show v${version.version_number} as a graph`} onClick={() => onSelectVersion(version)}>
                   v{version.version_number}
                 </Button>
               ) : (
