@@ -1,7 +1,7 @@
 # The two commands: `make serve` (install what serving needs and run on the embedded
 # defaults) and `make test` (install the dev tools too and run the whole suite, on SQLite
 # and PostgreSQL).
-.PHONY: serve test lint bench chaos install install-serve services browser compose-validator typescript clients
+.PHONY: serve test lint bench chaos install install-serve services browser compose-validator typescript clients web
 
 # The runtime dependencies only (no test toolchain): what `make serve` waits for.
 install-serve:
@@ -27,12 +27,16 @@ compose-validator:
 typescript:
 	./scripts/typescript
 
+# The web package's pinned tools (npm ci in web/, when its lock changed): docs/web.md.
+web:
+	./scripts/web
+
 # Regenerate the typed clients (clients/) from the app's OpenAPI document: after any change
 # to a route or a model, then commit what changed (the suite fails while they are stale).
 clients: install typescript
 	./scripts/clients
 
-test: install services browser compose-validator typescript
+test: install services browser compose-validator typescript web
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .

@@ -1,0 +1,51 @@
+/**
+ * The standalone app, composed from the package's components only: sign in by pasting a
+ * token, then the workflows list beside a workflow's history and graph. Sign-out clears
+ * everything and brings the sign-in form back, empty.
+ */
+import { useState } from "react";
+
+import { WfvProvider } from "../provider/WfvProvider";
+import { useStoredToken } from "../session/useStoredToken";
+import { WorkflowsList } from "../workflows/WorkflowsList";
+
+import { SignIn } from "./SignIn";
+import { SignOutButton } from "./SignOutButton";
+import { WorkflowPage } from "./WorkflowPage";
+
+export interface AppProps {
+  baseUrl: string;
+  /** Tests answer from recorded answers. */
+  fetch?: (request: Request) => Promise<Response>;
+}
+
+export function App({ baseUrl, fetch }: AppProps) {
+  const [token, setToken] = useStoredToken();
+  const [workflowId, setWorkflowId] = useState<string | null>(null);
+
+  if (!token) return <SignIn onSignIn={setToken} />;
+  const signedOut = () => {
+    setWorkflowId(null);
+    setToken(null);
+  };
+  return (
+    <WfvProvider baseUrl={baseUrl} getToken={() => token} onSignOut={signedOut} {...(fetch ? { fetch } : {})}>
+      <div className="mx-auto flex max-w-7xl flex-col gap-4 p-4">
+        <header className="flex items-center justify-between">
+          <h1 className="text-xl font-semibold">wfv</h1>
+          <SignOutButton />
+        </header>
+        <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
+          <WorkflowsList selectedId={workflowId} onOpen={setWorkflowId} />
+          <main>
+            {workflowId ? (
+              <WorkflowPage key={workflowId} workflowId={workflowId} />
+            ) : (
+              <p className="text-muted-foreground">Choose a workflow, or create one.</p>
+            )}
+          </main>
+        </div>
+      </div>
+    </WfvProvider>
+  );
+}

@@ -1,0 +1,15 @@
+"use client";
+
+/**
+ * wfv's web components for a host app (a CRM's Next.js pages): put them inside one
+ * <WfvProvider baseUrl getToken>, and import "wfv-web/styles.css" once. docs/web.md.
+ */
+export { WfvProvider, type WfvProviderProps } from "./provider/WfvProvider";
+export { useSession } from "./session/useSession";
+export { useStoredToken } from "./session/useStoredToken";
+export { clearWfvStorage, TOKEN_KEY } from "./session/storage";
+export { WorkflowGraph, type WorkflowGraphProps } from "./graph/WorkflowGraph";
+export { WorkflowsList, type WorkflowsListProps } from "./workflows/WorkflowsList";
+export { HistoryPanel, type HistoryPanelProps, type VersionRow } from "./history/HistoryPanel";
+export { ApiError } from "./api/problem";
+export { STARTER_DOCUMENT } from "./api/starter";

@@ -1,0 +1,59 @@
+/**
+ * The one wrapper a host puts around wfv's components: it holds the QueryClient and the API
+ * client. After sign-out it renders nothing (no data of the last user stays on screen); a
+ * host that signs someone in again mounts a new provider, e.g. keyed on the user's id.
+ */
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { type ReactNode, useCallback, useMemo, useRef, useState } from "react";
+
+import { createApi } from "../api/client";
+import { clearWfvStorage } from "../session/storage";
+
+import { WfvContext, type WfvContextValue } from "./context";
+import { createQueryClient } from "./queryClient";
+
+export interface WfvProviderProps {
+  /** Where wfv is, such as `https://wfv.example.com` (the API is under `/api/v1`); "" for the page's own origin. */
+  baseUrl: string;
+  /** The bearer token of the person signed in; called before every request. */
+  getToken: () => string | Promise<string>;
+  /** Called after sign-out has cleared wfv's data: the host forgets its token there. */
+  onSignOut?: () => void;
+  /** Tests answer from recorded answers; a host may add headers or logging. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** A QueryClient of the host's, if it wants to share one (sign-out clears it). */
+  queryClient?: QueryClient;
+  children: ReactNode;
+}
+
+export function WfvProvider({ baseUrl, getToken, onSignOut, fetch, queryClient, children }: WfvProviderProps) {
+  const [ownClient] = useState(createQueryClient);
+  const client = queryClient ?? ownClient;
+  const [signedOut, setSignedOut] = useState(false);
+  // The latest token provider and sign-out hook, without rebuilding the client when a host
+  // passes a new arrow function on each render.
+  const tokenRef = useRef(getToken);
+  tokenRef.current = getToken;
+  const signOutRef = useRef(onSignOut);
+  signOutRef.current = onSignOut;
+
+  const api = useMemo(
+    () => createApi({ baseUrl, getToken: () => tokenRef.current(), ...(fetch ? { fetch } : {}) }),
+    [baseUrl, fetch],
+  );
+  const signOut = useCallback(() => {
+    void client.cancelQueries();
+    client.clear();
+    clearWfvStorage();
+    setSignedOut(true);
+    signOutRef.current?.();
+  }, [client]);
+  const value = useMemo<WfvContextValue>(() => ({ api, signOut }), [api, signOut]);
+
+  if (signedOut) return null;
+  return (
+    <QueryClientProvider client={client}>
+      <WfvContext.Provider value={value}>{children}</WfvContext.Provider>
+    </QueryClientProvider>
+  );
+}

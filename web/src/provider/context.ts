@@ -1,0 +1,17 @@
+/** What WfvProvider gives every component: the typed API client and sign-out. */
+import { createContext, useContext } from "react";
+
+import type { WfvClient } from "../api/client";
+
+export interface WfvContextValue {
+  api: WfvClient;
+  signOut: () => void;
+}
+
+export const WfvContext = createContext<WfvContextValue | null>(null);
+
+export function useWfv(): WfvContextValue {
+  const value = useContext(WfvContext);
+  if (!value) throw new Error("wfv components must be inside <WfvProvider>");
+  return value;
+}
