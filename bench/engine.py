@@ -28,7 +28,8 @@ PostgreSQL through the real API (``wfv serve``, uvicorn, HTTP) and a real consum
   numbers, as the service's role ``wfv_app`` in a transaction scoped to the tenant, as
   ``bench.enrolment.RawSql`` writes). Each side reads the whole feed twice, the sides
   taking turns (the order swapping), so the cache falls on both alike. Target: the feed's
-  rows/s >= 0.5 of the raw SELECT's.
+  rows/s >= 0.5 of the raw SELECT's. Also the server's CPU time a change (``/proc``),
+  which other work on the machine moves less than a rate.
 - **lag**: an engine-like reader (one thread, one client) long-polling the feed
   (``wait=25``, tenant-wide, following cursors) while an immediate migration of
   ``--lag-contacts`` executions runs in batches of 1,000 (one commit each), in a tenant of
@@ -272,6 +273,12 @@ def _migrate(
     return done
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def feed_against_raw(
     figures: Figures,
     admin: psycopg.Connection[Any],
@@ -279,9 +286,11 @@ def feed_against_raw(
     raw: RawFeed,
     flow: list[uuid.UUID],
     count: int,
+    server_pid: int,
 ) -> None:
     """``count`` migration moves in the journey, then the whole feed read through HTTP and
-    by raw SQL, each twice, in turns."""
+    by raw SQL, each twice, in turns. Also the server's CPU time a change served: what
+    the service itself spends, which other work on the machine moves less than rows/s."""
     workflow = flow[0]
     _seed(admin, workflow, flow[1], count)
     started = time.perf_counter()
@@ -290,6 +299,13 @@ def feed_against_raw(
     assert int(done["migrated"]) == count, done
     admin.execute("VACUUM ANALYZE execution_journey")  # as autovacuum would after a million inserts
     sides = {"feed": Side(), "raw": Side()}
+    server_cpu = [0.0]  # seconds, over the feed's reads
+
+    def by_feed() -> int:
+        before = _cpu_seconds(server_pid)
+        rows = read_feed(api, workflow)
+        server_cpu[0] += _cpu_seconds(server_pid) - before
+        return rows
 
     def whole(name: str, read: Callable[[], int]) -> Callable[[int], None]:
         def one(_: int) -> None:
@@ -301,7 +317,7 @@ def feed_against_raw(
 
     interleaved(
         FEED_PASSES,
-        [whole("feed", lambda: read_feed(api, workflow)), whole("raw", lambda: raw.read(workflow))],
+        [whole("feed", by_feed), whole("raw", lambda: raw.read(workflow))],
     )
     figures.feed = {
         "changes": count,
@@ -309,6 +325,7 @@ def feed_against_raw(
         "feed": sides["feed"].rate,
         "raw": sides["raw"].rate,
         "ratio": sides["feed"].rate / sides["raw"].rate if sides["raw"].rate else 0.0,
+        "server_cpu_us_per_change": round(1e6 * server_cpu[0] / sides["feed"].rows, 1),
         "migration_seconds": round(migrated_in, 1),
         "load_average": _load_average(),
     }
@@ -527,7 +544,7 @@ def run(args: argparse.Namespace) -> Figures:
                 if "reports" in args.parts:
                     reports_with_and_without(figures, admin, api, flows, args.reports)
                 if "feed" in args.parts:
-                    feed_against_raw(figures, admin, api, raw, feed_flow, args.feed)
+                    feed_against_raw(figures, admin, api, raw, feed_flow, args.feed, server.pid)
                 if "lag" in args.parts:
                     lag(figures, admin, admin_dsn, lag_api, base, lag_flow, args.lag_contacts)
             finally:
@@ -559,7 +576,8 @@ def render(figures: Figures) -> str:
         lines.append(
             f"feed     {f['changes']:,} changes x{f['passes']}: HTTP {f['feed']:,.0f} rows/s  raw SELECT"
             f" {f['raw']:,.0f} rows/s  ratio {f['ratio']:.2f}  (target >= {FEED_TARGET};"
-            f" migrated in {f['migration_seconds']} s)  load average {f['load_average']}"
+            f" server CPU {f['server_cpu_us_per_change']} us a change; migrated in"
+            f" {f['migration_seconds']} s)  load average {f['load_average']}"
         )
     if figures.lag:
         g = figures.lag
