@@ -104,10 +104,10 @@ class Figures:
 
 
 class Api:
-    """One server over HTTP, one keep-alive connection."""
+    """One server over HTTP as an admin of ``org``, one keep-alive connection."""
 
-    def __init__(self, base: str) -> None:
-        token = issue_token(secret=SECRET, user="alice", org=TENANT, permissions=["workflows:admin"])
+    def __init__(self, base: str, org: str = TENANT) -> None:
+        token = issue_token(secret=SECRET, user="alice", org=org, permissions=["workflows:admin"])
         self.base, self.token = base, token
         self.client = httpx.Client(
             base_url=base,
@@ -329,7 +329,9 @@ def as_of(
     }
 
 
-def _seed(admin: psycopg.Connection[Any], workflow: uuid.UUID, version: uuid.UUID, count: int) -> None:
+def _seed(
+    admin: psycopg.Connection[Any], workflow: uuid.UUID, version: uuid.UUID, count: int, tenant: str = TENANT
+) -> None:
     """``count`` live executions on 50 positions, by SQL (the impact and the migration read
     the executions; their journeys start with the migration)."""
     admin.execute(
@@ -338,7 +340,7 @@ def _seed(admin: psycopg.Connection[Any], workflow: uuid.UUID, version: uuid.UUI
            SELECT gen_random_uuid(), %s, %s, %s, 'm-' || i, 'step-' || lpad((i %% 50)::text, 3, '0'),
                   'waiting', now(), now()
            FROM generate_series(1, %s) AS i""",
-        (TENANT, workflow, version, count),
+        (tenant, workflow, version, count),
     )
     admin.execute("VACUUM ANALYZE executions")
 

@@ -24,7 +24,11 @@ class InvalidCursor(ValueError):
 
 
 def encode_cursor(*key: Any) -> str:
-    raw = json.dumps(list(key), separators=(",", ":"), default=str).encode("utf-8")
+    if all(type(part) is int for part in key):
+        # The same bytes as JSON, a sixth of the time: the change feed writes one per change.
+        raw = ("[" + ",".join(map(str, key)) + "]").encode("ascii")
+    else:
+        raw = json.dumps(list(key), separators=(",", ":"), default=str).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 

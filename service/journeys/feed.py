@@ -21,25 +21,24 @@ from service.uow import UnitOfWork
 from service.webhooks.events import Event, emit
 
 
-def _change(found: rows.ChangeRow) -> ExecutionChange:
-    event, number, from_number = found
+def _change(found: rows.Change) -> ExecutionChange:
     return ExecutionChange(
-        execution_id=event.execution_id,
-        workflow_id=event.workflow_id,
-        contact_id=event.contact_id,
-        from_version_id=event.from_version_id,
-        from_version_number=from_number,
-        version_id=event.version_id,
-        version_number=number,
-        from_action_id=event.from_action_id,
-        action_id=event.action_id,
-        from_status=event.from_status,
-        status=event.status,
-        revision=event.revision,
-        cause=event.cause,
-        cause_id=event.cause_id,
-        at=event.at,
-        cursor=rows.cursor_of(event),
+        execution_id=found.execution_id,
+        workflow_id=found.workflow_id,
+        contact_id=found.contact_id,
+        from_version_id=found.from_version_id,
+        from_version_number=found.from_version_number,
+        version_id=found.version_id,
+        version_number=found.version_number,
+        from_action_id=found.from_action_id,
+        action_id=found.action_id,
+        from_status=found.from_status,
+        status=found.status,
+        revision=found.revision,
+        cause=found.cause,
+        cause_id=found.cause_id,
+        at=found.at,
+        cursor=rows.cursor_of(found.xid, found.seq),
     )
 
 
