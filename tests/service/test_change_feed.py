@@ -5,6 +5,7 @@ are not; paging by cursor gives every change once; the workflow filter and the t
 wall; the long-poll answers as a change commits; ``executions.moved`` names the batch's
 cursors; and on PostgreSQL a transaction that commits late is never skipped."""
 
+import json
 import threading
 import time
 import uuid
@@ -19,12 +20,14 @@ from indexer import journey
 from indexer.models import Execution, JourneyEvent, WebhookEvent, WorkflowVersion
 from indexer.pagination import encode_cursor
 from service.container import Container
+from service.journeys import feed
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
     example,
     post_publish,
     post_version,
+    principal,
     versions_url,
 )
 
@@ -355,3 +358,33 @@ def test_a_late_commit_holds_the_feed_back_and_is_never_skipped(
     with container.uow("acme") as uow:
         seqs = dict(uow.session.execute(select(JourneyEvent.cause_id, JourneyEvent.seq)).all())
     assert seqs[late] == late_seq < seqs[early]  # seq order was not commit order
+
+
+def test_the_json_the_database_writes_is_the_models_answer(
+    client: TestClient, container: Container, auth: Any
+) -> None:
+    """On PostgreSQL a page's items are written as JSON by the database
+    (``indexer.journey_feed.rendered``); they must be exactly what the answer's models
+    give for the same page: every field, null or not, each time and each cursor. (On
+    SQLite both are the models' path.)"""
+    admin = auth("workflows:admin")
+    wid = _workflow(client, admin)
+    owner = principal()
+
+    def both(**asked: Any) -> None:
+        with container.uow("acme") as uow:
+            written = json.loads(feed.page(uow=uow, principal=owner, **asked).body)
+            modelled = feed.models(uow=uow, principal=owner, **asked).model_dump(mode="json")
+        assert written == modelled
+
+    both(after=None, workflow_id=None, limit=100)  # nothing yet: no items, no cursor
+    migration = _migrate(client, admin, wid)
+    _revert(client, admin, wid, migration)
+    _caught_up(container)
+    with container.uow("acme") as uow:
+        items = feed.models(uow=uow, principal=owner, after=None, workflow_id=None, limit=1000).items
+    assert len(items) == 12
+    for after in (None, items[0].cursor, items[5].cursor, items[-1].cursor):
+        for limit in (1, 5, 1000):
+            both(after=after, workflow_id=None, limit=limit)
+            both(after=after, workflow_id=uuid.UUID(wid), limit=limit)

@@ -13,7 +13,7 @@ import time
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from schemas.journeys import ChangePage
@@ -36,7 +36,7 @@ def _page(
     limit: int,
     *,
     first: bool,
-) -> ChangePage:
+) -> feed.Page:
     with container.uow(principal.tenant_id) as uow:
         if first:
             feed.check_workflow(uow, principal, workflow_id)
@@ -54,21 +54,21 @@ async def execution_changes(
     wait: Annotated[
         float, Query(ge=0, le=MAX_WAIT_SECONDS, description="seconds to wait for a change when none is there")
     ] = 0,
-) -> ChangePage:
+) -> Response:
     """Every change of position wfv itself made (migration moves and exits, reverts), in
     commit order after `after` (from the oldest kept without it), tenant-wide or for
     `workflow_id`; `next_cursor` goes on from there. With `wait`, an empty answer waits up
     to that many seconds and returns as soon as a change commits (docs/engine-contract.md)."""
     answer = await run_in_threadpool(_page, container, principal, after, workflow_id, limit, first=True)
-    if answer.items or wait == 0:
-        return answer
+    if answer.count or wait == 0:
+        return _json(answer)
     slot = request.app.state.streams.take(
         principal.tenant_id, principal.user_id, limit=container.settings.stream_max_per_user
     )
     try:
         end_turn()
         deadline = time.monotonic() + min(wait, container.settings.changes_max_wait_seconds)
-        while not answer.items:
+        while not answer.count:
             left = deadline - time.monotonic()
             if left <= 0 or await request.is_disconnected():
                 break
@@ -80,6 +80,11 @@ async def execution_changes(
                 )
             finally:
                 end_turn()
-        return answer
+        return _json(answer)
     finally:
         slot.release()
+
+
+def _json(page: feed.Page) -> Response:
+    """The page's JSON as it was written (the route declares ``ChangePage`` for its schema)."""
+    return Response(page.body, media_type="application/json")
