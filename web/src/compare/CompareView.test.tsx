@@ -96,6 +96,9 @@ test("selecting a step by click or keyboard shows its field changes and what a b
   const after = await side(2);
   expect(within(after).getByLabelText(/^Trigger Trigger/).querySelector("[data-change]")?.className).toMatch(/ring-2/);
 
+  fireEvent.click(within(before).getByLabelText(/^Step welcome/));
+  expect(screen.getByRole("region", { name: "Changes of welcome" })).toHaveTextContent("Unchanged between v1 and v2.");
+
   fireEvent.click(within(before).getByLabelText(/^Step reminder/));
   expect(screen.getByRole("region", { name: "Changes of reminder" })).toHaveTextContent(
     "4 live contacts hit right now, and 1 pinned (a migration leaves them where they are). Under a migration by id, they fail: they have no position in the new version.",

@@ -61,7 +61,7 @@ export function CompareView({ workflowId, from, to, className }: CompareViewProp
             <CompareGraph workflowId={workflowId} version={from} highlights={marks.from} selected={selected} onSelect={setSelected} />
             <CompareGraph workflowId={workflowId} version={to} highlights={marks.to} selected={selected} onSelect={setSelected} />
             <aside aria-label="Selected step" className="grid content-start gap-3">
-              <StepPanel marked={marked} from={from} to={to} />
+              <StepPanel selected={selected} marked={marked} from={from} to={to} />
               <nav aria-label="Changed steps">
                 <p className="mb-1 text-sm font-medium">Every change</p>
                 <ul className="grid gap-1">

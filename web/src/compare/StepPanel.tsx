@@ -5,6 +5,7 @@
  */
 import { Badge } from "../components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../components/ui/table";
+import { TRIGGER_ID } from "../graph/layout";
 
 import type { BreakingImpact, ElementChange, Marked } from "./marks";
 
@@ -87,14 +88,31 @@ function Warning({ breaking }: { breaking: BreakingImpact }) {
   );
 }
 
-export function StepPanel({ marked, from, to }: { marked: Marked | null; from: number; to: number }) {
-  if (!marked) {
+export interface StepPanelProps {
+  /** The selected node's id, and what the comparison says of it (null: nothing changed there). */
+  selected: string | null;
+  marked: Marked | null;
+  from: number;
+  to: number;
+}
+
+export function StepPanel({ selected, marked, from, to }: StepPanelProps) {
+  if (selected === null) {
     return <p className="text-muted-foreground text-sm">Select a step (click it, or Tab to it and press Enter) to see what changed in it.</p>;
+  }
+  if (!marked) {
+    const title = selected === TRIGGER_ID ? "Trigger" : selected;
+    return (
+      <section aria-label={`Changes of ${title}`} className="text-sm">
+        <h3 className="font-mono text-base font-semibold">{title}</h3>
+        <p>Unchanged between v{from} and v{to}.</p>
+      </section>
+    );
   }
   return (
     <section aria-label={`Changes of ${marked.title}`} className="grid gap-3 text-sm">
       <h3 className="font-mono text-base font-semibold">{marked.title}</h3>
-      {marked.change ? <What change={marked.change} from={from} to={to} /> : <p>Unchanged in v{to}.</p>}
+      {marked.change ? <What change={marked.change} from={from} to={to} /> : <p>Unchanged between v{from} and v{to}.</p>}
       {marked.change ? <Fields fields={marked.change.fields} /> : null}
       {marked.breaking.length ? (
         <ul aria-label="Breaking changes" className="grid gap-2">
