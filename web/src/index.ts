@@ -13,3 +13,4 @@ export { WorkflowsList, type WorkflowsListProps } from "./workflows/WorkflowsLis
 export { HistoryPanel, type HistoryPanelProps, type VersionRow } from "./history/HistoryPanel";
 export { ApiError } from "./api/problem";
 export { STARTER_DOCUMENT } from "./api/starter";
+export { CompareView, type CompareViewProps } from "./compare/CompareView";

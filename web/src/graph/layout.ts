@@ -24,7 +24,16 @@ export interface StepData extends Record<string, unknown> {
   title: string;
   type: string;
   name: string | null;
-  live: number;
+  /** Contacts on the step now; null where a screen does not count them (the compare view). */
+  live: number | null;
+  /** What a comparison says of the step, when a screen highlights one (see `Highlight`). */
+  highlight?: Highlight;
+}
+
+/** A step's mark in a comparison: its change, and the live contacts a breaking change there hits. */
+export interface Highlight {
+  change: "added" | "removed" | "modified" | "moved" | null;
+  breaking: { live: number; pinned: number } | null;
 }
 
 export type StepNode = Node<StepData, "step">;
@@ -69,7 +78,13 @@ function depths(document: ReadDocument): Map<string, number> {
   return depth;
 }
 
-export function layout(document: ReadDocument, live: ReadonlyMap<string | null, number>): { nodes: StepNode[]; edges: Edge[] } {
+/** `live`: contacts per step (null on the trigger), or null for no counts; `highlights`: marks per
+ * node id (TRIGGER_ID for the trigger), for a comparison. */
+export function layout(
+  document: ReadDocument,
+  live: ReadonlyMap<string | null, number> | null,
+  highlights: ReadonlyMap<string, Highlight> = new Map(),
+): { nodes: StepNode[]; edges: Edge[] } {
   const depth = depths(document);
   const rows: string[][] = [];
   for (const step of document.steps) (rows[depth.get(step.id) ?? 1] ??= []).push(step.id);
@@ -81,31 +96,47 @@ export function layout(document: ReadDocument, live: ReadonlyMap<string | null, 
     row.forEach((id, column) => position.set(id, { x: offset + column * (NODE_WIDTH + GAP_X), y: index * ROW_HEIGHT }));
   });
 
-  const node = (id: string, data: StepData): StepNode => ({
-    id,
-    type: "step",
-    position: position.get(id) ?? { x: 0, y: 0 },
-    data,
-    width: NODE_WIDTH,
-    height: NODE_HEIGHT,
-    handles,
-    draggable: false,
-    connectable: false,
-    ariaLabel: `${data.kind === "trigger" ? "Trigger" : "Step"} ${data.title}, ${data.type}${data.name ? `, ${data.name}` : ""}: ${data.live} live`,
-  });
+  const node = (id: string, fields: StepData): StepNode => {
+    const highlight = highlights.get(id);
+    const data: StepData = highlight ? { ...fields, highlight } : fields;
+    return {
+      id,
+      type: "step",
+      position: position.get(id) ?? { x: 0, y: 0 },
+      data,
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+      handles,
+      draggable: false,
+      connectable: false,
+      ariaLabel: `${data.kind === "trigger" ? "Trigger" : "Step"} ${data.title}, ${data.type}${data.name ? `, ${data.name}` : ""}${describe(data)}`,
+    };
+  };
   const nodes: StepNode[] = [];
   const edges: Edge[] = [];
   const known = new Set(document.steps.map((step) => step.id));
   if (document.trigger) {
     const { type, next } = document.trigger;
-    nodes.push(node(TRIGGER_ID, { kind: "trigger", title: "Trigger", type, name: null, live: live.get(null) ?? 0 }));
+    nodes.push(node(TRIGGER_ID, { kind: "trigger", title: "Trigger", type, name: null, live: live ? (live.get(null) ?? 0) : null }));
     if (next && known.has(next)) edges.push(edge(TRIGGER_ID, next, "next"));
   }
   for (const step of document.steps) {
-    nodes.push(node(step.id, { kind: "action", title: step.id, type: step.type, name: step.name, live: live.get(step.id) ?? 0 }));
+    nodes.push(node(step.id, { kind: "action", title: step.id, type: step.type, name: step.name, live: live ? (live.get(step.id) ?? 0) : null }));
     for (const exit of step.exits) if (known.has(exit.target)) edges.push(edge(step.id, exit.target, exit.label));
   }
   return { nodes, edges };
+}
+
+/** The end of a node's accessible name: what the badges say. */
+function describe({ live, highlight }: StepData): string {
+  const said: string[] = [];
+  if (highlight?.change) said.push(highlight.change);
+  if (highlight?.breaking) {
+    const { live: hit, pinned } = highlight.breaking;
+    said.push(`breaking: ${hit} live${pinned ? `, ${pinned} pinned` : ""}`);
+  }
+  if (live !== null) said.push(`${live} live`);
+  return said.length ? `: ${said.join(", ")}` : "";
 }
 
 function edge(source: string, target: string, label: "next" | "then" | "else"): Edge {
