@@ -11,5 +11,8 @@ export { clearWfvStorage, TOKEN_KEY } from "./session/storage";
 export { WorkflowGraph, type WorkflowGraphProps } from "./graph/WorkflowGraph";
 export { WorkflowsList, type WorkflowsListProps } from "./workflows/WorkflowsList";
 export { HistoryPanel, type HistoryPanelProps, type VersionRow } from "./history/HistoryPanel";
+export { JourneyLookup, type JourneyLookupProps } from "./journeys/JourneyLookup";
+export { ImpactPreview, type ImpactPreviewProps } from "./impact/ImpactPreview";
+export { RolloutPanel, type RolloutPanelProps } from "./rollout/RolloutPanel";
 export { ApiError } from "./api/problem";
 export { STARTER_DOCUMENT } from "./api/starter";

@@ -1,6 +1,8 @@
 /**
  * One workflow: its history, and a version's graph (the current one until another version
  * is chosen in the history; the newest when none is current yet).
+ * Journeys, the impact of moving the current version's contacts to the newest draft, and
+ * the rollout are tabs too, each loaded when first opened (the initial bundle stays small).
  */
 import { lazy, Suspense, useState } from "react";
 
@@ -10,6 +12,10 @@ import { HistoryPanel } from "../history/HistoryPanel";
 
 // React Flow is the largest part of the bundle: it loads when a graph is first shown.
 const WorkflowGraph = lazy(() => import("../graph/WorkflowGraph").then((module) => ({ default: module.WorkflowGraph })));
+const JourneyLookup = lazy(() => import("../journeys/JourneyLookup").then((module) => ({ default: module.JourneyLookup })));
+const ImpactPreview = lazy(() => import("../impact/ImpactPreview").then((module) => ({ default: module.ImpactPreview })));
+const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) => ({ default: module.RolloutPanel })));
+const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const versions = useVersions(workflowId);
@@ -17,11 +23,16 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const [tab, setTab] = useState("history");
   const fallback = versions.data?.find((version) => version.is_current) ?? versions.data?.[0];
   const shown = chosen ?? fallback?.version_number ?? null;
+  const current = versions.data?.find((version) => version.is_current);
+  const newestDraft = versions.data?.find((version) => version.status === "draft");
   return (
     <Tabs value={tab} onValueChange={setTab}>
       <TabsList>
         <TabsTrigger value="history">History</TabsTrigger>
         <TabsTrigger value="graph">Graph{shown !== null ? ` (v${shown})` : ""}</TabsTrigger>
+        <TabsTrigger value="journeys">Journeys</TabsTrigger>
+        <TabsTrigger value="impact">Impact</TabsTrigger>
+        <TabsTrigger value="rollout">Rollout</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -40,6 +51,25 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         ) : (
           <p className="text-muted-foreground text-sm">This workflow has no version to draw.</p>
         )}
+      </TabsContent>
+      <TabsContent value="journeys">
+        <Suspense fallback={loading}>
+          <JourneyLookup workflowId={workflowId} />
+        </Suspense>
+      </TabsContent>
+      <TabsContent value="impact">
+        {current && newestDraft ? (
+          <Suspense fallback={loading}>
+            <ImpactPreview workflowId={workflowId} from={current.version_number} to={newestDraft.version_number} />
+          </Suspense>
+        ) : (
+          <p className="text-muted-foreground text-sm">The impact preview needs a current version and a draft.</p>
+        )}
+      </TabsContent>
+      <TabsContent value="rollout">
+        <Suspense fallback={loading}>
+          <RolloutPanel workflowId={workflowId} />
+        </Suspense>
       </TabsContent>
     </Tabs>
   );

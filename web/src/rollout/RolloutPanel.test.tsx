@@ -39,7 +39,7 @@ test("the steps with their shares and times, the current one, the state and the 
     ["4", "100%", "1 d", ""],
   ]);
   expect(rows[1]).toHaveAttribute("aria-current", "step");
-  expect(screen.getByText(/Guards: waiting for a sample\. the new version has 41 executions/)).toBeInTheDocument();
+  expect(screen.getByText(/Guards \(waiting for a sample\): the new version has 41 executions/)).toBeInTheDocument();
   expect(screen.getAllByRole("button").map((button) => button.textContent)).toEqual(["Pause", "Promote", "Abort"]);
 });
 

@@ -59,7 +59,7 @@ function Verdict({ rollout }: { rollout: Rollout }) {
   const state = { waiting_for_sample: "waiting for a sample", within_margin: "within the margin", halt: "would halt" }[verdict.state];
   return (
     <p>
-      Guards: {state}. {verdict.reason}
+      Guards ({state}): {verdict.reason}
     </p>
   );
 }
