@@ -73,7 +73,7 @@ export function JourneyLookup({ workflowId }: JourneyLookupProps) {
             </TableHeader>
             <TableBody>
               {executions.data.map((execution) => (
-                <TableRow key={execution.execution_id} aria-selected={execution.execution_id === shown}>
+                <TableRow key={execution.execution_id} aria-current={execution.execution_id === shown ? "true" : undefined}>
                   <TableCell>
                     <Button variant="link" size="sm" className="px-0 underline" onClick={() => setChosen(execution.execution_id)}>
                       {execution.execution_id}
