@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 
 import { TOKEN_KEY } from "../session/storage";
 import { routes, WORKFLOW_ID } from "../test/answers";
-import { fakeApi } from "../test/fakeApi";
+import { fakeApi, json } from "../test/fakeApi";
 
 import { App } from "./App";
 
@@ -41,4 +41,23 @@ test("a reload in the same tab keeps the session (sessionStorage)", () => {
   sessionStorage.setItem(TOKEN_KEY, TOKEN);
   render(<App baseUrl="https://wfv.test" fetch={fakeApi(routes).fetch} />);
   expect(screen.getByRole("button", { name: "Sign out" })).toBeInTheDocument();
+});
+
+test("a workflow's Journeys, Impact (current to newest draft) and Rollout tabs, each loaded when opened", async () => {
+  sessionStorage.setItem(TOKEN_KEY, TOKEN);
+  const api = fakeApi({
+    ...routes,
+    [`GET /api/v1/workflows/${WORKFLOW_ID}/versions/3/impact`]: { target_version: 3, from_versions: [2], total: 7, counts: { unchanged: 0, changed_in_place: 0, timer_earlier: 0, timer_later: 0, remapped: 0, exits: 7, fails: 0, pinned: 0 }, positions: [], contacts: null },
+    [`GET /api/v1/workflows/${WORKFLOW_ID}/rollout`]: () => json({ type: "/problems/rollout-not-found", title: "Rollout not found", status: 404 }, 404),
+  });
+  render(<App baseUrl="https://wfv.test" fetch={api.fetch} />);
+  await userEvent.click(await screen.findByRole("button", { name: "Welcome series" }));
+  await userEvent.click(await screen.findByRole("tab", { name: "Journeys" }));
+  expect(await screen.findByLabelText("Contact id")).toBeInTheDocument();
+  await userEvent.click(screen.getByRole("tab", { name: "Impact" }));
+  expect(await screen.findByRole("button", { name: "7 contacts will exit" })).toBeInTheDocument();
+  expect(api.sent.find((request) => request.path.endsWith("/impact"))?.search).toBe("?from=2");
+  await userEvent.click(screen.getByRole("tab", { name: "Rollout" }));
+  expect(await screen.findByText("No rollout has run for this workflow.")).toBeInTheDocument();
+  expect(await screen.findByLabelText("Draft")).toHaveValue("3");
 });

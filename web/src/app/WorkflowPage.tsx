@@ -2,6 +2,8 @@
  * One workflow: its history, and a version's graph (the current one until another version
  * is chosen in the history; the newest when none is current yet).
  * The Compare tab: two of its versions side by side (compare/ComparePicker).
+ * Journeys, the impact of moving the current version's contacts to the newest draft, and
+ * the rollout are tabs too, each loaded when first opened (the initial bundle stays small).
  */
 import { lazy, Suspense, useState } from "react";
 
@@ -13,6 +15,10 @@ import { HistoryPanel } from "../history/HistoryPanel";
 const WorkflowGraph = lazy(() => import("../graph/WorkflowGraph").then((module) => ({ default: module.WorkflowGraph })));
 // The compare screen draws two graphs: it loads with React Flow too, when first opened.
 const ComparePicker = lazy(() => import("../compare/ComparePicker"));
+const JourneyLookup = lazy(() => import("../journeys/JourneyLookup").then((module) => ({ default: module.JourneyLookup })));
+const ImpactPreview = lazy(() => import("../impact/ImpactPreview").then((module) => ({ default: module.ImpactPreview })));
+const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) => ({ default: module.RolloutPanel })));
+const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const versions = useVersions(workflowId);
@@ -20,12 +26,17 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const [tab, setTab] = useState("history");
   const fallback = versions.data?.find((version) => version.is_current) ?? versions.data?.[0];
   const shown = chosen ?? fallback?.version_number ?? null;
+  const current = versions.data?.find((version) => version.is_current);
+  const newestDraft = versions.data?.find((version) => version.status === "draft");
   return (
     <Tabs value={tab} onValueChange={setTab}>
       <TabsList>
         <TabsTrigger value="history">History</TabsTrigger>
         <TabsTrigger value="graph">Graph{shown !== null ? ` (v${shown})` : ""}</TabsTrigger>
         <TabsTrigger value="compare">Compare</TabsTrigger>
+        <TabsTrigger value="journeys">Journeys</TabsTrigger>
+        <TabsTrigger value="impact">Impact</TabsTrigger>
+        <TabsTrigger value="rollout">Rollout</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -48,6 +59,25 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
       <TabsContent value="compare">
         <Suspense fallback={<p className="text-muted-foreground text-sm">Loading the comparison…</p>}>
           <ComparePicker workflowId={workflowId} />
+        </Suspense>
+      </TabsContent>
+      <TabsContent value="journeys">
+        <Suspense fallback={loading}>
+          <JourneyLookup workflowId={workflowId} />
+        </Suspense>
+      </TabsContent>
+      <TabsContent value="impact">
+        {current && newestDraft ? (
+          <Suspense fallback={loading}>
+            <ImpactPreview workflowId={workflowId} from={current.version_number} to={newestDraft.version_number} />
+          </Suspense>
+        ) : (
+          <p className="text-muted-foreground text-sm">The impact preview needs a current version and a draft.</p>
+        )}
+      </TabsContent>
+      <TabsContent value="rollout">
+        <Suspense fallback={loading}>
+          <RolloutPanel workflowId={workflowId} />
         </Suspense>
       </TabsContent>
     </Tabs>

@@ -48,7 +48,10 @@ export function WfvProvider({ baseUrl, getToken, onSignOut, fetch, queryClient, 
     setSignedOut(true);
     signOutRef.current?.();
   }, [client]);
-  const value = useMemo<WfvContextValue>(() => ({ api, signOut }), [api, signOut]);
+  const value = useMemo<WfvContextValue>(
+    () => ({ api, signOut, getToken: () => tokenRef.current() }),
+    [api, signOut],
+  );
 
   if (signedOut) return null;
   return (

@@ -6,6 +6,8 @@ import type { WfvClient } from "../api/client";
 export interface WfvContextValue {
   api: WfvClient;
   signOut: () => void;
+  /** The host's current bearer token, read to show what it permits (the server decides). */
+  getToken: () => string | Promise<string>;
 }
 
 export const WfvContext = createContext<WfvContextValue | null>(null);
