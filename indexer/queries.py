@@ -133,6 +133,21 @@ def get_versions(
     )
 
 
+def versions_made_from(
+    session: Session, tenant_id: str, workflow_id: uuid.UUID, parent_id: uuid.UUID
+) -> list[WorkflowVersion]:
+    """The versions whose parent is ``parent_id`` (their change summaries follow it)."""
+    return list(
+        session.scalars(
+            select(WorkflowVersion).where(
+                WorkflowVersion.tenant_id == tenant_id,
+                WorkflowVersion.workflow_id == workflow_id,
+                WorkflowVersion.parent_version_id == parent_id,
+            )
+        )
+    )
+
+
 def list_versions(
     session: Session,
     tenant_id: str,
