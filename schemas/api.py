@@ -197,3 +197,15 @@ class WorkflowUpdate(RequestBody):
     name: WorkflowName | None = None
     required_approvals: int | None = Field(default=None, ge=0, le=10)
 
+
+class ActionTypePublic(BaseModel):
+    name: str = Field(description="the type, as an action's `type` names it")
+    title: str = Field(description="the schema's `title`, else the name")
+    description: str | None = Field(description="the schema's `description`")
+    config_schema: dict[str, Any] | bool = Field(
+        description="the JSON Schema (Draft 2020-12) an action's `config` of this type must meet to publish"
+    )
+
+
+class ActionTypeList(BaseModel):
+    items: list[ActionTypePublic]
