@@ -147,7 +147,7 @@ def new_version(
         created_at=now,
         definition=document,
     )
-    write_summary(uow, version, source)
+    write_summary(version, source)
     extra: dict[str, str] = {Trailer.PARENT_ID: str(source.id)} if source else {}
     if rollback_of is not None:
         extra |= rollback_trailers(rollback_of)

@@ -4,8 +4,8 @@ diffs.
 
 Its writers: ``create_workflow`` (v1: the first version), ``new_version`` (a created
 version, a rollback, a pushed ``drafts/new``), ``update_version`` (an edit, a committed
-draft, a push to a draft's branch), which also refreshes the versions made from the
-edited draft, since their summary is against its document; and rebuild from git
+draft, a push to a draft's branch), which also rewrites the summaries of the versions
+made from the edited draft, since theirs are against its document; and rebuild from git
 (``indexer.rebuild``: reindex and healing). A draft's auto-saves are working copies, not
 the version's document: they write none.
 
@@ -15,6 +15,7 @@ store nothing, so a GET stays read-only; the next heal of the workflow stores th
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from indexer import queries
 from indexer.models import WorkflowVersion
@@ -22,38 +23,29 @@ from schemas.summaries import ChangeSummary, stored, summary_of
 from service.uow import UnitOfWork
 
 
-def _parents(
-    uow: UnitOfWork, versions: Sequence[WorkflowVersion], known: Sequence[WorkflowVersion] = ()
-) -> dict[uuid.UUID, WorkflowVersion]:
-    """The parents of ``versions`` (one workflow's): from ``known`` where there, the rest
-    from one query."""
-    found = {row.id: row for row in known}
-    wanted = {v.parent_version_id for v in versions if v.parent_version_id is not None} - found.keys()
-    if wanted:
-        first = versions[0]
-        rows = queries.get_versions(uow.session, first.tenant_id, first.workflow_id, list(wanted))
-        found |= {row.id: row for row in rows}
-    return found
+def _summary(version: WorkflowVersion, parent: tuple[int, dict[str, Any]] | None) -> ChangeSummary | None:
+    return summary_of(version.definition, version.parent_version_id, parent)
 
 
-def _summary(version: WorkflowVersion, parents: dict[uuid.UUID, WorkflowVersion]) -> ChangeSummary | None:
-    parent = parents.get(version.parent_version_id) if version.parent_version_id is not None else None
+def write_summary(version: WorkflowVersion, parent: WorkflowVersion | None) -> None:
+    """Store the summary of a version whose document was just written, made from
+    ``parent`` (None: the workflow's first)."""
     found = (parent.version_number, parent.definition) if parent is not None else None
-    return summary_of(version.definition, version.parent_version_id, found)
-
-
-def write_summary(uow: UnitOfWork, version: WorkflowVersion, parent: WorkflowVersion | None) -> None:
-    """Store the summary of ``version``, whose document was just written; ``parent`` is
-    the version it was made from, when the caller holds it."""
-    parents = {parent.id: parent} if parent is not None else _parents(uow, [version])
-    version.change_summary = stored(_summary(version, parents))
+    version.change_summary = stored(_summary(version, found))
 
 
 def write_summaries_after_edit(uow: UnitOfWork, version: WorkflowVersion) -> None:
-    """``version``'s document changed: its summary, and those of the versions made from it."""
-    write_summary(uow, version, None)
-    for child in queries.versions_made_from(uow.session, version.tenant_id, version.workflow_id, version.id):
-        write_summary(uow, child, version)
+    """``version``'s document changed: its summary, and those of the versions made from
+    it (rare: one statement finds the parent and them, their rows are loaded only then)."""
+    found = queries.relatives(uow.session, version)
+    parent = next((r for r in found if r.id == version.parent_version_id), None)
+    version.change_summary = stored(
+        _summary(version, (parent.version_number, parent.definition) if parent is not None else None)
+    )
+    children = [r.id for r in found if r.parent_version_id == version.id]
+    if children:
+        for child in queries.get_versions(uow.session, version.tenant_id, version.workflow_id, children):
+            write_summary(child, version)
 
 
 def read_summaries(
@@ -62,10 +54,19 @@ def read_summaries(
     """The summaries of ``versions`` (one workflow's), by id: as stored, and for rows from
     before revision 0019 (NULL) computed here and not stored, so a read writes nothing."""
     missing = [version for version in versions if version.change_summary is None]
-    parents = _parents(uow, missing, versions)
-    return {
-        version.id: ChangeSummary.model_validate(version.change_summary)
-        if version.change_summary is not None
-        else _summary(version, parents)
-        for version in versions
-    }
+    known = {version.id: version for version in versions}
+    wanted = {v.parent_version_id for v in missing if v.parent_version_id is not None} - known.keys()
+    if wanted:
+        first = versions[0]
+        rows = queries.get_versions(uow.session, first.tenant_id, first.workflow_id, list(wanted))
+        known |= {row.id: row for row in rows}
+    answers: dict[uuid.UUID, ChangeSummary | None] = {}
+    for version in versions:
+        if version.change_summary is not None:
+            answers[version.id] = ChangeSummary.model_validate(version.change_summary)
+            continue
+        parent = known.get(version.parent_version_id) if version.parent_version_id is not None else None
+        answers[version.id] = _summary(
+            version, (parent.version_number, parent.definition) if parent is not None else None
+        )
+    return answers

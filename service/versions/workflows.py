@@ -103,7 +103,7 @@ def create_workflow(
         created_at=now,
         definition=definition.document(),
     )
-    write_summary(uow, version, None)
+    write_summary(version, None)
     written = write_draft_commit(
         repo,
         version=version,
