@@ -28,7 +28,7 @@ class ChangeSummary(BaseModel):
     conditions_changed: bool = False
     settings_changed: bool = False
     text: str = Field(
-        description='one line, as the compare view words it: "2 actions modified, 1 removed; trigger '
+        description='one line, as the compare view words it: "1 action removed, 2 modified; trigger '
         'changed", "no changes" when the documents are the same, "first version" when there is no parent'
     )
 
