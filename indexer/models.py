@@ -117,6 +117,9 @@ class WorkflowVersion(Base):
     # A copy of the commit's document, so reads and later queries (action ids of a
     # version) need no git access; git stays the truth and rebuild rewrites it.
     definition: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # What changed against the parent (``schemas.summaries``), written with the document
+    # so the versions list never diffs; NULL on rows older than revision 0019.
+    change_summary: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
 
 class VersionMigration(Base):

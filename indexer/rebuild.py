@@ -16,6 +16,7 @@ from indexer.models import Workflow, WorkflowVersion
 from schemas.history import VersionRecord
 from schemas.state import VersionState
 from schemas.status import VersionStatus
+from schemas.summaries import stored, summary_of
 
 FIELDS = (
     "version_number",
@@ -132,6 +133,7 @@ def apply_records(
         for row in session.scalars(select(WorkflowVersion).where(WorkflowVersion.workflow_id == workflow.id))
     }
     changed: list[int] = []
+    rewritten: set[uuid.UUID] = set()  # versions whose document or parent this changes
     current_id: uuid.UUID | None = None
     # Clear the current flag first: the partial unique index allows one at a time.
     session.execute(
@@ -151,11 +153,16 @@ def apply_records(
             changed.append(record.number)
         elif any(getattr(row, name) != value for name, value in values.items()):
             changed.append(record.number)
+        if row.change_summary is None or any(
+            getattr(row, name) != values[name] for name in ("definition", "parent_version_id")
+        ):
+            rewritten.add(version_id)
         for name, value in values.items():
             setattr(row, name, value)
         row.is_current = False
         if record.is_current:
             current_id = version_id
+    _summarise(rows, rewritten)
     session.flush()
     if current_id is not None:
         rows[current_id].is_current = True  # after the flush: one current row at a time
@@ -166,3 +173,15 @@ def apply_records(
     workflow.git_head, workflow.state_head = git_head, state.commit
     session.flush()
     return changed
+
+
+def _summarise(rows: Mapping[uuid.UUID, WorkflowVersion], rewritten: set[uuid.UUID]) -> None:
+    """Change summaries from the documents as rebuilt: for the versions ``rewritten`` (new,
+    edited, or with none yet) and those made from one of them. Not counted as a change:
+    the summary derives from what git says, it is no disagreement with it."""
+    for row in rows.values():
+        if row.id not in rewritten and row.parent_version_id not in rewritten:
+            continue
+        parent = rows.get(row.parent_version_id) if row.parent_version_id is not None else None
+        found = (parent.version_number, parent.definition) if parent is not None else None
+        row.change_summary = stored(summary_of(row.definition, row.parent_version_id, found))

@@ -9,6 +9,7 @@ from schemas.compare import BreakingChange, Part, PartDiff
 from schemas.drain import VersionDrain
 from schemas.impact import Bucket, ImpactCounts
 from schemas.status import VersionStatus
+from schemas.summaries import ChangeSummary
 from schemas.text import RequestBody
 from schemas.timestamps import Timestamp
 from schemas.workflow import WorkflowDefinition
@@ -106,6 +107,13 @@ class VersionPublic(BaseModel):
         " empty at that pace): read by the versions list and a version's GET; null in the"
         " answers of changes (create, edit, publish, delete, holds)",
     )
+    change_summary: ChangeSummary | None = Field(
+        default=None,
+        description="what changed against the version this one was made from (parent_version_id),"
+        " computed once when the version's document is written. Read by the versions list and a"
+        " version's GET; null there only when that parent is gone from the index, and in the answers"
+        " of changes to a version written before wfv kept summaries",
+    )
 
 
 class VersionDetail(VersionPublic):
@@ -188,3 +196,16 @@ class WorkflowUpdate(RequestBody):
 
     name: WorkflowName | None = None
     required_approvals: int | None = Field(default=None, ge=0, le=10)
+
+
+class ActionTypePublic(BaseModel):
+    name: str = Field(description="the type, as an action's `type` names it")
+    title: str = Field(description="the schema's `title`, else the name")
+    description: str | None = Field(description="the schema's `description`")
+    config_schema: dict[str, Any] | bool = Field(
+        description="the JSON Schema (Draft 2020-12) an action's `config` of this type must meet to publish"
+    )
+
+
+class ActionTypeList(BaseModel):
+    items: list[ActionTypePublic]

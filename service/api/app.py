@@ -17,6 +17,7 @@ from service.api.openapi import for_clients, operation_id
 from service.api.problems import install_problem_handlers
 from service.api.readiness import Readiness
 from service.api.routes import (
+    action_types,
     actions,
     archival,
     audit,
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         drafts,
         reviews,
         actions,
+        action_types,
         executions,
         journeys,
         changes,

@@ -31,6 +31,7 @@ from service.errors import (
 from service.healing.reconcile import needs_healing
 from service.ops import tracing
 from service.uow import UnitOfWork
+from service.versions.summaries import write_summaries_after_edit, write_summary
 from service.versions.workflows import load_workflow
 from service.versions.write_path import move_refs, write_draft_commit
 
@@ -146,6 +147,7 @@ def new_version(
         created_at=now,
         definition=document,
     )
+    write_summary(version, source)
     extra: dict[str, str] = {Trailer.PARENT_ID: str(source.id)} if source else {}
     if rollback_of is not None:
         extra |= rollback_trailers(rollback_of)
@@ -267,6 +269,7 @@ def update_version(
     )
     version.commit_sha, version.tree_sha = written.commit, written.tree
     version.definition, version.lock_version = document, lock
+    write_summaries_after_edit(uow, version)
     workflow.updated_at = now
     move_refs(
         uow, workflow, repo, written.refs, head=written.commit, reflog=f"edit v{version.version_number}"

@@ -21,6 +21,7 @@ from service.healing.reconcile import needs_healing, reconcile
 from service.idempotency import new_workflow_id
 from service.ops import tracing
 from service.uow import UnitOfWork
+from service.versions.summaries import write_summary
 from service.versions.write_path import move_refs, write_draft_commit
 
 
@@ -102,6 +103,7 @@ def create_workflow(
         created_at=now,
         definition=definition.document(),
     )
+    write_summary(version, None)
     written = write_draft_commit(
         repo,
         version=version,

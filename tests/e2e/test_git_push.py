@@ -84,6 +84,7 @@ def test_a_push_to_a_draft_is_recorded_like_a_patch(checkout: Checkout) -> None:
 
     version = checkout.versions()[2]
     assert version["lock_version"] == 2  # one edit per push, whatever the number of commits
+    assert version["change_summary"]["text"] == "1 action modified"  # against v1, its parent
     detail = checkout.server.api().get(f"/workflows/{checkout.wid}/versions/2").json()
     assert detail["definition"] == second
     entry = checkout.audit()[0]
@@ -127,6 +128,8 @@ def test_a_push_to_drafts_new_creates_the_next_version(checkout: Checkout) -> No
     assert versions[3]["status"] == "draft"
     assert versions[3]["parent_version_id"] == versions[1]["id"]  # the current version, as POST …/versions
     assert versions[3]["commit_sha"] == tip
+    assert versions[3]["change_summary"]["parent_version_number"] == 1
+    assert versions[3]["change_summary"]["text"] == "1 action modified"
     detail = checkout.server.api().get(f"/workflows/{checkout.wid}/versions/3").json()
     assert detail["definition"] == document
     assert checkout.audit()[0]["action"] == "create"

@@ -1,7 +1,8 @@
 """Publishing checks the action types (both databases): an unknown type or a config its
 schema refuses is a 422 listing each problem by pointer and action, and changes nothing;
 a draft may hold either; the review shows the same problems; an operator's folder adds
-types (and a bad one refuses start-up); a rollback is not blocked by a catalogue change."""
+types (and a bad one refuses start-up); a rollback is not blocked by a catalogue change;
+``GET /api/v1/action-types`` lists the catalogue, the same to every tenant."""
 
 import json
 import subprocess
@@ -200,3 +201,33 @@ def test_wfv_serve_refuses_to_start_with_a_bad_schema_file(tmp_path: Path) -> No
     assert str(folder / "send_fax.json") in done.stderr
     assert "not a valid JSON Schema" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+SHIPPED = Path(__file__).parents[2] / "schemas" / "action_types"
+
+
+def test_the_catalogue_lists_each_type_with_its_schema(client: TestClient, auth: Any) -> None:
+    answer = client.get("/api/v1/action-types", headers=auth("workflows:read"))
+    assert answer.status_code == 200, answer.text
+    items = answer.json()["items"]
+    assert [item["name"] for item in items] == sorted(path.stem for path in SHIPPED.glob("*.json"))
+    email = next(item for item in items if item["name"] == "send_email")
+    schema = json.loads((SHIPPED / "send_email.json").read_text(encoding="utf-8"))
+    assert email == {
+        "name": "send_email",
+        "title": schema["title"],
+        "description": "Sends an email made from a template of the CRM.",
+        "config_schema": schema,
+    }
+    assert_problem(client.get("/api/v1/action-types"), 401, "unauthorized")
+
+
+def test_the_operators_types_are_listed_to_every_tenant(fax_client: TestClient, auth: Any) -> None:
+    """One catalogue per process: every tenant's readers see the same list."""
+    answers = [
+        fax_client.get("/api/v1/action-types", headers=auth("workflows:read", org=org)).json()
+        for org in ("acme", "globex")
+    ]
+    assert answers[0] == answers[1]
+    fax = next(item for item in answers[0]["items"] if item["name"] == "send_fax")
+    assert fax == {"name": "send_fax", "title": "send_fax", "description": None, "config_schema": FAX}

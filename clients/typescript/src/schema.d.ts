@@ -383,6 +383,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/action-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Action Types
+         * @description Every action type publishing knows, by name: its title, description and the JSON
+         *     Schema of its `config`.
+         */
+        get: operations["list_action_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflows/{workflow_id}/executions": {
         parameters: {
             query?: never;
@@ -1269,6 +1290,36 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /** ActionTypeList */
+        ActionTypeList: {
+            /** Items */
+            items: components["schemas"]["ActionTypePublic"][];
+        };
+        /** ActionTypePublic */
+        ActionTypePublic: {
+            /**
+             * Name
+             * @description the type, as an action's `type` names it
+             */
+            name: string;
+            /**
+             * Title
+             * @description the schema's `title`, else the name
+             */
+            title: string;
+            /**
+             * Description
+             * @description the schema's `description`
+             */
+            description: string | null;
+            /**
+             * Config Schema
+             * @description the JSON Schema (Draft 2020-12) an action's `config` of this type must meet to publish
+             */
+            config_schema: {
+                [key: string]: unknown;
+            } | boolean;
+        };
         /** ArchivalCandidates */
         ArchivalCandidates: {
             /** Cutoff */
@@ -1490,6 +1541,54 @@ export interface components {
             items: components["schemas"]["ExecutionChange"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** ChangeSummary */
+        ChangeSummary: {
+            /**
+             * Parent Version Number
+             * @description the number of the version this one was made from; null for the first version
+             */
+            parent_version_number: number | null;
+            /**
+             * Actions Added
+             * @default 0
+             */
+            actions_added: number;
+            /**
+             * Actions Removed
+             * @default 0
+             */
+            actions_removed: number;
+            /**
+             * Actions Modified
+             * @default 0
+             */
+            actions_modified: number;
+            /**
+             * Actions Moved
+             * @default 0
+             */
+            actions_moved: number;
+            /**
+             * Trigger Changed
+             * @default false
+             */
+            trigger_changed: boolean;
+            /**
+             * Conditions Changed
+             * @default false
+             */
+            conditions_changed: boolean;
+            /**
+             * Settings Changed
+             * @default false
+             */
+            settings_changed: boolean;
+            /**
+             * Text
+             * @description one line, as the compare view words it: "1 action removed, 2 modified; trigger changed", "no changes" when the documents are the same, "first version" when there is no parent
+             */
+            text: string;
         };
         /**
          * CommentCreate
@@ -3122,6 +3221,8 @@ export interface components {
             active_executions: number;
             /** @description how fast the version empties (the last 24 hours, and when it will be empty at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit, publish, delete, holds) */
             drain?: components["schemas"]["VersionDrain"] | null;
+            /** @description what changed against the version this one was made from (parent_version_id), computed once when the version's document is written. Read by the versions list and a version's GET; null there only when that parent is gone from the index, and in the answers of changes to a version written before wfv kept summaries */
+            change_summary?: components["schemas"]["ChangeSummary"] | null;
             /** Definition */
             definition: {
                 [key: string]: unknown;
@@ -3245,6 +3346,8 @@ export interface components {
             active_executions: number;
             /** @description how fast the version empties (the last 24 hours, and when it will be empty at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit, publish, delete, holds) */
             drain?: components["schemas"]["VersionDrain"] | null;
+            /** @description what changed against the version this one was made from (parent_version_id), computed once when the version's document is written. Read by the versions list and a version's GET; null there only when that parent is gone from the index, and in the answers of changes to a version written before wfv kept summaries */
+            change_summary?: components["schemas"]["ChangeSummary"] | null;
         };
         /** VersionPublish */
         VersionPublish: {
@@ -4359,6 +4462,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActionHistory"];
+                };
+            };
+            /** @description An error, as an RFC 9457 problem document */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_action_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionTypeList"];
                 };
             };
             /** @description An error, as an RFC 9457 problem document */

@@ -33,6 +33,7 @@ from service.api.idempotency import Idempotent
 from service.executions import draining
 from service.versions import editing as versions
 from service.versions import publishing
+from service.versions.summaries import read_summaries
 
 router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions", tags=["versions"])
 
@@ -92,7 +93,11 @@ def list_versions(
         # Read before the counts: their workflow lookup may heal the index (git ahead), whose
         # rollback expires these rows; read after it, each would be loaded again, and a
         # database gone meanwhile would fail inside the model (a 500, not a 503).
-        listed = [VersionPublic.model_validate(row) for row in rows]
+        summaries = read_summaries(uow, rows)
+        listed = [
+            VersionPublic.model_validate(row).model_copy(update={"change_summary": summaries[row.id]})
+            for row in rows
+        ]
         shown = [
             draining.Shown(row.id, row.workflow_id, row.is_current, row.status == VersionStatus.DRAFT.value)
             for row in listed
@@ -116,6 +121,7 @@ def get_version(
     with container.uow(principal.tenant_id) as uow:
         row = versions.get_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         detail = VersionDetail.model_validate(row)
+        detail.change_summary = read_summaries(uow, [row])[row.id]
         drained = draining.of_one(uow=uow, version=row)
         detail.active_executions, detail.drain = drained.live, drained.drain
     return json_answer(detail, {"ETag": etag(detail.lock_version)})

@@ -6,6 +6,9 @@ from .action_history import ActionHistory
 from .action_history_entry import ActionHistoryEntry
 from .action_history_entry_action_type_0 import ActionHistoryEntryActionType0
 from .action_history_entry_change import ActionHistoryEntryChange
+from .action_type_list import ActionTypeList
+from .action_type_public import ActionTypePublic
+from .action_type_public_config_schema_type_0 import ActionTypePublicConfigSchemaType0
 from .archival_candidates import ArchivalCandidates
 from .archival_candidates_skipped import ArchivalCandidatesSkipped
 from .archival_run_list import ArchivalRunList
@@ -24,6 +27,7 @@ from .breaking_impact_bucket_type_0 import BreakingImpactBucketType0
 from .breaking_impact_buckets_item import BreakingImpactBucketsItem
 from .breaking_impact_kind import BreakingImpactKind
 from .change_page import ChangePage
+from .change_summary import ChangeSummary
 from .comment_create import CommentCreate
 from .compare_versions_format import CompareVersionsFormat
 from .condition import Condition
@@ -182,6 +186,9 @@ __all__ = (
     "ActionHistoryEntry",
     "ActionHistoryEntryActionType0",
     "ActionHistoryEntryChange",
+    "ActionTypeList",
+    "ActionTypePublic",
+    "ActionTypePublicConfigSchemaType0",
     "ArchivalCandidates",
     "ArchivalCandidatesSkipped",
     "ArchivalRunList",
@@ -200,6 +207,7 @@ __all__ = (
     "BreakingImpactBucketType0",
     "BreakingImpactKind",
     "ChangePage",
+    "ChangeSummary",
     "CommentCreate",
     "CompareVersionsFormat",
     "Condition",

@@ -11,6 +11,7 @@ from ..models.version_status import VersionStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.change_summary import ChangeSummary
     from ..models.version_detail_definition import VersionDetailDefinition
     from ..models.version_drain import VersionDrain
 
@@ -46,6 +47,10 @@ class VersionDetail:
         drain (None | Unset | VersionDrain): how fast the version empties (the last 24 hours, and when it will be empty
             at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit,
             publish, delete, holds)
+        change_summary (ChangeSummary | None | Unset): what changed against the version this one was made from
+            (parent_version_id), computed once when the version's document is written. Read by the versions list and a
+            version's GET; null there only when that parent is gone from the index, and in the answers of changes to a
+            version written before wfv kept summaries
     """
 
     id: UUID
@@ -69,9 +74,11 @@ class VersionDetail:
     legal_hold_at: None | str | Unset = UNSET
     active_executions: int | Unset = 0
     drain: None | Unset | VersionDrain = UNSET
+    change_summary: ChangeSummary | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.change_summary import ChangeSummary  # noqa: PLC0415
         from ..models.version_drain import VersionDrain  # noqa: PLC0415
 
         id = str(self.id)
@@ -149,6 +156,14 @@ class VersionDetail:
         else:
             drain = self.drain
 
+        change_summary: dict[str, Any] | None | Unset
+        if isinstance(self.change_summary, Unset):
+            change_summary = UNSET
+        elif isinstance(self.change_summary, ChangeSummary):
+            change_summary = self.change_summary.to_dict()
+        else:
+            change_summary = self.change_summary
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -182,11 +197,14 @@ class VersionDetail:
             field_dict["active_executions"] = active_executions
         if drain is not UNSET:
             field_dict["drain"] = drain
+        if change_summary is not UNSET:
+            field_dict["change_summary"] = change_summary
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.change_summary import ChangeSummary  # noqa: PLC0415
         from ..models.version_detail_definition import VersionDetailDefinition  # noqa: PLC0415
         from ..models.version_drain import VersionDrain  # noqa: PLC0415
 
@@ -317,6 +335,23 @@ class VersionDetail:
 
         drain = _parse_drain(d.pop("drain", UNSET))
 
+        def _parse_change_summary(data: object) -> ChangeSummary | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                change_summary_type_0 = ChangeSummary.from_dict(data)
+
+                return change_summary_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ChangeSummary | None | Unset, data)
+
+        change_summary = _parse_change_summary(d.pop("change_summary", UNSET))
+
         version_detail = cls(
             id=id,
             workflow_id=workflow_id,
@@ -339,6 +374,7 @@ class VersionDetail:
             legal_hold_at=legal_hold_at,
             active_executions=active_executions,
             drain=drain,
+            change_summary=change_summary,
         )
 
         version_detail.additional_properties = d

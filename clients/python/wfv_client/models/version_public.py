@@ -11,6 +11,7 @@ from ..models.version_status import VersionStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.change_summary import ChangeSummary
     from ..models.version_drain import VersionDrain
 
 
@@ -44,6 +45,10 @@ class VersionPublic:
         drain (None | Unset | VersionDrain): how fast the version empties (the last 24 hours, and when it will be empty
             at that pace): read by the versions list and a version's GET; null in the answers of changes (create, edit,
             publish, delete, holds)
+        change_summary (ChangeSummary | None | Unset): what changed against the version this one was made from
+            (parent_version_id), computed once when the version's document is written. Read by the versions list and a
+            version's GET; null there only when that parent is gone from the index, and in the answers of changes to a
+            version written before wfv kept summaries
     """
 
     id: UUID
@@ -66,9 +71,11 @@ class VersionPublic:
     legal_hold_at: None | str | Unset = UNSET
     active_executions: int | Unset = 0
     drain: None | Unset | VersionDrain = UNSET
+    change_summary: ChangeSummary | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.change_summary import ChangeSummary  # noqa: PLC0415
         from ..models.version_drain import VersionDrain  # noqa: PLC0415
 
         id = str(self.id)
@@ -144,6 +151,14 @@ class VersionPublic:
         else:
             drain = self.drain
 
+        change_summary: dict[str, Any] | None | Unset
+        if isinstance(self.change_summary, Unset):
+            change_summary = UNSET
+        elif isinstance(self.change_summary, ChangeSummary):
+            change_summary = self.change_summary.to_dict()
+        else:
+            change_summary = self.change_summary
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -176,11 +191,14 @@ class VersionPublic:
             field_dict["active_executions"] = active_executions
         if drain is not UNSET:
             field_dict["drain"] = drain
+        if change_summary is not UNSET:
+            field_dict["change_summary"] = change_summary
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.change_summary import ChangeSummary  # noqa: PLC0415
         from ..models.version_drain import VersionDrain  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -308,6 +326,23 @@ class VersionPublic:
 
         drain = _parse_drain(d.pop("drain", UNSET))
 
+        def _parse_change_summary(data: object) -> ChangeSummary | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                change_summary_type_0 = ChangeSummary.from_dict(data)
+
+                return change_summary_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ChangeSummary | None | Unset, data)
+
+        change_summary = _parse_change_summary(d.pop("change_summary", UNSET))
+
         version_public = cls(
             id=id,
             workflow_id=workflow_id,
@@ -329,6 +364,7 @@ class VersionPublic:
             legal_hold_at=legal_hold_at,
             active_executions=active_executions,
             drain=drain,
+            change_summary=change_summary,
         )
 
         version_public.additional_properties = d
