@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     }
     max_versions_per_workflow: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # The engine's batches of 10,000 (enrolment, position reports): room for 10,000 moves
+    # that name their base with the longest ids (about 5.5 MB), bounded by the batch's size.
+    max_batch_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     # A request's head (request line and headers) and how many headers it may carry:
     # beyond either, 431 (service/api/header_limits.py). Room for a large identity token.
     max_header_bytes: int = Field(default=32 * 1024, ge=4 * 1024, le=1024 * 1024)

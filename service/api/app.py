@@ -120,7 +120,12 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     install_problem_handlers(app)
     install_replay_handler(app)
     # git pushes outgrow a JSON body: /git/ bounds its own (WFV_GIT_MAX_PUSH_BYTES).
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, exempt_prefixes=("/git/",))
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        exempt_prefixes=("/git/",),
+        batch_bytes=settings.max_batch_body_bytes,
+    )
     if settings.request_slots:
         app.add_middleware(TurnsMiddleware, turns=Turns(settings.request_slots))
     for module in (

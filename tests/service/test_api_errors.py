@@ -16,6 +16,7 @@ from tests.factories import (
     create_workflow_via_api,
     example,
     get_versions,
+    post_publish,
     post_version,
     versions_url,
 )
@@ -157,3 +158,39 @@ def test_unknown_routes_and_methods_are_problems(client: TestClient, auth) -> No
     wid = create_workflow_via_api(client, headers)["id"]
     assert_problem(client.post(versions_url(wid, 9, "rollback"), headers=headers), 404, "version-not-found")
     assert_problem(client.delete(versions_url(wid, 1), headers=auth("workflows:read")), 403, "forbidden")
+
+
+def test_the_engines_batches_have_room_for_10000_based_moves(client: TestClient, auth) -> None:
+    """10,000 moves that name their base are over a megabyte: the batch routes take up to
+    WFV_MAX_BATCH_BODY_BYTES (8 MiB), every other route still 1 MiB."""
+    editor = auth("workflows:edit")
+    wid = create_workflow_via_api(client, editor, definition=example("welcome-small"))["id"]
+    post_publish(client, editor, wid, 1)
+    contacts = [f"contact-{n:06d}-{'x' * 80}" for n in range(10_000)]
+    enrolled = client.post(f"{API}/{wid}/executions", json={"contact_ids": contacts}, headers=editor)
+    assert enrolled.status_code == 201, enrolled.text
+    moves = [
+        {"contact_id": contact, "action_id": "wait-1d", "status": "waiting", "base_revision": 1}
+        for contact in contacts
+    ]
+    body = json.dumps({"moves": moves}).encode()
+    assert len(body) > 1024 * 1024
+    reported = client.post(
+        f"{API}/{wid}/executions/positions",
+        content=body,
+        headers=editor | {"Content-Type": "application/json"},
+    )
+    assert reported.status_code == 200, reported.text
+    assert reported.json()["updated"] == 10_000
+    # Past the batch bound, or the same size on any other route: 413, nothing done.
+    too_big = json.dumps({"moves": moves, "pad": "x" * (8 * 1024 * 1024)}).encode()
+    refused = client.post(
+        f"{API}/{wid}/executions/positions",
+        content=too_big,
+        headers=editor | {"Content-Type": "application/json"},
+    )
+    assert_problem(refused, 413, "payload-too-large")
+    elsewhere = client.post(
+        f"{API}/{wid}/versions", content=body, headers=editor | {"Content-Type": "application/json"}
+    )
+    assert_problem(elsewhere, 413, "payload-too-large")

@@ -36,7 +36,7 @@ test("a change summary column appears when the API gives one", async () => {
   });
   await screen.findByRole("table", { name: "Version history" });
   expect(headers()).toEqual(["Version", "Status", "Changes", "Author", "Created", "Published", "Live", "Draining"]);
-  expect(cells(2)[2]).toBe("2 steps modified, 1 removed, trigger changed");
+  expect(cells(2)[2]).toBe("1 action removed, 2 modified; trigger changed");
   expect(cells(1)[2]).toBe("");
 });
 

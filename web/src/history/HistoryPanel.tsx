@@ -11,8 +11,8 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 import { formatDate, formatDrain } from "./format";
 import { StatusBadge } from "./StatusBadge";
 
-/** A versions list item; `change_summary` is read when the API serves it (issue 22). */
-export type VersionRow = components["schemas"]["VersionPublic"] & { change_summary?: string | null };
+/** A versions list item, with its `change_summary` against the version it came from. */
+export type VersionRow = components["schemas"]["VersionPublic"];
 
 export interface HistoryPanelProps {
   workflowId: string;
@@ -25,7 +25,7 @@ export function HistoryPanel({ workflowId, onSelectVersion }: HistoryPanelProps)
   if (versions.isPending) return <p className="text-muted-foreground text-sm">Loading versions…</p>;
   if (versions.isError) return <p role="alert">Could not list the versions: {versions.error.message}</p>;
   const rows: VersionRow[] = versions.data;
-  const summaries = rows.some((row) => "change_summary" in row);
+  const summaries = rows.some((row) => row.change_summary != null);
   return (
     <Table aria-label="Version history">
       <TableCaption>
@@ -60,7 +60,7 @@ export function HistoryPanel({ workflowId, onSelectVersion }: HistoryPanelProps)
             <TableCell>
               <StatusBadge version={version} />
             </TableCell>
-            {summaries ? <TableCell className="whitespace-normal">{version.change_summary ?? ""}</TableCell> : null}
+            {summaries ? <TableCell className="whitespace-normal">{version.change_summary?.text ?? ""}</TableCell> : null}
             <TableCell>{version.created_by}</TableCell>
             <TableCell>{formatDate(version.created_at)}</TableCell>
             <TableCell>{formatDate(version.published_at)}</TableCell>

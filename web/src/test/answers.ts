@@ -65,11 +65,23 @@ export const versions: Schemas["VersionList"] = {
   next_cursor: null,
 };
 
-/** The same list once the API serves change summaries (another change of issue 22). */
+const changeSummary = (text: string, parent: number | null): Schemas["ChangeSummary"] => ({
+  parent_version_number: parent,
+  actions_added: 0,
+  actions_removed: 0,
+  actions_modified: 0,
+  actions_moved: 0,
+  trigger_changed: false,
+  conditions_changed: false,
+  settings_changed: false,
+  text,
+});
+
+/** The same list with each version's change summary, as the API serves it. */
 export const versionsWithSummaries = {
   items: versions.items.map((item, index) => ({
     ...item,
-    change_summary: ["1 step added", "2 steps modified, 1 removed, trigger changed", null][index] ?? null,
+    change_summary: [changeSummary("1 action added", 2), changeSummary("1 action removed, 2 modified; trigger changed", 1), null][index] ?? null,
   })),
   next_cursor: null,
 };
