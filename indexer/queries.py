@@ -206,7 +206,6 @@ def _current_and_newest() -> "tuple[Select[WorkflowVersion], Select[WorkflowVers
         .where(*scope, WorkflowVersion.deleted_at.is_(None))
         .order_by(WorkflowVersion.version_number.desc())
         .limit(1)
-        .options(lazy)
     )
     return current, newest
 
@@ -261,11 +260,11 @@ def copy_source(
 ) -> WorkflowVersion | None:
     """What a new version starts from when none is named: the current version (the
     workflow row names it: one read by primary key), else the newest one not deleted. Its
-    document is left unread (loaded if touched): a version created with its own definition
-    needs only the source's id and commit, and decoding a 50-action document it never uses
-    cost a tenth of the creation."""
+    document is read with it: the new version's change summary is against it
+    (``service.versions.summaries``), and left to load when touched it cost a second
+    query, a tenth of a creation (``bench/core.py``)."""
     if current_id is not None:
-        current = session.get(WorkflowVersion, current_id, options=[defer(WorkflowVersion.definition)])
+        current = session.get(WorkflowVersion, current_id)
         if current is not None and current.tenant_id == tenant_id and current.workflow_id == workflow_id:
             return current
     params = {"tenant_id": tenant_id, "workflow_id": workflow_id}
