@@ -3,7 +3,7 @@
  * compare screen lists it (every changed step; the selected one's field changes and
  * breaking changes, from compare/StepPanel), with each step's comments under it and a form
  * to comment on it. Steps commented on but unchanged are listed too, so no comment hides.
- * No graphs here: React Flow stays out of the review, and the list says the same.
+ * No graphs are drawn here (the compare view has them): the list says the same in words.
  */
 import { useMemo, useState } from "react";
 
