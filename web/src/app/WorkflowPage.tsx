@@ -18,6 +18,8 @@ const ComparePicker = lazy(() => import("../compare/ComparePicker"));
 const JourneyLookup = lazy(() => import("../journeys/JourneyLookup").then((module) => ({ default: module.JourneyLookup })));
 const ImpactPreview = lazy(() => import("../impact/ImpactPreview").then((module) => ({ default: module.ImpactPreview })));
 const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) => ({ default: module.RolloutPanel })));
+// The review of the newest draft: its changes inline, comments on its steps, verdicts, the approval rule.
+const ReviewPanel = lazy(() => import("../review/ReviewPanel").then((module) => ({ default: module.ReviewPanel })));
 const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
@@ -37,6 +39,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <TabsTrigger value="journeys">Journeys</TabsTrigger>
         <TabsTrigger value="impact">Impact</TabsTrigger>
         <TabsTrigger value="rollout">Rollout</TabsTrigger>
+        <TabsTrigger value="review">Review</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -79,6 +82,15 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <Suspense fallback={loading}>
           <RolloutPanel workflowId={workflowId} />
         </Suspense>
+      </TabsContent>
+      <TabsContent value="review">
+        {newestDraft ? (
+          <Suspense fallback={loading}>
+            <ReviewPanel workflowId={workflowId} versionNumber={newestDraft.version_number} />
+          </Suspense>
+        ) : (
+          <p className="text-muted-foreground text-sm">The review needs a draft: this workflow has none.</p>
+        )}
       </TabsContent>
     </Tabs>
   );
