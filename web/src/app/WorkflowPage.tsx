@@ -4,6 +4,7 @@
  * The Compare tab: two of its versions side by side (compare/ComparePicker).
  * Journeys, the impact of moving the current version's contacts to the newest draft, and
  * the rollout are tabs too, each loaded when first opened (the initial bundle stays small).
+ * So is the audit trail (audit/AuditLog).
  */
 import { lazy, Suspense, useState } from "react";
 
@@ -18,6 +19,7 @@ const ComparePicker = lazy(() => import("../compare/ComparePicker"));
 const JourneyLookup = lazy(() => import("../journeys/JourneyLookup").then((module) => ({ default: module.JourneyLookup })));
 const ImpactPreview = lazy(() => import("../impact/ImpactPreview").then((module) => ({ default: module.ImpactPreview })));
 const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) => ({ default: module.RolloutPanel })));
+const AuditLog = lazy(() => import("../audit/AuditLog").then((module) => ({ default: module.AuditLog })));
 const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
@@ -37,6 +39,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <TabsTrigger value="journeys">Journeys</TabsTrigger>
         <TabsTrigger value="impact">Impact</TabsTrigger>
         <TabsTrigger value="rollout">Rollout</TabsTrigger>
+        <TabsTrigger value="audit">Audit</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -78,6 +81,11 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
       <TabsContent value="rollout">
         <Suspense fallback={loading}>
           <RolloutPanel workflowId={workflowId} />
+        </Suspense>
+      </TabsContent>
+      <TabsContent value="audit">
+        <Suspense fallback={loading}>
+          <AuditLog workflowId={workflowId} />
         </Suspense>
       </TabsContent>
     </Tabs>
