@@ -25,16 +25,16 @@ const entry = (id: number, action: string, actor: string, at: string, details: E
 export const firstPage: Page = {
   items: [
     entry(5, "legal_hold", "carol", "2026-12-01T09:30:00.123456Z", { version_number: 2, reason: "<b>litigation</b> hold", previous_reason: null }),
-    entry(4, "publish", "bob", "2026-11-30T16:00:00Z", { version_number: 2, previous_current: 1 }),
-    entry(3, "update", "alice", "2026-11-30T15:00:00Z", { version_number: 2, before: { status: "draft", lock_version: 1 }, after: { status: "draft", lock_version: 2 } }),
+    entry(4, "publish", "bob", "2026-11-30T16:00:00.000000Z", { version_number: 2, previous_current: 1 }),
+    entry(3, "update", "alice", "2026-11-30T15:00:00.000000Z", { version_number: 2, before: { status: "draft", lock_version: 1 }, after: { status: "draft", lock_version: 2 } }),
   ],
   next_cursor: NEXT,
 };
 
 export const secondPage: Page = {
   items: [
-    entry(2, "publish", "alice", "2026-11-02T10:00:00Z", { version_number: 1, previous_current: null }, V1),
-    entry(1, "create_workflow", "alice", "2026-11-02T09:00:00Z", {}, null),
+    entry(2, "publish", "alice", "2026-11-02T10:00:00.000000Z", { version_number: 1, previous_current: null }, V1),
+    entry(1, "create_workflow", "alice", "2026-11-02T09:00:00.000000Z", {}, null),
   ],
   next_cursor: null,
 };
