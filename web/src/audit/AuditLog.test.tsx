@@ -37,7 +37,7 @@ test("entries newest first: who, the action in words with its version, local tim
 test("load more sends the cursor and appends the older entries; the last page has no button", async () => {
   const { sent } = renderWithApi(<AuditLog workflowId={WORKFLOW_ID} />, { [AUDIT]: paged });
   await userEvent.click(await screen.findByRole("button", { name: "Load more" }));
-  expect(await screen.findByText("Created the workflow", { selector: "td" })).toBeInTheDocument();
+  expect(await screen.findByText("Created the workflow")).toBeInTheDocument();
   expect(new URLSearchParams(sent[1]!.search).get("cursor")).toBe(NEXT);
   expect(rowTexts().map(([, what]) => what)).toEqual([
     "Changed the legal hold of v2",
@@ -68,7 +68,7 @@ test("the filter asks the server for one action, and says when it has none", asy
   });
   await screen.findByRole("table", { name: "Audit trail" });
   await userEvent.selectOptions(screen.getByLabelText("Action"), "rollback");
-  expect(await screen.findByText("No entries for “Rolled back, publishing”.")).toBeInTheDocument();
+  expect(await screen.findByText("No “rollback” entries.")).toBeInTheDocument();
   expect(new URLSearchParams(sent.at(-1)!.search).get("action")).toBe("rollback");
 });
 

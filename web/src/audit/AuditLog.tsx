@@ -11,7 +11,7 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 
 import { exactUtc, localTime } from "./format";
 import { type AuditEntry, useAudit } from "./queries";
-import { ACTION_WORDS, actionWords, describe } from "./words";
+import { ACTION_WORDS, actionName, describe } from "./words";
 
 export interface AuditLogProps {
   workflowId: string;
@@ -39,7 +39,7 @@ export function AuditLog({ workflowId }: AuditLogProps) {
           <option value="">Every action</option>
           {Object.keys(ACTION_WORDS).map((name) => (
             <option key={name} value={name}>
-              {actionWords(name)}
+              {actionName(name)}
             </option>
           ))}
         </select>
@@ -52,7 +52,7 @@ export function AuditLog({ workflowId }: AuditLogProps) {
         </p>
       ) : entries.length === 0 ? (
         <p className="text-muted-foreground text-sm">
-          {action ? `No entries for “${actionWords(action)}”.` : "No audit entries for this workflow yet."}
+          {action ? `No “${actionName(action)}” entries.` : "No audit entries for this workflow yet."}
         </p>
       ) : (
         <>

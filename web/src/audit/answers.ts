@@ -1,6 +1,7 @@
 /**
  * Audit answers of the test workflow, typed by the generated client and shaped as `wfv serve`
- * answers them (details as service/versions/editing.py writes them): two pages, newest first.
+ * answers them (times in its one form, schemas/timestamps.py; details as
+ * service/versions/editing.py writes them): two pages, newest first.
  */
 import type { components } from "../api/client";
 import { WORKFLOW_ID } from "../test/answers";

@@ -41,8 +41,13 @@ export function versionOf(entry: AuditEntry): number | null {
   return typeof number === "number" ? number : null;
 }
 
+/** The action as the service names it, spaced: "legal hold" (the filter's choices). */
+export function actionName(action: string): string {
+  return action.replaceAll("_", " ");
+}
+
 export function actionWords(action: string): string {
-  return ACTION_WORDS[action] ?? action.replaceAll("_", " ");
+  return ACTION_WORDS[action] ?? actionName(action);
 }
 
 /** "Published v3"; "Created the workflow" when the entry names no version. */
