@@ -18,3 +18,4 @@ export { ApiError } from "./api/problem";
 export { STARTER_DOCUMENT } from "./api/starter";
 export { CompareView, type CompareViewProps } from "./compare/CompareView";
 export { ReviewPanel, type ReviewPanelProps } from "./review/ReviewPanel";
+export { AuditLog, type AuditLogProps } from "./audit/AuditLog";

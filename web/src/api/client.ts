@@ -18,14 +18,21 @@ export interface ApiOptions {
   baseUrl: string;
   getToken: () => string | Promise<string>;
   fetch?: (request: Request) => Promise<Response>;
+  /** Told of every 401: the token is no longer good (expired, revoked), whichever call found it. */
+  onUnauthorized?: () => void;
 }
 
-export function createApi({ baseUrl, getToken, fetch }: ApiOptions): WfvClient {
+export function createApi({ baseUrl, getToken, fetch, onUnauthorized }: ApiOptions): WfvClient {
   const client = createClient<paths>({ baseUrl, ...(fetch ? { fetch } : {}) });
   client.use({
     async onRequest({ request }) {
       request.headers.set("Authorization", `Bearer ${await getToken()}`);
       return request;
+    },
+    onResponse({ response }) {
+      // Here rather than in each query: a 401 means the same thing on every route.
+      if (response.status === 401) onUnauthorized?.();
+      return undefined;
     },
   });
   return client;

@@ -1,11 +1,13 @@
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
+import { firstPage } from "../audit/answers";
 import { TOKEN_KEY } from "../session/storage";
 import { routes, WORKFLOW_ID } from "../test/answers";
 import { fakeApi, json } from "../test/fakeApi";
 
 import { App } from "./App";
+import { SESSION_ENDED } from "./App";
 
 const TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
 
@@ -21,6 +23,7 @@ test("sign in with a token, open a workflow's history and graph, sign out to an 
   await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
   expect(sessionStorage.getItem(TOKEN_KEY)).toBe(TOKEN);
   expect(localStorage.length).toBe(0);
+  localStorage.setItem("wfv.draft.6f1c2a4e.3", '{"format":1}'); // a draft kept offline, gone at sign-out
 
   await userEvent.click(await screen.findByRole("button", { name: "Welcome series" }));
   expect(await screen.findByRole("table", { name: "Version history" })).toBeInTheDocument();
@@ -35,6 +38,8 @@ test("sign in with a token, open a workflow's history and graph, sign out to an 
   expect(screen.queryByText("Welcome series")).not.toBeInTheDocument();
   expect(screen.queryByRole("table")).not.toBeInTheDocument();
   expect(sessionStorage.length).toBe(0);
+  expect(localStorage.length).toBe(0);
+  expect(screen.queryByRole("status")).not.toBeInTheDocument();
 });
 
 test("a reload in the same tab keeps the session (sessionStorage)", () => {
@@ -60,4 +65,41 @@ test("a workflow's Journeys, Impact (current to newest draft) and Rollout tabs, 
   await userEvent.click(screen.getByRole("tab", { name: "Rollout" }));
   expect(await screen.findByText("No rollout has run for this workflow.")).toBeInTheDocument();
   expect(await screen.findByLabelText("Draft")).toHaveValue("3");
+});
+
+test("a 401 from any call signs out of the app: the sign-in form says the session ended, nothing of the workflow is left", async () => {
+  sessionStorage.setItem(TOKEN_KEY, TOKEN);
+  localStorage.setItem("wfv.draft.6f1c2a4e.3", '{"format":1}');
+  const api = fakeApi({
+    ...routes,
+    [`GET /api/v1/workflows/${WORKFLOW_ID}/audit`]: () => json({ type: "about:blank", title: "Unauthorized", status: 401, detail: "token expired" }, 401),
+  });
+  render(<App baseUrl="https://wfv.test" fetch={api.fetch} />);
+  await userEvent.click(await screen.findByRole("button", { name: "Welcome series" }));
+  expect(await screen.findByRole("table", { name: "Version history" })).toBeInTheDocument();
+  await userEvent.click(screen.getByRole("tab", { name: "Audit" }));
+
+  expect(await screen.findByRole("status")).toHaveTextContent(SESSION_ENDED);
+  expect(screen.getByRole("heading", { name: "Sign in to wfv" })).toBeInTheDocument();
+  expect(screen.queryByText("Welcome series")).not.toBeInTheDocument();
+  expect(sessionStorage.length).toBe(0);
+  expect(localStorage.length).toBe(0);
+
+  // Signing in again starts afresh: no notice, no workflow open, the list read anew.
+  const before = api.sent.length;
+  await userEvent.type(screen.getByLabelText("Token"), TOKEN);
+  await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+  expect(screen.queryByText(SESSION_ENDED)).not.toBeInTheDocument();
+  expect(await screen.findByRole("button", { name: "Welcome series" })).toBeInTheDocument();
+  expect(screen.getByText("Choose a workflow, or create one.")).toBeInTheDocument();
+  expect(api.sent.slice(before).map((request) => request.path)).toEqual(["/api/v1/workflows"]);
+});
+
+test("the Audit tab shows the workflow's audit trail", async () => {
+  sessionStorage.setItem(TOKEN_KEY, TOKEN);
+  const api = fakeApi({ ...routes, [`GET /api/v1/workflows/${WORKFLOW_ID}/audit`]: firstPage });
+  render(<App baseUrl="https://wfv.test" fetch={api.fetch} />);
+  await userEvent.click(await screen.findByRole("button", { name: "Welcome series" }));
+  await userEvent.click(await screen.findByRole("tab", { name: "Audit" }));
+  expect(await screen.findByText("Published v2")).toBeInTheDocument();
 });

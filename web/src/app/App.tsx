@@ -1,7 +1,8 @@
 /**
  * The standalone app, composed from the package's components only: sign in by pasting a
  * token, then the workflows list beside a workflow's history and graph. Sign-out clears
- * everything and brings the sign-in form back, empty.
+ * everything and brings the sign-in form back, empty. So does any API answer 401 (the
+ * provider's `onUnauthorized`), and the sign-in form then says the session ended.
  */
 import { useState } from "react";
 
@@ -13,6 +14,8 @@ import { SignIn } from "./SignIn";
 import { SignOutButton } from "./SignOutButton";
 import { WorkflowPage } from "./WorkflowPage";
 
+export const SESSION_ENDED = "Your session ended; sign in again.";
+
 export interface AppProps {
   baseUrl: string;
   /** Tests answer from recorded answers. */
@@ -22,14 +25,27 @@ export interface AppProps {
 export function App({ baseUrl, fetch }: AppProps) {
   const [token, setToken] = useStoredToken();
   const [workflowId, setWorkflowId] = useState<string | null>(null);
+  const [ended, setEnded] = useState(false);
 
-  if (!token) return <SignIn onSignIn={setToken} />;
+  if (!token) {
+    const signIn = (next: string) => {
+      setEnded(false);
+      setToken(next);
+    };
+    return <SignIn onSignIn={signIn} notice={ended ? SESSION_ENDED : null} />;
+  }
   const signedOut = () => {
     setWorkflowId(null);
     setToken(null);
   };
   return (
-    <WfvProvider baseUrl={baseUrl} getToken={() => token} onSignOut={signedOut} {...(fetch ? { fetch } : {})}>
+    <WfvProvider
+      baseUrl={baseUrl}
+      getToken={() => token}
+      onSignOut={signedOut}
+      onUnauthorized={() => setEnded(true)}
+      {...(fetch ? { fetch } : {})}
+    >
       <div className="mx-auto flex max-w-7xl flex-col gap-4 p-4">
         <header className="flex items-center justify-between">
           <h1 className="text-xl font-semibold">wfv</h1>

@@ -1,4 +1,7 @@
-/** Sign in by pasting a bearer token (`wfv token …`): the server checks it on the first call. */
+/**
+ * Sign in by pasting a bearer token (`wfv token …`): the server checks it on the first call.
+ * `notice` says why the form is back (the last session's token was refused), as a status.
+ */
 import { type FormEvent, useId, useState } from "react";
 
 import { Button } from "../components/ui/button";
@@ -7,7 +10,7 @@ import { Input } from "../components/ui/input";
 
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
-export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
+export function SignIn({ onSignIn, notice = null }: { onSignIn: (token: string) => void; notice?: string | null }) {
   const [token, setToken] = useState("");
   const [refused, setRefused] = useState(false);
   const field = useId();
@@ -30,6 +33,11 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => void }) {
           <CardDescription>Paste a bearer token. It stays in this tab only and is forgotten at sign-out.</CardDescription>
         </CardHeader>
         <CardContent>
+          {notice ? (
+            <p role="status" className="mb-3 text-sm font-medium">
+              {notice}
+            </p>
+          ) : null}
           <form onSubmit={submit} className="grid gap-3">
             <label htmlFor={field} className="text-sm font-medium">
               Token

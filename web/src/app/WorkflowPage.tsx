@@ -4,6 +4,7 @@
  * The Compare tab: two of its versions side by side (compare/ComparePicker).
  * Journeys, the impact of moving the current version's contacts to the newest draft, and
  * the rollout are tabs too, each loaded when first opened (the initial bundle stays small).
+ * So is the audit trail (audit/AuditLog).
  */
 import { lazy, Suspense, useState } from "react";
 
@@ -20,6 +21,7 @@ const ImpactPreview = lazy(() => import("../impact/ImpactPreview").then((module)
 const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) => ({ default: module.RolloutPanel })));
 // The review of the newest draft: its changes inline, comments on its steps, verdicts, the approval rule.
 const ReviewPanel = lazy(() => import("../review/ReviewPanel").then((module) => ({ default: module.ReviewPanel })));
+const AuditLog = lazy(() => import("../audit/AuditLog").then((module) => ({ default: module.AuditLog })));
 const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
@@ -40,6 +42,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <TabsTrigger value="impact">Impact</TabsTrigger>
         <TabsTrigger value="rollout">Rollout</TabsTrigger>
         <TabsTrigger value="review">Review</TabsTrigger>
+        <TabsTrigger value="audit">Audit</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -91,6 +94,11 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         ) : (
           <p className="text-muted-foreground text-sm">The review needs a draft: this workflow has none.</p>
         )}
+      </TabsContent>
+      <TabsContent value="audit">
+        <Suspense fallback={loading}>
+          <AuditLog workflowId={workflowId} />
+        </Suspense>
       </TabsContent>
     </Tabs>
   );

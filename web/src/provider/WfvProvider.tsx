@@ -2,6 +2,8 @@
  * The one wrapper a host puts around wfv's components: it holds the QueryClient and the API
  * client. After sign-out it renders nothing (no data of the last user stays on screen); a
  * host that signs someone in again mounts a new provider, e.g. keyed on the user's id.
+ * Any API answer 401 (the token expired or was revoked) signs out the same way, once, and
+ * tells the host through `onUnauthorized` so it can say why.
  */
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { type ReactNode, useCallback, useMemo, useRef, useState } from "react";
@@ -19,6 +21,12 @@ export interface WfvProviderProps {
   getToken: () => string | Promise<string>;
   /** Called after sign-out has cleared wfv's data: the host forgets its token there. */
   onSignOut?: () => void;
+  /**
+   * Called once when an API answer is 401, after the provider has signed out because of it
+   * (as `useSession().signOut` does, `onSignOut` included): the host says the session ended
+   * and asks for a new sign-in.
+   */
+  onUnauthorized?: () => void;
   /** Tests answer from recorded answers; a host may add headers or logging. */
   fetch?: (request: Request) => Promise<Response>;
   /** A QueryClient of the host's, if it wants to share one (sign-out clears it). */
@@ -26,7 +34,7 @@ export interface WfvProviderProps {
   children: ReactNode;
 }
 
-export function WfvProvider({ baseUrl, getToken, onSignOut, fetch, queryClient, children }: WfvProviderProps) {
+export function WfvProvider({ baseUrl, getToken, onSignOut, onUnauthorized, fetch, queryClient, children }: WfvProviderProps) {
   const [ownClient] = useState(createQueryClient);
   const client = queryClient ?? ownClient;
   const [signedOut, setSignedOut] = useState(false);
@@ -36,18 +44,37 @@ export function WfvProvider({ baseUrl, getToken, onSignOut, fetch, queryClient, 
   tokenRef.current = getToken;
   const signOutRef = useRef(onSignOut);
   signOutRef.current = onSignOut;
+  const unauthorizedRef = useRef(onUnauthorized);
+  unauthorizedRef.current = onUnauthorized;
+  // Several queries in flight may all answer 401: the first one signs out, the rest are late.
+  const endedRef = useRef(false);
+  const endRef = useRef<(unauthorized: boolean) => void>(() => undefined);
 
   const api = useMemo(
-    () => createApi({ baseUrl, getToken: () => tokenRef.current(), ...(fetch ? { fetch } : {}) }),
+    () =>
+      createApi({
+        baseUrl,
+        getToken: () => tokenRef.current(),
+        onUnauthorized: () => endRef.current(true),
+        ...(fetch ? { fetch } : {}),
+      }),
     [baseUrl, fetch],
   );
-  const signOut = useCallback(() => {
-    void client.cancelQueries();
-    client.clear();
-    clearWfvStorage();
-    setSignedOut(true);
-    signOutRef.current?.();
-  }, [client]);
+  const end = useCallback(
+    (unauthorized: boolean) => {
+      if (endedRef.current) return;
+      endedRef.current = true;
+      void client.cancelQueries();
+      client.clear();
+      clearWfvStorage();
+      setSignedOut(true);
+      signOutRef.current?.();
+      if (unauthorized) unauthorizedRef.current?.();
+    },
+    [client],
+  );
+  endRef.current = end;
+  const signOut = useCallback(() => end(false), [end]);
   const value = useMemo<WfvContextValue>(
     () => ({ api, signOut, getToken: () => tokenRef.current() }),
     [api, signOut],
