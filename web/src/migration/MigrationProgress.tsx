@@ -13,6 +13,7 @@ import { Button } from "../components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "../components/ui/dialog";
 import { Input } from "../components/ui/input";
 import { formatDate } from "../history/format";
+import { useEditRefusal } from "../rollout/queries";
 
 import { MigrationSummary } from "./MigrationSummary";
 import { isFinished, type Migration, type MigrationControl, useMigration, useMigrationControl } from "./queries";
@@ -29,7 +30,7 @@ function Halt({ migration }: { migration: Migration }) {
   );
 }
 
-function ResumeButton({ migration, busy, onResume }: { migration: Migration; busy: boolean; onResume: (threshold?: number) => void }) {
+function ResumeButton({ migration, busy, refusedBy, onResume }: { migration: Migration; busy: boolean; refusedBy: string | null; onResume: (threshold?: number) => void }) {
   const [open, setOpen] = useState(false);
   const [threshold, setThreshold] = useState("");
   const thresholdField = useId();
@@ -38,7 +39,7 @@ function ResumeButton({ migration, busy, onResume }: { migration: Migration; bus
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button variant="outline" disabled={busy}>
+        <Button variant="outline" disabled={busy || refusedBy !== null} {...(refusedBy ? { "aria-describedby": refusedBy } : {})}>
           Resume
         </Button>
       </DialogTrigger>
@@ -74,11 +75,11 @@ function ResumeButton({ migration, busy, onResume }: { migration: Migration; bus
   );
 }
 
-function CancelButton({ migration, target, busy, onCancel }: { migration: Migration; target: number; busy: boolean; onCancel: () => void }) {
+function CancelButton({ migration, target, busy, refusedBy, onCancel }: { migration: Migration; target: number; busy: boolean; refusedBy: string | null; onCancel: () => void }) {
   return (
     <Dialog>
       <DialogTrigger asChild>
-        <Button variant="destructive" disabled={busy}>
+        <Button variant="destructive" disabled={busy || refusedBy !== null} {...(refusedBy ? { "aria-describedby": refusedBy } : {})}>
           Cancel migration
         </Button>
       </DialogTrigger>
@@ -108,6 +109,8 @@ export function MigrationProgress({ workflowId, migrationId }: { workflowId: str
   const migration = useMigration(workflowId, migrationId);
   const versions = useVersions(workflowId);
   const control = useMigrationControl(workflowId, migrationId);
+  const refusal = useEditRefusal();
+  const refusalId = useId();
   if (migration.isPending) return <p className="text-muted-foreground text-sm">Reading the migration…</p>;
   if (migration.isError) return <p role="alert">Could not read the migration: {migration.error.message}</p>;
   const current = migration.data;
@@ -119,6 +122,7 @@ export function MigrationProgress({ workflowId, migrationId }: { workflowId: str
   const sources = current.source_version_ids.map(numberOf).filter((number): number is number => number !== undefined);
   const target = numberOf(current.target_version_id) ?? 0;
   const processed = current.migrated + current.skipped + current.failed;
+  const refusedBy = refusal.data ? refusalId : null;
   const send = (name: MigrationControl, failureThreshold?: number) => control.mutate({ control: name, failureThreshold });
 
   return (
@@ -154,19 +158,25 @@ export function MigrationProgress({ workflowId, migrationId }: { workflowId: str
       </dl>
       {isFinished(current) ? null : <p>{eta(current)}.</p>}
       <Halt migration={current} />
+      {refusal.data && !isFinished(current) ? (
+        <p id={refusalId} className="text-muted-foreground text-sm">
+          {/* cannotEditReason words it for rollouts; migrations need the same permission */}
+          {refusal.data.replace("which rollouts need", "which migrations need")}
+        </p>
+      ) : null}
       {control.isError ? <p role="alert">{control.error.message}</p> : null}
       {isFinished(current) ? (
         <MigrationSummary workflowId={workflowId} migration={current} sources={sources} target={target} versionOf={versionOf} />
       ) : (
         <div className="flex gap-2">
           {current.status === "paused" ? (
-            <ResumeButton migration={current} busy={control.isPending} onResume={(threshold) => send("resume", threshold)} />
+            <ResumeButton migration={current} busy={control.isPending} refusedBy={refusedBy} onResume={(threshold) => send("resume", threshold)} />
           ) : (
-            <Button variant="outline" disabled={control.isPending} onClick={() => send("pause")}>
+            <Button variant="outline" disabled={control.isPending || refusedBy !== null} {...(refusedBy ? { "aria-describedby": refusedBy } : {})} onClick={() => send("pause")}>
               Pause
             </Button>
           )}
-          <CancelButton migration={current} target={target} busy={control.isPending} onCancel={() => send("cancel")} />
+          <CancelButton migration={current} target={target} busy={control.isPending} refusedBy={refusedBy} onCancel={() => send("cancel")} />
         </div>
       )}
     </section>

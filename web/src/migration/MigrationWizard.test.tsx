@@ -1,9 +1,9 @@
 import { QueryClient } from "@tanstack/react-query";
-import { render, screen, within } from "@testing-library/react";
+import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { WfvProvider } from "../provider/WfvProvider";
-import { EDITOR } from "../rollout/answers";
+import { EDITOR, READER } from "../rollout/answers";
 import { fakeApi, json } from "../test/fakeApi";
 import { WORKFLOW_ID } from "../test/answers";
 
@@ -11,11 +11,11 @@ import { cancelled, finishedWithFailures, halted, liveExecutions, MIGRATE, MIGRA
 import { MigrationWizard, type MigrationWizardProps } from "./MigrationWizard";
 
 /** The wizard over the fake API; `answer` routes see what was sent (the request's body is read by then). */
-function renderWizard(props: Partial<MigrationWizardProps> = {}, answers: Record<string, unknown> = {}) {
+function renderWizard(props: Partial<MigrationWizardProps> = {}, answers: Record<string, unknown> = {}, token = EDITOR) {
   const routes: Record<string, unknown> = { ...migrationRoutes, ...answers };
   const api = fakeApi(routes);
   render(
-    <WfvProvider baseUrl="https://wfv.test" getToken={() => EDITOR} fetch={api.fetch} queryClient={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+    <WfvProvider baseUrl="https://wfv.test" getToken={() => token} fetch={api.fetch} queryClient={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <MigrationWizard workflowId={WORKFLOW_ID} {...props} />
     </WfvProvider>,
   );
@@ -186,4 +186,22 @@ test("a finished migration with failures says so, and lists them", async () => {
   expect(rows.map((row) => row.textContent)).toEqual(["c-7v2reminderunmapped: 'reminder' is not in v3", "c-9v2reminderunmapped: 'reminder' is not in v3"]);
   expect(sent.find((request) => request.path === `${MIGRATION}/items`)?.search).toBe("?outcome=failed&limit=50");
   expect(screen.queryByRole("button", { name: "Pause" })).not.toBeInTheDocument();
+});
+
+test("without workflows:edit the start and the controls are disabled, with the reason", async () => {
+  const reason = "Your token's permissions (workflows:read) do not include workflows:edit, which migrations need.";
+  const view = renderWizard({}, {}, READER);
+  await toStrategy();
+  const start = screen.getByRole("button", { name: "Start migration" });
+  expect(start).toBeDisabled();
+  expect(start).toHaveAccessibleDescription(reason);
+  cleanup();
+
+  renderWizard({ migrationId: MIGRATION_ID }, {}, READER);
+  for (const name of ["Pause", "Cancel migration"]) {
+    const button = await screen.findByRole("button", { name });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(reason);
+  }
+  expect(view.sent.filter((request) => request.method === "POST" && !(request.body as { dry_run?: boolean }).dry_run)).toEqual([]);
 });
