@@ -17,3 +17,4 @@ export { RolloutPanel, type RolloutPanelProps } from "./rollout/RolloutPanel";
 export { ApiError } from "./api/problem";
 export { STARTER_DOCUMENT } from "./api/starter";
 export { CompareView, type CompareViewProps } from "./compare/CompareView";
+export { MigrationWizard, type MigrationWizardProps } from "./migration/MigrationWizard";

@@ -18,6 +18,8 @@ const ComparePicker = lazy(() => import("../compare/ComparePicker"));
 const JourneyLookup = lazy(() => import("../journeys/JourneyLookup").then((module) => ({ default: module.JourneyLookup })));
 const ImpactPreview = lazy(() => import("../impact/ImpactPreview").then((module) => ({ default: module.ImpactPreview })));
 const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) => ({ default: module.RolloutPanel })));
+// The migration wizard: what moves to which version, previewed, confirmed, then followed.
+const MigrationWizard = lazy(() => import("../migration/MigrationWizard").then((module) => ({ default: module.MigrationWizard })));
 const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
@@ -37,6 +39,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <TabsTrigger value="journeys">Journeys</TabsTrigger>
         <TabsTrigger value="impact">Impact</TabsTrigger>
         <TabsTrigger value="rollout">Rollout</TabsTrigger>
+        <TabsTrigger value="migrate">Migrate</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -78,6 +81,11 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
       <TabsContent value="rollout">
         <Suspense fallback={loading}>
           <RolloutPanel workflowId={workflowId} />
+        </Suspense>
+      </TabsContent>
+      <TabsContent value="migrate">
+        <Suspense fallback={loading}>
+          <MigrationWizard workflowId={workflowId} />
         </Suspense>
       </TabsContent>
     </Tabs>
