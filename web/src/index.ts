@@ -19,3 +19,4 @@ export { STARTER_DOCUMENT } from "./api/starter";
 export { CompareView, type CompareViewProps } from "./compare/CompareView";
 export { ReviewPanel, type ReviewPanelProps } from "./review/ReviewPanel";
 export { AuditLog, type AuditLogProps } from "./audit/AuditLog";
+export { MigrationWizard, type MigrationWizardProps } from "./migration/MigrationWizard";

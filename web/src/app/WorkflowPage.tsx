@@ -22,6 +22,8 @@ const RolloutPanel = lazy(() => import("../rollout/RolloutPanel").then((module) 
 // The review of the newest draft: its changes inline, comments on its steps, verdicts, the approval rule.
 const ReviewPanel = lazy(() => import("../review/ReviewPanel").then((module) => ({ default: module.ReviewPanel })));
 const AuditLog = lazy(() => import("../audit/AuditLog").then((module) => ({ default: module.AuditLog })));
+// The migration wizard: what moves to which version, previewed, confirmed, then followed.
+const MigrationWizard = lazy(() => import("../migration/MigrationWizard").then((module) => ({ default: module.MigrationWizard })));
 const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
@@ -43,6 +45,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <TabsTrigger value="rollout">Rollout</TabsTrigger>
         <TabsTrigger value="review">Review</TabsTrigger>
         <TabsTrigger value="audit">Audit</TabsTrigger>
+        <TabsTrigger value="migrate">Migrate</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -98,6 +101,11 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
       <TabsContent value="audit">
         <Suspense fallback={loading}>
           <AuditLog workflowId={workflowId} />
+        </Suspense>
+      </TabsContent>
+      <TabsContent value="migrate">
+        <Suspense fallback={loading}>
+          <MigrationWizard workflowId={workflowId} />
         </Suspense>
       </TabsContent>
     </Tabs>

@@ -74,7 +74,7 @@ test("the server's problem is shown on the panel in its own words", async () => 
 
 test("without workflows:edit the controls are disabled, with the reason", async () => {
   const { posts } = renderPanel({ [`GET ${ROLLOUT}`]: running }, READER);
-  const reason = await screen.findByText("Your token's permissions (workflows:read) do not include workflows:edit, which rollouts need.");
+  const reason = await screen.findByText("Your token's permissions (workflows:read) do not include workflows:edit, which changing a live workflow needs.");
   for (const name of ["Pause", "Promote", "Abort"]) {
     const button = screen.getByRole("button", { name });
     expect(button).toBeDisabled();

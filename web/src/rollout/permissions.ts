@@ -14,5 +14,5 @@ export function cannotEditReason(token: string): string | null {
   const permissions = Array.isArray(claimed.permissions) ? claimed.permissions.filter((item): item is string => typeof item === "string") : [];
   if (permissions.some((permission) => EDIT.includes(permission))) return null;
   const held = permissions.length ? permissions.join(", ") : "none";
-  return `Your token's permissions (${held}) do not include workflows:edit, which rollouts need.`;
+  return `Your token's permissions (${held}) do not include workflows:edit, which changing a live workflow needs.`;
 }
