@@ -99,9 +99,12 @@ def list_executions(
     status: str | None,
     action: str | None,
     migration_id: uuid.UUID | None = None,
+    contact_id: str | None = None,
     limit: int,
     cursor: str | None,
 ) -> tuple[Sequence[Execution], str | None]:
+    """One page in id order. A contact's executions come from the (workflow_id, contact_id)
+    index: a workflow id belongs to one tenant, so the tenant test is a check on those rows."""
     query = select(Execution).where(Execution.tenant_id == tenant_id, Execution.workflow_id == workflow_id)
     if migration_id is not None:
         query = query.where(Execution.last_migration_id == migration_id)
@@ -111,6 +114,8 @@ def list_executions(
         query = query.where(Execution.status == status)
     if action is not None:
         query = query.where(Execution.current_action_id == action)
+    if contact_id is not None:
+        query = query.where(Execution.contact_id == contact_id)
     if cursor:
         (after,) = decode_cursor(cursor, cursor_uuid)
         query = query.where(Execution.id > after)

@@ -117,11 +117,13 @@ def list_page(
     status: str | None,
     action: str | None,
     migration_id: uuid.UUID | None,
+    contact_id: str | None = None,
     limit: int,
     cursor: str | None,
 ) -> tuple[list[Execution], str | None]:
     """One page of a workflow's executions, filtered by version (id or number, deleted
-    versions too: contacts may still be on them), status, action or moving migration."""
+    versions too: contacts may still be on them), status, action, moving migration or
+    contact."""
     workflow = load_workflow(uow, principal, workflow_id)
     version_id = find_version(uow, workflow, version, deleted_ok=True).id if version is not None else None
     page, next_cursor = rows.list_executions(
@@ -132,6 +134,7 @@ def list_page(
         status=status,
         action=action,
         migration_id=migration_id,
+        contact_id=contact_id,
         limit=limit,
         cursor=cursor,
     )

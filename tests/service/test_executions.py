@@ -1,16 +1,21 @@
 """The execution engine's API on both databases: enrolment, position reports (all or
 nothing, checked against each execution's version), lists and counts."""
 
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from indexer.models import Execution
 from tests.factories import (
     assert_problem,
     create_workflow_via_api,
     example,
     post_publish,
     post_version,
+    published_history,
     versions_url,
 )
 
@@ -226,3 +231,104 @@ def test_an_execution_named_twice_in_a_batch_takes_the_later_move(client: TestCl
         for e in _all_executions(client, auth, wid).values()
     }
     assert places == {"c-1": ("tips", "completed"), "c-2": ("tips", "active")}
+
+
+def _execution_rows(container: Any, tenant: str, workflow_id: Any, rows: list[tuple[Any, str, str]]) -> None:
+    """Execution rows as (version id, contact id, status), straight into the index."""
+    now = datetime.now(UTC)
+    with container.uow(tenant, write=True) as uow:
+        uow.session.add_all(
+            Execution(
+                id=uuid.uuid4(),
+                tenant_id=tenant,
+                workflow_id=workflow_id,
+                version_id=version_id,
+                contact_id=contact,
+                current_action_id=None if status in ("completed", "exited", "failed") else "wait-1d",
+                status=status,
+                enrolled_at=now,
+                updated_at=now,
+            )
+            for version_id, contact, status in rows
+        )
+        uow.commit()
+
+
+def test_a_contacts_executions_on_every_version_with_the_other_filters(
+    client: TestClient, auth, container: Any
+) -> None:
+    wid, v1, v2 = published_history(container, 2)
+    _execution_rows(
+        container,
+        "acme",
+        wid,
+        [
+            (v1, "c-1", "exited"),
+            (v1, "c-1", "completed"),
+            (v2, "c-1", "waiting"),
+            (v2, "c-2", "waiting"),
+            (v1, "c-10", "exited"),
+            (v1, "C-1", "exited"),
+        ],
+    )
+    url, reader = f"{API}/{wid}/executions", auth("workflows:read")
+
+    def listed(**params: Any) -> list[tuple[str, str, str]]:
+        page = client.get(url, params=params, headers=reader)
+        assert page.status_code == 200, page.text
+        return [(e["contact_id"], e["version_id"], e["status"]) for e in page.json()["items"]]
+
+    mine = listed(contact="c-1")
+    assert sorted(mine) == sorted(
+        [("c-1", str(v1), "exited"), ("c-1", str(v1), "completed"), ("c-1", str(v2), "waiting")]
+    )
+    ids = [e["id"] for e in client.get(url, params={"contact": "c-1"}, headers=reader).json()["items"]]
+    assert ids == sorted(ids)  # the list's own order (by id), filter or not
+    assert listed(contact="c-1", status="exited") == [("c-1", str(v1), "exited")]
+    assert sorted(listed(contact="c-1", version="1")) == sorted(
+        [("c-1", str(v1), "exited"), ("c-1", str(v1), "completed")]
+    )
+    assert listed(contact="c-1", status="waiting", version=str(v2)) == [("c-1", str(v2), "waiting")]
+    assert listed(contact="c-2", status="exited") == []
+    assert listed(contact="nobody") == []
+    assert listed(contact="c-1", migration=str(uuid.uuid4())) == []
+    seen, cursor = [], None
+    while True:
+        params = {"contact": "c-1", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get(url, params=params, headers=reader).json()
+        assert len(page["items"]) <= 2
+        seen += [e["id"] for e in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ids
+
+
+def test_another_tenants_contact_of_the_same_id_is_not_listed(
+    client: TestClient, auth, container: Any
+) -> None:
+    wid, v1 = published_history(container, 1)
+    theirs, their_v1 = published_history(container, 1, org="globex")
+    _execution_rows(container, "acme", wid, [(v1, "c-1", "waiting")])
+    _execution_rows(container, "globex", theirs, [(their_v1, "c-1", "waiting"), (their_v1, "c-1", "exited")])
+    # A row of globex's naming acme's workflow: the tenant test, not only the workflow's, keeps it out.
+    _execution_rows(container, "globex", wid, [(v1, "c-1", "exited")])
+    acme, globex = auth("workflows:read"), auth("workflows:read", org="globex")
+    items = client.get(f"{API}/{wid}/executions", params={"contact": "c-1"}, headers=acme).json()["items"]
+    assert [(e["contact_id"], e["status"]) for e in items] == [("c-1", "waiting")]
+    theirs_listed = client.get(f"{API}/{theirs}/executions", params={"contact": "c-1"}, headers=globex).json()
+    assert sorted(e["status"] for e in theirs_listed["items"]) == ["exited", "waiting"]
+    assert_problem(client.get(f"{API}/{wid}/executions", params={"contact": "c-1"}, headers=globex), 404)
+
+
+@pytest.mark.parametrize("bad", ["", "bad\x00id", "tab\there", "x" * 256])
+def test_a_bad_contact_filter_is_a_422_that_changes_nothing(
+    client: TestClient, auth, container: Any, bad: str
+) -> None:
+    wid, v1 = published_history(container, 1)
+    _execution_rows(container, "acme", wid, [(v1, "c-1", "waiting")])
+    url, reader = f"{API}/{wid}/executions", auth("workflows:read")
+    before = client.get(url, headers=reader).json()
+    assert_problem(client.get(url, params={"contact": bad}, headers=reader), 422)
+    assert client.get(url, headers=reader).json() == before
+    assert client.get(url, params={"contact": "x" * 255}, headers=reader).json()["items"] == []

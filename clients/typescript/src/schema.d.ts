@@ -413,7 +413,8 @@ export interface paths {
         };
         /**
          * List Executions
-         * @description Executions, filtered by version (id or number), status, action or moving migration.
+         * @description Executions, filtered by version (id or number), status, action, moving migration or
+         *     contact (a contact that re-entered has several, each on the version it ran).
          */
         get: operations["list_executions"];
         put?: never;
@@ -4511,6 +4512,8 @@ export interface operations {
                 status?: ("active" | "waiting" | "completed" | "exited" | "failed") | null;
                 action?: string | null;
                 migration?: string | null;
+                /** @description one contact's executions: every one it had here, on any version */
+                contact?: string | null;
                 limit?: number;
                 cursor?: string | null;
             };

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from schemas.executions import (
+    CONTACT_ID_PATTERN,
     EnrollRequest,
     EnrollResult,
     ExecutionList,
@@ -82,10 +83,19 @@ def list_executions(
     status: ExecutionStatus | None = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
     migration: uuid.UUID | None = None,
+    contact: Annotated[
+        str | None,
+        Query(
+            max_length=255,
+            pattern=CONTACT_ID_PATTERN,
+            description="one contact's executions: every one it had here, on any version",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: str | None = None,
 ) -> ExecutionList:
-    """Executions, filtered by version (id or number), status, action or moving migration."""
+    """Executions, filtered by version (id or number), status, action, moving migration or
+    contact (a contact that re-entered has several, each on the version it ran)."""
     ref = to_version_ref(version, "version") if version is not None else None
     with container.uow(principal.tenant_id) as uow:
         page, next_cursor = executions.list_page(
@@ -96,6 +106,7 @@ def list_executions(
             status=status,
             action=action,
             migration_id=migration,
+            contact_id=contact,
             limit=limit,
             cursor=cursor,
         )

@@ -20,16 +20,44 @@ async function lookUp(contact: string) {
   return view;
 }
 
-test("a contact's executions, newest first, found through its history", async () => {
+const V1 = "11111111-1111-4111-8111-111111111111";
+const V2 = "22222222-2222-4222-8222-222222222222";
+
+test("a contact's executions, newest first, from the executions list filtered by contact", async () => {
   const { sent } = await lookUp("c-1");
   const executions = await screen.findByRole("table", { name: "Executions of c-1" });
+  // the list answers the old one first (by id), in two pages: both read, the newest shown first
   expect(rows(executions)).toEqual([
     [NEW, "v2 · wait-1d · waiting", "2026-12-01 12:00 UTC"],
     [OLD, "v1 · wait-1d · exited", "2026-11-26 10:05 UTC"],
   ]);
-  // now, the instant before the new execution's first event, the instant before the old one's: not enrolled then
-  const asked = sent.filter((request) => request.path.endsWith("/as-of")).map((request) => new URLSearchParams(request.search).get("at"));
-  expect(asked.slice(1)).toEqual(["2026-12-01T08:59:59.000Z", "2026-11-25T09:59:59.000Z"]);
+  const listed = sent.filter((request) => request.path === `/api/v1/workflows/${WORKFLOW_ID}/executions`);
+  expect(listed.map((request) => Object.fromEntries(new URLSearchParams(request.search)))).toEqual([
+    { contact: "c-1", limit: "1000" },
+    { contact: "c-1", limit: "1000", cursor: "page-2" },
+  ]);
+  // each version they ran on read once for its number; no walk through the contact's history
+  const versionsRead = sent.filter((request) => request.path.includes("/versions/")).map((request) => request.path.split("/").at(-1));
+  expect(versionsRead.sort()).toEqual([V1, V2]);
+  expect(sent.filter((request) => request.path.endsWith("/as-of"))).toEqual([]);
+  // one journey read: the newest execution's, shown (the walk read each execution's first event)
+  expect(sent.filter((request) => request.path.endsWith("/journey")).map((request) => request.path)).toEqual([
+    `/api/v1/workflows/${WORKFLOW_ID}/executions/${NEW}/journey`,
+  ]);
+});
+
+test("a contact id is sent as typed, encoded, and a refused one shows the problem's detail", async () => {
+  const { sent } = renderWithApi(<JourneyLookup workflowId={WORKFLOW_ID} />, {
+    [`GET /api/v1/workflows/${WORKFLOW_ID}/executions`]: () =>
+      new Response(
+        JSON.stringify({ type: "/problems/validation", title: "Invalid request", status: 422, detail: "query.contact: String should match pattern" }),
+        { status: 422, headers: { "Content-Type": "application/problem+json" } },
+      ),
+  });
+  await userEvent.type(screen.getByLabelText("Contact id"), "  ann & bob  ");
+  await userEvent.click(screen.getByRole("button", { name: "Look up" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("Could not look up ann & bob: query.contact: String should match pattern");
+  expect(new URLSearchParams(sent[0]?.search).get("contact")).toBe("ann & bob");
 });
 
 test("the newest execution's journey, event by event, with load more", async () => {
@@ -80,11 +108,8 @@ test("as of an instant before its first event: not-enrolled-then in a plain sent
 });
 
 test("a contact never enrolled", async () => {
-  renderWithApi(<JourneyLookup workflowId={WORKFLOW_ID} />, {
-    [`GET /api/v1/workflows/${WORKFLOW_ID}/contacts/c-9/as-of`]: () =>
-      new Response(JSON.stringify({ type: "/problems/not-enrolled-then", title: "Not enrolled then", status: 404 }), { status: 404 }),
-  });
-  await userEvent.type(screen.getByLabelText("Contact id"), "c-9");
-  await userEvent.click(screen.getByRole("button", { name: "Look up" }));
-  expect(await screen.findByText("Contact c-9 has no kept journey in this workflow.")).toBeInTheDocument();
+  const { sent } = await lookUp("c-9");
+  expect(await screen.findByText("Contact c-9 has no executions in this workflow.")).toBeInTheDocument();
+  expect(sent.map((request) => `${request.path}${request.search}`)).toEqual([`/api/v1/workflows/${WORKFLOW_ID}/executions?contact=c-9&limit=1000`]);
+  expect(screen.queryByRole("table")).not.toBeInTheDocument();
 });

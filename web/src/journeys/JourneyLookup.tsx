@@ -1,7 +1,8 @@
 /**
  * A contact's path through one workflow: its executions (a contact that re-entered has
- * several), one execution's journey event by event (when, why, from where to where), and
- * where the contact was at an instant chosen by the reader (docs/journeys.md).
+ * several, each on the version it ran), one execution's journey event by event (when, why,
+ * from where to where), and where the contact was at an instant chosen by the reader
+ * (docs/journeys.md).
  */
 import { type FormEvent, useId, useState } from "react";
 
@@ -56,13 +57,13 @@ export function JourneyLookup({ workflowId }: JourneyLookupProps) {
       ) : executions.isError ? (
         <p role="alert">Could not look up {contactId}: {executions.error.message}</p>
       ) : executions.data.length === 0 ? (
-        <p>Contact {contactId} has no kept journey in this workflow.</p>
+        <p>Contact {contactId} has no executions in this workflow.</p>
       ) : (
         <>
           <Table aria-label={`Executions of ${contactId}`}>
             <TableCaption>
               Newest first: where each execution is now, or where it ended.
-              {executions.data.length >= MAX_EXECUTIONS ? ` Only the newest ${MAX_EXECUTIONS} are listed.` : ""}
+              {executions.data.length >= MAX_EXECUTIONS ? ` Only ${MAX_EXECUTIONS} of them are listed.` : ""}
             </TableCaption>
             <TableHeader>
               <TableRow>
@@ -80,7 +81,7 @@ export function JourneyLookup({ workflowId }: JourneyLookupProps) {
                     </Button>
                   </TableCell>
                   <TableCell>{position(execution.version_number, execution.action_id, execution.status)}</TableCell>
-                  <TableCell>{formatDate(execution.left ? execution.left_at : execution.since)}</TableCell>
+                  <TableCell>{formatDate(execution.since)}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -4,7 +4,7 @@
  */
 import type { components } from "../api/client";
 import { json } from "../test/fakeApi";
-import { WORKFLOW_ID } from "../test/answers";
+import { currentVersion, WORKFLOW_ID } from "../test/answers";
 
 type Event = components["schemas"]["JourneyEvent"];
 
@@ -93,7 +93,38 @@ function answerJourney(events: Event[]) {
   };
 }
 
+type Execution = components["schemas"]["ExecutionPublic"];
+
+const execution = (id: string, version: string, events: Event[]): Execution => {
+  const last = events.at(-1)!;
+  return {
+    id,
+    workflow_id: WORKFLOW_ID,
+    version_id: version,
+    contact_id: "c-1",
+    current_action_id: last.action_id,
+    status: last.status,
+    enrolled_at: events[0]!.at,
+    updated_at: last.at,
+    last_migration_id: last.cause === "migration" ? last.cause_id : null,
+    revision: last.revision,
+  };
+};
+
+/** c-1's executions in the list's order (by id: the old one first), in two pages. */
+export const contactExecutions: Execution[] = [execution(OLD, V1, oldEvents), execution(NEW, V2, newEvents)];
+
+/** `GET …/executions?contact=`: c-1's a page at a time; any other contact has none. */
+function answerExecutions(request: Request): Response {
+  const query = new URL(request.url).searchParams;
+  if (query.get("contact") !== "c-1") return json({ items: [], next_cursor: null });
+  return json(query.get("cursor") === "page-2" ? { items: contactExecutions.slice(1), next_cursor: null } : { items: contactExecutions.slice(0, 1), next_cursor: "page-2" });
+}
+
 export const journeyRoutes = {
+  [`GET /api/v1/workflows/${WORKFLOW_ID}/executions`]: answerExecutions,
+  [`GET /api/v1/workflows/${WORKFLOW_ID}/versions/${V1}`]: { ...currentVersion, id: V1, version_number: 1, is_current: false },
+  [`GET /api/v1/workflows/${WORKFLOW_ID}/versions/${V2}`]: { ...currentVersion, id: V2, version_number: 2 },
   [`GET /api/v1/workflows/${WORKFLOW_ID}/contacts/c-1/as-of`]: answerAsOf,
   [`GET /api/v1/workflows/${WORKFLOW_ID}/executions/${OLD}/journey`]: answerJourney(oldEvents),
   [`GET /api/v1/workflows/${WORKFLOW_ID}/executions/${NEW}/journey`]: answerJourney(newEvents),

@@ -19,6 +19,7 @@ def _get_kwargs(
     status: ListExecutionsStatusType0 | None | Unset = UNSET,
     action: None | str | Unset = UNSET,
     migration: None | Unset | UUID = UNSET,
+    contact: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -56,6 +57,13 @@ def _get_kwargs(
     else:
         json_migration = migration
     params["migration"] = json_migration
+
+    json_contact: None | str | Unset
+    if isinstance(contact, Unset):
+        json_contact = UNSET
+    else:
+        json_contact = contact
+    params["contact"] = json_contact
 
     params["limit"] = limit
 
@@ -109,12 +117,14 @@ def sync_detailed(
     status: ListExecutionsStatusType0 | None | Unset = UNSET,
     action: None | str | Unset = UNSET,
     migration: None | Unset | UUID = UNSET,
+    contact: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
 ) -> Response[ExecutionList | Problem]:
     """List Executions
 
-     Executions, filtered by version (id or number), status, action or moving migration.
+     Executions, filtered by version (id or number), status, action, moving migration or
+    contact (a contact that re-entered has several, each on the version it ran).
 
     Args:
         workflow_id (UUID):
@@ -122,6 +132,8 @@ def sync_detailed(
         status (ListExecutionsStatusType0 | None | Unset):
         action (None | str | Unset):
         migration (None | Unset | UUID):
+        contact (None | str | Unset): one contact's executions: every one it had here, on any
+            version
         limit (int | Unset):  Default: 100.
         cursor (None | str | Unset):
 
@@ -139,6 +151,7 @@ def sync_detailed(
         status=status,
         action=action,
         migration=migration,
+        contact=contact,
         limit=limit,
         cursor=cursor,
     )
@@ -158,12 +171,14 @@ def sync(
     status: ListExecutionsStatusType0 | None | Unset = UNSET,
     action: None | str | Unset = UNSET,
     migration: None | Unset | UUID = UNSET,
+    contact: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
 ) -> ExecutionList | Problem | None:
     """List Executions
 
-     Executions, filtered by version (id or number), status, action or moving migration.
+     Executions, filtered by version (id or number), status, action, moving migration or
+    contact (a contact that re-entered has several, each on the version it ran).
 
     Args:
         workflow_id (UUID):
@@ -171,6 +186,8 @@ def sync(
         status (ListExecutionsStatusType0 | None | Unset):
         action (None | str | Unset):
         migration (None | Unset | UUID):
+        contact (None | str | Unset): one contact's executions: every one it had here, on any
+            version
         limit (int | Unset):  Default: 100.
         cursor (None | str | Unset):
 
@@ -189,6 +206,7 @@ def sync(
         status=status,
         action=action,
         migration=migration,
+        contact=contact,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -202,12 +220,14 @@ async def asyncio_detailed(
     status: ListExecutionsStatusType0 | None | Unset = UNSET,
     action: None | str | Unset = UNSET,
     migration: None | Unset | UUID = UNSET,
+    contact: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
 ) -> Response[ExecutionList | Problem]:
     """List Executions
 
-     Executions, filtered by version (id or number), status, action or moving migration.
+     Executions, filtered by version (id or number), status, action, moving migration or
+    contact (a contact that re-entered has several, each on the version it ran).
 
     Args:
         workflow_id (UUID):
@@ -215,6 +235,8 @@ async def asyncio_detailed(
         status (ListExecutionsStatusType0 | None | Unset):
         action (None | str | Unset):
         migration (None | Unset | UUID):
+        contact (None | str | Unset): one contact's executions: every one it had here, on any
+            version
         limit (int | Unset):  Default: 100.
         cursor (None | str | Unset):
 
@@ -232,6 +254,7 @@ async def asyncio_detailed(
         status=status,
         action=action,
         migration=migration,
+        contact=contact,
         limit=limit,
         cursor=cursor,
     )
@@ -249,12 +272,14 @@ async def asyncio(
     status: ListExecutionsStatusType0 | None | Unset = UNSET,
     action: None | str | Unset = UNSET,
     migration: None | Unset | UUID = UNSET,
+    contact: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
 ) -> ExecutionList | Problem | None:
     """List Executions
 
-     Executions, filtered by version (id or number), status, action or moving migration.
+     Executions, filtered by version (id or number), status, action, moving migration or
+    contact (a contact that re-entered has several, each on the version it ran).
 
     Args:
         workflow_id (UUID):
@@ -262,6 +287,8 @@ async def asyncio(
         status (ListExecutionsStatusType0 | None | Unset):
         action (None | str | Unset):
         migration (None | Unset | UUID):
+        contact (None | str | Unset): one contact's executions: every one it had here, on any
+            version
         limit (int | Unset):  Default: 100.
         cursor (None | str | Unset):
 
@@ -281,6 +308,7 @@ async def asyncio(
             status=status,
             action=action,
             migration=migration,
+            contact=contact,
             limit=limit,
             cursor=cursor,
         )
