@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import type { components } from "../api/client";
 import { WfvProvider } from "../provider/WfvProvider";
 import { fakeApi, json } from "../test/fakeApi";
-import { routes, versions, WORKFLOW_ID } from "../test/answers";
+import { routes, versions, workflows, WORKFLOW_ID } from "../test/answers";
 
 import { HistoryPanel, type HistoryPanelProps } from "./HistoryPanel";
 
@@ -21,7 +21,7 @@ const [v3, v2, v1] = versions.items as [Version, Version, Version];
 
 function renderPanel(answers: Record<string, unknown>, { token = EDITOR, ...props }: Partial<HistoryPanelProps> & { token?: string } = {}) {
   const headers: { method: string; path: string; key: string | null; ifMatch: string | null }[] = [];
-  const api = fakeApi({ ...routes, ...answers });
+  const api = fakeApi({ ...routes, [`GET /api/v1/workflows/${WORKFLOW_ID}`]: workflows.items[0], ...answers });
   const fetch = (request: Request) => {
     headers.push({ method: request.method, path: new URL(request.url).pathname, key: request.headers.get("Idempotency-Key"), ifMatch: request.headers.get("If-Match") });
     return api.fetch(request);
@@ -97,7 +97,9 @@ test("an admin's rollback names the versions, then sends once confirmed", async 
   );
   await userEvent.click(await screen.findByRole("button", { name: "Roll back to v1" }));
   const dialog = screen.getByRole("dialog", { name: "Roll Welcome series back to v1 from v2?" });
-  expect(dialog).toHaveTextContent("7 contacts stay on v2 until migrated.");
+  expect(dialog).toHaveTextContent(
+    "A new version with v1's content becomes the current version of Welcome series, without review (an admin's emergency action). 7 contacts stay on v2 until migrated. The 3 contacts on v1 stay on it.",
+  );
   expect(changes()).toEqual([]);
   await userEvent.click(within(dialog).getByRole("button", { name: "Roll back to v1" }));
   expect(await screen.findByRole("status")).toHaveTextContent("Rolled back: v4, v1's content, is now current.");
@@ -166,9 +168,11 @@ test("another refusal shows its words without the way to the review", async () =
 });
 
 test("actions={false} shows no action and no Actions column", async () => {
-  renderPanel({}, { actions: false, token: READER });
+  const { sent } = renderPanel({}, { actions: false, token: READER });
   await screen.findByRole("table", { name: "Version history" });
   expect(screen.queryAllByRole("button")).toEqual([]);
   expect(screen.queryByRole("columnheader", { name: "Actions" })).not.toBeInTheDocument();
   expect(screen.queryByText(/do not include workflows:edit/)).not.toBeInTheDocument();
+  // The name is for the dialogs: without actions it is not read.
+  expect(sent.map((request) => request.path)).not.toContain(`/api/v1/workflows/${WORKFLOW_ID}`);
 });

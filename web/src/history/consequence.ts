@@ -23,7 +23,9 @@ export function consequence(kind: Exclude<ActionKind, "draft">, workflow: string
     case "publish":
       return `v${version.version_number} becomes the current version of ${workflow}: new contacts enrol on it. ${stay(current)}`;
     case "rollback":
-      return `A new version with v${version.version_number}'s content becomes the current version of ${workflow}, without review (an admin's emergency action). ${stay(current)}`;
+      return `A new version with v${version.version_number}'s content becomes the current version of ${workflow}, without review (an admin's emergency action). ${stay(current)}${
+        version.active_executions ? ` The ${contacts(version.active_executions)} on v${version.version_number} stay on it.` : ""
+      }`;
     case "delete":
       return `Draft v${version.version_number} of ${workflow} leaves the history (it stays readable by its number). ${
         version.active_executions ? `${contacts(version.active_executions)} on it stay where they are.` : "No contact is on a draft: nothing live changes."
