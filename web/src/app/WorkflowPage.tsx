@@ -50,6 +50,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
       <TabsContent value="history">
         <HistoryPanel
           workflowId={workflowId}
+          onReview={() => setTab("review")}
           onSelectVersion={(version) => {
             setChosen(version.version_number);
             setTab("graph");

@@ -13,7 +13,7 @@ const cells = (version: number) =>
     .map((cell) => cell.textContent);
 
 test("the versions table: number, status, author, dates, live and draining", async () => {
-  renderWithApi(<HistoryPanel workflowId={WORKFLOW_ID} />, routes);
+  renderWithApi(<HistoryPanel workflowId={WORKFLOW_ID} actions={false} />, routes);
   await screen.findByRole("table", { name: "Version history" });
   expect(headers()).toEqual(["Version", "Status", "Author", "Created", "Published", "Live", "Draining"]);
   expect(cells(3)).toEqual(["v3", "draft", "bob", "2026-12-01 08:15 UTC", "", "0", ""]);
@@ -30,7 +30,7 @@ test("the versions table: number, status, author, dates, live and draining", asy
 });
 
 test("a change summary column appears when the API gives one", async () => {
-  renderWithApi(<HistoryPanel workflowId={WORKFLOW_ID} />, {
+  renderWithApi(<HistoryPanel workflowId={WORKFLOW_ID} actions={false} />, {
     ...routes,
     [`GET /api/v1/workflows/${WORKFLOW_ID}/versions`]: versionsWithSummaries,
   });
