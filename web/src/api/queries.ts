@@ -34,6 +34,17 @@ export function useWorkflows() {
   });
 }
 
+/** The workflow's row (`GET …/workflows/{id}`); `enabled` false reads nothing yet. */
+export function useWorkflow(workflowId: string, enabled = true) {
+  const { api } = useWfv();
+  return useQuery({
+    queryKey: wfvKeys.workflow(workflowId),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } }, signal })),
+    enabled,
+  });
+}
+
 export function useVersions(workflowId: string) {
   const { api } = useWfv();
   return useQuery({

@@ -14,7 +14,9 @@ import { Button } from "../components/ui/button";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "../components/ui/table";
 import { useEditRefusal } from "../rollout/queries";
 
-import { needsReview, useAdmin, useVersionAction, useWorkflowName } from "./actions";
+import { useWorkflow } from "../api/queries";
+
+import { needsReview, useAdmin, useVersionAction } from "./actions";
 import { done } from "./consequence";
 import { formatDate, formatDrain } from "./format";
 import { StatusBadge } from "./StatusBadge";
@@ -37,7 +39,7 @@ const NOT_ADMIN = "Rolling back needs workflows:admin (an admin's emergency acti
 
 export function HistoryPanel({ workflowId, onSelectVersion, actions = true, onReview }: HistoryPanelProps) {
   const versions = useVersions(workflowId);
-  const name = useWorkflowName(workflowId, actions);
+  const name = useWorkflow(workflowId, actions);
   const action = useVersionAction(workflowId);
   const editRefusal = useEditRefusal();
   const admin = useAdmin();
@@ -47,7 +49,7 @@ export function HistoryPanel({ workflowId, onSelectVersion, actions = true, onRe
   if (versions.isError) return <p role="alert">Could not list the versions: {versions.error.message}</p>;
   const rows: VersionRow[] = versions.data;
   const summaries = rows.some((row) => row.change_summary != null);
-  const workflow = name.data ?? "this workflow";
+  const workflow = name.data?.name ?? "this workflow";
   const current = rows.find((row) => row.is_current);
   const editReason = actions ? (editRefusal.data ?? null) : null;
   const adminReason = actions && admin.data === false && !editReason ? NOT_ADMIN : null;

@@ -84,21 +84,6 @@ export function useVersionAction(workflowId: string) {
   });
 }
 
-/**
- * The workflow's name for the dialogs, from `GET …/workflows/{id}` under the review's key for
- * the same answer; read only when the panel has actions. Null until known (or if refused).
- */
-export function useWorkflowName(workflowId: string, enabled: boolean) {
-  const { api } = useWfv();
-  return useQuery({
-    queryKey: ["wfv", "workflow", workflowId, "settings"],
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } }, signal })),
-    select: (workflow) => workflow.name,
-    enabled,
-  });
-}
-
 /** Whether the token holds workflows:admin, as far as the browser can tell (review/token.ts). */
 export function useAdmin() {
   const { getToken } = useWfv();

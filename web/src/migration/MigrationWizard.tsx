@@ -13,7 +13,9 @@ import { useEditRefusal } from "../rollout/queries";
 import { MigrationProgress } from "./MigrationProgress";
 import { type Choice, FIRST_PACE, type Pace } from "./plan";
 import { PreviewStep } from "./PreviewStep";
-import { useDryRun, useStartMigration, useWorkflow } from "./queries";
+import { useWorkflow } from "../api/queries";
+
+import { useDryRun, useStartMigration } from "./queries";
 import { StrategyStep } from "./StrategyStep";
 import { WhatStep } from "./WhatStep";
 

@@ -32,14 +32,6 @@ const once = () => ({ "idempotency-key": crypto.randomUUID() });
 /** The migrate route answers a plan or a migration; the plan is the one that says dry_run. */
 const isPlan = (answer: Migration | MigrationPlan): answer is MigrationPlan => "dry_run" in answer;
 
-export function useWorkflow(workflowId: string) {
-  const { api } = useWfv();
-  return useQuery({
-    queryKey: ["wfv", "workflow", workflowId] as const,
-    queryFn: async ({ signal }) => unwrap(await api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } }, signal })),
-  });
-}
-
 /** The action ids of each version's document, the same cache entries as useVersion. */
 export function useActionIds(workflowId: string, numbers: number[]) {
   const { api } = useWfv();

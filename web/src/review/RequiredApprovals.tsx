@@ -8,7 +8,9 @@ import { useId, useState } from "react";
 import { Input } from "../components/ui/input";
 import { ConfirmButton } from "../rollout/ConfirmButton";
 
-import { useRequiredApprovals, useWorkflow } from "./queries";
+import { useWorkflow } from "../api/queries";
+
+import { useRequiredApprovals } from "./queries";
 
 export interface RequiredApprovalsProps {
   workflowId: string;

@@ -20,7 +20,6 @@ export type Workflow = components["schemas"]["WorkflowPublic"];
 
 const reviewsKey = (workflowId: string, version: number) => ["wfv", "workflow", workflowId, "version", String(version), "reviews"] as const;
 const reviewKey = (workflowId: string, reviewId: string) => ["wfv", "workflow", workflowId, "review", reviewId] as const;
-const workflowKey = (workflowId: string) => ["wfv", "workflow", workflowId, "settings"] as const;
 const editorsKey = (workflowId: string, versionId: string) => ["wfv", "workflow", workflowId, "editors", versionId] as const;
 
 /** Each POST carries a fresh Idempotency-Key: a retry of the same click is not done twice. */
@@ -135,15 +134,6 @@ export function useVerdict(workflowId: string, version: number, reviewId: string
   });
 }
 
-export function useWorkflow(workflowId: string) {
-  const { api } = useWfv();
-  return useQuery({
-    queryKey: workflowKey(workflowId),
-    queryFn: async ({ signal }) =>
-      unwrap(await api.GET("/api/v1/workflows/{workflow_id}", { params: { path: { workflow_id: workflowId } }, signal })),
-  });
-}
-
 /** An admin's change of the approval rule: every open review's state follows it. */
 export function useRequiredApprovals(workflowId: string) {
   const { api } = useWfv();
@@ -157,7 +147,7 @@ export function useRequiredApprovals(workflowId: string) {
         }),
       ),
     onSuccess: (workflow) => {
-      queryClient.setQueryData(workflowKey(workflowId), workflow);
+      queryClient.setQueryData(wfvKeys.workflow(workflowId), workflow);
       void queryClient.invalidateQueries({ queryKey: ["wfv", "workflow", workflowId, "review"] });
       void queryClient.invalidateQueries({ queryKey: wfvKeys.workflows() });
     },
