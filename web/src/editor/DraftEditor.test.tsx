@@ -5,7 +5,7 @@ import { clearWfvStorage } from "../session/storage";
 import { json } from "../test/fakeApi";
 import { renderWithApi } from "../test/render";
 
-import { conflict, DRAFT_NUMBER, draftVersion, invalid, PATHS, saved, savedDraft, WELCOME, WORKFLOW_ID } from "./answers";
+import { actionTypes, conflict, DRAFT_NUMBER, draftVersion, invalid, PATHS, saved, savedDraft, WELCOME, WORKFLOW_ID } from "./answers";
 import { DraftEditor } from "./DraftEditor";
 import { keptKey } from "./offline";
 import type { TextEditorProps } from "./textEditor";
@@ -148,4 +148,26 @@ test("a commit's 422 shows each error next to its step, and all of them in a sum
   const tips = screen.getByRole("listitem", { name: "tips" });
   expect(tips).toHaveTextContent("actions[3].config.template: String should have at least 1 character");
   expect(screen.getByRole("listitem", { name: "Welcome mail" })).not.toHaveTextContent("Field required");
+});
+
+test("a selected step's form, drawn from its action type's schema, edits the same document and is saved", async () => {
+  const { text, saves } = await open({ "GET /api/v1/action-types": actionTypes, [`POST ${PATHS.draft}`]: saved(8) });
+  await userEvent.click(within(screen.getByRole("listitem", { name: "Welcome mail" })).getByRole("button"));
+  const form = await screen.findByRole("group", { name: "send_email settings" });
+  expect(within(form).getByLabelText("template (required)")).toHaveValue("welcome");
+  expect(within(form).getByLabelText("track_opens")).not.toBeChecked();
+  expect(form).toHaveTextContent("Edit headers in the JSON view.");
+
+  fireEvent.change(within(form).getByLabelText("template (required)"), { target: { value: "welcome-2" } });
+  fireEvent.change(within(form).getByLabelText("priority"), { target: { value: "2" } });
+  fireEvent.change(within(form).getByLabelText("retries"), { target: { value: "3" } });
+  await userEvent.click(within(form).getByLabelText("track_opens"));
+  const expected = { template: "welcome-2", priority: "high", retries: 3, track_opens: true };
+  // The JSON view shows what the form wrote.
+  expect(JSON.parse((text as HTMLTextAreaElement).value).actions[0].config).toEqual(expected);
+  await wait(1100);
+  await waitFor(() => expect(saves()).toHaveLength(1));
+  const sentActions = (saves()[0]?.body as { patch: { actions: { config: unknown }[] } }).patch.actions;
+  expect(sentActions[0]?.config).toEqual(expected);
+  expect(sentActions).toHaveLength(WELCOME.actions instanceof Array ? WELCOME.actions.length : 0);
 });

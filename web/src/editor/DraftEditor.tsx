@@ -4,7 +4,8 @@
  * with an indicator of where the text is: saved, saving, not yet, kept in this browser while
  * offline, or in conflict with another tab's save. A copy kept in this browser and newer than
  * the server's is offered back on opening. Committing turns the working copy into the
- * version's next edit; a 422 lists its errors next to the steps they concern.
+ * version's next edit; a 422 lists its errors next to the steps they concern. A selected
+ * step has a form drawn from its action type's schema, editing the same text.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo, useState } from "react";
@@ -15,6 +16,7 @@ import { Button } from "../components/ui/button";
 import { formatDate } from "../history/format";
 import { useWfv } from "../provider/context";
 
+import { ActionForm } from "./ActionForm";
 import { forget, type KeptCopy, readKept } from "./offline";
 import { type Definition, type Draft, draftKey, useCommitDraft, useDraft } from "./queries";
 import { SaveIndicator } from "./SaveIndicator";
@@ -140,7 +142,10 @@ function Session({ workflowId, versionNumber, lockVersion, document, saved }: Se
       )}
       {reloadError && <p role="alert" className="text-destructive text-sm">{reloadError}</p>}
       <div className="grid gap-4 md:grid-cols-[16rem_1fr]">
-        <StepList steps={steps} problems={problems} selected={selected} onSelect={setSelected} />
+        <div className="space-y-3">
+          <StepList steps={steps} problems={problems} selected={selected} onSelect={setSelected} />
+          {selected !== null && <ActionForm text={editor.text} index={selected} onChange={editor.setText} />}
+        </div>
         <div className="space-y-2">
           <label htmlFor="draft-json" className="text-sm font-medium">
             Definition (JSON, saved as you type)

@@ -59,3 +59,32 @@ export const invalid = {
     { field: "entry", message: "Field required" },
   ],
 };
+
+/** The catalogue: send_email and wait as shipped (schemas/action_types/), and a made-up type with an enum, a number and a boolean. */
+export const actionTypes: Schemas["ActionTypeList"] = {
+  items: [
+    {
+      name: "send_email",
+      title: "send_email",
+      description: "Sends an email made from a template of the CRM.",
+      config_schema: {
+        type: "object",
+        required: ["template"],
+        properties: {
+          template: { description: "the name of an email template, 1 to 256 characters", type: "string", minLength: 1 },
+          subject: { description: "a subject line replacing the template's", type: "string" },
+          priority: { enum: ["low", "normal", "high"] },
+          retries: { type: "integer" },
+          track_opens: { type: "boolean" },
+          headers: { type: "object" },
+        },
+      },
+    },
+    {
+      name: "wait",
+      title: "wait",
+      description: "Holds the contact for a fixed time.",
+      config_schema: { type: "object", required: ["duration"], properties: { duration: { type: "string" } } },
+    },
+  ],
+};
