@@ -171,3 +171,12 @@ test("a selected step's form, drawn from its action type's schema, edits the sam
   expect(sentActions[0]?.config).toEqual(expected);
   expect(sentActions).toHaveLength(WELCOME.actions instanceof Array ? WELCOME.actions.length : 0);
 });
+
+test("closing the editor before the pause ends keeps the text in this browser and sends it", async () => {
+  const { text, saves, unmount } = await open({ [`POST ${PATHS.draft}`]: saved(8) });
+  fireEvent.change(text, { target: { value: renamed("Closing") } });
+  unmount();
+  expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("Closing") });
+  await waitFor(() => expect(saves()).toHaveLength(1));
+  expect(saves()[0]?.body).toEqual({ revision: 7, patch: { name: "Closing" } });
+});

@@ -151,11 +151,17 @@ export function useAutoSave({ workflowId, versionNumber, document, revision }: S
     return () => globalThis.removeEventListener("online", online);
   }, []);
 
+  // Closed with typing not yet sent: keep it in this browser (offered back on opening) and
+  // send it now; a save that lands removes the copy.
   useEffect(
     () => () => {
       if (timer.current) clearTimeout(timer.current);
+      if (!stopped.current && textRef.current !== stored.current.text) {
+        keep(workflowId, versionNumber, textRef.current);
+        void saveRef.current();
+      }
     },
-    [],
+    [workflowId, versionNumber],
   );
 
   return {
