@@ -39,5 +39,10 @@ export function fieldProblems(error: ApiError): FieldProblem[] {
     const actionId = typeof entry.action_id === "string" ? entry.action_id : null;
     found.push({ field: entry.pointer, message: String(entry.message ?? ""), step: stepIndex(entry.pointer), actionId });
   }
+  // A problem naming one field and no list: that field, with the problem's own words.
+  const { field, detail } = error.problem;
+  if (!found.length && typeof field === "string" && field) {
+    found.push({ field, message: detail ?? error.message, step: stepIndex(field), actionId: null });
+  }
   return found;
 }
