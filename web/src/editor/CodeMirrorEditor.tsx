@@ -45,7 +45,6 @@ export default function CodeMirrorEditor({ id, label, value, onChange, described
       view.current = null;
     };
     // Made once per mount; the value is kept in step below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // A text set from outside (a merge, a restore, theirs) replaces the document.
