@@ -20,3 +20,4 @@ export { CompareView, type CompareViewProps } from "./compare/CompareView";
 export { ReviewPanel, type ReviewPanelProps } from "./review/ReviewPanel";
 export { AuditLog, type AuditLogProps } from "./audit/AuditLog";
 export { MigrationWizard, type MigrationWizardProps } from "./migration/MigrationWizard";
+export { DraftEditor, type DraftEditorProps } from "./editor/DraftEditor";

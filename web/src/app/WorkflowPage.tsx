@@ -5,6 +5,7 @@
  * Journeys, the impact of moving the current version's contacts to the newest draft, and
  * the rollout are tabs too, each loaded when first opened (the initial bundle stays small).
  * So is the audit trail (audit/AuditLog).
+ * The Edit tab: the newest draft's working copy, auto-saved (editor/DraftEditor).
  */
 import { lazy, Suspense, useState } from "react";
 
@@ -24,6 +25,8 @@ const ReviewPanel = lazy(() => import("../review/ReviewPanel").then((module) => 
 const AuditLog = lazy(() => import("../audit/AuditLog").then((module) => ({ default: module.AuditLog })));
 // The migration wizard: what moves to which version, previewed, confirmed, then followed.
 const MigrationWizard = lazy(() => import("../migration/MigrationWizard").then((module) => ({ default: module.MigrationWizard })));
+// The draft editor brings CodeMirror: it loads when the Edit tab is first opened.
+const DraftEditor = lazy(() => import("../editor/DraftEditor").then((module) => ({ default: module.DraftEditor })));
 const loading = <p className="text-muted-foreground text-sm">Loading…</p>;
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
@@ -46,6 +49,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <TabsTrigger value="review">Review</TabsTrigger>
         <TabsTrigger value="audit">Audit</TabsTrigger>
         <TabsTrigger value="migrate">Migrate</TabsTrigger>
+        <TabsTrigger value="edit">Edit</TabsTrigger>
       </TabsList>
       <TabsContent value="history">
         <HistoryPanel
@@ -108,6 +112,15 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
         <Suspense fallback={loading}>
           <MigrationWizard workflowId={workflowId} />
         </Suspense>
+      </TabsContent>
+      <TabsContent value="edit">
+        {newestDraft ? (
+          <Suspense fallback={loading}>
+            <DraftEditor workflowId={workflowId} versionNumber={newestDraft.version_number} />
+          </Suspense>
+        ) : (
+          <p className="text-muted-foreground text-sm">Editing needs a draft: this workflow has none (create one from the history).</p>
+        )}
       </TabsContent>
     </Tabs>
   );
