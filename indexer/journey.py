@@ -27,6 +27,7 @@ from sqlalchemy import (
     Integer,
     String,
     Uuid,
+    any_,
     bindparam,
     func,
     insert,
@@ -350,10 +351,13 @@ def moved(
     ``status``, ``last_migration_id``); returns how many moved.
 
     With ``journal``, first one ``INSERT ... SELECT`` of their journey rows, the row before
-    giving ``from_*`` and the values' expressions giving the rest, then the ``UPDATE`` with
-    the same condition. On PostgreSQL the SELECT locks the rows it reads (``FOR UPDATE``:
-    a report waiting on one applies after this transaction, re-checked), so the UPDATE
-    meets exactly those rows; SQLite has one writer at a time. Both counts must agree, or
+    giving ``from_*`` and the values' expressions giving the rest, then the ``UPDATE``. On
+    PostgreSQL the SELECT locks the rows it reads (``FOR UPDATE``: a report waiting on one
+    applies after this transaction, re-checked), and the UPDATE moves exactly the rows the
+    INSERT logged (their ids, returned by it, as one array): each statement reads its own
+    snapshot, and with the condition alone the UPDATE also met a row an engine's report
+    had moved *into* the condition between the two (moved 66, logged 65: a migration
+    failed in the race test). SQLite has one writer at a time. Both counts must agree, or
     the transaction is refused rather than keep a history that disagrees."""
     after = {
         "version_id": values.get("version_id", Execution.version_id),
@@ -384,11 +388,15 @@ def moved(
         Execution.current_action_id,
         Execution.status,
     ).where(condition)
-    if _postgres(session):
+    postgres = _postgres(session)
+    if postgres:
         rows = rows.with_for_update(of=Execution)
-    logged = insert(JourneyEvent).from_select(COLUMNS, rows).returning(JourneyEvent.seq)
+    logged = insert(JourneyEvent).from_select(COLUMNS, rows).returning(JourneyEvent.execution_id)
     # RETURNING, because drivers report no rowcount for INSERT ... SELECT (psycopg: -1).
-    written = len(session.connection().execute(logged).all())
+    ids = list(session.connection().execute(logged).scalars())
+    written = len(ids)
+    if postgres:
+        statement = statement.where(Execution.id == any_(bindparam("logged_ids", ids, type_=ARRAY(Uuid))))
     count = int(session.connection().execute(statement).rowcount)
     if count != written:
         raise RuntimeError(f"{cause} {cause_id}: moved {count} executions but logged {written}")

@@ -5,11 +5,13 @@ import random
 import threading
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
+from sqlalchemy import event, func, insert, select, update
 
-from indexer.models import Execution, MigrationItem, VersionMigration
+from indexer.models import Execution, JourneyEvent, MigrationItem, VersionMigration
 from service.container import Container
 from tests.factories import (
     count_executions,
@@ -103,3 +105,61 @@ def test_engine_moves_during_a_migration_are_never_lost_or_doubled(
         assert migration.migrated + migration.failed + migration.skipped == migration.total == CONTACTS
         left = count_executions(uow, Execution.version_id == uuid.UUID(v1["id"]))
         assert left == migration.failed  # what stayed is exactly what was reported
+
+
+def test_a_report_moving_a_contact_into_a_batch_between_its_two_statements_is_left_to_the_next(
+    client: TestClient, container: Container, auth
+) -> None:
+    """PostgreSQL reads each statement's own snapshot: an engine's report that moves a
+    contact onto a mapped action after a batch logged its journey rows, and before its
+    UPDATE, must not be moved by that UPDATE unlogged (it was: "moved 66 executions but
+    logged 65", and the migration failed). The report lands exactly there, every time: it
+    commits from another connection right after the batch's journey INSERT."""
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: nothing commits between the two statements")
+    admin = auth("workflows:admin")
+    wid = create_workflow_via_api(client, admin, definition=example("welcome-small"))["id"]
+    v1 = post_publish(client, admin, wid, 1)
+    post_version(client, admin, wid, definition=example("welcome-small-b"))  # no 'reminder'
+    v2 = post_publish(client, admin, wid, 2)
+    _seed(container, wid, v1["id"])  # c-2 waits on 'reminder': unmapped, not in the batch
+    reported: list[str] = []
+
+    def report_between(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if reported or not statement.startswith("INSERT INTO execution_journey"):
+            return
+        reported.append(statement)
+        with container.uow("acme", write=True) as uow:  # the engine's report, committed now
+            uow.session.execute(
+                update(Execution)
+                .where(Execution.workflow_id == uuid.UUID(wid), Execution.contact_id == "c-2")
+                .values(current_action_id="welcome", revision=Execution.revision + 1)
+            )
+            uow.commit()
+
+    event.listen(container.engine, "after_cursor_execute", report_between)
+    try:
+        response = client.post(versions_url(wid, 2, "migrate"), json={"from_versions": [1]}, headers=admin)
+    finally:
+        event.remove(container.engine, "after_cursor_execute", report_between)
+    assert response.status_code == 202, response.text
+    assert reported  # the report really landed between the two statements
+
+    with container.uow("acme") as uow:
+        migration = uow.session.scalars(select(VersionMigration)).one()
+        assert migration.status == "completed"
+        logged = uow.session.scalar(
+            select(func.count()).where(
+                JourneyEvent.cause_id == migration.id, JourneyEvent.cause == "migration"
+            )
+        )
+        assert (
+            logged == migration.migrated == count_executions(uow, Execution.last_migration_id == migration.id)
+        )
+        # The sweep, which goes over the ranges again, moved c-2 with its one journey row.
+        moved = uow.session.scalars(select(Execution).where(Execution.contact_id == "c-2")).one()
+        assert (moved.current_action_id, moved.version_id) == ("welcome", uuid.UUID(v2["id"]))
+        rows = select(func.count()).where(
+            JourneyEvent.execution_id == moved.id, JourneyEvent.cause_id == migration.id
+        )
+        assert uow.session.scalar(rows) == 1
