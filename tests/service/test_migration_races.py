@@ -107,6 +107,9 @@ def test_engine_moves_during_a_migration_are_never_lost_or_doubled(
         assert left == migration.failed  # what stayed is exactly what was reported
 
 
+# SQLite has one writer at a time: nothing commits between a batch's two statements there.
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_a_report_moving_a_contact_into_a_batch_between_its_two_statements_is_left_to_the_next(
     client: TestClient, container: Container, auth
 ) -> None:
@@ -115,8 +118,6 @@ def test_a_report_moving_a_contact_into_a_batch_between_its_two_statements_is_le
     UPDATE, must not be moved by that UPDATE unlogged (it was: "moved 66 executions but
     logged 65", and the migration failed). The report lands exactly there, every time: it
     commits from another connection right after the batch's journey INSERT."""
-    if container.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time: nothing commits between the two statements")
     admin = auth("workflows:admin")
     wid = create_workflow_via_api(client, admin, definition=example("welcome-small"))["id"]
     v1 = post_publish(client, admin, wid, 1)
