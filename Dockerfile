@@ -5,6 +5,16 @@
 # from `docker buildx imagetools inspect python:3.11.14-slim-bookworm` to pin the very
 # build), the Python packages by requirements.lock. Debian's git comes from the release's
 # security updates.
+
+# The web UI (web/, docs/web.md) is built in a stage of its own, from web/package-lock.json:
+# the image carries the built files (service/api/ui/app/), not Node.js.
+FROM node:20.20.2-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web ./
+RUN npm run build
+
 FROM python:3.11.14-slim-bookworm
 
 # git itself: clones are answered by `git http-backend`, pushes are unpacked by
@@ -27,6 +37,7 @@ COPY schemas ./schemas
 COPY repo_store ./repo_store
 COPY indexer ./indexer
 COPY service ./service
+COPY --from=web /src/service/api/ui/app ./service/api/ui/app
 COPY tasks ./tasks
 # --no-deps: nothing beyond the lock; `pip check` fails the build if the lock lacks one.
 RUN pip install --no-deps . && pip check && cd / && rm -rf /build

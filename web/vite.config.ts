@@ -1,5 +1,6 @@
 /**
- * The standalone app (src/app) built into dist/. The library (src/index.ts) is consumed as
+ * The standalone app (src/app) built into the Python package (service/api/ui/app/, git-ignored),
+ * which the service serves at /ui and a wheel ships. The library (src/index.ts) is consumed as
  * source by a host's bundler, which is why src/ uses relative imports only (no aliases).
  */
 import { fileURLToPath } from "node:url";
@@ -14,5 +15,5 @@ export default defineConfig({
   root: here("./src/app"),
   base: "./",
   plugins: [react(), tailwindcss()],
-  build: { outDir: here("./dist"), emptyOutDir: true },
+  build: { outDir: here("../service/api/ui/app"), emptyOutDir: true },
 });

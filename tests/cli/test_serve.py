@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.helpers import WFV, free_port, running, wfv_env
+from tests.e2e.helpers import WFV, free_port, require_built_ui, running, wfv_env
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +40,7 @@ def _run_as_shown(command: str, cwd: Path) -> str:
 
 
 def test_serve_says_where_to_go_and_the_token_command_works(tmp_path: Path) -> None:
+    require_built_ui()
     data, log, port = tmp_path / "data", tmp_path / "serve.log", free_port()
     base = f"http://127.0.0.1:{port}"
     with running([WFV, "serve", "--port", str(port)], wfv_env(data), log, f"{base}/healthz", cwd=tmp_path):
@@ -60,6 +61,7 @@ def test_serve_says_where_to_go_and_the_token_command_works(tmp_path: Path) -> N
     assert ui.status_code == 200
     assert ui.url == ui_url == f"{base}/ui/"
     assert "text/html" in ui.headers["content-type"]
+    assert '<div id="root"></div>' in ui.text  # the web app, not the page saying it is not built
     assert api == f"{base}/api/v1"
     assert command.startswith(f"WFV_DATA_DIR={data} ")  # not the default ./var: said where
     assert " token --user alice --org acme --perm workflows:admin" in command

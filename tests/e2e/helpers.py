@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 WFV = str(Path(sys.executable).with_name("wfv"))
 
@@ -78,3 +79,17 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise AssertionError(f"no VmRSS for process {pid}")
+
+
+UI_APP = Path(__file__).parents[2] / "service" / "api" / "ui" / "app"
+
+
+def require_built_ui() -> None:
+    """The web UI built into the package (``./scripts/web``, which ``make test`` runs);
+    else skip, or fail under CI, where nothing may skip."""
+    if (UI_APP / "index.html").is_file():
+        return
+    reason = f"the web UI is not built in {UI_APP}: run ./scripts/web"
+    if os.environ.get("WFV_REQUIRE_SERVICES") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)

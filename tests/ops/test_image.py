@@ -16,18 +16,32 @@ from cryptography.fernet import Fernet
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.e2e.helpers import WFV, free_port, running, wfv_env
+from tests.e2e.helpers import UI_APP, WFV, free_port, require_built_ui, running, wfv_env
 
 ROOT = Path(__file__).parents[2]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
 
 def _copied() -> list[str]:
+    """What the final stage copies from the build context (not from another stage)."""
+    final = DOCKERFILE[DOCKERFILE.rindex("\nFROM ") :]
     sources: list[str] = []
-    for line in DOCKERFILE.splitlines():
-        if line.startswith("COPY "):
+    for line in final.splitlines():
+        if line.startswith("COPY ") and not line.startswith("COPY --from="):
             sources.extend(line.split()[1:-1])
     return sources
+
+
+def test_the_web_ui_is_built_in_a_stage_of_its_own_and_copied_where_the_package_serves_it() -> None:
+    """Node.js builds the UI from the lock in a first stage; the image gets the files only."""
+    stages = re.findall(r"^FROM (\S+)(?: AS (\w+))?$", DOCKERFILE, re.MULTILINE)
+    assert [name for _, name in stages] == ["web", ""]
+    assert re.fullmatch(r"node:20\.\d+\.\d+-bookworm-slim", stages[0][0])
+    web = DOCKERFILE[: DOCKERFILE.rindex("\nFROM ")]
+    assert web.index("COPY web/package.json web/package-lock.json") < web.index("npm ci") < web.index("npm run build")
+    assert "COPY --from=web /src/service/api/ui/app ./service/api/ui/app" in DOCKERFILE
+    vite = (ROOT / "web" / "vite.config.ts").read_text()
+    assert 'outDir: here("../service/api/ui/app")' in vite  # /src/web's ../service/api/ui/app
 
 
 def test_the_image_is_python_311_slim_with_git_and_runs_as_its_own_user() -> None:
@@ -90,10 +104,11 @@ def test_the_lock_holds_every_runtime_dependency_at_the_version_the_suite_runs_o
 
 def test_the_build_context_keeps_out_what_the_image_must_not_carry() -> None:
     ignored = set((ROOT / ".dockerignore").read_text().split())
-    assert {".git", ".venv", "var", "tests"} <= ignored
+    assert {".git", ".venv", "var", "tests", "web/node_modules", "service/api/ui/app"} <= ignored
 
 
 def test_what_the_dockerfile_copies_builds_a_wheel_with_migrations_and_ui(tmp_path: Path) -> None:
+    require_built_ui()
     context = tmp_path / "context"
     context.mkdir()
     for source in _copied():
@@ -102,6 +117,9 @@ def test_what_the_dockerfile_copies_builds_a_wheel_with_migrations_and_ui(tmp_pa
             shutil.copytree(origin, context / source, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(origin, context / source)
+    # What the web stage built (the .dockerignore keeps a local build out of the context).
+    shutil.rmtree(context / "service/api/ui/app", ignore_errors=True)
+    shutil.copytree(UI_APP, context / "service/api/ui/app")
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"), str(context)],
         capture_output=True,
@@ -115,7 +133,8 @@ def test_what_the_dockerfile_copies_builds_a_wheel_with_migrations_and_ui(tmp_pa
     assert "indexer/schema/env.py" in names
     migrations = {p.name for p in (ROOT / "indexer/schema/versions").glob("*.py")}
     assert {f"indexer/schema/versions/{name}" for name in migrations} <= names
-    assert "service/api/ui/static/index.html" in names
+    assert "service/api/ui/app/index.html" in names
+    assert any(re.fullmatch(r"service/api/ui/app/assets/[^/]+\.js", name) for name in names)
     assert "service/api/routes/ops.py" in names
     assert "service/cli/servers.py" in names
     assert "tasks/queue.py" in names

@@ -1,4 +1,7 @@
-/** The standalone app's entry: the API is on the page's own origin. */
+/**
+ * The standalone app's entry. The service serves it at `<base>/ui/`, so the API's base is
+ * the page's parent folder: the origin, or the path prefix a proxy serves the service under.
+ */
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
@@ -9,6 +12,6 @@ const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
 createRoot(root).render(
   <StrictMode>
-    <App baseUrl={window.location.origin} />
+    <App baseUrl={new URL("..", window.location.href).href.replace(/\/$/, "")} />
   </StrictMode>,
 );
