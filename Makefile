@@ -11,7 +11,8 @@ install-serve:
 install:
 	./scripts/bootstrap dev
 
-serve: install-serve
+# The web UI is built from web/ first (./scripts/web: again only when web/ changed).
+serve: install-serve web
 	.venv/bin/wfv serve
 
 services:
@@ -27,7 +28,8 @@ compose-validator:
 typescript:
 	./scripts/typescript
 
-# The web package's pinned tools (npm ci in web/, when its lock changed): docs/web.md.
+# The web package's pinned tools (npm ci in web/, when its lock changed) and the app /ui
+# serves, built into service/api/ui/app/ (when web/ changed): docs/web.md.
 web:
 	./scripts/web
 

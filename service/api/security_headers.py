@@ -3,7 +3,9 @@ Content-Security-Policy that lets a page load only what it needs.
 
 The API answers JSON, which no browser should ever render or run: ``default-src 'none'``.
 The web UI (``/ui``) is one HTML page, one ES module tree and one stylesheet, all from
-this origin, with no inline script or style: ``'self'`` and nothing else. FastAPI's
+this origin, with no inline script: ``'self'`` and nothing else. Its editor and dialogs
+insert ``<style>`` elements, which carry a nonce the page's own answer gives and allows
+(``ui_page_policy``); every other ``/ui`` answer allows no inline style at all. FastAPI's
 ``/docs`` and ``/redoc`` pages load their scripts from a CDN and start them with an inline
 script, so they get a policy that allows exactly that (and can be turned off altogether,
 ``WFV_DOCS_ENABLED``). A pure ASGI middleware, outermost, so error answers carry them too.
@@ -17,6 +19,13 @@ UI_POLICY = (
     "connect-src 'self'; font-src 'self'; manifest-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
 )
+
+
+def ui_page_policy(nonce: str) -> str:
+    """The UI page's own policy: ``UI_POLICY`` plus the ``<style>`` elements with ``nonce``."""
+    return UI_POLICY.replace("style-src 'self';", f"style-src 'self' 'nonce-{nonce}';")
+
+
 _CDN = "https://cdn.jsdelivr.net"
 _FONTS_CSS, _FONTS = "https://fonts.googleapis.com", "https://fonts.gstatic.com"
 DOCS_POLICY = (

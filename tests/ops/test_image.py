@@ -38,7 +38,11 @@ def test_the_web_ui_is_built_in_a_stage_of_its_own_and_copied_where_the_package_
     assert [name for _, name in stages] == ["web", ""]
     assert re.fullmatch(r"node:20\.\d+\.\d+-bookworm-slim", stages[0][0])
     web = DOCKERFILE[: DOCKERFILE.rindex("\nFROM ")]
-    assert web.index("COPY web/package.json web/package-lock.json") < web.index("npm ci") < web.index("npm run build")
+    assert (
+        web.index("COPY web/package.json web/package-lock.json")
+        < web.index("npm ci")
+        < web.index("npm run build")
+    )
     assert "COPY --from=web /src/service/api/ui/app ./service/api/ui/app" in DOCKERFILE
     vite = (ROOT / "web" / "vite.config.ts").read_text()
     assert 'outDir: here("../service/api/ui/app")' in vite  # /src/web's ../service/api/ui/app

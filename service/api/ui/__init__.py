@@ -6,15 +6,24 @@ builds it into ``app/`` beside this module, which a wheel ships as package data;
 browser talks to the same ``/api/v1`` as everyone else (the server enforces every
 permission; the UI only explains them). A checkout that was never built serves a page that
 says how to build it, rather than a bare 404 or an older UI.
+
+The page itself is answered with a fresh nonce for the ``<style>`` elements the app inserts
+(its editor, its dialogs), in the page and in that answer's Content-Security-Policy: the
+policy stays without ``'unsafe-inline'``.
 """
 
+import secrets
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from service.api.security_headers import ui_page_policy
+
 APP = Path(__file__).parent / "app"
+# Where the built page wants the nonce (web/src/app/index.html).
+NONCE_SLOT = "__WFV_CSP_NONCE__"
 
 NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>wfv: the web UI is not built</title></head>
@@ -29,6 +38,16 @@ def mount_ui(app: FastAPI) -> None:
     """Serve the built app at ``/ui/`` (``index.html`` for the folder itself), and send a
     browser opened at the bare address there (a JSON 404 told a newcomer nothing)."""
     if (APP / "index.html").is_file():
+        page = (APP / "index.html").read_text()
+
+        def ui_page() -> HTMLResponse:
+            """The page, with a nonce of its own (never cached: the next answer has another)."""
+            nonce = secrets.token_urlsafe(18)
+            headers = {"Content-Security-Policy": ui_page_policy(nonce), "Cache-Control": "no-store"}
+            return HTMLResponse(page.replace(NONCE_SLOT, nonce), headers=headers)
+
+        for path in ("/ui/", "/ui/index.html"):
+            app.add_api_route(path, ui_page, methods=["GET", "HEAD"], include_in_schema=False)
         app.mount("/ui", StaticFiles(directory=APP, html=True), name="ui")
     else:
         app.add_api_route("/ui/{path:path}", _not_built, methods=["GET", "HEAD"], include_in_schema=False)
@@ -40,6 +59,6 @@ def _to_ui(request: Request) -> RedirectResponse:
     return RedirectResponse(f"{request.scope.get('root_path', '')}/ui/", status_code=307)
 
 
-def _not_built(path: str) -> HTMLResponse:
+def _not_built() -> HTMLResponse:
     """503: the service runs, but this part of it was not built."""
     return HTMLResponse(NOT_BUILT, status_code=503)

@@ -20,9 +20,11 @@ export interface AppProps {
   baseUrl: string;
   /** Tests answer from recorded answers. */
   fetch?: (request: Request) => Promise<Response>;
+  /** The style nonce the service put in the page (WfvProvider's `cspNonce`). */
+  cspNonce?: string;
 }
 
-export function App({ baseUrl, fetch }: AppProps) {
+export function App({ baseUrl, fetch, cspNonce }: AppProps) {
   const [token, setToken] = useStoredToken();
   const [workflowId, setWorkflowId] = useState<string | null>(null);
   const [ended, setEnded] = useState(false);
@@ -45,6 +47,7 @@ export function App({ baseUrl, fetch }: AppProps) {
       onSignOut={signedOut}
       onUnauthorized={() => setEnded(true)}
       {...(fetch ? { fetch } : {})}
+      {...(cspNonce ? { cspNonce } : {})}
     >
       <div className="mx-auto flex max-w-7xl flex-col gap-4 p-4">
         <header className="flex items-center justify-between">

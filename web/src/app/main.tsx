@@ -8,10 +8,15 @@ import { createRoot } from "react-dom/client";
 import "../styles.css";
 import { App } from "./App";
 
+// The service writes a fresh nonce into this tag for each answer (service/api/ui); Vite's dev
+// server leaves the placeholder, which is no nonce.
+const nonce = document.querySelector<HTMLMetaElement>('meta[name="wfv-csp-nonce"]')?.content;
+const cspNonce = nonce && nonce !== "__WFV_CSP_NONCE__" ? nonce : undefined;
+
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root");
 createRoot(root).render(
   <StrictMode>
-    <App baseUrl={new URL("..", window.location.href).href.replace(/\/$/, "")} />
+    <App baseUrl={new URL("..", window.location.href).href.replace(/\/$/, "")} {...(cspNonce ? { cspNonce } : {})} />
   </StrictMode>,
 );

@@ -1,6 +1,8 @@
 import { EditorView } from "@codemirror/view";
 import { render, screen } from "@testing-library/react";
 
+import { WfvContext, type WfvContextValue } from "../provider/context";
+
 import CodeMirrorEditor from "./CodeMirrorEditor";
 
 // The real CodeMirror, as far as jsdom carries it: its text, its accessible name, an edit
@@ -21,4 +23,18 @@ test("CodeMirror shows the value, reports edits, and takes a value set from outs
   expect(view?.state.doc.toString()).toBe('{"b": 3}');
   // Reported too (the editor's updateListener sees every change); the auto-save ignores a text it set itself.
   expect(onChange).toHaveBeenLastCalledWith('{"b": 3}');
+});
+
+// Under a Content-Security-Policy without 'unsafe-inline' styles, CodeMirror's own <style>
+// element applies only with the page's nonce, which the provider hands it.
+test("CodeMirror's style element carries the provider's nonce", () => {
+  const context = { cspNonce: "n0nce-from-the-page" } as WfvContextValue;
+  render(
+    <WfvContext.Provider value={context}>
+      <CodeMirrorEditor id="json" label="Definition (JSON)" value="{}" onChange={() => undefined} />
+    </WfvContext.Provider>,
+  );
+  const styles = [...document.querySelectorAll("style")].filter((style) => style.textContent?.includes(".cm-"));
+  expect(styles.length).toBeGreaterThan(0);
+  for (const style of styles) expect(style.getAttribute("nonce")).toBe("n0nce-from-the-page");
 });

@@ -7,13 +7,17 @@ import { json } from "@codemirror/lang-json";
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers } from "@codemirror/view";
-import { useEffect, useRef } from "react";
+import { useContext, useEffect, useRef } from "react";
+
+import { WfvContext } from "../provider/context";
 
 import type { TextEditorProps } from "./textEditor";
 
 export default function CodeMirrorEditor({ id, label, value, onChange, describedBy }: TextEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  // Outside a provider (a host's own use of the editor) there is simply no nonce.
+  const cspNonce = useContext(WfvContext)?.cspNonce;
   // The listener is made once: it reads the newest onChange through this ref.
   const changed = useRef(onChange);
   changed.current = onChange;
@@ -32,6 +36,8 @@ export default function CodeMirrorEditor({ id, label, value, onChange, described
           syntaxHighlighting(defaultHighlightStyle),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorView.lineWrapping,
+          // CodeMirror styles itself through a <style> element: a strict policy needs its nonce.
+          ...(cspNonce ? [EditorView.cspNonce.of(cspNonce)] : []),
           EditorView.contentAttributes.of({ id, "aria-label": label, ...(describedBy ? { "aria-describedby": describedBy } : {}) }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) changed.current(update.state.doc.toString());

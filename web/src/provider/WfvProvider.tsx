@@ -6,6 +6,7 @@
  * tells the host through `onUnauthorized` so it can say why.
  */
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { setNonce } from "get-nonce";
 import { type ReactNode, useCallback, useMemo, useRef, useState } from "react";
 
 import { createApi } from "../api/client";
@@ -31,11 +32,19 @@ export interface WfvProviderProps {
   fetch?: (request: Request) => Promise<Response>;
   /** A QueryClient of the host's, if it wants to share one (sign-out clears it). */
   queryClient?: QueryClient;
+  /**
+   * The nonce of the page's Content-Security-Policy, for a policy without `'unsafe-inline'`
+   * styles: the editor (CodeMirror) and the dialogs (their scroll lock) insert `<style>`
+   * elements, which carry it. The standalone app reads the one the service gives its page.
+   */
+  cspNonce?: string;
   children: ReactNode;
 }
 
-export function WfvProvider({ baseUrl, getToken, onSignOut, onUnauthorized, fetch, queryClient, children }: WfvProviderProps) {
+export function WfvProvider({ baseUrl, getToken, onSignOut, onUnauthorized, fetch, queryClient, cspNonce, children }: WfvProviderProps) {
   const [ownClient] = useState(createQueryClient);
+  // Radix's scroll lock reads it from get-nonce's one global, when it inserts its style.
+  if (cspNonce) setNonce(cspNonce);
   const client = queryClient ?? ownClient;
   const [signedOut, setSignedOut] = useState(false);
   // The latest token provider and sign-out hook, without rebuilding the client when a host
@@ -76,8 +85,8 @@ export function WfvProvider({ baseUrl, getToken, onSignOut, onUnauthorized, fetc
   endRef.current = end;
   const signOut = useCallback(() => end(false), [end]);
   const value = useMemo<WfvContextValue>(
-    () => ({ api, signOut, getToken: () => tokenRef.current() }),
-    [api, signOut],
+    () => ({ api, signOut, getToken: () => tokenRef.current(), ...(cspNonce ? { cspNonce } : {}) }),
+    [api, signOut, cspNonce],
   );
 
   if (signedOut) return null;

@@ -1,4 +1,4 @@
-/** What WfvProvider gives every component: the typed API client and sign-out. */
+/** What WfvProvider gives every component: the typed API client, sign-out, the page's style nonce. */
 import { createContext, useContext } from "react";
 
 import type { WfvClient } from "../api/client";
@@ -8,6 +8,8 @@ export interface WfvContextValue {
   signOut: () => void;
   /** The host's current bearer token, read to show what it permits (the server decides). */
   getToken: () => string | Promise<string>;
+  /** The nonce the page's Content-Security-Policy allows `<style>` elements with, if any. */
+  cspNonce?: string;
 }
 
 export const WfvContext = createContext<WfvContextValue | null>(null);
