@@ -40,6 +40,9 @@ MAX_KEY_LENGTH = 255
 # The headers of an answer that belong to it (the rest are every answer's: request id,
 # security headers, added on the way out each time).
 KEPT_HEADERS = ("content-type", "location", "etag")
+# A stored answer's mark: its body is sealed (an answer that holds a secret, such as a
+# webhook's registration: ``SecretSeal.seal_answer``), opened again to be replayed.
+SEALED = "x-wfv-sealed"
 _PRINTABLE = re.compile(r"[\x20-\x7e]+")
 # Refusals that depend on the moment, not on the request: a retry may well succeed, so
 # they are not kept (the claim is released instead).
@@ -137,11 +140,14 @@ class Idempotency:
         self._pending: Answer | None = None  # an answer no write unit took: kept after the route
         self._settled = False
 
-    def answer(self, uow: UnitOfWork, build: Callable[[], M], response: Response) -> M | Response:
+    def answer(
+        self, uow: UnitOfWork, build: Callable[[], M], response: Response, *, sealed: bool = False
+    ) -> M | Response:
         """The route's answer: ``build()`` after the unit's changes are flushed (so the
         rows hold what the commit will save), with the headers the route set on
         ``response`` (Location, ETag). With a key, it is recorded in the unit's own
-        transaction, to commit with the effect, and sent as built."""
+        transaction, to commit with the effect, and sent as built; ``sealed``: the answer
+        holds a secret, and is kept sealed (a copy of the database alone does not show it)."""
         uow.session.flush()  # defaults and counters are set at the flush: read them after it
         model = build()
         if self.claimed is None:
@@ -151,7 +157,7 @@ class Idempotency:
         reply = Response(
             model.model_dump_json(), status_code=status, headers=headers, media_type="application/json"
         )
-        return self.respond(uow, reply)
+        return self.respond(uow, reply, sealed=sealed)
 
     def earlier_version(
         self, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, *events: VersionEvent
@@ -173,12 +179,18 @@ class Idempotency:
             return None
         return retries.earlier_workflow(self._container, principal, lapsed)
 
-    def respond(self, uow: UnitOfWork, reply: Response) -> Response:
+    def respond(self, uow: UnitOfWork, reply: Response, *, sealed: bool = False) -> Response:
         """A route's ready-made answer (a dry run's plan), recorded the same way: in the
         unit's transaction when it writes, else on its own once the route is done."""
         if self.claimed is None:
             return reply
         answer = _answer_of(reply)
+        if sealed and self._container is not None and answer.body is not None:
+            scope = self.claimed.scope
+            body = self._container.webhook_seal.seal_answer(
+                answer.body, scope.tenant_id, scope.user_id, scope.key
+            )
+            answer = Answer(answer.status_code, {**answer.headers, SEALED: "1"}, body)
         if uow.write:
             idempotency.settle(uow, self.claimed, answer)
             self._settled = True
@@ -237,7 +249,7 @@ async def _idempotency(
     print_ = request_fingerprint(request, await request.body())
     outcome = await run_in_threadpool(idempotency.claim, container, scope, print_)
     if isinstance(outcome, Answer):
-        raise IdempotentReplay(outcome)
+        raise IdempotentReplay(_opened(container, scope, outcome))
     route = request.scope.get("route")
     handle = Idempotency(container, outcome, getattr(route, "status_code", None) or 200)
     # The route's commits carry the claim (the route runs in a copy of this context).
@@ -248,6 +260,17 @@ async def _idempotency(
             await run_in_threadpool(handle.finish, exc)
             raise
     await run_in_threadpool(handle.finish, None)
+
+
+def _opened(container: Container, scope: KeyScope, answer: Answer) -> Answer:
+    """A stored answer as it is replayed: a sealed one opened (bound to this very key)."""
+    if SEALED not in answer.headers:
+        return answer
+    headers = {name: value for name, value in answer.headers.items() if name != SEALED}
+    body = answer.body
+    if body is not None:
+        body = container.webhook_seal.open_answer(body, scope.tenant_id, scope.user_id, scope.key)
+    return Answer(answer.status_code, headers, body)
 
 
 _NO_KEY = Idempotency()

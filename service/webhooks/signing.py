@@ -72,3 +72,17 @@ class SecretSeal:
 
     def open(self, token: bytes, tenant_id: str, endpoint_id: uuid.UUID) -> str:
         return self._seal.open(token, self._bound(tenant_id, endpoint_id)).decode("utf-8")
+
+    # A registration's answer holds the secret; kept for its Idempotency-Key's replay, it is
+    # sealed the same way, bound to that key (tenant, user, key): a copy of the database
+    # alone gives away no secret, from the endpoint's row or from the stored answer.
+
+    @staticmethod
+    def _answer_bound(tenant_id: str, user_id: str, key: str) -> bytes:
+        return json.dumps(["wfv-idempotent-answer", tenant_id, user_id, key]).encode("utf-8")
+
+    def seal_answer(self, body: bytes, tenant_id: str, user_id: str, key: str) -> bytes:
+        return self._seal.seal(body, self._answer_bound(tenant_id, user_id, key))
+
+    def open_answer(self, token: bytes, tenant_id: str, user_id: str, key: str) -> bytes:
+        return self._seal.open(token, self._answer_bound(tenant_id, user_id, key))

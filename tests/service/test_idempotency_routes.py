@@ -4,16 +4,26 @@ request does its work, the same request again under the key gets the same answer
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from indexer.models import AuditEntry, Execution, ReviewEvent, VersionMigration, WorkflowVersion
 from service.container import Container
 from tests.conftest import TokenFactory
-from tests.factories import API, create_workflow_via_api, example, migration_ready, post_publish, versions_url
+from tests.factories import (
+    API,
+    create_workflow_via_api,
+    example,
+    migration_ready,
+    post_publish,
+    published_history,
+    versions_url,
+)
 
 KEY = "Idempotency-Key"
 
@@ -163,6 +173,31 @@ def cancel(client: TestClient, auth: TokenFactory, container: Container) -> Call
     return Call(f"{API}/{wid}/migrations/{mid}/cancel")
 
 
+def _long_published(container: Container) -> str:
+    """v1..v3 published, the policy keeping one, the clock 200 days on: v1 and v2 archivable."""
+    container.settings.keep_versions = 1
+    workflow_id = str(published_history(container, 3)[0])
+    moment = datetime.now(UTC) + timedelta(days=200)
+    container.clock = lambda: moment
+    return workflow_id
+
+
+def archive_versions(client: TestClient, auth: TokenFactory, container: Container) -> Call:
+    _long_published(container)
+    return Call("/api/v1/admin/workflows/archive-versions", {})
+
+
+def unarchive(client: TestClient, auth: TokenFactory, container: Container) -> Call:
+    wid = _long_published(container)
+    archived = client.post("/api/v1/admin/workflows/archive-versions", json={}, headers=_admin(auth))
+    assert archived.json()["archived"] == 2, archived.text
+    return Call(versions_url(wid, 1, "unarchive"))
+
+
+def legal_hold(client: TestClient, auth: TokenFactory, container: Container) -> Call:
+    return Call(versions_url(_workflow(client, auth, published=1), 1, "legal-hold"), {"reason": "litigation"})
+
+
 ROUTES: list[Setup] = [
     create_workflow,
     create_version,
@@ -179,6 +214,9 @@ ROUTES: list[Setup] = [
     pause,
     resume,
     cancel,
+    archive_versions,
+    unarchive,
+    legal_hold,
 ]
 
 
@@ -234,3 +272,29 @@ def test_each_route_replays_its_first_answer_and_does_nothing_again(
     for name in ("location", "etag", "content-type"):
         assert again.headers.get(name) == first.headers.get(name)
     assert index_state(container) == done
+
+
+def test_every_post_of_the_api_takes_an_idempotency_key(client: TestClient) -> None:
+    """What the README promises, for every route there is and every route to come: a POST
+    of ``/api/v1`` that did not take the key would do its work twice on a retry. Read from
+    the OpenAPI document, which is what clients are generated from."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    # Draft auto-saves are idempotent already: each names the revision it is based on.
+    exempt = {"/api/v1/workflows/{workflow_id}/versions/{version}/draft"}
+    posts = {
+        path: operation
+        for path, operations in app.openapi()["paths"].items()
+        for method, operation in operations.items()
+        if method == "post" and path.startswith("/api/v1/") and path not in exempt
+    }
+    assert len(posts) > 20
+    without = [
+        path
+        for path, operation in posts.items()
+        if not any(
+            p["in"] == "header" and p["name"].lower() == "idempotency-key"
+            for p in operation.get("parameters", [])
+        )
+    ]
+    assert without == []

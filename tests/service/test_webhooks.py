@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from indexer import migration_batches
 from indexer import webhooks as rows
-from indexer.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from indexer.models import IdempotencyKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from schemas.webhooks import EVENT_TYPES
 from service.container import Container
 from service.errors import TransactionConflict
@@ -107,6 +107,54 @@ def test_the_secret_is_answered_once_and_kept_sealed(
         stored = uow.session.scalars(select(WebhookEndpoint)).one().secret
     assert created["secret"].encode() not in stored
     assert created["secret"].removeprefix("whsec_").encode() not in stored
+
+
+def test_a_registration_sent_again_with_its_key_gets_the_same_secret_kept_sealed_meanwhile(
+    client: TestClient, hooks: Container, auth, receiver: Receiver
+) -> None:
+    """A client that lost the answer sends the request again with the same Idempotency-Key:
+    the same endpoint and secret, one registration; the stored answer never shows the
+    secret, and only the key's own caller can have it replayed."""
+    admin = auth("workflows:admin")
+    body = {"url": receiver.url, "event_types": ["version.published"]}
+    first = client.post(HOOKS, json=body, headers=admin | {"Idempotency-Key": "hook-1"})
+    again = client.post(HOOKS, json=body, headers=admin | {"Idempotency-Key": "hook-1"})
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert first.json()["secret"].startswith("whsec_")
+    assert "x-wfv-sealed" not in again.headers
+    assert [item["id"] for item in client.get(HOOKS, headers=admin).json()["items"]] == [first.json()["id"]]
+    with hooks.uow("acme") as uow:
+        (kept,) = uow.session.scalars(select(IdempotencyKey)).all()
+    assert kept.state == "done"
+    assert kept.body is not None
+    secret = first.json()["secret"]
+    assert secret.encode() not in kept.body
+    assert secret.removeprefix("whsec_").encode() not in kept.body
+    # another admin's same key is another key: a registration of its own, another secret
+    other = client.post(
+        HOOKS, json=body, headers=auth("workflows:admin", user="bob") | {"Idempotency-Key": "hook-1"}
+    )
+    assert other.status_code == 201
+    assert "idempotent-replayed" not in other.headers
+    assert other.json()["secret"] != secret
+
+
+def test_a_redelivery_sent_again_with_its_key_is_sent_once(
+    client: TestClient, hooks: Container, auth, receiver: Receiver
+) -> None:
+    admin = auth("workflows:admin")
+    endpoint = _register(client, admin, receiver.url, ["version.published"])
+    post_publish(client, admin, create_workflow_via_api(client, admin)["id"], 1)
+    path = f"{HOOKS}/{endpoint['id']}/deliveries/{_delivery(hooks).id}/redeliver"
+    first = client.post(path, headers=admin | {"Idempotency-Key": "again-1"})
+    again = client.post(path, headers=admin | {"Idempotency-Key": "again-1"})
+    assert first.status_code == again.status_code == 202, first.text
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert len(receiver.verified(endpoint["secret"])) == 2  # the first delivery and one redelivery
+    assert (_delivery(hooks).state, _delivery(hooks).attempts) == ("delivered", 2)
 
 
 def test_endpoints_are_listed_in_pages(

@@ -1032,7 +1032,9 @@ export interface paths {
         put?: never;
         /**
          * Create Webhook
-         * @description Register an endpoint. The answer holds its signing secret: the only time it is shown.
+         * @description Register an endpoint. The answer holds its signing secret: the only time it is shown,
+         *     but for a retry with the same ``Idempotency-Key``, which gets the same answer (kept
+         *     sealed meanwhile) and registers nothing more.
          */
         post: operations["create_webhook"];
         delete?: never;
@@ -1094,7 +1096,8 @@ export interface paths {
         put?: never;
         /**
          * Redeliver
-         * @description Send a delivery again now (same webhook-id), retried for another day if it fails.
+         * @description Send a delivery again now (same webhook-id), retried for another day if it fails; a
+         *     retry with the same ``Idempotency-Key`` gets the first answer and sends nothing more.
          */
         post: operations["redeliver"];
         delete?: never;
@@ -1218,7 +1221,9 @@ export interface paths {
         put?: never;
         /**
          * Archive Versions
-         * @description Run archival now in this tenant (or one workflow); `dry_run` only counts.
+         * @description Run archival now in this tenant (or one workflow); `dry_run` only counts. A retry
+         *     with the same ``Idempotency-Key`` gets the first run's record and starts no other run
+         *     (the run commits workflow by workflow: its answer is kept once it is done).
          */
         post: operations["archive_versions"];
         delete?: never;
@@ -5681,7 +5686,10 @@ export interface operations {
     create_webhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5808,7 +5816,10 @@ export interface operations {
     redeliver: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 webhook_id: string;
                 delivery_id: string;
@@ -5840,7 +5851,10 @@ export interface operations {
     unarchive_version: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 version: string;
@@ -5872,7 +5886,10 @@ export interface operations {
     set_legal_hold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 workflow_id: string;
                 version: string;
@@ -6039,7 +6056,10 @@ export interface operations {
     archive_versions: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string up to 255 printable ASCII characters (a UUID): the same request sent again with the same key within 24 h gets the first answer, and is not done twice. See docs/api-conventions.md. */
+                "idempotency-key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

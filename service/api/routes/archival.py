@@ -4,7 +4,7 @@ unarchive and legal hold (admin, audited)."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
 from schemas.api import VersionPublic
@@ -17,6 +17,7 @@ from schemas.archival import (
 )
 from schemas.archival_report import ReportFormat
 from service.api.deps import Admin, ContainerDep, VersionPath
+from service.api.idempotency import Idempotent
 from service.archival import report as archival_report
 from service.archival import retention
 from service.archival import runs as archival
@@ -78,36 +79,53 @@ def list_candidates(
 
 
 @admin_router.post("/archive-versions", response_model=ArchivalRunPublic)
-def archive_versions(principal: Admin, container: ContainerDep, body: ArchiveRequest) -> ArchivalRunPublic:
-    """Run archival now in this tenant (or one workflow); `dry_run` only counts."""
+def archive_versions(
+    principal: Admin, container: ContainerDep, body: ArchiveRequest, response: Response, idem: Idempotent
+) -> ArchivalRunPublic | Response:
+    """Run archival now in this tenant (or one workflow); `dry_run` only counts. A retry
+    with the same ``Idempotency-Key`` gets the first run's record and starts no other run
+    (the run commits workflow by workflow: its answer is kept once it is done)."""
     if body.dry_run:
-        return archival.dry_run(
+        answer = archival.dry_run(
             container,
             principal.tenant_id,
             actor=principal.user_id,
             now=container.clock(),
             workflow_id=body.workflow_id,
         )
-    run = archival.run_archival(
-        container,
-        principal.tenant_id,
-        trigger="manual",
-        actor=principal.user_id,
-        workflow_id=body.workflow_id,
-    )
-    return archival.public(run)
+    else:
+        run = archival.run_archival(
+            container,
+            principal.tenant_id,
+            trigger="manual",
+            actor=principal.user_id,
+            workflow_id=body.workflow_id,
+        )
+        answer = archival.public(run)
+    with container.uow(principal.tenant_id) as uow:
+        return idem.answer(uow, lambda: answer, response)
 
 
 @version_router.post("/unarchive", response_model=VersionPublic)
 def unarchive_version(
-    workflow_id: uuid.UUID, version: VersionPath, principal: Admin, container: ContainerDep
-) -> VersionPublic:
+    workflow_id: uuid.UUID,
+    version: VersionPath,
+    principal: Admin,
+    container: ContainerDep,
+    response: Response,
+    idem: Idempotent,
+) -> VersionPublic | Response:
     """Make an archived version active again (it can then be rolled back to)."""
     with container.uow(principal.tenant_id, write=True) as uow:
         row = retention.unarchive_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
         live = executions.live_count(uow=uow, version=row)
+        answer = idem.answer(
+            uow,
+            lambda: VersionPublic.model_validate(row).model_copy(update={"active_executions": live}),
+            response,
+        )
         uow.commit()
-    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})
+    return answer
 
 
 @version_router.post("/legal-hold", response_model=VersionPublic)
@@ -117,15 +135,22 @@ def set_legal_hold(
     principal: Admin,
     container: ContainerDep,
     body: LegalHoldSet,
-) -> VersionPublic:
+    response: Response,
+    idem: Idempotent,
+) -> VersionPublic | Response:
     """Put a version under legal hold: never archived while held."""
     with container.uow(principal.tenant_id, write=True) as uow:
         row = retention.set_legal_hold(
             uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=body.reason
         )
         live = executions.live_count(uow=uow, version=row)
+        answer = idem.answer(
+            uow,
+            lambda: VersionPublic.model_validate(row).model_copy(update={"active_executions": live}),
+            response,
+        )
         uow.commit()
-    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})
+    return answer
 
 
 @version_router.delete("/legal-hold", response_model=VersionPublic)

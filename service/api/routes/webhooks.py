@@ -14,19 +14,29 @@ from schemas.webhooks import (
     WebhookPublic,
 )
 from service.api.deps import Admin, ContainerDep
+from service.api.idempotency import Idempotent
 from service.webhooks import endpoints
 
 router = APIRouter(prefix="/api/v1/admin/webhooks", tags=["webhooks"])
 
 
 @router.post("", status_code=201, response_model=WebhookCreated)
-def create_webhook(principal: Admin, container: ContainerDep, body: WebhookCreate) -> WebhookCreated:
-    """Register an endpoint. The answer holds its signing secret: the only time it is shown."""
+def create_webhook(
+    principal: Admin, container: ContainerDep, body: WebhookCreate, response: Response, idem: Idempotent
+) -> WebhookCreated | Response:
+    """Register an endpoint. The answer holds its signing secret: the only time it is shown,
+    but for a retry with the same ``Idempotency-Key``, which gets the same answer (kept
+    sealed meanwhile) and registers nothing more."""
     with container.uow(principal.tenant_id, write=True) as uow:
         endpoint, secret = endpoints.register(uow, principal, body)
+
+        def created() -> WebhookCreated:
+            public = WebhookPublic.model_validate(endpoint)
+            return WebhookCreated(**public.model_dump(), secret=secret)
+
+        answer = idem.answer(uow, created, response, sealed=True)
         uow.commit()
-    public = WebhookPublic.model_validate(endpoint)
-    return WebhookCreated(**public.model_dump(), secret=secret)
+    return answer
 
 
 @router.get("", response_model=WebhookList)
@@ -76,10 +86,17 @@ def list_deliveries(
     "/{webhook_id}/deliveries/{delivery_id}/redeliver", status_code=202, response_model=DeliveryPublic
 )
 def redeliver(
-    webhook_id: uuid.UUID, delivery_id: uuid.UUID, principal: Admin, container: ContainerDep
-) -> DeliveryPublic:
-    """Send a delivery again now (same webhook-id), retried for another day if it fails."""
+    webhook_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+    principal: Admin,
+    container: ContainerDep,
+    response: Response,
+    idem: Idempotent,
+) -> DeliveryPublic | Response:
+    """Send a delivery again now (same webhook-id), retried for another day if it fails; a
+    retry with the same ``Idempotency-Key`` gets the first answer and sends nothing more."""
     with container.uow(principal.tenant_id, write=True) as uow:
-        answer = endpoints.redeliver(uow, principal, webhook_id, delivery_id)
+        delivery = endpoints.redeliver(uow, principal, webhook_id, delivery_id)
+        answer = idem.answer(uow, lambda: delivery, response)
         uow.commit()
     return answer

@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.archival_run_public import ArchivalRunPublic
 from ...models.archive_request import ArchiveRequest
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: ArchiveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -55,12 +58,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: ArchiveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ArchivalRunPublic | Problem]:
     """Archive Versions
 
-     Run archival now in this tenant (or one workflow); `dry_run` only counts.
+     Run archival now in this tenant (or one workflow); `dry_run` only counts. A retry
+    with the same ``Idempotency-Key`` gets the first run's record and starts no other run
+    (the run commits workflow by workflow: its answer is kept once it is done).
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ArchiveRequest): Run archival now for the caller's tenant (or one workflow);
             ``dry_run`` changes nothing.
 
@@ -74,6 +83,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -87,12 +97,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: ArchiveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ArchivalRunPublic | Problem | None:
     """Archive Versions
 
-     Run archival now in this tenant (or one workflow); `dry_run` only counts.
+     Run archival now in this tenant (or one workflow); `dry_run` only counts. A retry
+    with the same ``Idempotency-Key`` gets the first run's record and starts no other run
+    (the run commits workflow by workflow: its answer is kept once it is done).
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ArchiveRequest): Run archival now for the caller's tenant (or one workflow);
             ``dry_run`` changes nothing.
 
@@ -107,6 +123,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -114,12 +131,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: ArchiveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[ArchivalRunPublic | Problem]:
     """Archive Versions
 
-     Run archival now in this tenant (or one workflow); `dry_run` only counts.
+     Run archival now in this tenant (or one workflow); `dry_run` only counts. A retry
+    with the same ``Idempotency-Key`` gets the first run's record and starts no other run
+    (the run commits workflow by workflow: its answer is kept once it is done).
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ArchiveRequest): Run archival now for the caller's tenant (or one workflow);
             ``dry_run`` changes nothing.
 
@@ -133,6 +156,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -144,12 +168,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: ArchiveRequest,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> ArchivalRunPublic | Problem | None:
     """Archive Versions
 
-     Run archival now in this tenant (or one workflow); `dry_run` only counts.
+     Run archival now in this tenant (or one workflow); `dry_run` only counts. A retry
+    with the same ``Idempotency-Key`` gets the first run's record and starts no other run
+    (the run commits workflow by workflow: its answer is kept once it is done).
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (ArchiveRequest): Run archival now for the caller's tenant (or one workflow);
             ``dry_run`` changes nothing.
 
@@ -165,5 +195,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

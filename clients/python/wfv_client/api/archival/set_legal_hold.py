@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.legal_hold_set import LegalHoldSet
 from ...models.problem import Problem
 from ...models.version_public import VersionPublic
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     version: str,
     *,
     body: LegalHoldSet,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -64,6 +67,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: LegalHoldSet,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionPublic]:
     """Set Legal Hold
 
@@ -72,6 +76,9 @@ def sync_detailed(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (LegalHoldSet):
 
     Raises:
@@ -86,6 +93,7 @@ def sync_detailed(
         workflow_id=workflow_id,
         version=version,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -101,6 +109,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: LegalHoldSet,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionPublic | None:
     """Set Legal Hold
 
@@ -109,6 +118,9 @@ def sync(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (LegalHoldSet):
 
     Raises:
@@ -124,6 +136,7 @@ def sync(
         version=version,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -133,6 +146,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: LegalHoldSet,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | VersionPublic]:
     """Set Legal Hold
 
@@ -141,6 +155,9 @@ async def asyncio_detailed(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (LegalHoldSet):
 
     Raises:
@@ -155,6 +172,7 @@ async def asyncio_detailed(
         workflow_id=workflow_id,
         version=version,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,6 +186,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: LegalHoldSet,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | VersionPublic | None:
     """Set Legal Hold
 
@@ -176,6 +195,9 @@ async def asyncio(
     Args:
         workflow_id (UUID):
         version (str):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (LegalHoldSet):
 
     Raises:
@@ -192,5 +214,6 @@ async def asyncio(
             version=version,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

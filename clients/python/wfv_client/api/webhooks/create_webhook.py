@@ -7,14 +7,17 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.webhook_create import WebhookCreate
 from ...models.webhook_created import WebhookCreated
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -55,12 +58,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | WebhookCreated]:
     """Create Webhook
 
-     Register an endpoint. The answer holds its signing secret: the only time it is shown.
+     Register an endpoint. The answer holds its signing secret: the only time it is shown,
+    but for a retry with the same ``Idempotency-Key``, which gets the same answer (kept
+    sealed meanwhile) and registers nothing more.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WebhookCreate): An endpoint to register: an https URL (see docs/webhooks.md for what
             is refused)
             and the event types it wants, at least one.
@@ -75,6 +84,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -88,12 +98,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | WebhookCreated | None:
     """Create Webhook
 
-     Register an endpoint. The answer holds its signing secret: the only time it is shown.
+     Register an endpoint. The answer holds its signing secret: the only time it is shown,
+    but for a retry with the same ``Idempotency-Key``, which gets the same answer (kept
+    sealed meanwhile) and registers nothing more.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WebhookCreate): An endpoint to register: an https URL (see docs/webhooks.md for what
             is refused)
             and the event types it wants, at least one.
@@ -109,6 +125,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -116,12 +133,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[Problem | WebhookCreated]:
     """Create Webhook
 
-     Register an endpoint. The answer holds its signing secret: the only time it is shown.
+     Register an endpoint. The answer holds its signing secret: the only time it is shown,
+    but for a retry with the same ``Idempotency-Key``, which gets the same answer (kept
+    sealed meanwhile) and registers nothing more.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WebhookCreate): An endpoint to register: an https URL (see docs/webhooks.md for what
             is refused)
             and the event types it wants, at least one.
@@ -136,6 +159,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -147,12 +171,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: WebhookCreate,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Problem | WebhookCreated | None:
     """Create Webhook
 
-     Register an endpoint. The answer holds its signing secret: the only time it is shown.
+     Register an endpoint. The answer holds its signing secret: the only time it is shown,
+    but for a retry with the same ``Idempotency-Key``, which gets the same answer (kept
+    sealed meanwhile) and registers nothing more.
 
     Args:
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
         body (WebhookCreate): An endpoint to register: an https URL (see docs/webhooks.md for what
             is refused)
             and the event types it wants, at least one.
@@ -169,5 +199,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

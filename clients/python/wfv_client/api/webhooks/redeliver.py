@@ -8,13 +8,18 @@ import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_public import DeliveryPublic
 from ...models.problem import Problem
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     webhook_id: UUID,
     delivery_id: UUID,
+    *,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -24,6 +29,7 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -54,14 +60,19 @@ def sync_detailed(
     delivery_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[DeliveryPublic | Problem]:
     """Redeliver
 
-     Send a delivery again now (same webhook-id), retried for another day if it fails.
+     Send a delivery again now (same webhook-id), retried for another day if it fails; a
+    retry with the same ``Idempotency-Key`` gets the first answer and sends nothing more.
 
     Args:
         webhook_id (UUID):
         delivery_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -74,6 +85,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
         delivery_id=delivery_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -88,14 +100,19 @@ def sync(
     delivery_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> DeliveryPublic | Problem | None:
     """Redeliver
 
-     Send a delivery again now (same webhook-id), retried for another day if it fails.
+     Send a delivery again now (same webhook-id), retried for another day if it fails; a
+    retry with the same ``Idempotency-Key`` gets the first answer and sends nothing more.
 
     Args:
         webhook_id (UUID):
         delivery_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,6 +126,7 @@ def sync(
         webhook_id=webhook_id,
         delivery_id=delivery_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -117,14 +135,19 @@ async def asyncio_detailed(
     delivery_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> Response[DeliveryPublic | Problem]:
     """Redeliver
 
-     Send a delivery again now (same webhook-id), retried for another day if it fails.
+     Send a delivery again now (same webhook-id), retried for another day if it fails; a
+    retry with the same ``Idempotency-Key`` gets the first answer and sends nothing more.
 
     Args:
         webhook_id (UUID):
         delivery_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,6 +160,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         webhook_id=webhook_id,
         delivery_id=delivery_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -149,14 +173,19 @@ async def asyncio(
     delivery_id: UUID,
     *,
     client: AuthenticatedClient,
+    idempotency_key: None | str | Unset = UNSET,
 ) -> DeliveryPublic | Problem | None:
     """Redeliver
 
-     Send a delivery again now (same webhook-id), retried for another day if it fails.
+     Send a delivery again now (same webhook-id), retried for another day if it fails; a
+    retry with the same ``Idempotency-Key`` gets the first answer and sends nothing more.
 
     Args:
         webhook_id (UUID):
         delivery_id (UUID):
+        idempotency_key (None | str | Unset): Any unique string up to 255 printable ASCII
+            characters (a UUID): the same request sent again with the same key within 24 h gets the
+            first answer, and is not done twice. See docs/api-conventions.md.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,5 +200,6 @@ async def asyncio(
             webhook_id=webhook_id,
             delivery_id=delivery_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed
