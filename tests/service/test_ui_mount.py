@@ -36,6 +36,9 @@ def test_a_built_app_is_served_at_ui_with_its_assets(tmp_path: Path, monkeypatch
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
     assert script.headers["content-security-policy"] == UI_POLICY  # no nonce, no inline style
+    # named by its content's hash: kept for a year; the page, which names them, never
+    assert script.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert page.headers["cache-control"] == "no-store"
 
 
 def test_each_answer_of_the_page_has_a_nonce_of_its_own_in_the_page_and_its_policy(

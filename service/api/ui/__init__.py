@@ -18,6 +18,8 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 from service.api.security_headers import ui_page_policy
 
@@ -34,6 +36,18 @@ run <code>./scripts/web</code> (or <code>make serve</code>) in the checkout, the
 """
 
 
+class BuiltFiles(StaticFiles):
+    """The build's files. Vite names each asset by a hash of its content, so an asset never
+    changes under its name: browsers keep it for a year without asking again, and a new
+    build's page names new files."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if path.startswith("assets/") and response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def mount_ui(app: FastAPI) -> None:
     """Serve the built app at ``/ui/`` (``index.html`` for the folder itself), and send a
     browser opened at the bare address there (a JSON 404 told a newcomer nothing)."""
@@ -48,7 +62,7 @@ def mount_ui(app: FastAPI) -> None:
 
         for path in ("/ui/", "/ui/index.html"):
             app.add_api_route(path, ui_page, methods=["GET", "HEAD"], include_in_schema=False)
-        app.mount("/ui", StaticFiles(directory=APP, html=True), name="ui")
+        app.mount("/ui", BuiltFiles(directory=APP, html=True), name="ui")
     else:
         app.add_api_route("/ui/{path:path}", _not_built, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_api_route("/", _to_ui, methods=["GET", "HEAD"], include_in_schema=False)
