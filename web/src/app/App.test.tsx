@@ -103,3 +103,13 @@ test("the Audit tab shows the workflow's audit trail", async () => {
   await userEvent.click(await screen.findByRole("tab", { name: "Audit" }));
   expect(await screen.findByText("Published v2")).toBeInTheDocument();
 });
+
+test("on a phone the page does not scroll sideways: the main column may shrink below the table, the tabs wrap", async () => {
+  // jsdom has no layout: the classes that allow it are checked here, the width itself by the
+  // end-to-end history test at 390 px (tests/e2e/ui/test_history_compare.py).
+  sessionStorage.setItem(TOKEN_KEY, TOKEN);
+  render(<App baseUrl="https://wfv.test" fetch={fakeApi(routes).fetch} />);
+  await userEvent.click(await screen.findByRole("button", { name: "Welcome series" }));
+  expect(screen.getByRole("main")).toHaveClass("min-w-0");
+  expect(screen.getByRole("tablist")).toHaveClass("flex-wrap", "max-w-full");
+});

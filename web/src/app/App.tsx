@@ -56,7 +56,7 @@ export function App({ baseUrl, fetch, cspNonce }: AppProps) {
         </header>
         <div className="grid gap-6 md:grid-cols-[16rem_1fr]">
           <WorkflowsList selectedId={workflowId} onOpen={setWorkflowId} />
-          <main>
+          <main className="min-w-0">
             {workflowId ? (
               <WorkflowPage key={workflowId} workflowId={workflowId} />
             ) : (

@@ -39,7 +39,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const newestDraft = versions.data?.find((version) => version.status === "draft");
   return (
     <Tabs value={tab} onValueChange={setTab}>
-      <TabsList>
+      <TabsList className="h-auto max-w-full flex-wrap justify-start">
         <TabsTrigger value="history">History</TabsTrigger>
         <TabsTrigger value="graph">Graph{shown !== null ? ` (v${shown})` : ""}</TabsTrigger>
         <TabsTrigger value="compare">Compare</TabsTrigger>

@@ -123,6 +123,9 @@ test("the patch toggle shows git's unified patch as text, and back", async () =>
   await userEvent.click(toggle);
   const patch = await screen.findByLabelText("git's patch from v1 to v2");
   expect(patch.tagName).toBe("PRE");
+  // It scrolls: a named region a keyboard reaches (axe's scrollable-region-focusable).
+  expect(screen.getByRole("region", { name: "git's patch from v1 to v2" })).toBe(patch);
+  expect(patch).toHaveAttribute("tabindex", "0");
   expect(patch.textContent).toMatch(/^diff --git a\/workflow.json b\/workflow.json\n/);
   expect(patch.textContent).toContain('-    "type": "tag_added"\n+    "type": "form_submitted"');
   expect(patch.children).toHaveLength(0);
