@@ -63,7 +63,7 @@ test("breaking changes are badged on their step with their live and pinned conta
   const removed = await within(before).findByLabelText(/^Step step-020, add_tag, Step 20: removed, breaking: 3 live, 1 pinned$/);
   expect(within(removed).getByTestId("breaking")).toHaveTextContent("⚠ 3 live +1 pinned");
   // the trigger changed (a form), which breaks nothing: no badge there
-  const trigger = within(before).getByLabelText(/^Trigger Trigger, form_submitted: modified$/);
+  const trigger = within(before).getByLabelText(/^Trigger, form_submitted: modified$/);
   expect(within(trigger).queryByTestId("breaking")).not.toBeInTheDocument();
   expect(screen.getByText(/2 actions added, 1 removed, 4 modified; trigger changed; 1 breaking/)).toBeInTheDocument();
 });
@@ -86,7 +86,7 @@ test("selecting a step by click or keyboard shows its field changes and what a b
   expect(warnings).toHaveTextContent("2 live contacts hit right now. Under a migration by id, they stay on the step, which changes under them.");
 
   // the keyboard: Tab to the step, Enter selects it (on both sides)
-  const trigger = within(before).getByLabelText(/^Trigger Trigger/);
+  const trigger = within(before).getByLabelText(/^Trigger/);
   trigger.focus();
   await userEvent.keyboard("{Enter}");
   const triggerPanel = screen.getByRole("region", { name: "Changes of Trigger" });
@@ -94,7 +94,7 @@ test("selecting a step by click or keyboard shows its field changes and what a b
   expect(triggerPanel).toHaveTextContent("10 live contacts hit right now, and 1 pinned");
   expect(within(triggerPanel).getByRole("table", { name: "Field changes" })).toHaveTextContent("config.tag");
   const after = await side(2);
-  expect(within(after).getByLabelText(/^Trigger Trigger/).querySelector("[data-change]")?.className).toMatch(/ring-2/);
+  expect(within(after).getByLabelText(/^Trigger/).querySelector("[data-change]")?.className).toMatch(/ring-2/);
 
   fireEvent.click(within(before).getByLabelText(/^Step welcome/));
   expect(screen.getByRole("region", { name: "Changes of welcome" })).toHaveTextContent("Unchanged between v1 and v2.");

@@ -9,7 +9,7 @@ import { WorkflowGraph } from "./WorkflowGraph";
 test("the current version: the trigger and one node per action, with their live contacts", async () => {
   const { sent } = renderWithApi(<WorkflowGraph workflowId={WORKFLOW_ID} version={2} />, routes);
   await screen.findByLabelText(/^Step welcome, send_email, Welcome mail: 5 live$/);
-  expect(screen.getByLabelText("Trigger Trigger, tag_added: 1 live")).toBeInTheDocument();
+  expect(screen.getByLabelText("Trigger, tag_added: 1 live")).toBeInTheDocument();
   expect(screen.getByLabelText("Step wait-1d, wait: 2 live")).toBeInTheDocument();
   expect(screen.getByLabelText("Step opened?, if_else: 0 live")).toBeInTheDocument();
   // completed contacts and those of v1 are not v2's live ones

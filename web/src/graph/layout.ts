@@ -109,7 +109,7 @@ export function layout(
       handles,
       draggable: false,
       connectable: false,
-      ariaLabel: `${data.kind === "trigger" ? "Trigger" : "Step"} ${data.title}, ${data.type}${data.name ? `, ${data.name}` : ""}${describe(data)}`,
+      ariaLabel: `${data.kind === "trigger" ? "Trigger" : `Step ${data.title}`}, ${data.type}${data.name ? `, ${data.name}` : ""}${describe(data)}`,
     };
   };
   const nodes: StepNode[] = [];

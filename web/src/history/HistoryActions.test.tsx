@@ -167,6 +167,26 @@ test("another refusal shows its words without the way to the review", async () =
   expect(within(alert).queryByRole("button")).not.toBeInTheDocument();
 });
 
+test("a refused publish reads the versions again, so the retry sends the lock the server holds now", async () => {
+  let edited = false;
+  const { changes } = renderPanel({
+    [`GET ${VERSIONS}`]: () => json(edited ? { ...versions, items: [{ ...v3, lock_version: 2 }, v2, v1] } : versions),
+    [`POST ${VERSIONS}/3/publish`]: () => {
+      edited = true; // someone saved the draft just before: this publish is refused
+      return json({ type: "/problems/stale-lock-version", title: "Stale lock version", status: 409, detail: "lock 2, not 1" }, 409);
+    },
+  });
+  const publish = async () => {
+    await userEvent.click(await screen.findByRole("button", { name: "Publish v3" }));
+    await userEvent.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Publish v3" }));
+  };
+  await publish();
+  expect(await screen.findByRole("alert")).toHaveTextContent("Refused: lock 2, not 1");
+  await publish();
+  await vi.waitFor(() => expect(changes()).toHaveLength(2));
+  expect(changes().map((request) => (request.body as { lock_version: number }).lock_version)).toEqual([v3.lock_version, 2]);
+});
+
 test("actions={false} shows no action and no Actions column", async () => {
   const { sent } = renderPanel({}, { actions: false, token: READER });
   await screen.findByRole("table", { name: "Version history" });

@@ -74,7 +74,9 @@ export function useVersionAction(workflowId: string) {
       })();
       return { kind, from: version.version_number, answer };
     },
-    onSuccess: () => {
+    // After a refusal too: a stale lock or a version moved means the rows on screen are old,
+    // and a retry must send the lock the server holds now (the refusal's words stay shown).
+    onSettled: () => {
       // Every key of the workflow: the versions list, each version, the live counts, the
       // review a publish merges, the rollout and impact that name the current version.
       void queryClient.invalidateQueries({ queryKey: ["wfv", "workflow", workflowId] });
