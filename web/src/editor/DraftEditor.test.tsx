@@ -1,4 +1,5 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
 import userEvent from "@testing-library/user-event";
 
 import { clearWfvStorage } from "../session/storage";
@@ -115,6 +116,33 @@ test("a save that cannot reach the server is kept in this browser, cleared at si
   localStorage.setItem(key, JSON.stringify({ text: "x", at: "2026-12-07T09:00:00Z" }));
   clearWfvStorage();
   expect(localStorage.getItem(key)).toBeNull();
+});
+
+test("while the browser says it is offline a save is still tried: the indicator says offline, not Saving…", async () => {
+  // TanStack Query would pause a mutation while offline; the save loop needs the failure.
+  let reachable = false;
+  const { text, saves } = await open({
+    [`POST ${PATHS.draft}`]: () => (reachable ? json(saved(8)) : Promise.reject(new TypeError("Failed to fetch"))),
+  });
+  const onLine = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
+  onlineManager.setOnline(false);
+  try {
+    fireEvent.change(text, { target: { value: renamed("In a tunnel") } });
+    // Kept at once: the browser said it was offline.
+    expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("In a tunnel") });
+    await wait(1100);
+    await waitFor(() => expect(status()).toHaveTextContent("Offline: kept in this browser"));
+    expect(saves()).toHaveLength(1);
+  } finally {
+    onLine.mockRestore();
+    onlineManager.setOnline(true);
+  }
+  reachable = true;
+  act(() => {
+    window.dispatchEvent(new Event("online"));
+  });
+  await waitFor(() => expect(status()).toHaveTextContent(/^Saved$/));
+  expect(saves()[1]?.body).toEqual({ revision: 7, patch: { name: "In a tunnel" } });
 });
 
 test("a copy kept in this browser, newer than the server's save, is offered back and saved once restored", async () => {
