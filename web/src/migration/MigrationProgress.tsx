@@ -87,7 +87,7 @@ function CancelButton({ migration, target, busy, refusedBy, onCancel }: { migrat
         <DialogHeader>
           <DialogTitle>Cancel the migration?</DialogTitle>
           <DialogDescription>
-            It stops after the batch now running. The {contacts(migration.migrated)} already on v{target} stay there; the others stay where they are.
+            It stops after the batch now running. The {contacts(migration.migrated)} already on v{target} {migration.migrated === 1 ? "stays" : "stay"} there; the others stay where they are.
           </DialogDescription>
         </DialogHeader>
         <DialogFooter>

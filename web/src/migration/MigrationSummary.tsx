@@ -17,7 +17,7 @@ export function summarySentences(migration: Migration, sources: number[], target
     said.push(`The migration stopped on an error${migration.status_reason ? ` (${migration.status_reason})` : ""}: ${moved}, and they stay moved.`);
   else if (migration.failed > 0) said.push(`Finished with failures: ${moved}.`);
   else said.push(`Completed: ${moved}.`);
-  if (migration.failed > 0) said.push(`${contacts(migration.failed)} could not be moved and stay on ${versionList(sources)}.`);
+  if (migration.failed > 0) said.push(`${contacts(migration.failed)} could not be moved and ${migration.failed === 1 ? "stays" : "stay"} on ${versionList(sources)}.`);
   if (migration.skipped > 0) said.push(`${contacts(migration.skipped)} were skipped (they had left, or were pinned).`);
   return said;
 }

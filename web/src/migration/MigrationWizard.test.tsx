@@ -8,7 +8,9 @@ import { fakeApi, json } from "../test/fakeApi";
 import { WORKFLOW_ID } from "../test/answers";
 
 import { cancelled, finishedWithFailures, halted, liveExecutions, MIGRATE, MIGRATION, MIGRATION_ID, migrationRoutes, paused, plan, running } from "./answers";
+import { summarySentences } from "./MigrationSummary";
 import { MigrationWizard, type MigrationWizardProps } from "./MigrationWizard";
+import { dryRunSentence } from "./PreviewStep";
 
 /** The wizard over the fake API; `answer` routes see what was sent (the request's body is read by then). */
 function renderWizard(props: Partial<MigrationWizardProps> = {}, answers: Record<string, unknown> = {}, token = EDITOR) {
@@ -186,6 +188,31 @@ test("a finished migration with failures says so, and lists them", async () => {
   expect(rows.map((row) => row.textContent)).toEqual(["c-7v2reminderunmapped: 'reminder' is not in v3", "c-9v2reminderunmapped: 'reminder' is not in v3"]);
   expect(sent.find((request) => request.path === `${MIGRATION}/items`)?.search).toBe("?outcome=failed&limit=50");
   expect(screen.queryByRole("button", { name: "Pause" })).not.toBeInTheDocument();
+});
+
+test("a dry run where some contacts would not move says how many move and how many stay or exit", () => {
+  const some = {
+    ...plan,
+    total: 6,
+    plan: [{ from_version: 1, from_action: "welcome", to_action: "welcome", outcome: "migrate" as const, count: 3 }],
+    unmappable: [
+      { from_version: 1, from_action: "reminder", to_action: null, outcome: "fail" as const, count: 1 },
+      { from_version: 1, from_action: "gone", to_action: null, outcome: "exit" as const, count: 2 },
+    ],
+  };
+  expect(dryRunSentence(some, [1])).toBe("Of the 6 contacts of v1, 3 would move to v3, 2 would exit the workflow and 1 would stay where it is, reported as failed.");
+  expect(dryRunSentence(plan, [1, 2])).toBe("10 contacts of v1 and v2 would move to v3.");
+});
+
+test("the cancel dialog says one contact already moved in the singular", async () => {
+  renderWizard({ migrationId: MIGRATION_ID }, { [`GET ${MIGRATION}`]: { ...running, migrated: 1 } });
+  await userEvent.click(await screen.findByRole("button", { name: "Cancel migration" }));
+  expect(screen.getByRole("dialog", { name: "Cancel the migration?" })).toHaveTextContent("The 1 contact already on v3 stays there");
+});
+
+test("one contact not moved is said in the singular", () => {
+  const one = { ...finishedWithFailures, migrated: 3, failed: 1, total: 4 };
+  expect(summarySentences(one, [1], 2)).toEqual(["Finished with failures: 3 contacts moved to v2.", "1 contact could not be moved and stays on v1."]);
 });
 
 test("without workflows:edit the start and the controls are disabled, with the reason", async () => {

@@ -41,6 +41,20 @@ function PlanTable({ plan }: { plan: MigrationPlan }) {
   );
 }
 
+/** How many move, and, when some would not, how many exit or stay (failed): never "all move" when some stay. */
+export function dryRunSentence(plan: MigrationPlan, from: number[]): string {
+  const rows = [...plan.plan, ...plan.unmappable];
+  const count = (outcome: keyof typeof OUTCOME) => rows.filter((row) => row.outcome === outcome).reduce((sum, row) => sum + row.count, 0);
+  const [exit, fail] = [count("exit"), count("fail")];
+  const to = `v${plan.target_version}`;
+  if (exit === 0 && fail === 0) return `${contacts(plan.total)} of ${versionList(from)} would move to ${to}.`;
+  const parts = [`${count("migrate").toLocaleString("en")} would move to ${to}`];
+  if (exit) parts.push(`${exit.toLocaleString("en")} would exit the workflow`);
+  if (fail) parts.push(`${fail.toLocaleString("en")} would stay where ${fail === 1 ? "it is" : "they are"}, reported as failed`);
+  const said = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0];
+  return `Of the ${contacts(plan.total)} of ${versionList(from)}, ${said}.`;
+}
+
 export function PreviewStep({ workflowId, choice, dryRun }: { workflowId: string; choice: Choice; dryRun: { data?: MigrationPlan | undefined; error: Error | null; isPending: boolean } }) {
   const map = Object.keys(choice.mapping).length ? choice.mapping : undefined;
   return (
@@ -54,9 +68,7 @@ export function PreviewStep({ workflowId, choice, dryRun }: { workflowId: string
         {dryRun.error ? <p role="alert">The dry run was refused: {dryRun.error.message}</p> : null}
         {dryRun.data ? (
           <>
-            <p>
-              {contacts(dryRun.data.total)} of {versionList(choice.from)} would move to v{dryRun.data.target_version}.
-            </p>
+            <p>{dryRunSentence(dryRun.data, choice.from)}</p>
             <PlanTable plan={dryRun.data} />
             {dryRun.data.warnings.length ? (
               <ul aria-label="Warnings" className="list-disc pl-5 text-sm">
