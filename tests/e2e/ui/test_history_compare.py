@@ -68,17 +68,6 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_label("Token")).to_be_visible()
 
 
-def settled(page: Page, screen: str) -> None:
-    """axe-core once the screen has stopped moving: a dialog fades and zooms in for 200 ms,
-    and axe measuring its text half-transparent would report a contrast it never has."""
-    page.evaluate(
-        "async () => { await Promise.all(document.getAnimations()"
-        ".filter(a => a.effect?.getTiming().iterations !== Infinity)"
-        ".map(a => a.finished.catch(() => null))); }"
-    )
-    accessible(page, screen)
-
-
 def version(server: Server, wid: str, number: int) -> dict[str, Any]:
     with server.api() as api:
         answer = api.get(f"/workflows/{wid}/versions/{number}")
@@ -106,7 +95,7 @@ def test_an_admin_publishes_a_draft_after_a_stale_lock_was_refused_in_words(
     expect(cell(page, 2, "Author")).to_have_text("alice")
     expect(cell(page, 1, "Live")).to_have_text("4")
     expect(cell(page, 2, "Live")).to_have_text("0")
-    settled(page, "history with a draft")
+    accessible(page, "history with a draft")
     shot(page, "history-draft")
 
     # Publishing asks first, naming the workflow, both versions and the contacts that stay.
@@ -116,7 +105,7 @@ def test_an_admin_publishes_a_draft_after_a_stale_lock_was_refused_in_words(
         f"v2 becomes the current version of {name}: new contacts enrol on it. "
         "4 contacts stay on v1 until migrated."
     )
-    settled(page, "the publish dialog")
+    accessible(page, "the publish dialog")
     shot(page, "history-publish-dialog")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_have_count(0)
@@ -141,7 +130,7 @@ def test_an_admin_publishes_a_draft_after_a_stale_lock_was_refused_in_words(
     )
     expect(refusal.get_by_role("button")).to_have_count(0)
     expect(history(page)).to_be_visible()
-    settled(page, "history after a refused publish")
+    accessible(page, "history after a refused publish")
     shot(page, "history-publish-refused")
     assert version(server, wid, 2)["status"] == "draft"
     assert version(server, wid, 1)["is_current"] is True
@@ -155,7 +144,7 @@ def test_an_admin_publishes_a_draft_after_a_stale_lock_was_refused_in_words(
     expect(cell(page, 2, "Status")).to_have_text("current")
     expect(cell(page, 1, "Status")).to_have_text("active")
     expect(cell(page, 1, "Live")).to_have_text("4")
-    settled(page, "history after publishing")
+    accessible(page, "history after publishing")
     shot(page, "history-published")
     published = version(server, wid, 2)
     assert published["is_current"] is True
@@ -183,13 +172,13 @@ def test_only_an_admin_rolls_back_and_a_reader_on_a_phone_is_told_why_nothing_is
         f"A new version with v1's content becomes the current version of {name}, without review "
         "(an admin's emergency action). No contact is live on v2. The 4 contacts on v1 stay on it."
     )
-    settled(page, "the rollback dialog")
+    accessible(page, "the rollback dialog")
     shot(page, "history-rollback-dialog")
     dialog.get_by_role("button", name="Roll back to v1").click()
     expect(page.get_by_role("status")).to_have_text("Rolled back: v3, v1's content, is now current.")
     expect(listed(page)).to_have_text(["v3", "v2", "v1"])
     expect(cell(page, 3, "Status")).to_have_text("current")
-    settled(page, "history after a rollback")
+    accessible(page, "history after a rollback")
     rolled = version(server, wid, 3)
     assert rolled["is_current"] is True
     assert rolled["rollback_of_version_id"] == v1["id"]
@@ -199,7 +188,7 @@ def test_only_an_admin_rolls_back_and_a_reader_on_a_phone_is_told_why_nothing_is
     row(page, 1).get_by_role("button", name="New draft from v1").click()
     expect(page.get_by_role("status")).to_have_text("Draft v4 created from v1.")
     expect(cell(page, 4, "Status")).to_have_text("draft")
-    settled(page, "history with a new draft")
+    accessible(page, "history with a new draft")
     draft = version(server, wid, 4)
     assert draft["status"] == "draft"
     assert draft["definition"] == v1["definition"]
@@ -208,14 +197,14 @@ def test_only_an_admin_rolls_back_and_a_reader_on_a_phone_is_told_why_nothing_is
     row(page, 4).get_by_role("button", name="Delete draft v4").click()
     dialog = page.get_by_role("dialog", name=f"Delete draft v4 of {name}?")
     expect(dialog).to_contain_text("No contact is on a draft: nothing live changes.")
-    settled(page, "the delete-draft dialog")
+    accessible(page, "the delete-draft dialog")
     with page.expect_request(lambda request: request.method == "DELETE") as deleting:
         dialog.get_by_role("button", name="Delete draft v4").click()
     sent: Request = deleting.value
     assert sent.headers.get("if-match") == f'"{draft["lock_version"]}"'
     expect(page.get_by_role("status")).to_have_text("Draft v4 deleted.")
     expect(listed(page)).to_have_text(["v3", "v2", "v1"])
-    settled(page, "history after deleting a draft")
+    accessible(page, "history after deleting a draft")
     with server.api() as api:
         # Soft-deleted (docs/api.md): gone from the history, still readable by its number.
         deleted = api.get(f"/workflows/{wid}/versions/4")
@@ -234,7 +223,7 @@ def test_only_an_admin_rolls_back_and_a_reader_on_a_phone_is_told_why_nothing_is
     expect(rollback).to_have_accessible_description(NOT_ADMIN)
     expect(page.get_by_text(NOT_ADMIN)).to_be_visible()
     expect(row(page, 5).get_by_role("button", name="Publish v5")).to_be_enabled()
-    settled(page, "history as an editor")
+    accessible(page, "history as an editor")
     shot(page, "history-editor")
 
     # Carol only reads, on a phone: publish and new draft are off, described by why.
@@ -250,7 +239,7 @@ def test_only_an_admin_rolls_back_and_a_reader_on_a_phone_is_told_why_nothing_is
     expect(row(page, 5).get_by_role("button", name="Delete draft v5")).to_be_disabled()
     # The page fits the phone: the wide table scrolls in its own box, the tabs wrap.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    settled(page, "history as a reader at 390px")
+    accessible(page, "history as a reader at 390px")
     shot(page, "history-reader-phone")
     with server.api() as api:
         numbers = [item["version_number"] for item in api.get(f"/workflows/{wid}/versions").json()["items"]]
@@ -283,7 +272,7 @@ def test_compare_shows_the_breaking_change_both_marked_graphs_the_field_changes_
     expect(page.get_by_role("alert")).to_have_text(
         "v2 and v2 are the same version: pick two different versions"
     )
-    settled(page, "compare on an identical pair")
+    accessible(page, "compare on an identical pair")
     assert compared, "the opening pair, v1 → v2, was compared"
     assert all(dict(pair)["from"] != dict(pair)["to"] for pair in compared)
 
@@ -316,7 +305,7 @@ def test_compare_shows_the_breaking_change_both_marked_graphs_the_field_changes_
     expect(
         new.get_by_role("group", name=re.compile(r"form_submitted: modified, breaking: 4 live$"))
     ).to_be_visible()
-    settled(page, "compare v1 with v2")
+    accessible(page, "compare v1 with v2")
 
     # The breaking change, with the live contact it hits.
     old.get_by_role("group", name=re.compile(r"^Step reminder")).click()
@@ -325,7 +314,7 @@ def test_compare_shows_the_breaking_change_both_marked_graphs_the_field_changes_
     breaking = step.get_by_role("list", name="Breaking changes")
     expect(breaking).to_contain_text("reminder")
     expect(breaking).to_contain_text("1 live contact hit right now")
-    settled(page, "compare with the removed step selected")
+    accessible(page, "compare with the removed step selected")
 
     # A modified step's field changes.
     new.get_by_role("group", name=re.compile(r"^Step wait-1d")).click()
@@ -337,7 +326,7 @@ def test_compare_shows_the_breaking_change_both_marked_graphs_the_field_changes_
     expect(view.get_by_role("button", name=re.compile(r"wait-1d modified"))).to_have_attribute(
         "aria-pressed", "true"
     )
-    settled(page, "compare with a modified step selected")
+    accessible(page, "compare with a modified step selected")
     shot(page, "compare-graph")
 
     # git's unified patch of the same pair.
@@ -345,7 +334,7 @@ def test_compare_shows_the_breaking_change_both_marked_graphs_the_field_changes_
     patch = view.get_by_label("git's patch from v1 to v2")
     expect(patch).to_contain_text('"type": "wait_until"')
     expect(patch).to_contain_text('-      "type": "wait"')
-    settled(page, "compare's patch")
+    accessible(page, "compare's patch")
     shot(page, "compare-patch")
     assert any(("format", "patch") in pair for pair in compared)
 
@@ -355,5 +344,5 @@ def test_compare_shows_the_breaking_change_both_marked_graphs_the_field_changes_
     back = page.get_by_role("region", name="v2 compared with v1")
     added = back.get_by_role("region", name="Version 1 as a graph, steps marked by change")
     expect(added.get_by_role("group", name=re.compile(r"^Step reminder, send_sms: added"))).to_be_visible()
-    settled(page, "compare v2 with v1")
+    accessible(page, "compare v2 with v1")
     assert all(dict(pair).get("from") != dict(pair).get("to") for pair in compared)

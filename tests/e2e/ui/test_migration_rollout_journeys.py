@@ -36,19 +36,6 @@ pytestmark = pytest.mark.e2e
 MOVED = 30_000
 
 
-def still_accessible(page: Page, screen: str) -> None:
-    """axe-core once the screen has stopped moving: a dialog fading in (or out) is
-    half-transparent, and its text would be judged at a contrast it never keeps."""
-    # Evaluated through the DevTools protocol, as ``accessible`` does (the page's policy has
-    # no 'unsafe-eval', which ``wait_for_function`` needs); endless animations are not waited on.
-    page.evaluate(
-        "() => Promise.all(document.getAnimations()"
-        ".filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)"
-        ".map(a => a.finished.catch(() => null)))"
-    )
-    accessible(page, screen)
-
-
 def migrations(server: Server, wid: str) -> list[dict[str, Any]]:
     with server.api() as api:
         found = api.get(f"/workflows/{wid}/migrations")
@@ -123,7 +110,7 @@ def test_the_migration_wizard_previews_moves_and_sums_up_who_could_not_move(
     expect(page.get_by_role("list", name="Steps")).to_contain_text("1. What moves")
     expect(page.get_by_label(re.compile("^Contacts on reminder go to"))).to_be_visible()
     page.get_by_label(re.compile("^Contacts on reminder go to")).select_option(label="(the policy below)")
-    still_accessible(page, "migration wizard, what moves")
+    accessible(page, "migration wizard, what moves")
 
     to_preview(page)
     impact = page.get_by_role("region", name="Impact of v1 to v2")
@@ -136,7 +123,7 @@ def test_the_migration_wizard_previews_moves_and_sums_up_who_could_not_move(
     )
     impact.get_by_role("button", name="1 contact will fail: its step has no target").click()
     expect(page.get_by_role("table", name="Contacts of fails")).to_contain_text("c-1")
-    still_accessible(page, "migration wizard, preview")
+    accessible(page, "migration wizard, preview")
     shot(page, "migration-wizard-preview")
 
     page.get_by_role("button", name="Next: strategy").click()
@@ -144,7 +131,7 @@ def test_the_migration_wizard_previews_moves_and_sums_up_who_could_not_move(
     page.get_by_role("button", name="Start migration").click()
     dialog = page.get_by_role("dialog", name="Migrate 4 contacts?")
     expect(dialog).to_contain_text("4 contacts move from v1 to v2")
-    still_accessible(page, "migration wizard, confirmation")
+    accessible(page, "migration wizard, confirmation")
     dialog.get_by_role("button", name="Migrate 4 contacts").click()
 
     summary = page.get_by_role("region", name="Migration summary")
@@ -154,7 +141,7 @@ def test_the_migration_wizard_previews_moves_and_sums_up_who_could_not_move(
     not_moved = summary.get_by_role("table", name="Contacts not moved")
     expect(not_moved.get_by_role("row")).to_have_count(2)
     expect(not_moved.get_by_role("row").nth(1)).to_contain_text("c-1")
-    still_accessible(page, "migration wizard, summary")
+    accessible(page, "migration wizard, summary")
     shot(page, "migration-wizard-summary")
     assert [(m["status"], m["migrated"], m["failed"]) for m in migrations(server, wid)] == [
         ("completed", 3, 1)
@@ -171,14 +158,14 @@ def test_a_halted_gradual_migration_says_why_it_has_no_eta_and_resumes_with_a_ne
     start_gradual_that_halts(page, server, name)
     (halted,) = migrations(server, wid)
     assert (halted["status"], halted["eta_reason"], halted["halt"]["step"]) == ("paused", "halted", 1)
-    still_accessible(page, "migration progress, halted")
+    accessible(page, "migration progress, halted")
     shot(page, "migration-halted")
 
     page.get_by_role("button", name="Resume").click()
     dialog = page.get_by_role("dialog", name="Resume the migration?")
     expect(dialog).to_contain_text("against the threshold of 5% unless you set another")
     dialog.get_by_label("New failure threshold (percent, optional)").fill("100")
-    still_accessible(page, "migration resume dialog")
+    accessible(page, "migration resume dialog")
     dialog.get_by_role("button", name="Resume").click()
 
     progress = page.get_by_role("region", name="Migration progress")
@@ -191,7 +178,7 @@ def test_a_halted_gradual_migration_says_why_it_has_no_eta_and_resumes_with_a_ne
         None,
         2,
     )
-    still_accessible(page, "migration progress, resumed")
+    accessible(page, "migration progress, resumed")
 
     # Step 2's job is queued for next_step_at, and the session's memory queue runs only what
     # is due at once (no consumer reads its schedule): once that moment has passed, a pause
@@ -207,7 +194,7 @@ def test_a_halted_gradual_migration_says_why_it_has_no_eta_and_resumes_with_a_ne
     expect(summary).to_contain_text("Finished with failures: 1 contact moved to v2.", timeout=MOVED)
     expect(summary).to_contain_text("3 contacts could not be moved and stay on v1.")
     expect(summary.get_by_role("table", name="Contacts not moved").get_by_role("row")).to_have_count(4)
-    still_accessible(page, "migration summary after a resume")
+    accessible(page, "migration summary after a resume")
     (done,) = migrations(server, wid)
     assert (done["status"], done["migrated"], done["failed"], done["failure_threshold"]) == (
         "completed",
@@ -230,13 +217,13 @@ def test_a_halted_gradual_migration_cancelled_after_a_confirmation_ends_cancelle
     dialog = page.get_by_role("dialog", name="Cancel the migration?")
     already = f"The {moved} contact already on v2 stays there" if moved == 1 else f"The {moved} contacts"
     expect(dialog).to_contain_text(already)
-    still_accessible(page, "migration cancel dialog")
+    accessible(page, "migration cancel dialog")
     dialog.get_by_role("button", name="Cancel migration").click()
 
     summary = page.get_by_role("region", name="Migration summary")
     expect(summary).to_contain_text("Cancelled:", timeout=MOVED)
     expect(summary).to_contain_text("the rest stay where they were")
-    still_accessible(page, "migration summary, cancelled")
+    accessible(page, "migration summary, cancelled")
     (cancelled,) = migrations(server, wid)
     assert (cancelled["status"], cancelled["migrated"]) == ("cancelled", moved)
     assert len(contacts_on(server, wid, 1)) == 4 - moved
@@ -260,7 +247,7 @@ def test_a_manual_migration_moves_only_the_picked_executions(page: Page, server:
     expect(picker.get_by_role("checkbox", name="Contact c-2 on wait-1d")).to_be_visible()
     picker.get_by_role("checkbox", name="Contact c-2 on wait-1d").check()
     expect(picker).to_contain_text("(2 picked)")
-    still_accessible(page, "migration wizard, manual picks")
+    accessible(page, "migration wizard, manual picks")
     page.get_by_role("button", name="Start migration").click()
     dialog = page.get_by_role("dialog", name="Migrate 2 contacts?")
     expect(dialog).to_contain_text("only the picked executions")
@@ -268,7 +255,7 @@ def test_a_manual_migration_moves_only_the_picked_executions(page: Page, server:
 
     summary = page.get_by_role("region", name="Migration summary")
     expect(summary).to_contain_text("Completed: 2 contacts moved to v2.", timeout=MOVED)
-    still_accessible(page, "migration summary, manual")
+    accessible(page, "migration summary, manual")
     assert [(m["status"], m["migrated"], m["failed"]) for m in migrations(server, wid)] == [
         ("completed", 2, 0)
     ]
@@ -289,7 +276,7 @@ def confirm(page: Page, button: str, title: str, screen: str) -> None:
     page.get_by_role("region", name="Rollout").get_by_role("button", name=button, exact=True).click()
     dialog = page.get_by_role("dialog", name=title)
     expect(dialog).to_be_visible()
-    still_accessible(page, screen)
+    accessible(page, screen)
     dialog.get_by_role("button", name=button, exact=True).click()
     expect(page.get_by_role("dialog")).to_have_count(0)
 
@@ -305,12 +292,12 @@ def test_the_rollout_panel_starts_pauses_and_promotes_a_rollout(page: Page, serv
     expect(form.get_by_label("Draft")).to_have_value("2")
     form.get_by_label("Step 1 percent").fill("25")
     form.get_by_label("Step 2 seconds").fill("7200")
-    still_accessible(page, "rollout panel, start form")
+    accessible(page, "rollout panel, start form")
 
     form.get_by_role("button", name="Start rollout").click()
     dialog = page.get_by_role("dialog", name="Roll out v2?")
     expect(dialog).to_contain_text("25% for 1 h, then 50% for 2 h, then 100% for 1 h, then it is published.")
-    still_accessible(page, "rollout panel, start confirmation")
+    accessible(page, "rollout panel, start confirmation")
     dialog.get_by_role("button", name="Start rollout").click()
 
     expect(panel.get_by_role("heading", name=re.compile("rolling out over"))).to_contain_text(
@@ -324,7 +311,7 @@ def test_the_rollout_panel_starts_pauses_and_promotes_a_rollout(page: Page, serv
     expect(steps.get_by_role("row").nth(2)).to_contain_text(re.compile(r"2\s*50%\s*2 h"))
     expect(steps.get_by_role("row").nth(3)).to_contain_text(re.compile(r"3\s*100%\s*1 h"))
     expect(panel).to_contain_text(re.compile(r"Guards \((waiting for a sample|within the margin)\)"))
-    still_accessible(page, "rollout panel, running")
+    accessible(page, "rollout panel, running")
     shot(page, "rollout-panel")
     started = rollout(server, wid)
     assert (started["state"], started["step_index"], started["share"]) == ("running", 0, 25)
@@ -334,12 +321,12 @@ def test_the_rollout_panel_starts_pauses_and_promotes_a_rollout(page: Page, serv
     expect(panel.get_by_role("heading", name=re.compile("rolling out over"))).to_contain_text("paused")
     expect(panel.get_by_role("button", name="Resume")).to_be_visible()
     assert rollout(server, wid)["state"] == "paused"
-    still_accessible(page, "rollout panel, paused")
+    accessible(page, "rollout panel, paused")
 
     confirm(page, "Promote", "Publish the target now?", "rollout promote dialog")
     expect(panel.get_by_role("heading", name=re.compile("rolling out over"))).to_contain_text("published")
     expect(panel).to_contain_text("Published")
-    still_accessible(page, "rollout panel, published")
+    accessible(page, "rollout panel, published")
     assert rollout(server, wid)["state"] == "published"
     with server.api() as api:
         versions = api.get(f"/workflows/{wid}/versions").json()["items"]
@@ -390,13 +377,13 @@ def test_the_journey_lookup_shows_a_moved_contacts_path_and_where_it_was_as_of_a
     journey = lookup.get_by_role("table", name=re.compile("^Journey of "))
     expect(journey).to_contain_text("v1 · wait-1d · waiting")
     expect(journey.get_by_role("row").last).to_contain_text("v2 · wait-1d · waiting")
-    still_accessible(page, "journey lookup, c-2's journey")
+    accessible(page, "journey lookup, c-2's journey")
 
     lookup.get_by_label("As of (your local time)").fill(local_input(page, before))
     lookup.get_by_role("button", name="Where was c-2?").click()
     answer = lookup.get_by_role("status")
     expect(answer).to_contain_text("c-2 was at v1 · wait-1d · waiting")
-    still_accessible(page, "journey lookup, as-of answer")
+    accessible(page, "journey lookup, as-of answer")
     shot(page, "journey-lookup")
     with server.api() as api:
         then = api.get(f"/workflows/{wid}/contacts/c-2/as-of", params={"at": before.isoformat()})
@@ -407,4 +394,4 @@ def test_the_journey_lookup_shows_a_moved_contacts_path_and_where_it_was_as_of_a
     lookup.get_by_role("button", name="Look up").click()
     expect(lookup).to_contain_text("Contact nobody-here has no executions in this workflow.")
     expect(lookup.get_by_role("table")).to_have_count(0)
-    still_accessible(page, "journey lookup, unknown contact")
+    accessible(page, "journey lookup, unknown contact")
