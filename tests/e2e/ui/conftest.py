@@ -78,10 +78,12 @@ USERS = {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     require_built_ui()
     tmp = tmp_path_factory.mktemp("ui")
-    env = wfv_env(tmp / "var", WFV_QUEUE="memory")
+    # As `make serve` runs: the task queue on SQLite with its consumer inside the server, so
+    # migrations, their gradual steps and rollouts run as they do for a user.
+    env = wfv_env(tmp / "var")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    args = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
+    args = [WFV, "serve", "--port", str(port)]
     with running(args, env, tmp / "serve.log", f"{base}/healthz"):
         tokens = {
             user: run_wfv("token", "--user", user, "--org", "acme", "--perm", perm, env=env).strip()
