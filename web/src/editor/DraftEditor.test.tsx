@@ -117,6 +117,25 @@ test("a save that cannot reach the server is kept in this browser, cleared at si
   expect(localStorage.getItem(key)).toBeNull();
 });
 
+test("while the browser is offline nothing is sent: the text is kept here, the indicator says so, and it goes once online", async () => {
+  const onLine = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
+  const { text, saves } = await open({ [`POST ${PATHS.draft}`]: saved(8) });
+  fireEvent.change(text, { target: { value: renamed("In a tunnel") } });
+  await wait(1100);
+  await waitFor(() => expect(status()).toHaveTextContent("Offline: kept in this browser"));
+  expect(saves()).toHaveLength(0);
+  expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("In a tunnel") });
+
+  onLine.mockReturnValue(true);
+  act(() => {
+    window.dispatchEvent(new Event("online"));
+  });
+  await waitFor(() => expect(status()).toHaveTextContent(/^Saved$/));
+  expect(saves()).toHaveLength(1);
+  expect(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER))).toBeNull();
+  onLine.mockRestore();
+});
+
 test("a copy kept in this browser, newer than the server's save, is offered back and saved once restored", async () => {
   localStorage.setItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER), JSON.stringify({ text: renamed("Kept"), at: "2026-12-07T09:30:00Z" }));
   const { text, saves } = await open({ [`POST ${PATHS.draft}`]: saved(8) });

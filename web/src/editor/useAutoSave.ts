@@ -69,6 +69,13 @@ export function useAutoSave({ workflowId, versionNumber, document, revision }: S
       setState({ kind: "unsaved", reason: `not valid JSON yet (${(error as Error).message})` });
       return;
     }
+    if (globalThis.navigator?.onLine === false) {
+      // Offline: nothing is sent (the query client would hold the save until the browser is
+      // back, saying "Saving…" all along). Kept here; the "online" listener sends it.
+      keep(workflowId, versionNumber, sent);
+      setState({ kind: "offline" });
+      return;
+    }
     busy.current = true;
     setState({ kind: "saving" });
     const { revision: basedOn, base } = stored.current;
