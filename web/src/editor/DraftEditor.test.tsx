@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
+import { SignOutButton } from "../app/SignOutButton";
 import { clearWfvStorage } from "../session/storage";
 import { json } from "../test/fakeApi";
 import { renderWithApi } from "../test/render";
@@ -198,4 +199,20 @@ test("closing the editor before the pause ends keeps the text in this browser an
   expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("Closing") });
   await waitFor(() => expect(saves()).toHaveLength(1));
   expect(saves()[0]?.body).toEqual({ revision: 7, patch: { name: "Closing" } });
+});
+
+test("signing out with typing not yet sent keeps no copy in this browser and sends nothing after", async () => {
+  const view = renderWithApi(
+    <>
+      <SignOutButton />
+      <DraftEditor workflowId={WORKFLOW_ID} versionNumber={DRAFT_NUMBER} />
+    </>,
+    { ...base, [`POST ${PATHS.draft}`]: saved(8) },
+  );
+  const text = await screen.findByRole("textbox", { name: "Definition (JSON)" });
+  fireEvent.change(text, { target: { value: renamed("Typed, then signed out") } });
+  await userEvent.click(screen.getByRole("button", { name: "Sign out" }));
+  await wait(1100);
+  expect(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER))).toBeNull();
+  expect(view.sent.filter((request) => request.method === "POST")).toEqual([]);
 });
