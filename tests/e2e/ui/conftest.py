@@ -40,10 +40,16 @@ ARGS = [
 REFUSED = re.compile(r"^Failed to load resource: the server responded with a status of \d{3}")
 
 
+# The running server's environment (its data folder holds the secret tokens are signed with),
+# for a test that needs a token of its own, such as one that expires while it is used.
+SERVER_ENV: dict[str, str] = {}
+
+
 @dataclass
 class Server:
     base: str
     tokens: dict[str, str]
+    env: dict[str, str] = field(default_factory=lambda: SERVER_ENV)
 
     def api(self, user: str = "alice") -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
@@ -80,6 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = f"http://127.0.0.1:{port}"
     args = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
     with running(args, env, tmp / "serve.log", f"{base}/healthz"):
+        SERVER_ENV.update(env)
         tokens = {
             user: run_wfv("token", "--user", user, "--org", "acme", "--perm", perm, env=env).strip()
             for user, perm in USERS.items()
