@@ -124,16 +124,22 @@ def type_document(page: Page, document: dict[str, Any]) -> None:
     page.keyboard.insert_text(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+@pytest.fixture
+def api(server: Server) -> Iterator[httpx.Client]:
+    """Alice's API client: what the server holds after each step the UI took."""
+    with server.api("alice") as client:
+        yield client
+
+
 def versions(api: httpx.Client, wid: str) -> dict[int, dict[str, Any]]:
     return {row["version_number"]: row for row in ok(api.get(f"/workflows/{wid}/versions"))["items"]}
 
 
 def test_a_workflow_goes_from_a_name_to_migrated_contacts_entirely_through_the_ui(
-    page: Page, browser: Browser, server: Server
+    page: Page, browser: Browser, server: Server, api: httpx.Client
 ) -> None:
     name = unique("Story flow")
     v1, v2 = example("welcome-small"), example("welcome-small-b")
-    api = server.api("alice")
 
     # Alice creates the workflow with the "New workflow" dialog; the search finds it.
     sign_in(page, server, "alice")
@@ -182,7 +188,8 @@ def test_a_workflow_goes_from_a_name_to_migrated_contacts_entirely_through_the_u
     check(page, "the history, v1 published")
     assert versions(api, wid)[1]["is_current"] is True
 
-    # Contacts enrol on v1, as an engine would enrol them (the API).
+    # Contacts enrol on v1, as an engine would enrol them (the API). Enrolment goes to the
+    # current version (or a rollout's split), so v1's contacts enrol while v1 is current.
     contacts_in_flight(server, wid)
     assert versions(api, wid)[1]["active_executions"] == 4
 
@@ -190,6 +197,7 @@ def test_a_workflow_goes_from_a_name_to_migrated_contacts_entirely_through_the_u
     page.get_by_role("button", name="New draft from v1").click()
     expect(panel.get_by_role("status")).to_have_text("Draft v2 created from v1.")
     assert versions(api, wid)[2]["status"] == "draft"
+    check(page, "the history, v2 drafted")
     panel = tab(page, "Review")
     rule = panel.get_by_role("region", name="Approval rule")
     rule.get_by_role("spinbutton", name="Required approvals").fill("1")
@@ -262,6 +270,7 @@ def test_a_workflow_goes_from_a_name_to_migrated_contacts_entirely_through_the_u
     confirm(page, "Promote")
     expect(panel.get_by_role("heading", name="v2 rolling out over v1")).to_contain_text("published")
     assert ok(api.get(f"/workflows/{wid}/rollout"))["state"] == "published"
+    check(page, "the rollout, published")
     listed_versions = versions(api, wid)
     assert listed_versions[2]["is_current"] is True
     assert listed_versions[1]["active_executions"] == 4
@@ -320,12 +329,11 @@ def storage_keys(page: Page) -> list[str]:
 
 
 def test_signing_out_leaves_no_workflow_data_on_screen_in_storage_or_behind_the_back_button(
-    page: Page, server: Server
+    page: Page, server: Server, api: httpx.Client
 ) -> None:
     name = unique("Story sign-out")
     wid = workflow(server, name)
     second_version(server, wid)
-    api = server.api("alice")
     # A page before the app, for the back button to go back to.
     page.goto(f"{server.base}/healthz")
     sign_in(page, server, "alice", name)
@@ -396,7 +404,7 @@ def test_a_token_the_server_stops_accepting_signs_out_at_the_next_call_and_says_
     # A token of alice's that the server accepts for `valid` seconds more (its `exp` is in
     # the past, within the server's leeway), signed with the server's own secret.
     secret = (Path(server.env["WFV_DATA_DIR"]) / "jwt-secret").read_text(encoding="utf-8").strip()
-    valid = 12
+    valid = 20
     token = issue_token(
         secret=secret,
         user="alice",
@@ -405,7 +413,7 @@ def test_a_token_the_server_stops_accepting_signs_out_at_the_next_call_and_says_
         ttl=timedelta(seconds=valid - LEEWAY_SECONDS),
     )
     refused_after = time.monotonic() + valid
-    expired = httpx.Client(
+    short_lived = httpx.Client(
         base_url=f"{server.base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=30
     )
 
@@ -415,12 +423,14 @@ def test_a_token_the_server_stops_accepting_signs_out_at_the_next_call_and_says_
     open_workflow(page, name)
     expect(page.get_by_role("table", name="Version history")).to_contain_text("alice")
     assert time.monotonic() < refused_after, "the workflow took longer to show than the token lived"
+    assert short_lived.get("/workflows").status_code == 200
     check(page, "the history, signed in with a token about to expire")
 
     # The server now refuses it: a 401, read through the API.
     eventually(
-        lambda: expired.get("/workflows").status_code, lambda code: code == 401, "the token refused", 45
+        lambda: short_lived.get("/workflows").status_code, lambda code: code == 401, "the token refused", 45
     )
+    short_lived.close()
 
     # The next call the app makes answers 401: the app signs out and says why.
     page.get_by_role("tab", name="Audit").click()
