@@ -47,6 +47,9 @@ REFUSED = re.compile(
 class Server:
     base: str
     tokens: dict[str, str]
+    # The server's environment (its data folder holds the secret tokens are signed with), for
+    # a test that needs a token of its own, such as one that expires while it is used.
+    env: dict[str, str]
 
     def api(self, user: str = "alice") -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
@@ -89,7 +92,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             user: run_wfv("token", "--user", user, "--org", "acme", "--perm", perm, env=env).strip()
             for user, perm in USERS.items()
         }
-        yield Server(base, tokens)
+        yield Server(base, tokens, env)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { onlineManager } from "@tanstack/react-query";
 import userEvent from "@testing-library/user-event";
 
+import { SignOutButton } from "../app/SignOutButton";
 import { clearWfvStorage } from "../session/storage";
 import { json } from "../test/fakeApi";
 import { renderWithApi } from "../test/render";
@@ -118,31 +118,23 @@ test("a save that cannot reach the server is kept in this browser, cleared at si
   expect(localStorage.getItem(key)).toBeNull();
 });
 
-test("while the browser says it is offline a save is still tried: the indicator says offline, not Saving…", async () => {
-  // TanStack Query would pause a mutation while offline; the save loop needs the failure.
-  let reachable = false;
-  const { text, saves } = await open({
-    [`POST ${PATHS.draft}`]: () => (reachable ? json(saved(8)) : Promise.reject(new TypeError("Failed to fetch"))),
-  });
+test("while the browser is offline nothing is sent: the text is kept here, the indicator says so, and it goes once online", async () => {
   const onLine = vi.spyOn(navigator, "onLine", "get").mockReturnValue(false);
-  onlineManager.setOnline(false);
-  try {
-    fireEvent.change(text, { target: { value: renamed("In a tunnel") } });
-    // Kept at once: the browser said it was offline.
-    expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("In a tunnel") });
-    await wait(1100);
-    await waitFor(() => expect(status()).toHaveTextContent("Offline: kept in this browser"));
-    expect(saves()).toHaveLength(1);
-  } finally {
-    onLine.mockRestore();
-    onlineManager.setOnline(true);
-  }
-  reachable = true;
+  const { text, saves } = await open({ [`POST ${PATHS.draft}`]: saved(8) });
+  fireEvent.change(text, { target: { value: renamed("In a tunnel") } });
+  await wait(1100);
+  await waitFor(() => expect(status()).toHaveTextContent("Offline: kept in this browser"));
+  expect(saves()).toHaveLength(0);
+  expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("In a tunnel") });
+
+  onLine.mockReturnValue(true);
   act(() => {
     window.dispatchEvent(new Event("online"));
   });
   await waitFor(() => expect(status()).toHaveTextContent(/^Saved$/));
-  expect(saves()[1]?.body).toEqual({ revision: 7, patch: { name: "In a tunnel" } });
+  expect(saves()).toHaveLength(1);
+  expect(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER))).toBeNull();
+  onLine.mockRestore();
 });
 
 test("a copy kept in this browser, newer than the server's save, is offered back and saved once restored", async () => {
@@ -207,4 +199,20 @@ test("closing the editor before the pause ends keeps the text in this browser an
   expect(JSON.parse(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER)) ?? "null")).toMatchObject({ text: renamed("Closing") });
   await waitFor(() => expect(saves()).toHaveLength(1));
   expect(saves()[0]?.body).toEqual({ revision: 7, patch: { name: "Closing" } });
+});
+
+test("signing out with typing not yet sent keeps no copy in this browser and sends nothing after", async () => {
+  const view = renderWithApi(
+    <>
+      <SignOutButton />
+      <DraftEditor workflowId={WORKFLOW_ID} versionNumber={DRAFT_NUMBER} />
+    </>,
+    { ...base, [`POST ${PATHS.draft}`]: saved(8) },
+  );
+  const text = await screen.findByRole("textbox", { name: "Definition (JSON)" });
+  fireEvent.change(text, { target: { value: renamed("Typed, then signed out") } });
+  await userEvent.click(screen.getByRole("button", { name: "Sign out" }));
+  await wait(1100);
+  expect(localStorage.getItem(keptKey(WORKFLOW_ID, DRAFT_NUMBER))).toBeNull();
+  expect(view.sent.filter((request) => request.method === "POST")).toEqual([]);
 });

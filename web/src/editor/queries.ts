@@ -65,8 +65,9 @@ export function useSaveDraft(workflowId: string, versionNumber: number) {
   const queryClient = useQueryClient();
   const key = draftKey(workflowId, versionNumber);
   return useMutation({
-    // Sent even while the browser says it is offline: the save loop keeps the text and says
-    // so on a failure (TanStack Query's default would pause the save, "Saving…" for good).
+    // Never paused by TanStack Query (its default while it thinks the browser is offline,
+    // "Saving…" for good): the save loop decides. It holds saves while the browser says it is
+    // offline, and a save that fails anyway (no network behind an "online" browser) is kept.
     networkMode: "always",
     mutationFn: async ({ revision, definition, patch }: SaveRequest) => {
       const post = async (body: components["schemas"]["DraftSave"]) =>

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { ApiError } from "../api/problem";
+import { useWfv } from "../provider/context";
 
 import { mergePatch } from "./mergePatch";
 import { forget, keep } from "./offline";
@@ -35,6 +36,7 @@ interface Start {
 
 export function useAutoSave({ workflowId, versionNumber, document, revision }: Start) {
   const save = useSaveDraft(workflowId, versionNumber);
+  const { signedOut } = useWfv();
   const [text, setTextState] = useState(() => pretty(document));
   const [state, setState] = useState<SaveState>({ kind: "saved" });
   const [notice, setNotice] = useState<string | null>(null);
@@ -69,6 +71,13 @@ export function useAutoSave({ workflowId, versionNumber, document, revision }: S
       setState({ kind: "unsaved", reason: `not valid JSON yet (${(error as Error).message})` });
       return;
     }
+    if (globalThis.navigator?.onLine === false) {
+      // Offline: nothing is sent (the query client would hold the save until the browser is
+      // back, saying "Saving…" all along). Kept here; the "online" listener sends it.
+      keep(workflowId, versionNumber, sent);
+      setState({ kind: "offline" });
+      return;
+    }
     busy.current = true;
     setState({ kind: "saving" });
     const { revision: basedOn, base } = stored.current;
@@ -93,6 +102,8 @@ export function useAutoSave({ workflowId, versionNumber, document, revision }: S
       }
     } catch (error) {
       busy.current = false;
+      // Signed out while it was under way: nothing is kept for the next person.
+      if (signedOut()) return;
       if (error instanceof ApiError && error.problem.type === "/problems/draft-conflict") {
         stopped.current = true;
         const conflicts = Array.isArray(error.problem.conflicts) ? error.problem.conflicts.map(String) : [];
@@ -152,16 +163,18 @@ export function useAutoSave({ workflowId, versionNumber, document, revision }: S
   }, []);
 
   // Closed with typing not yet sent: keep it in this browser (offered back on opening) and
-  // send it now; a save that lands removes the copy.
+  // send it now; a save that lands removes the copy. Not when closed by a sign-out: that
+  // has just removed every copy, and the next person at this browser must find none.
   useEffect(
     () => () => {
       if (timer.current) clearTimeout(timer.current);
+      if (signedOut()) return;
       if (!stopped.current && textRef.current !== stored.current.text) {
         keep(workflowId, versionNumber, textRef.current);
         void saveRef.current();
       }
     },
-    [workflowId, versionNumber],
+    [workflowId, versionNumber, signedOut],
   );
 
   return {

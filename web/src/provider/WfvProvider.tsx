@@ -85,7 +85,7 @@ export function WfvProvider({ baseUrl, getToken, onSignOut, onUnauthorized, fetc
   endRef.current = end;
   const signOut = useCallback(() => end(false), [end]);
   const value = useMemo<WfvContextValue>(
-    () => ({ api, signOut, getToken: () => tokenRef.current(), ...(cspNonce ? { cspNonce } : {}) }),
+    () => ({ api, signOut, getToken: () => tokenRef.current(), signedOut: () => endedRef.current, ...(cspNonce ? { cspNonce } : {}) }),
     [api, signOut, cspNonce],
   );
 

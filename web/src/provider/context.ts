@@ -8,6 +8,11 @@ export interface WfvContextValue {
   signOut: () => void;
   /** The host's current bearer token, read to show what it permits (the server decides). */
   getToken: () => string | Promise<string>;
+  /**
+   * Whether this provider has signed out (by the user or after a 401): work still under way
+   * as components close, such as the editor keeping unsent text, must then leave nothing.
+   */
+  signedOut: () => boolean;
   /** The nonce the page's Content-Security-Policy allows `<style>` elements with, if any. */
   cspNonce?: string;
 }
