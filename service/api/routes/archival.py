@@ -2,7 +2,7 @@
 unarchive and legal hold (admin, audited)."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
@@ -22,6 +22,7 @@ from service.archival import report as archival_report
 from service.archival import retention
 from service.archival import runs as archival
 from service.executions import enrolment as executions
+from service.uow import UnitOfWork
 
 admin_router = APIRouter(prefix="/api/v1/admin/workflows", tags=["archival"])
 version_router = APIRouter(prefix="/api/v1/workflows/{workflow_id}/versions/{version}", tags=["archival"])
@@ -106,6 +107,12 @@ def archive_versions(
         return idem.answer(uow, lambda: answer, response)
 
 
+def _public(uow: UnitOfWork, row: Any) -> VersionPublic:
+    """The version as the API shows it, with its live contacts."""
+    live = executions.live_count(uow=uow, version=row)
+    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})
+
+
 @version_router.post("/unarchive", response_model=VersionPublic)
 def unarchive_version(
     workflow_id: uuid.UUID,
@@ -118,12 +125,7 @@ def unarchive_version(
     """Make an archived version active again (it can then be rolled back to)."""
     with container.uow(principal.tenant_id, write=True) as uow:
         row = retention.unarchive_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
-        live = executions.live_count(uow=uow, version=row)
-        answer = idem.answer(
-            uow,
-            lambda: VersionPublic.model_validate(row).model_copy(update={"active_executions": live}),
-            response,
-        )
+        answer = idem.answer(uow, lambda: _public(uow, row), response)
         uow.commit()
     return answer
 
@@ -143,12 +145,7 @@ def set_legal_hold(
         row = retention.set_legal_hold(
             uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=body.reason
         )
-        live = executions.live_count(uow=uow, version=row)
-        answer = idem.answer(
-            uow,
-            lambda: VersionPublic.model_validate(row).model_copy(update={"active_executions": live}),
-            response,
-        )
+        answer = idem.answer(uow, lambda: _public(uow, row), response)
         uow.commit()
     return answer
 
@@ -166,6 +163,6 @@ def clear_legal_hold(
         row = retention.clear_legal_hold(
             uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=reason
         )
-        live = executions.live_count(uow=uow, version=row)
+        answer = _public(uow, row)
         uow.commit()
-    return VersionPublic.model_validate(row).model_copy(update={"active_executions": live})
+    return answer
