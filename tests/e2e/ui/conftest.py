@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,17 +109,27 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+@contextmanager
+def watched_page(browser: Browser, whose: str = "the page") -> Iterator[Page]:
+    """A page in a browser context of its own (a person's own browser: storage and all),
+    failing the test on a script error or a console error but a refused request."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.set_default_timeout(15_000)
     opened = context.new_page()
     watched = Watched()
     opened.on("console", watched.console)
     opened.on("pageerror", lambda error: watched.errors.append(f"uncaught: {error}"))
-    yield opened
-    context.close()
-    assert watched.errors == [], "the page reported errors"
+    try:
+        yield opened
+    finally:
+        context.close()
+    assert watched.errors == [], f"{whose} reported errors"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with watched_page(browser) as opened:
+        yield opened
 
 
 def shot(page: Page, name: str) -> None:

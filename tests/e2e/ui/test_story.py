@@ -33,12 +33,12 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from service.auth import issue_token
 from tests.e2e.ui.conftest import (
     Server,
-    Watched,
     accessible,
     contacts_in_flight,
     second_version,
     shot,
     sign_in,
+    watched_page,
     workflow,
 )
 from tests.factories import example
@@ -75,18 +75,9 @@ def ok(answer: httpx.Response) -> Any:
 def person(browser: Browser, server: Server, user: str) -> Iterator[Page]:
     """Another person's own browser, signed in, held to the same rule as the ``page``
     fixture's: no console error but a refused request."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15_000)
-    opened = context.new_page()
-    watched = Watched()
-    opened.on("console", watched.console)
-    opened.on("pageerror", lambda error: watched.errors.append(f"uncaught: {error}"))
-    try:
+    with watched_page(browser, f"{user}'s page") as opened:
         sign_in(opened, server, user)
         yield opened
-    finally:
-        context.close()
-    assert watched.errors == [], f"{user}'s page reported errors"
 
 
 def check(page: Page, screen: str) -> None:
