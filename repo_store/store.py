@@ -111,9 +111,8 @@ class WorkflowRepo:
         """Write blob, tree and commit objects; no ref moves. Returns (commit id, tree id)."""
         with self._span("git.commit"):
             tree = self.write_document_tree(document)
-            commit = self._commit_tree(
-                tree=tree, parents=parents, message=message, trailers=trailers, author=author, when=when
-            )
+            # The tree was just written with the document: no need to read it back.
+            commit = self._create_commit(tree, parents, message, trailers, author, when)
         return commit, tree
 
     def commit_tree(
@@ -153,6 +152,17 @@ class WorkflowRepo:
             raise RepoError(f"{tree!r} is not an object id") from exc
         if not isinstance(found, pygit2.Tree) or DOCUMENT_NAME not in found:
             raise RepoError(f"{tree} is not a tree with {DOCUMENT_NAME}")
+        return self._create_commit(tree, parents, message, trailers, author, when)
+
+    def _create_commit(
+        self,
+        tree: str,
+        parents: Sequence[str],
+        message: str,
+        trailers: dict[str, str],
+        author: Identity,
+        when: datetime,
+    ) -> str:
         signature = _signature(author, when)
         body = _with_trailers(message, trailers)
         return str(self.repo.create_commit(None, signature, signature, body, tree, list(parents)))

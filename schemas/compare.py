@@ -349,7 +349,8 @@ def _removed_branches(old: dict[str, Any], new: dict[str, Any], removed: set[str
     return found
 
 
-def _summary(parts: dict[Part, PartDiff]) -> str:
+def summary_line(parts: dict[Part, PartDiff]) -> str:
+    """The one line the compare view and the versions list both word a change with."""
     pieces = []
     actions = parts["actions"]
     counts = [
@@ -378,17 +379,23 @@ def _summary(parts: dict[Part, PartDiff]) -> str:
     return "; ".join(pieces) if pieces else "no changes"
 
 
-def compare_documents(old: dict[str, Any], new: dict[str, Any]) -> DocumentDiff:
-    """Everything that differs between two documents, classified."""
-    parts: dict[Part, PartDiff] = {
+def diff_parts(old: dict[str, Any], new: dict[str, Any]) -> dict[Part, PartDiff]:
+    """What differs in each part of two documents: the comparison without its judgements
+    (breaking changes, migration buckets), which is all a change summary needs."""
+    return {
         "trigger": _diff_object("trigger", old.get("trigger"), new.get("trigger")),
         "actions": _diff_elements("actions", old.get("actions", []), new.get("actions", [])),
         "conditions": _diff_elements("conditions", old.get("conditions", []), new.get("conditions", [])),
         "settings": _diff_object("settings", old.get("settings", {}), new.get("settings", {})),
     }
+
+
+def compare_documents(old: dict[str, Any], new: dict[str, Any]) -> DocumentDiff:
+    """Everything that differs between two documents, classified."""
+    parts = diff_parts(old, new)
     return DocumentDiff(
         parts=parts,
         breaking=_breaking(old, new, parts),
-        summary=_summary(parts),
+        summary=summary_line(parts),
         default_buckets=default_buckets(old, new),
     )

@@ -1,17 +1,18 @@
 """A version's change summary: what changed against the version it was made from, in
 counts and one line, for lists that show many versions at once (the versions list).
 
-It is the comparison's own diff (``schemas.compare.compare_documents``) reduced to counts,
-and its line is the compare view's ``summary``, so the list and the compare view never
-word the same change two ways. Pure: the service stores the answer with the version
-(``service.versions.summaries``) and rebuild computes it from git's documents.
+It is the comparison's own diff (``schemas.compare.diff_parts``, without the breaking
+changes and buckets a comparison adds) reduced to counts, and its line is the compare
+view's ``summary``, so the list and the compare view never word the same change two
+ways. Pure: the service stores the answer with the version (``service.versions.summaries``)
+and rebuild computes it from git's documents.
 """
 
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from schemas.compare import compare_documents
+from schemas.compare import diff_parts, summary_line
 
 FIRST_VERSION = "first version"
 
@@ -47,18 +48,18 @@ def summary_of(
 
 def summarise(parent: dict[str, Any], document: dict[str, Any], parent_number: int) -> ChangeSummary:
     """``document`` against ``parent``, the definition of version ``parent_number``."""
-    diff = compare_documents(parent, document)
-    actions = diff.parts["actions"]
+    parts = diff_parts(parent, document)
+    actions = parts["actions"]
     return ChangeSummary(
         parent_version_number=parent_number,
         actions_added=len(actions.added),
         actions_removed=len(actions.removed),
         actions_modified=len(actions.modified),
         actions_moved=len(actions.moved),
-        trigger_changed=bool(diff.parts["trigger"].count()),
-        conditions_changed=bool(diff.parts["conditions"].count()),
-        settings_changed=bool(diff.parts["settings"].count()),
-        text=diff.summary,
+        trigger_changed=bool(parts["trigger"].count()),
+        conditions_changed=bool(parts["conditions"].count()),
+        settings_changed=bool(parts["settings"].count()),
+        text=summary_line(parts),
     )
 
 
