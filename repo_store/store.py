@@ -132,27 +132,13 @@ class WorkflowRepo:
             RepoError: no such tree, or one without the document (a damaged repository).
         """
         with self._span("git.commit"):
-            return self._commit_tree(
-                tree=tree, parents=parents, message=message, trailers=trailers, author=author, when=when
-            )
-
-    def _commit_tree(
-        self,
-        *,
-        tree: str,
-        parents: Sequence[str],
-        message: str,
-        trailers: dict[str, str],
-        author: Identity,
-        when: datetime,
-    ) -> str:
-        try:
-            found = self.repo.get(tree)
-        except ValueError as exc:
-            raise RepoError(f"{tree!r} is not an object id") from exc
-        if not isinstance(found, pygit2.Tree) or DOCUMENT_NAME not in found:
-            raise RepoError(f"{tree} is not a tree with {DOCUMENT_NAME}")
-        return self._create_commit(tree, parents, message, trailers, author, when)
+            try:
+                found = self.repo.get(tree)
+            except ValueError as exc:
+                raise RepoError(f"{tree!r} is not an object id") from exc
+            if not isinstance(found, pygit2.Tree) or DOCUMENT_NAME not in found:
+                raise RepoError(f"{tree} is not a tree with {DOCUMENT_NAME}")
+            return self._create_commit(tree, parents, message, trailers, author, when)
 
     def _create_commit(
         self,
