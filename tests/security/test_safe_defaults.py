@@ -2,6 +2,7 @@
 production refuses to start without (a public URL for clone links, a metrics token), the
 OpenAPI pages off in production unless asked for, and a private data folder."""
 
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from service.api.app import create_app
 from service.container import build_container
 from service.settings import Settings
 from tests.conftest import TokenFactory
+from tests.e2e.helpers import require_built_ui
 from tests.factories import example
 
 PUBLIC_URL = "https://wfv.example.com"
@@ -71,18 +73,26 @@ def test_every_answer_carries_the_security_headers(client: TestClient, auth: Tok
 
 
 def test_the_ui_gets_a_strict_policy_of_its_own_origin(client: TestClient) -> None:
-    for path in ("/ui/", "/ui/app.js", "/ui/app.css"):
-        answer = client.get(path)
-        assert answer.status_code == 200, path
+    """Scripts and styles from this origin only; the page's own answer allows the
+    ``<style>`` elements that carry its fresh nonce, and nothing inline otherwise."""
+    require_built_ui()
+    page = client.get("/ui/")
+    assets = re.findall(r'(?:src|href)="\./(assets/[^"]+)"', page.text)
+    assert assets, page.text
+    nonce = re.search(r'name="wfv-csp-nonce" content="([^"]+)"', page.text)
+    assert nonce
+    answers = [(page, f"style-src 'self' 'nonce-{nonce.group(1)}';")]  # this answer's own nonce
+    answers += [(client.get(f"/ui/{asset}"), "style-src 'self';") for asset in assets]
+    for answer, style in answers:
+        assert answer.status_code == 200, answer.url
         policy = answer.headers["content-security-policy"]
         assert "script-src 'self';" in policy
-        assert "style-src 'self';" in policy
+        assert style in policy
         assert "frame-ancestors 'none'" in policy
         assert "unsafe" not in policy
         assert "http" not in policy
-    page = client.get("/ui/").text
-    assert "<script>" not in page
-    assert "style=" not in page
+    assert "<script>" not in page.text
+    assert "style=" not in page.text
 
 
 def test_the_docs_pages_are_on_in_development_with_a_policy_that_lets_them_load(client: TestClient) -> None:
