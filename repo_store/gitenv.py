@@ -1,4 +1,5 @@
-"""The environment of every ``git`` child process: our configuration, never the host's.
+"""Our git configuration, never the host's: the environment of every ``git`` child
+process, and libgit2's own (in this process).
 
 A user's or the system's git config (hooks, ``uploadpack.*``, a credential helper) must not
 change what the service serves, so both are blanked and the settings we rely on are given
@@ -13,6 +14,9 @@ push then fails with nothing but "unpacker error".
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+import pygit2
+from pygit2.enums import ConfigLevel, RepositoryOpenFlag
 
 _PASSED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 # Variables git reads as folders (several, ``os.pathsep``-separated, for the alternates).
@@ -49,6 +53,21 @@ def git_env(
         env[f"GIT_CONFIG_KEY_{index}"] = key
         env[f"GIT_CONFIG_VALUE_{index}"] = value
     return env | given
+
+
+# How every repository is opened in this process: at its exact path, as a bare repository,
+# with no search upwards for one (the path is always a repository folder of ours).
+OPEN_FLAGS = RepositoryOpenFlag.NO_SEARCH | RepositoryOpenFlag.BARE
+
+
+def hermetic_libgit2() -> None:
+    """libgit2 in this process reads no host configuration either: no system, global or
+    XDG file, as ``GIT_CONFIG_NOSYSTEM`` and ``GIT_CONFIG_GLOBAL`` do for the children.
+    Process-wide and idempotent (``repo_store`` calls it on import). It also spares every
+    write the re-reading of those files: libgit2 checks each file a repository's
+    configuration is made of whenever a setting is read (a dozen times per version)."""
+    for level in (ConfigLevel.SYSTEM, ConfigLevel.XDG, ConfigLevel.GLOBAL, ConfigLevel.PROGRAMDATA):
+        pygit2.settings.search_path[level] = ""
 
 
 def _require_absolute(what: str, path: str) -> None:

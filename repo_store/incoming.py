@@ -24,7 +24,7 @@ import pygit2
 from pygit2.enums import SortMode
 
 from repo_store.errors import RepoError
-from repo_store.gitenv import git_env
+from repo_store.gitenv import OPEN_FLAGS, git_env
 from repo_store.packscan import PackMalformed, PackShape, PackTooBig, scan_pack
 from repo_store.store import DOCUMENT_NAME
 
@@ -214,7 +214,7 @@ def quarantine(repo_path: Path, pack: bytes, limits: PushLimits) -> Iterator[Inc
     try:
         if pack:
             _index_pack(repo_path, directory, pack)
-        repo = pygit2.Repository(str(repo_path))
+        repo = pygit2.Repository(str(repo_path), OPEN_FLAGS)
         repo.odb.add_disk_alternate(str(directory))
         yield Incoming(repo_path, directory, repo)
     finally:

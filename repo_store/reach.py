@@ -19,6 +19,8 @@ from pathlib import Path
 import pygit2
 from pygit2.enums import SortMode
 
+from repo_store.gitenv import OPEN_FLAGS
+
 # Reachable sets kept: one per repository state; a 1,000-version workflow's is ~0.5 MB.
 _KEPT_STATES = 16
 
@@ -48,7 +50,7 @@ def ref_values(repo_path: Path, hidden: Sequence[str]) -> frozenset[str]:
     """What the visible refs name, read from the refs alone (no object is opened: with
     packed refs, 2,000 refs take about a millisecond)."""
     found: set[str] = set()
-    for ref in pygit2.Repository(str(repo_path)).references.iterator():
+    for ref in pygit2.Repository(str(repo_path), OPEN_FLAGS).references.iterator():
         if is_hidden(ref.name, hidden):
             continue
         try:
@@ -62,7 +64,7 @@ def ref_values(repo_path: Path, hidden: Sequence[str]) -> frozenset[str]:
 @lru_cache(maxsize=_KEPT_STATES)
 def _reachable(repo_path: str, tips: tuple[str, ...]) -> frozenset[str]:
     """Every object ``tips`` reach: tags peeled, then commits, their trees and blobs."""
-    repo = pygit2.Repository(repo_path)
+    repo = pygit2.Repository(repo_path, OPEN_FLAGS)
     found: set[str] = set()
     walker = repo.walk(None, SortMode.NONE)
     for tip in tips:

@@ -22,6 +22,7 @@ from opentelemetry.trace import NoOpTracer, Span, Tracer
 from pygit2.enums import ObjectType
 
 from repo_store.errors import RefConflict, RefLocked, RepoError, RepoNotFound
+from repo_store.gitenv import OPEN_FLAGS
 from repo_store.journal import (
     JournalEntry,
     drop_journal,
@@ -518,7 +519,7 @@ class PygitRepoStore:
                 running beside live writers meets them.
         """
         try:
-            return WorkflowRepo(path, pygit2.Repository(str(path)), self.tracer)
+            return WorkflowRepo(path, pygit2.Repository(str(path), OPEN_FLAGS), self.tracer)
         except pygit2.GitError as exc:
             raise RepoNotFound(f"no repository at {path.name}: {exc}") from exc
 
