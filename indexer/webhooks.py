@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from indexer.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -56,13 +56,15 @@ def list_endpoints(
     return page, encode_cursor(last.created_at.isoformat(), str(last.id)) if last else None
 
 
+# Built once: every event asks (each publish, rollback, migration step).
+_SUBSCRIBED = select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
+    WebhookEndpoint.tenant_id == bindparam("tenant_id"), WebhookEndpoint.deleted_at.is_(None)
+)
+
+
 def subscribed_endpoints(session: Session, tenant_id: str) -> list[tuple[uuid.UUID, list[str]]]:
     """(id, event types) of the tenant's live endpoints: a handful, filtered by the caller."""
-    rows = session.execute(
-        select(WebhookEndpoint.id, WebhookEndpoint.event_types).where(
-            WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.deleted_at.is_(None)
-        )
-    )
+    rows = session.execute(_SUBSCRIBED, {"tenant_id": tenant_id})
     return [(endpoint_id, list(types)) for endpoint_id, types in rows]
 
 
