@@ -73,7 +73,6 @@ class Settings(BaseSettings):
     # beyond either, 431 (service/api/header_limits.py). Room for a large identity token.
     max_header_bytes: int = Field(default=32 * 1024, ge=4 * 1024, le=1024 * 1024)
     max_header_count: int = Field(default=100, ge=16, le=10_000)
-    page_size_max: int = 200
     reconcile_interval_minutes: int = Field(default=5, ge=1)
     # git over HTTP (``/git/<workflow_id>.git``): the largest push or fetch request body;
     # how often repositories are looked after, which ones get packed (loose objects, packs),

@@ -10,8 +10,6 @@ from service.settings import Settings
 PROJECT = Path(__file__).resolve().parents[2]
 PAGES = [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
 LINK = re.compile(r"\]\(([^)\s]+)\)")
-# Read nowhere in the code: no row documents what it would not do.
-UNUSED_SETTINGS = {"WFV_PAGE_SIZE_MAX"}
 
 
 def _outside_code(markdown: str) -> str:
@@ -63,13 +61,5 @@ def test_every_setting_has_a_row_in_the_configuration_page() -> None:
         for name in re.findall(r"`(WFV_\w+)`", row.split("|")[1])
     }
     settings = {f"WFV_{name.upper()}" for name in Settings.model_fields}
-    assert settings - UNUSED_SETTINGS <= documented, sorted(settings - UNUSED_SETTINGS - documented)
+    assert settings <= documented, sorted(settings - documented)
     assert not documented - settings, f"rows for settings that do not exist: {sorted(documented - settings)}"
-
-
-def test_the_settings_left_out_are_really_unused() -> None:
-    sources = [p for d in ("service", "tasks", "indexer", "repo_store") for p in (PROJECT / d).rglob("*.py")]
-    for name in UNUSED_SETTINGS:
-        attribute = name.removeprefix("WFV_").lower()
-        users = [p for p in sources if p.name != "settings.py" and f".{attribute}" in p.read_text()]
-        assert not users, f"{name} is read by {users}: document it in docs/configuration.md"
