@@ -151,14 +151,15 @@ def published_line(repo: WorkflowRepo) -> Iterator[tuple[CommitInfo, bytes]]:
 
 
 def claimed_commits(
-    repo: WorkflowRepo, claim: str, *, since: datetime, limit: int = 1000
+    repo: WorkflowRepo, claim: str, *, since: datetime, limit: int = 1000, lines: str = "refs/heads/"
 ) -> list[CommitInfo]:
     """The commits a request wrote under Idempotency claim ``claim`` (its trailer), on any
-    branch: each branch walked back from its tip to the claim's time, ``limit`` commits in
-    all (a retry's look for its earlier attempt's effect, which is at or near the tips)."""
+    of the ``lines`` (a ref prefix: every branch by default, or the retention state's one
+    ref): each walked back from its tip to the claim's time, ``limit`` commits in all (a
+    retry's look for its earlier attempt's effect, which is at or near the tips)."""
     found: dict[str, CommitInfo] = {}
     walked = 0
-    for tip in repo.refs("refs/heads/").values():
+    for tip in repo.refs(lines).values():
         for info in repo.first_parent_walk(tip):
             walked += 1
             if info.committed_at < since or walked > limit:

@@ -9,7 +9,7 @@ from datetime import datetime
 import pygit2
 
 from repo_store.errors import RepoError
-from repo_store.store import WorkflowRepo
+from repo_store.store import WorkflowRepo, with_trailers
 from schemas.state import STATE_FILE, VersionState, WorkflowState
 
 # State commits are wfv's bookkeeping: who did what is in the audit trail and the hold's
@@ -61,10 +61,12 @@ def write_state_commit(
     changes: Mapping[int, VersionState],
     message: str,
     when: datetime,
+    trailers: Mapping[str, str] | None = None,
 ) -> tuple[str, str] | None:
     """A commit on top of ``parent`` whose ``state.json`` has ``changes`` applied (an empty
     state drops its version): (commit id, tree id), or None when the tree would not change.
-    Objects only, no ref moves."""
+    ``trailers``: wfv's own (the claim of the request that made the change, which its
+    retry looks for). Objects only, no ref moves."""
     states = read_states(repo, parent) | dict(changes)
     builder = repo.repo.TreeBuilder()
     document = WorkflowState.of(states)
@@ -74,5 +76,6 @@ def write_state_commit(
     if tree == (_tree(repo, parent).id if parent else pygit2.Oid(hex=_EMPTY_TREE)):
         return None
     signature = pygit2.Signature(*STATE_AUTHOR, int(when.timestamp()), 0)
-    commit = repo.repo.create_commit(None, signature, signature, message, tree, [parent] if parent else [])
+    body = with_trailers(message, trailers) if trailers else message
+    commit = repo.repo.create_commit(None, signature, signature, body, tree, [parent] if parent else [])
     return str(commit), str(tree)

@@ -151,7 +151,7 @@ class WorkflowRepo:
         when: datetime,
     ) -> str:
         signature = _signature(author, when)
-        body = _with_trailers(message, trailers)
+        body = with_trailers(message, trailers)
         return str(self.repo.create_commit(None, signature, signature, body, tree, list(parents)))
 
     def write_tag(self, *, name: str, target: str, tagger: Identity, when: datetime, message: str) -> str:
@@ -558,7 +558,7 @@ def _clean(text: str) -> str:
 _TRAILER_KEY = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
-def _with_trailers(message: str, trailers: dict[str, str]) -> str:
+def with_trailers(message: str, trailers: Mapping[str, str]) -> str:
     """The user's text made inert, then wfv's trailers as the last paragraph, alone.
 
     Trailers are wfv's own values; one that could not be read back as written (a line

@@ -33,6 +33,7 @@ from service.errors import IdempotencyKeyInUse, InvalidIdempotencyKey, Problem, 
 from service.idempotency import Answer, Claim
 from service.uow import UnitOfWork
 from service.versions import retries
+from service.versions.editing import VersionRef
 from service.versions.workflows import load_workflow
 
 REPLAYED = "Idempotent-Replayed"
@@ -170,6 +171,17 @@ class Idempotency:
             return None
         workflow = load_workflow(uow, principal, workflow_id, lock=True)
         return retries.earlier_version(uow, workflow, lapsed, events)
+
+    def earlier_state_change(
+        self, uow: UnitOfWork, principal: Principal, workflow_id: uuid.UUID, ref: VersionRef
+    ) -> WorkflowVersion | None:
+        """The same for a retention change of version ``ref`` (unarchive, legal hold): the
+        version as that claim's request left it, found by its state commit."""
+        lapsed = self.claimed.lapsed if self.claimed is not None else None
+        if lapsed is None:
+            return None
+        workflow = load_workflow(uow, principal, workflow_id, lock=True)
+        return retries.earlier_state_change(uow, workflow, lapsed, ref)
 
     def earlier_workflow(self, principal: Principal) -> uuid.UUID | None:
         """The same for a create: the workflow a lapsed claim's request created, indexed

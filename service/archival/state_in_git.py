@@ -17,6 +17,7 @@ from indexer.models import Workflow, WorkflowVersion
 from repo_store import RefUpdate
 from repo_store.state import write_state_commit
 from schemas.state import STATE_REF, LegalHold, VersionState
+from service.idempotency import claim_trailers
 from service.uow import UnitOfWork
 from service.versions.write_path import move_refs
 
@@ -82,7 +83,12 @@ def record_states(uow: UnitOfWork, changes: Sequence[StateChange], *, when: date
         workflow = change.workflow
         repo = uow.repo(workflow.id)
         found = write_state_commit(
-            repo, parent=workflow.state_head, changes=change.states, message=change.message, when=when
+            repo,
+            parent=workflow.state_head,
+            changes=change.states,
+            message=change.message,
+            when=when,
+            trailers=claim_trailers(),  # a retry of the request finds its change by it
         )
         if found is not None:  # else git already says this
             made.append((change, repo, found[0]))

@@ -15,12 +15,13 @@ from datetime import timedelta
 from indexer.models import Workflow, WorkflowVersion
 from repo_store.history import claimed_commits
 from schemas.history import Trailer, VersionEvent
+from schemas.state import STATE_REF
 from service.auth import Principal
 from service.container import Container
 from service.healing.scan import IndexSummary, index_repository
 from service.idempotency import Lapsed, workflow_id_for
 from service.uow import UnitOfWork
-from service.versions.editing import find_version
+from service.versions.editing import VersionRef, find_version
 from service.versions.workflows import load_workflow
 
 # Git's times are whole seconds; the claim's are the clock of record's too, but a second
@@ -52,6 +53,19 @@ def earlier_version(
         ):
             return version
     return None
+
+
+def earlier_state_change(
+    uow: UnitOfWork, workflow: Workflow, lapsed: Lapsed, ref: VersionRef
+) -> WorkflowVersion | None:
+    """Version ``ref`` as an earlier attempt's retention change left it (an unarchive or a
+    legal hold: a state commit carrying that attempt's claim), or None: that attempt moved
+    no ref, and the retry does the work. Done again, an unarchive would be refused (the
+    version is active already) and a hold recorded twice."""
+    repo = uow.repo(workflow.id)
+    if not claimed_commits(repo, str(lapsed.claim_id), since=lapsed.claimed_at - _SLACK, lines=STATE_REF):
+        return None
+    return find_version(uow, workflow, ref)
 
 
 def earlier_workflow(container: Container, principal: Principal, lapsed: Lapsed) -> uuid.UUID | None:

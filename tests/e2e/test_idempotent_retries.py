@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,8 +21,10 @@ from sqlalchemy import select
 
 from indexer.idempotency import KeyScope
 from indexer.models import IdempotencyKey, Workflow, WorkflowVersion
+from schemas.state import STATE_REF
 from service import idempotency
 from service.api.idempotency import fingerprint
+from service.archival.runs import run_archival
 from service.healing.scan import reconcile_all
 from tests.conftest import app_role_url, truncate_tables
 from tests.e2e.conftest import GitServer, _serve
@@ -267,3 +270,57 @@ def test_retries_of_requests_killed_after_their_ref_move_answer_from_git_and_do_
         assert len(list(repo.first_parent_walk(main))) == 3  # publish v1, publish v2, rollback v3
         assert sorted(repo.refs("refs/tags/")) == ["refs/tags/v1", "refs/tags/v2", "refs/tags/v3"]
         assert len(list(repo.first_parent_walk(str(repo.ref_target("refs/heads/drafts/v1"))))) == 2
+
+
+def _state_line(server: GitServer, wid: str) -> list[str]:
+    """The summaries of the retention state commits, newest first."""
+    repo = server.container.store.open("acme", uuid.UUID(wid))
+    tip = repo.ref_target(STATE_REF)
+    return [info.summary for info in repo.first_parent_walk(tip)] if tip else []
+
+
+def test_retention_changes_killed_after_their_ref_move_are_answered_from_git_once(
+    database: dict[str, str], tmp_path: Path
+) -> None:
+    """An unarchive and a legal hold whose requests died after moving ``refs/wfv/state``
+    and before their SQL commit: the retry finds the state commit its claim wrote (healed
+    into the index) and answers from it, where doing the work again would refuse the
+    unarchive (409, the version is active already) and record the hold twice."""
+    with serve("server", tmp_path, database) as first:
+        wid = _workflow(first)
+        with first.api() as api:
+            made = api.post(
+                f"/workflows/{wid}/versions", json={"definition": renamed(example("welcome-small"), "2")}
+            )
+            assert made.status_code == 201, made.text
+            assert api.post(f"/workflows/{wid}/versions/2/publish").status_code == 200
+        first.container.settings.keep_versions = 1
+        later = datetime.now(UTC) + timedelta(days=400)
+        first.container.clock = lambda: later
+        run = run_archival(
+            first.container, "acme", trigger="manual", actor="alice", workflow_id=uuid.UUID(wid)
+        )
+        assert (run.status, run.archived) == ("completed", 1)
+        assert _versions(first, wid) == [(1, "archived"), (2, "active")]
+    steps = [
+        (f"/workflows/{wid}/versions/1/unarchive", "unarchive", None, "Unarchive v1"),
+        (f"/workflows/{wid}/versions/1/legal-hold", "hold", {"reason": "audit 2026"}, "Legal hold on v1"),
+    ]
+    for path, key, body, summary in steps:
+        _request_killed_after_its_ref_move(database, tmp_path, path, key, body)
+        with serve("server", tmp_path, database) as fresh:
+            assert _state_line(fresh, wid)[0] == summary  # in git, not yet in the index
+            answer = _retry(fresh, path, key, body)
+            assert answer.status_code == 200, (key, answer.text)
+            assert "idempotent-replayed" not in answer.headers  # built afresh from what git holds
+            assert answer.json()["status"] == "active"
+            again = _retry(fresh, path, key, body)
+            assert (again.headers["idempotent-replayed"], again.content) == ("true", answer.content)
+            assert _state_line(fresh, wid).count(summary) == 1  # done once
+    with serve("server", tmp_path, database) as last:
+        assert _versions(last, wid) == [(1, "active"), (2, "active")]
+        with last.api() as api:
+            [v1] = [
+                v for v in api.get(f"/workflows/{wid}/versions").json()["items"] if v["version_number"] == 1
+            ]
+        assert v1["legal_hold_reason"] == "audit 2026"

@@ -124,7 +124,11 @@ def unarchive_version(
 ) -> VersionPublic | Response:
     """Make an archived version active again (it can then be rolled back to)."""
     with container.uow(principal.tenant_id, write=True) as uow:
-        row = retention.unarchive_version(uow=uow, principal=principal, workflow_id=workflow_id, ref=version)
+        row = idem.earlier_state_change(uow, principal, workflow_id, version)
+        if row is None:
+            row = retention.unarchive_version(
+                uow=uow, principal=principal, workflow_id=workflow_id, ref=version
+            )
         answer = idem.answer(uow, lambda: _public(uow, row), response)
         uow.commit()
     return answer
@@ -142,9 +146,11 @@ def set_legal_hold(
 ) -> VersionPublic | Response:
     """Put a version under legal hold: never archived while held."""
     with container.uow(principal.tenant_id, write=True) as uow:
-        row = retention.set_legal_hold(
-            uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=body.reason
-        )
+        row = idem.earlier_state_change(uow, principal, workflow_id, version)
+        if row is None:
+            row = retention.set_legal_hold(
+                uow=uow, principal=principal, workflow_id=workflow_id, ref=version, reason=body.reason
+            )
         answer = idem.answer(uow, lambda: _public(uow, row), response)
         uow.commit()
     return answer
