@@ -63,3 +63,20 @@ test("steps only a cycle reaches still get a row", () => {
   expect(nodes.map((node) => [node.id, rowOf(nodes, node.id)])).toEqual([[TRIGGER_ID, 0], ["a", 1], ["b", 2]]);
   expect(edges.map((edge) => edge.id)).toEqual(["a->b:next", "b->a:next"]);
 });
+
+test("an if_else whose branches lead to one step is one edge saying both", () => {
+  const document = readDocument({
+    format: 1,
+    trigger: { type: "webhook", next: "opened?" },
+    actions: [
+      { id: "opened?", type: "if_else", config: { then: "done", else: "done" } },
+      { id: "done", type: "end" },
+    ],
+  });
+  const { edges } = layout(document, new Map());
+  expect(edges.map((edge) => [edge.source, edge.target, edge.label ?? null, edge.ariaLabel])).toEqual([
+    [TRIGGER_ID, "opened?", null, "from the trigger to opened?"],
+    ["opened?", "done", "then / else", "then / else: from opened? to done"],
+  ]);
+  expect(new Set(edges.map((edge) => edge.id)).size).toBe(edges.length);
+});

@@ -8,7 +8,7 @@
  */
 import { type Edge, MarkerType, type Node, Position } from "@xyflow/react";
 
-import type { ReadDocument } from "./document";
+import type { ReadDocument, Step } from "./document";
 
 export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 76;
@@ -118,11 +118,15 @@ export function layout(
   if (document.trigger) {
     const { type, next } = document.trigger;
     nodes.push(node(TRIGGER_ID, { kind: "trigger", title: "Trigger", type, name: null, live: live ? (live.get(null) ?? 0) : null }));
-    if (next && known.has(next)) edges.push(edge(TRIGGER_ID, next, "next"));
+    if (next && known.has(next)) edges.push(edge(TRIGGER_ID, next, ["next"]));
   }
   for (const step of document.steps) {
     nodes.push(node(step.id, { kind: "action", title: step.id, type: step.type, name: step.name, live: live ? (live.get(step.id) ?? 0) : null }));
-    for (const exit of step.exits) if (known.has(exit.target)) edges.push(edge(step.id, exit.target, exit.label));
+    // An if_else whose branches both lead to one step gets one edge saying both: two would
+    // be drawn on top of each other, one label hiding the other.
+    const labels = new Map<string, Label[]>();
+    for (const exit of step.exits) if (known.has(exit.target)) labels.set(exit.target, [...(labels.get(exit.target) ?? []), exit.label]);
+    for (const [target, said] of labels) edges.push(edge(step.id, target, said));
   }
   return { nodes, edges };
 }
@@ -139,14 +143,17 @@ function describe({ live, highlight }: StepData): string {
   return said.length ? `: ${said.join(", ")}` : "";
 }
 
-function edge(source: string, target: string, label: "next" | "then" | "else"): Edge {
-  const branch = label !== "next";
+type Label = Step["exits"][number]["label"];
+
+function edge(source: string, target: string, labels: Label[]): Edge {
+  const branches = labels.filter((label) => label !== "next");
+  const label = branches.join(" / ");
   return {
-    id: `${source}->${target}:${label}`,
+    id: `${source}->${target}:${labels.join("+")}`,
     source,
     target,
-    ...(branch ? { label } : {}),
-    ariaLabel: `${branch ? `${label}: ` : ""}from ${source === TRIGGER_ID ? "the trigger" : source} to ${target}`,
+    ...(label ? { label } : {}),
+    ariaLabel: `${label ? `${label}: ` : ""}from ${source === TRIGGER_ID ? "the trigger" : source} to ${target}`,
     markerEnd: { type: MarkerType.ArrowClosed },
     focusable: true,
   };
