@@ -18,26 +18,22 @@ the report a small share of the run (under 0.25); streaming it in bounded memory
 """
 
 import argparse
-import tempfile
 import time
 import tracemalloc
 import uuid
-from pathlib import Path
 
 import psycopg
 import pygit2
 
+from bench.database import create_database
 from indexer import archival as sql
 from indexer import archival_report as report_rows
-from indexer.db import make_engine
 from indexer.models import ArchivalRun
-from indexer.revisions import upgrade
 from schemas.state import STATE_REF
 from service.archival import report as archival_report
 from service.archival import runs as archival
 from service.archival.runs import run_archival
 from service.container import Container, build_container
-from service.settings import Settings
 
 TENANT = "acme"
 
@@ -84,29 +80,14 @@ def main() -> None:
     parser.add_argument("--workflows", type=int, default=10_000)
     parser.add_argument("--versions", type=int, default=30)
     args = parser.parse_args()
-    database = f"wfv_bench_archival_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    host = args.admin_url.split("@", 1)[1].rsplit("/", 1)[0]
-    admin = f"postgresql://postgres@{host}/{database}"
-    owner_url = f"postgresql+psycopg://postgres@{host}/{database}"
-    app_url = f"postgresql+psycopg://wfv_app@{host}/{database}"
+    db = create_database(args.admin_url, "archival")
+    admin = db.admin_dsn
     try:
-        engine = make_engine(owner_url)
-        upgrade(engine)
-        engine.dispose()
         started = time.perf_counter()
         seed(admin, args.workflows, args.versions)
         seeded = time.perf_counter() - started
         print(f"seeded {args.workflows} workflows x {args.versions} versions in {seeded:.1f}s")
-        settings = Settings(
-            data_dir=Path(tempfile.mkdtemp()),
-            database_url=app_url,
-            migration_database_url=owner_url,
-            jwt_secret="bench-secret-that-is-long-enough-for-hs256",
-            queue="memory",
-            _env_file=None,
-        )
+        settings = db.settings()
         container = build_container(settings)
         started = time.perf_counter()
         ids = make_repos(container, admin)
@@ -138,8 +119,7 @@ def main() -> None:
         expected = args.workflows * max(0, args.versions - settings.keep_versions - 2)
         assert run.archived == expected, f"archived {run.archived}, expected {expected}"
     finally:
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        db.drop()
 
 
 def stream(container: Container, run: ArchivalRun) -> None:

@@ -32,13 +32,13 @@ from pydantic import BaseModel
 
 from bench import wrk
 from bench.core import percentile
+from bench.database import SECRET
 from bench.loadgen import RawClient, redis_server
 from service.auth import issue_token
 from service.ops.gc_tuning import tune_collector
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 DRAFT_BYTES = 20_000
 
 

@@ -53,9 +53,7 @@ import gc
 import json
 import math
 import os
-import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -68,14 +66,12 @@ from typing import Any
 import psycopg
 import redis
 
-from bench.enrolment import APP_ROLE, MOVED_TO, Statistics, _free_port, _wait_healthy, interleaved, timed
-from bench.journeys import BATCH, SECRET, TENANT, WFV, Api, Side, _seed, _versions, _wait
-from indexer.db import make_engine
+from bench.database import create_database
+from bench.enrolment import MOVED_TO, Statistics, _free_port, _wait_healthy, interleaved, timed
+from bench.journeys import BATCH, TENANT, WFV, Api, Side, _seed, _versions, _wait
 from indexer.journey_feed import parse_cursor
-from indexer.revisions import upgrade
 from service.container import build_container
 from service.ops.gc_tuning import tune_collector
-from service.settings import Settings
 from tests.factories import example, published_history
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -485,41 +481,13 @@ def lag(
 
 def run(args: argparse.Namespace) -> Figures:
     """A database of its own, the workflows, one ``wfv serve`` and one ``wfv worker``; the parts."""
-    database = f"wfv_bench_engine_{os.getpid()}"
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    host = args.admin_url.split("@", 1)[1].rsplit("/", 1)[0]
-    admin_dsn, app_dsn = (
-        f"postgresql://postgres@{host}/{database}",
-        f"postgresql://{APP_ROLE}@{host}/{database}",
-    )
-    owner_url = admin_dsn.replace("postgresql:", "postgresql+psycopg:")
-    app_url = app_dsn.replace("postgresql:", "postgresql+psycopg:")
-    data = Path(tempfile.mkdtemp())
+    db = create_database(args.admin_url, "engine")
     redis.Redis.from_url(args.redis_url).flushdb()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")} | {
-        "WFV_DATA_DIR": str(data),
-        "WFV_DATABASE_URL": app_url,
-        "WFV_MIGRATION_DATABASE_URL": owner_url,
-        "WFV_QUEUE": "redis",
-        "WFV_REDIS_URL": args.redis_url,
-        "WFV_JWT_SECRET": SECRET,
-    }
+    env = db.env(WFV_QUEUE="redis", WFV_REDIS_URL=args.redis_url)
     processes: list[subprocess.Popen[bytes]] = []
     figures = Figures()
     try:
-        engine = make_engine(owner_url)
-        upgrade(engine)
-        engine.dispose()
-        settings = Settings(
-            data_dir=data,
-            database_url=app_url,
-            migration_database_url=owner_url,
-            jwt_secret=SECRET,
-            queue="memory",
-            _env_file=None,
-        )
-        container = build_container(settings)
+        container = build_container(db.settings())
         v1, v2 = _versions()
         try:
             flows = {
@@ -532,7 +500,7 @@ def run(args: argparse.Namespace) -> Figures:
             lag_flow = published_history(container, 2, documents=[v1, v2], name="lag", org=LAG_TENANT)
         finally:
             container.close()
-        logs = open(data / "bench.log", "wb")
+        logs = open(db.data / "bench.log", "wb")
         port = _free_port()
         server = subprocess.Popen(
             [WFV, "serve", "--port", str(port), "--no-embedded-worker"], env=env, stdout=logs, stderr=logs
@@ -545,15 +513,15 @@ def run(args: argparse.Namespace) -> Figures:
                 [WFV, "worker", "--workers", "2", "--no-periodic"], env=env, stdout=logs, stderr=logs
             )
         )
-        api, lag_api, raw = Api(base), Api(base, LAG_TENANT), RawFeed(app_dsn)
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        api, lag_api, raw = Api(base), Api(base, LAG_TENANT), RawFeed(db.app_dsn)
+        with psycopg.connect(db.admin_dsn, autocommit=True) as admin:
             try:
                 if "reports" in args.parts:
                     reports_with_and_without(figures, admin, api, flows, args.reports)
                 if "feed" in args.parts:
                     feed_against_raw(figures, admin, api, raw, feed_flow, args.feed, server.pid)
                 if "lag" in args.parts:
-                    lag(figures, admin, admin_dsn, lag_api, base, lag_flow, args.lag_contacts)
+                    lag(figures, admin, db.admin_dsn, lag_api, base, lag_flow, args.lag_contacts)
             finally:
                 api.close()
                 lag_api.close()
@@ -562,9 +530,7 @@ def run(args: argparse.Namespace) -> Figures:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        db.drop()
     return figures
 
 

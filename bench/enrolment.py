@@ -52,10 +52,8 @@ the comparison is skipped with a message saying so (the rest of the run stands).
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -67,16 +65,13 @@ from typing import Any
 import httpx
 import psycopg
 
-from indexer.db import make_engine
-from indexer.revisions import upgrade
+from bench.database import SECRET, create_database
 from service.auth import issue_token
 from service.container import build_container
 from service.settings import Settings
 from tests.factories import example, published_history
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 TENANT = "acme"
-APP_ROLE = "wfv_app"
 WFV = str(Path(sys.executable).with_name("wfv"))
 BATCH = 10_000  # contacts or moves per request and per raw transaction (the API's largest)
 STATEMENT_ROWS = 1_000  # rows per multi-row statement: 9 columns x 1,000 < 65,535 parameters
@@ -534,50 +529,22 @@ def _wait_healthy(base: str, server: subprocess.Popen[bytes]) -> None:
 
 def run(args: argparse.Namespace) -> Summary:
     """A database of its own, the workflows, one ``wfv serve``; both comparisons."""
-    database = f"wfv_bench_enrol_{os.getpid()}"
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    host = args.admin_url.split("@", 1)[1].rsplit("/", 1)[0]
-    admin_dsn, app_dsn = (
-        f"postgresql://postgres@{host}/{database}",
-        f"postgresql://{APP_ROLE}@{host}/{database}",
-    )
-    owner_url, app_url = (
-        admin_dsn.replace("postgresql:", "postgresql+psycopg:"),
-        app_dsn.replace("postgresql:", "postgresql+psycopg:"),
-    )
-    data = Path(tempfile.mkdtemp())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")} | {
-        "WFV_DATA_DIR": str(data),
-        "WFV_DATABASE_URL": app_url,
-        "WFV_MIGRATION_DATABASE_URL": owner_url,
-        "WFV_JWT_SECRET": SECRET,
-        "WFV_DOCS_ENABLED": "true",  # the OpenAPI document says whether rollouts are in the build
-    }
+    db = create_database(args.admin_url, "enrol")
+    # The OpenAPI document says whether rollouts are in the build.
+    env = db.env(WFV_DOCS_ENABLED="true")
     server: subprocess.Popen[bytes] | None = None
     summary = Summary(contacts=args.contacts)
     try:
-        engine = make_engine(owner_url)
-        upgrade(engine)
-        engine.dispose()
-        settings = Settings(
-            data_dir=data,
-            database_url=app_url,
-            migration_database_url=owner_url,
-            jwt_secret=SECRET,
-            queue="memory",
-            _env_file=None,
-        )
-        flows = _flows(settings, args.rollout)
+        flows = _flows(db.settings(), args.rollout)
         port = _free_port()
-        logs = open(data / "serve.log", "wb")
+        logs = open(db.data / "serve.log", "wb")
         server = subprocess.Popen(
             [WFV, "serve", "--port", str(port), "--no-embedded-worker"], env=env, stdout=logs, stderr=logs
         )
         base = f"http://127.0.0.1:{port}"
         _wait_healthy(base, server)
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
-            raw, api = RawSql(app_dsn, admin_dsn), Api(base)
+        with psycopg.connect(db.admin_dsn, autocommit=True) as admin:
+            raw, api = RawSql(db.app_dsn, db.admin_dsn), Api(base)
             try:
                 stats = Statistics(admin)
                 enrolment(summary, admin, stats, raw, api, flows)
@@ -595,9 +562,7 @@ def run(args: argparse.Namespace) -> Summary:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        db.drop()
     return summary
 
 

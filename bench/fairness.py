@@ -31,12 +31,12 @@ import httpx
 
 from bench import wrk
 from bench.core import percentile
+from bench.database import SECRET
 from bench.loadgen import RawClient, redis_server
 from service.auth import issue_token
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 API = "/api/v1/workflows"
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.database import SECRET
 from indexer.revisions import upgrade
 from repo_store.upkeep import count_loose, count_packs
 from service.auth import issue_token
@@ -28,7 +29,6 @@ from service.settings import Settings
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import published_history
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 TARGET = 3.0
 
 

@@ -29,7 +29,8 @@ from typing import Any
 import httpx
 import pygit2
 
-from bench.git_clone import SECRET, git_env, served
+from bench.database import SECRET
+from bench.git_clone import git_env, served
 from service.auth import issue_token
 from service.settings import Settings
 from tests.factories import example

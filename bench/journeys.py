@@ -28,7 +28,6 @@ import copy
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,15 +45,12 @@ import psycopg
 import redis
 
 from bench import wrk
+from bench.database import SECRET, create_database
 from bench.enrolment import Statistics, _free_port, _wait_healthy, interleaved, timed
-from indexer.db import make_engine
-from indexer.revisions import upgrade
 from service.auth import issue_token
 from service.container import build_container
-from service.settings import Settings
 from tests.factories import example, published_history
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 TENANT = "acme"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 WFV = str(Path(sys.executable).with_name("wfv"))
@@ -426,38 +422,13 @@ def revert(
 
 
 def run(args: argparse.Namespace) -> Figures:
-    database = f"wfv_bench_journeys_{os.getpid()}"
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    host = args.admin_url.split("@", 1)[1].rsplit("/", 1)[0]
-    admin_dsn = f"postgresql://postgres@{host}/{database}"
-    owner_url = admin_dsn.replace("postgresql:", "postgresql+psycopg:")
-    app_url = f"postgresql+psycopg://wfv_app@{host}/{database}"
-    data = Path(tempfile.mkdtemp())
+    db = create_database(args.admin_url, "journeys")
     redis.Redis.from_url(args.redis_url).flushdb()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")} | {
-        "WFV_DATA_DIR": str(data),
-        "WFV_DATABASE_URL": app_url,
-        "WFV_MIGRATION_DATABASE_URL": owner_url,
-        "WFV_QUEUE": "redis",
-        "WFV_REDIS_URL": args.redis_url,
-        "WFV_JWT_SECRET": SECRET,
-    }
+    env = db.env(WFV_QUEUE="redis", WFV_REDIS_URL=args.redis_url)
     processes: list[subprocess.Popen[bytes]] = []
     figures = Figures()
     try:
-        engine = make_engine(owner_url)
-        upgrade(engine)
-        engine.dispose()
-        settings = Settings(
-            data_dir=data,
-            database_url=app_url,
-            migration_database_url=owner_url,
-            jwt_secret=SECRET,
-            queue="memory",
-            _env_file=None,
-        )
-        container = build_container(settings)
+        container = build_container(db.settings())
         v1, v2 = _versions()
         try:
             flows = {
@@ -468,7 +439,7 @@ def run(args: argparse.Namespace) -> Figures:
             pair = published_history(container, 2, documents=[v1, v2], name="impact")
         finally:
             container.close()
-        logs = open(data / "bench.log", "wb")
+        logs = open(db.data / "bench.log", "wb")
         bases = []
         for retention in ("90", "0"):
             port = _free_port()
@@ -487,7 +458,7 @@ def run(args: argparse.Namespace) -> Figures:
             )
         )
         on, off = Api(bases[0]), Api(bases[1])
-        with psycopg.connect(admin_dsn, autocommit=True) as admin:
+        with psycopg.connect(db.admin_dsn, autocommit=True) as admin:
             try:
                 if "reports" in args.parts:
                     reports_with_and_without(figures, admin, on, off, flows, args.reports)
@@ -506,9 +477,7 @@ def run(args: argparse.Namespace) -> Figures:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        db.drop()
     return figures
 
 

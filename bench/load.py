@@ -35,6 +35,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from bench import wrk
 from bench.core import percentile
+from bench.database import SECRET
 from bench.loadgen import HEADER, RawClient, RouteFigures, redis_server
 from schemas.api import VersionDetail
 from schemas.drain import project
@@ -44,7 +45,6 @@ from service.ops.gc_tuning import tune_collector
 from tests.e2e.helpers import WFV, free_port, run_wfv, running, wfv_env
 from tests.factories import example
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 TENANT = "load"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 API = "/api/v1/workflows"

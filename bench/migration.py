@@ -11,11 +11,8 @@ Targets: >= 0.4 of the raw rate; 10k end to end < 1 s; 1M < 60 s; dry run of 1M 
 
 import argparse
 import copy
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -25,14 +22,11 @@ import httpx
 import psycopg
 import redis
 
-from indexer.db import make_engine
-from indexer.revisions import upgrade
+from bench.database import SECRET, create_database
 from service.auth import issue_token
 from service.container import build_container
-from service.settings import Settings
 from tests.factories import example, published_pair
 
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 WFV = str(Path(sys.executable).with_name("wfv"))
 
@@ -140,44 +134,17 @@ def main() -> None:
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 1_000_000])
     args = parser.parse_args()
-    database = f"wfv_bench_{os.getpid()}"
-    with psycopg.connect(args.admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{database}"')
-    host = args.admin_url.split("@", 1)[1].rsplit("/", 1)[0]
-    admin = f"postgresql://postgres@{host}/{database}"
-    owner_url, app_url = (
-        f"postgresql+psycopg://postgres@{host}/{database}",
-        f"postgresql+psycopg://wfv_app@{host}/{database}",
-    )
-    data = Path(tempfile.mkdtemp())
+    db = create_database(args.admin_url, "migration")
+    admin = db.admin_dsn
     redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WFV_")} | {
-        "WFV_DATA_DIR": str(data),
-        "WFV_DATABASE_URL": app_url,
-        "WFV_MIGRATION_DATABASE_URL": owner_url,
-        "WFV_QUEUE": "redis",
-        "WFV_REDIS_URL": REDIS_URL,
-        "WFV_JWT_SECRET": SECRET,
-    }
+    env = db.env(WFV_QUEUE="redis", WFV_REDIS_URL=REDIS_URL)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        engine = make_engine(owner_url)
-        upgrade(engine)
-        engine.dispose()
-        container = build_container(
-            Settings(
-                data_dir=data,
-                database_url=app_url,
-                migration_database_url=owner_url,
-                jwt_secret=SECRET,
-                queue="memory",
-                _env_file=None,
-            )
-        )
+        container = build_container(db.settings())
         workflow_id, v1, v2 = _workflow(container)
         container.close()
         port = _free_port()
-        logs = open(data / "bench.log", "wb")
+        logs = open(db.data / "bench.log", "wb")
         processes.append(
             subprocess.Popen(
                 [WFV, "serve", "--port", str(port), "--no-embedded-worker"], env=env, stdout=logs, stderr=logs
@@ -212,9 +179,7 @@ def main() -> None:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-        shutil.rmtree(data, ignore_errors=True)
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        db.drop()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bench.database import SECRET
 from indexer.revisions import upgrade
 from service.api.app import create_app
 from service.auth import issue_token
@@ -29,8 +30,6 @@ from service.container import build_container
 from service.ops.logs import configure_logging
 from service.settings import Settings
 from tests.factories import example
-
-SECRET = "bench-secret-that-is-long-enough-for-hs256"
 
 
 async def _call(
