@@ -13,7 +13,6 @@ migration moves again within about a second of their return instead of waiting f
 watchdog."""
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
@@ -29,9 +28,9 @@ from service.executions.runner import (
     seconds_to_next_step,
     stalled,
 )
-from service.healing.scan import known_tenants
 from service.transient import is_transient
 from tasks import runtime
+from tasks.chains import Chains
 from tasks.queue import huey, on_queue_back
 
 log = logging.getLogger("wfv.tasks.migrations")
@@ -104,45 +103,20 @@ def run_migration(tenant_id: str, migration_id: str, generation: int | None = No
     return outcome
 
 
-def _resume(older_than_seconds: float) -> int:
-    container = runtime.container()
-    resumed = 0
-    for tenant in known_tenants(container):
-        for migration_id in stalled(container, tenant, older_than_seconds):
-            generation = new_chain(container, tenant, migration_id)
-            if generation is None:
-                continue  # finished or paused meanwhile
-            log.warning(
-                "resuming stalled migration %s of %s (generation %d)", migration_id, tenant, generation
-            )
-            run_migration(tenant, str(migration_id), generation)
-            resumed += 1
-    return resumed
+MIGRATIONS = Chains("migration", stalled, new_chain, run_migration)
 
 
 @huey.periodic_task(crontab(minute="*"))
 @huey.lock_task("resume-stalled-migrations")
 def resume_stalled_migrations() -> int:
     """Every minute: runners whose heartbeat stopped (a killed worker) are enqueued again."""
-    return _resume(runtime.container().settings.migration_watchdog_seconds)
-
-
-_STARTUP = threading.Lock()
-_RESUMED_AT_STARTUP = threading.Event()
+    return MIGRATIONS.resume(runtime.container().settings.migration_watchdog_seconds)
 
 
 @huey.on_startup()
 def resume_on_startup() -> None:
-    """A consumer that starts (again) picks up migrations left running, once per process:
-    Huey calls the hook in each of its worker threads, and a runner enqueued per thread
-    would chain its twin for the rest of the migration (harmless at the row lock, but every
-    migration then waits in a queue twice as long; the chaos run saw it after a worker kill)."""
-    if huey.immediate:
-        return
-    with _STARTUP:
-        if not _RESUMED_AT_STARTUP.is_set():
-            _resume(0)
-            _RESUMED_AT_STARTUP.set()
+    """A consumer that starts (again) picks up migrations left running, once per process."""
+    MIGRATIONS.resume_at_startup()
 
 
 @on_queue_back
@@ -150,4 +124,4 @@ def resume_after_queue_outage() -> None:
     """The queue came back, maybe empty: the runners it held (queued, or chained by a
     running migration) may be gone, so every unfinished migration is enqueued again, as at
     start-up, as a new chain: a runner that survived exits at its next job."""
-    _resume(0)
+    MIGRATIONS.resume(0)

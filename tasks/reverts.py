@@ -7,15 +7,14 @@ Outages are ridden out in place with the migration runner's backoff (``patiently
 other error ends the revert ``failed``."""
 
 import logging
-import threading
 import uuid
 
 from huey import crontab
 
 from service.executions.revert_runner import fail_revert, new_chain, run_batches, stalled
-from service.healing.scan import known_tenants
 from service.transient import is_transient
 from tasks import runtime
+from tasks.chains import Chains
 from tasks.migrations import patiently
 from tasks.queue import huey
 
@@ -48,37 +47,17 @@ def run_revert(tenant_id: str, revert_id: str, generation: int) -> str:
     return outcome
 
 
-def _resume(older_than_seconds: float) -> int:
-    container = runtime.container()
-    resumed = 0
-    for tenant in known_tenants(container):
-        for revert_id in stalled(container, tenant, older_than_seconds):
-            generation = new_chain(container, tenant, revert_id)
-            if generation is None:
-                continue
-            log.warning("resuming stalled revert %s of %s (generation %d)", revert_id, tenant, generation)
-            run_revert(tenant, str(revert_id), generation)
-            resumed += 1
-    return resumed
+REVERTS = Chains("revert", stalled, new_chain, run_revert)
 
 
 @huey.periodic_task(crontab(minute="*"))
 @huey.lock_task("resume-stalled-reverts")
 def resume_stalled_reverts() -> int:
     """Every minute: reverts whose heartbeat stopped (a killed worker) are enqueued again."""
-    return _resume(runtime.container().settings.migration_watchdog_seconds)
-
-
-_STARTUP = threading.Lock()
-_RESUMED_AT_STARTUP = threading.Event()
+    return REVERTS.resume(runtime.container().settings.migration_watchdog_seconds)
 
 
 @huey.on_startup()
 def resume_reverts_on_startup() -> None:
     """A consumer that starts picks up reverts left queued or running, once per process."""
-    if huey.immediate:
-        return
-    with _STARTUP:
-        if not _RESUMED_AT_STARTUP.is_set():
-            _resume(0)
-            _RESUMED_AT_STARTUP.set()
+    REVERTS.resume_at_startup()
