@@ -2,7 +2,7 @@
 was at an instant (``as-of``), for the tenant's own workflows only."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from indexer import journey_reads as rows
 from schemas.journeys import TERMINAL, AsOf, JourneyEvent, JourneyPage
@@ -72,7 +72,7 @@ def as_of(
     found = rows.as_of(uow.session, workflow.tenant_id, workflow.id, contact_id, at)
     if found is None:
         keep_days = uow.services.settings.journey_retention_days
-        kept_from = rows.cutoff(keep_days, datetime.now(UTC))
+        kept_from = rows.cutoff(keep_days, uow.services.clock())  # the retention task's clock
         raise NotEnrolledThen(
             f"contact {contact_id!r} has no journey event in workflow {workflow_id} at or before "
             f"{at.isoformat()}: not enrolled then (the journey is kept for {keep_days} day(s), "

@@ -7,7 +7,6 @@ A server restart is played by ``pg_terminate_backend`` (the same ``57P01`` FATAL
 shutdown sends every backend); the only PostgreSQL server of these tests is shared."""
 
 import select
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -40,9 +39,11 @@ def _pids(engine: Engine, count: int) -> set[int]:
 
 
 def _terminate(pids: set[int]) -> None:
+    """Each backend gone when this returns (the timeout form waits for it to exit)."""
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         for pid in pids:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+            gone = admin.execute("SELECT pg_terminate_backend(%s, 10000)", [pid]).fetchone()
+            assert gone == (True,), f"backend {pid} still there after 10 s"
 
 
 def _until_closed_by_server(dbapi_connection: Any) -> None:
@@ -69,8 +70,7 @@ def cut_after_checkout(engine: Engine) -> list[int]:
 
 def test_connections_that_died_idle_are_replaced_before_use(engine: Engine) -> None:
     before = _pids(engine, POOLED)
-    _terminate(before)
-    time.sleep(0.2)  # the backends exit
+    _terminate(before)  # the backends have exited
     with scoped(engine, "acme").begin() as conn:  # the first request after a restart
         assert conn.execute(text("SELECT current_setting('app.tenant_id')")).scalar_one() == "acme"
     assert _pids(engine, POOLED).isdisjoint(before)

@@ -7,6 +7,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import text
 
@@ -14,14 +15,14 @@ from indexer.db import SqliteWriteLock, make_engine, writer
 
 HOLDER = textwrap.dedent(
     """
-    import sys, time
+    import sys
     from sqlalchemy import text
     from indexer.db import make_engine, writer
     engine = writer(make_engine(sys.argv[1]))
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO log VALUES ('holder', 1)"))
         print("writing", flush=True)
-        time.sleep(float(sys.argv[2]))
+        sys.stdin.readline()  # holds the lock until the test says go
     print("committed", flush=True)
     """
 )
@@ -33,27 +34,36 @@ def test_a_writer_in_another_process_is_waited_for_in_the_kernel(tmp_path: Path)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE log (who TEXT, n INTEGER)"))
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, url, "0.6"],
+        [sys.executable, "-c", HOLDER, url],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).parents[2],
     )
     try:
+        assert holder.stdin is not None
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "writing"
         lock = SqliteWriteLock(f"{tmp_path / 'index.db'}.write-lock")
-        started = time.monotonic()
-        held = lock.acquire()  # the other process holds it: this waits
-        waited = time.monotonic() - started
+        got: list[tuple[int, IO[bytes]] | None] = []
+        waiter = threading.Thread(target=lambda: got.append(lock.acquire()))
+        waiter.start()
+        waiter.join(0.3)
+        assert waiter.is_alive()  # the other process holds it: this waits (as long as it writes)
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        waiter.join(10)
+        assert not waiter.is_alive()
+        [held] = got
         assert held is not None
         lock.release(held)
-        assert waited > 0.3
         with engine.begin() as conn:  # and a writer through the engine gets through
             conn.execute(text("INSERT INTO log VALUES ('us', 2)"))
         assert holder.wait(10) == 0
         assert holder.stdout.read().strip() == "committed"
     finally:
         holder.kill()
+        holder.communicate()  # closes its pipes
     with engine.connect() as conn:
         assert conn.execute(text("SELECT who FROM log ORDER BY n")).scalars().all() == ["holder", "us"]
     engine.dispose()

@@ -238,8 +238,8 @@ def test_a_long_poll_returns_as_soon_as_a_change_commits(
     assert empty == {"items": [], "next_cursor": None}
     assert 0.4 <= time.monotonic() - started < 3
 
+    started = time.monotonic()  # before the move's delay starts, so at least that long passes
     thread = _move_later(container, wid, 0.5)
-    started = time.monotonic()
     page = _feed(client, reader, wait=20)
     took = time.monotonic() - started
     thread.join()

@@ -167,11 +167,12 @@ def test_a_draft_edit_and_a_publish_show_at_once(
     # Nothing breaks, but the counts are still read: ``impact`` (no contacts in flight here).
     assert after_edit["impact"] == dict.fromkeys(BUCKETS, 0)
     assert after_edit["live_counts_as_of"] is not None
-    assert after_edit == cold(node, api, auth, pair["workflow"])
+    # A cold read takes the counts again, maybe a second later: all but that must agree.
+    assert without_as_of(after_edit) == without_as_of(cold(node, api, auth, pair["workflow"]))
     post_publish(api, auth("workflows:admin"), pair["workflow"], 2)
     published = compare(api, auth, pair["workflow"])
     assert (first["to_version"]["status"], published["to_version"]["status"]) == ("draft", "active")
-    assert published == cold(node, api, auth, pair["workflow"])
+    assert without_as_of(published) == without_as_of(cold(node, api, auth, pair["workflow"]))
 
 
 def test_another_tenant_never_gets_a_cached_answer(

@@ -237,6 +237,20 @@ def test_as_of_before_the_first_event_or_never_enrolled_is_a_404(
     assert _as_of(client, reader, wid, "c-1", east).json()["action_id"] == "wait-1d"
 
 
+def test_a_404_says_where_the_kept_journey_starts_by_the_services_clock(
+    client: TestClient, auth: Any, story: dict[str, Any], container: Container
+) -> None:
+    """The date it names is the retention task's (the container's clock), not the host's."""
+    container.clock = lambda: datetime(2031, 1, 15, 13, 0, tzinfo=UTC)
+    response = _as_of(client, auth("workflows:read"), story["wid"], "nobody", _at(100))
+    assert_problem(response, 404, "not-enrolled-then")
+    days = container.settings.journey_retention_days
+    assert (
+        f"from about {(datetime(2031, 1, 15) - timedelta(days=days)).date().isoformat()}"
+        in (response.json()["detail"])
+    )
+
+
 def timezone_plus(hours: int, minutes: int) -> Any:
     from datetime import timezone
 

@@ -19,9 +19,13 @@ from service.settings import Settings
 from tasks.journeys import expire_journeys
 from tests.factories import published_history
 
-NOW = datetime.now(UTC).replace(microsecond=0)
-OLD_DAY = (NOW - timedelta(days=200)).replace(hour=0, minute=0, second=0)
-OLD_PARTITION = f"execution_journey_p{OLD_DAY:%Y%m%d}"
+
+def _old_day(now: datetime) -> datetime:
+    return (now - timedelta(days=200)).replace(hour=0, minute=0, second=0)
+
+
+def _old_partition(now: datetime) -> str:
+    return f"execution_journey_p{_old_day(now):%Y%m%d}"
 
 
 def _row(workflow_id: uuid.UUID, version_id: uuid.UUID, at: datetime, contact: str) -> JourneyEvent:
@@ -46,29 +50,35 @@ def _contacts(container: Container) -> set[str]:
 
 @pytest.fixture
 def history(container: Container) -> dict[str, datetime]:
-    """Rows at these times; on PostgreSQL the 200-day-old ones in a day partition of their own."""
+    """Rows at these times; on PostgreSQL the 200-day-old ones in a day partition of their own.
+    Now is the test's (not the module's import: a suite may run past midnight meanwhile), and
+    the container's clock, which the expiry reads on SQLite, is held at it; PostgreSQL's
+    function reads the database's clock, a moment later."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    container.clock = lambda: now
+    old_day, old_partition = _old_day(now), _old_partition(now)
     postgres = container.settings.resolved_database_url.startswith("postgresql")
     if postgres:
         owner = make_engine(container.settings.resolved_migration_url)
         with owner.begin() as conn:
-            conn.execute(text(f"DROP TABLE IF EXISTS {OLD_PARTITION}"))
-            low, high = OLD_DAY.isoformat(), (OLD_DAY + timedelta(days=1)).isoformat()
+            conn.execute(text(f"DROP TABLE IF EXISTS {old_partition}"))
+            low, high = old_day.isoformat(), (old_day + timedelta(days=1)).isoformat()
             conn.execute(
                 text(
-                    f"CREATE TABLE {OLD_PARTITION} PARTITION OF execution_journey "
+                    f"CREATE TABLE {old_partition} PARTITION OF execution_journey "
                     f"FOR VALUES FROM ('{low}') TO ('{high}')"
                 )
             )
         owner.dispose()
     workflow_id, version_id = published_history(container, 1)
     times = {
-        "in-old-partition": OLD_DAY + timedelta(hours=5),
-        "also-in-old-partition": OLD_DAY + timedelta(hours=20),
-        "expired": NOW - timedelta(days=100),  # default partition on PostgreSQL
-        "just-expired": NOW - timedelta(days=91),
-        "kept-old": NOW - timedelta(days=30),  # default partition too
-        "kept-89": NOW - timedelta(days=89),
-        "today": NOW,  # today's partition
+        "in-old-partition": old_day + timedelta(hours=5),
+        "also-in-old-partition": old_day + timedelta(hours=20),
+        "expired": now - timedelta(days=100),  # default partition on PostgreSQL
+        "just-expired": now - timedelta(days=91),
+        "kept-old": now - timedelta(days=30),  # default partition too
+        "kept-89": now - timedelta(days=89),
+        "today": now,  # today's partition
     }
     with container.uow("acme", write=True) as uow:
         uow.session.add_all(_row(workflow_id, version_id, at, contact) for contact, at in times.items())
@@ -95,18 +105,19 @@ def test_the_daily_task_drops_what_is_older_than_the_retention_and_nothing_newer
     container: Container, history: dict[str, Any]
 ) -> None:
     postgres = container.settings.resolved_database_url.startswith("postgresql")
+    now, old_partition = history["today"], _old_partition(history["today"])
     assert container.settings.journey_retention_days == 90
     if postgres:
-        assert OLD_PARTITION in _partitions(container)
+        assert old_partition in _partitions(container)
     gone = expire_journeys.call_local()
     assert _contacts(container) == {"kept-old", "kept-89", "today"}
     if postgres:
         assert gone == 1  # the old partition; the default partition's rows are deleted, not counted
         partitions = _partitions(container)
-        assert OLD_PARTITION not in partitions
-        assert _week_partition(NOW) in partitions
+        assert old_partition not in partitions
+        assert _week_partition(now) in partitions
         # ... and the week ahead is made (partitions are named after their Monday).
-        assert _week_partition(NOW + timedelta(days=7)) in partitions
+        assert _week_partition(now + timedelta(days=7)) in partitions
     else:
         assert gone == 4
     assert expire_journeys.call_local() == 0  # a second run the same day drops nothing
