@@ -1,7 +1,7 @@
 # The two commands: `make serve` (install what serving needs and run on the embedded
 # defaults) and `make test` (install the dev tools too and run the whole suite, on SQLite
 # and PostgreSQL).
-.PHONY: serve test lint bench chaos install install-serve services browser compose-validator typescript clients web
+.PHONY: serve test lint bench chaos install install-serve services browser compose-validator load-driver typescript clients web
 
 # The runtime dependencies only (no test toolchain): what `make serve` waits for.
 install-serve:
@@ -24,6 +24,10 @@ browser:
 compose-validator:
 	./scripts/compose-validator
 
+# wrk drives HTTP in the benchmarks (bench/wrk.py), and in the journeys benchmark's test.
+load-driver:
+	./scripts/debian-tool wrk wrk "the benchmarks' HTTP load (bench/wrk.py)"
+
 # The TypeScript client's pinned tools (npm ci in clients/typescript, when its lock changed).
 typescript:
 	./scripts/typescript
@@ -38,7 +42,7 @@ web:
 clients: install typescript
 	./scripts/clients
 
-test: install services browser compose-validator typescript web
+test: install services browser compose-validator load-driver typescript web
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .

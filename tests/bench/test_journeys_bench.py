@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from bench import journeys, wrk
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import PG_ADMIN_URL, REQUIRE_SERVICES
 from tests.redis_support import own_redis
 
 pytestmark = pytest.mark.postgres
@@ -20,7 +20,10 @@ pytestmark = pytest.mark.postgres
 
 def test_a_tiny_journeys_benchmark_measures_every_part(postgres_url: str, tmp_path: Path) -> None:
     # ``postgres_url``: the server is there (else skipped, or failed under WFV_REQUIRE_SERVICES).
-    assert wrk.available(), "wrk is missing: apt-get install wrk"
+    if not wrk.available():  # ``make test`` installs it (scripts/debian-tool) where it may
+        if REQUIRE_SERVICES:
+            pytest.fail("wrk is required (WFV_REQUIRE_SERVICES=1) but not installed: apt-get install wrk")
+        pytest.skip("wrk is not installed (apt-get install wrk)")
     out = tmp_path / "journeys.json"
     argv = ["--admin-url", PG_ADMIN_URL, "--reports", "20000", "--history", "50000", "--impact", "3000"]
     with own_redis(tmp_path) as queue:
