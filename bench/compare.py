@@ -25,15 +25,14 @@ import redis
 from deepdiff import DeepDiff
 from sqlalchemy import select
 
+from bench.database import in_process
 from indexer.executions import insert_executions
 from indexer.models import WorkflowVersion
-from indexer.revisions import upgrade
 from schemas.compare import compare_documents
 from schemas.workflow import WorkflowDefinition
 from service.compare import comparison as compare
 from service.compare.cache import build_compare_cache
-from service.container import Container, build_container
-from service.settings import Settings
+from service.container import Container
 from service.versions import editing as versions
 from service.versions import workflows
 from tests.factories import example, principal
@@ -85,16 +84,13 @@ def main() -> None:
     new["actions"][-3]["config"]["subject"] = "changed"
     assert len(old["actions"]) == 60
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            data_dir=Path(tmp),
+        container = in_process(
+            Path(tmp),
             database_url=args.database_url,
-            migration_database_url=args.migration_url,
+            migration_url=args.migration_url,
             redis_url=args.redis_url,
-            jwt_secret="c" * 40,
-            _env_file=None,
         )
-        container = build_container(settings)
-        upgrade(container.migration_engine())
+        settings = container.settings
         with container.uow(ALICE.tenant_id, write=True) as uow:
             workflow, _ = workflows.create_workflow(
                 uow=uow, principal=ALICE, name="bench", definition=WorkflowDefinition.model_validate(old)

@@ -39,14 +39,13 @@ from typing import Any
 
 import pygit2
 
-from indexer.revisions import upgrade
+from bench.database import in_process
 from schemas.api import VersionDetail
 from schemas.canonical import canonical_json
 from schemas.workflow import WorkflowDefinition
 from service.api.app import create_app
 from service.auth import issue_token
-from service.container import Container, build_container
-from service.settings import Settings
+from service.container import Container
 from service.versions import editing as versions
 from service.versions import publishing, workflows
 from tests.factories import example, principal
@@ -208,21 +207,13 @@ class Run:
 def one_run(args: argparse.Namespace, root: Path) -> Run:
     """A fresh data directory (``root``, empty) and database: raw pygit2 and the service
     interleaved, then the publishes and the reads."""
-    settings = Settings(
-        data_dir=root / "var",
-        database_url=args.database_url,
-        migration_database_url=args.migration_url,
-        jwt_secret="b" * 40,
-        _env_file=None,
-    )
-    container = build_container(settings)
-    upgrade(container.migration_engine())
+    container = in_process(root / "var", database_url=args.database_url, migration_url=args.migration_url)
     docs = documents(args.versions)
     workflow, raw_rate, rate = interleaved(root, container, docs)
     publishes = publish_latencies(container, workflow.id, 200)
     gets, http_gets = get_latencies(container, workflow.id, 1000, args.versions)
     container.close()
-    database = settings.resolved_database_url.split(":")[0]
+    database = container.settings.resolved_database_url.split(":")[0]
     return Run(database, raw_rate, rate, publishes, gets, http_gets)
 
 

@@ -14,6 +14,7 @@ import psycopg
 
 from indexer.db import make_engine
 from indexer.revisions import upgrade
+from service.container import Container, build_container
 from service.settings import Settings
 from tests.e2e.helpers import wfv_env
 
@@ -93,3 +94,22 @@ def create_database(admin_url: str, purpose: str) -> BenchDatabase:
         database.drop()
         raise
     return database
+
+
+def in_process(
+    data_dir: Path, *, database_url: str | None, migration_url: str | None, **extra: Any
+) -> Container:
+    """A container in this process on ``data_dir`` and the given database (SQLite in
+    ``data_dir`` when ``database_url`` is None), its schema upgraded: for the benchmarks
+    that call the use cases themselves."""
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        migration_database_url=migration_url,
+        jwt_secret=SECRET,
+        _env_file=None,
+        **extra,
+    )
+    container = build_container(settings)
+    upgrade(container.migration_engine())
+    return container
