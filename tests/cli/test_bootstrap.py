@@ -2,6 +2,7 @@
 bench, chaos) the dev tools too. One script, ``./scripts/bootstrap serve|dev``, idempotent,
 with a stamp per mode, where a venv installed for dev already serves."""
 
+import json
 import os
 import subprocess
 import time
@@ -41,6 +42,26 @@ def _installed(clone: Path, distribution: str) -> bool:
     return shown.returncode == 0
 
 
+def _installed_versions(clone: Path) -> dict[str, str]:
+    python = str(clone / ".venv" / "bin" / "python")
+    listing = (
+        "import json, importlib.metadata as m; print(json.dumps("
+        "{d.metadata['Name'].lower().replace('_', '-'): d.version for d in m.distributions()}))"
+    )
+    shown = subprocess.run([python, "-c", listing], capture_output=True, text=True, timeout=60, check=True)
+    versions: dict[str, str] = json.loads(shown.stdout)
+    return versions
+
+
+def _locked(clone: Path) -> dict[str, str]:
+    pins = {}
+    for line in (clone / "requirements.lock").read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split(";")[0].strip().split("==")
+            pins[name.lower().replace("_", "-")] = version.strip()
+    return pins
+
+
 def test_bootstrap_serve_installs_no_test_toolchain_and_runs_once(tmp_path: Path) -> None:
     clone = tmp_path / "wfv"
     subprocess.run(["git", "clone", "-q", str(PROJECT), str(clone)], check=True, timeout=120)
@@ -53,6 +74,12 @@ def test_bootstrap_serve_installs_no_test_toolchain_and_runs_once(tmp_path: Path
     assert _installed(clone, "uvicorn")
     for tool in ("pytest", "mypy", "ruff", "playwright", "schemathesis"):
         assert not _installed(clone, tool), tool
+    # Every dependency at the version the image ships, not the newest release upstream (a
+    # newer deepdiff once pulled a cachebox the lock did not hold, on a fresh machine only).
+    installed, locked = _installed_versions(clone), _locked(clone)
+    drift = {name: (installed[name], pin) for name, pin in locked.items() if installed.get(name, pin) != pin}
+    assert not drift, drift
+    assert "deepdiff" in installed
 
     # Again: nothing to do (pip would rewrite the stamp).
     installed_at = stamp.stat().st_mtime_ns
