@@ -44,7 +44,7 @@ def _make_current(
     now: datetime,
     extra: dict[str, str] | None = None,
     check_types: bool = True,
-) -> WorkflowVersion | None:
+) -> queries.Demoted | None:
     """Publish ``version`` (a complete draft); returns the version that stopped being current.
 
     A rollback passes ``check_types=False``: its content passed the catalogue when it was
@@ -64,7 +64,8 @@ def _make_current(
     branch = draft_ref(version.version_number)
     expect_refs(repo, workflow, [RefUpdate(branch, version.commit_sha, version.commit_sha)])
     lock = version.lock_version + 1
-    previous = queries.current_version(uow.session, workflow.tenant_id, workflow.id)
+    # One current at a time, checked row by row: the current one stops being current first.
+    previous = queries.demote_current(uow.session, workflow.tenant_id, workflow.id)
     written = write_publish_commit(
         repo,
         version=version,
@@ -75,9 +76,7 @@ def _make_current(
         when=now,
         extra=extra,
     )
-    if previous is not None:
-        queries.unset_current(uow.session, previous)  # one current at a time, checked row by row
-    # Changed after that flush, so the version's row takes one UPDATE, not two.
+    # Changed after the demotion, so the version's row takes one UPDATE, not two.
     version.status, version.is_current = status, True
     version.lock_version, version.commit_sha = lock, written.commit
     version.published_by, version.published_at = principal.user_id, now
@@ -177,7 +176,7 @@ def refuse_during_rollout(uow: UnitOfWork, workflow: Workflow, what: str) -> Non
 
 
 def _published(
-    version: WorkflowVersion, previous: WorkflowVersion | None, principal: Principal
+    version: WorkflowVersion, previous: queries.Demoted | None, principal: Principal
 ) -> dict[str, object]:
     """What a publish or a rollback event says of the version now current."""
     return {
