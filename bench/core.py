@@ -12,12 +12,15 @@ Three runs by default (``--runs``), each in a fresh directory, each printed, the
 versions/s and the ratio to raw pygit2 (target >= 0.35 in every run), publish latency
 p50/p99 (target p50 < 5 ms), GET-one-version latency in-process and over HTTP (target
 p50 < 5 ms on SQLite; ``wfv serve`` on the run's data, read by one ``wrk`` connection for
-``--http-seconds``: ``apt-get install wrk``, which ``make test`` does where it may). The
-load average at the end of each run is printed beside it: absolute figures move with
-whatever else the machine does, and the ratio moves too, since raw pygit2 is mostly file
-work (loose objects, ref files) and the service mostly CPU; on a busy machine the file
-system slows and the ratio rises. Before the sides were interleaved, raw pygit2 ran first
-on the freshest file system and the ratio swung 0.23-0.45 between runs minutes apart.
+``--http-seconds``: ``apt-get install wrk``, which ``make test`` does where it may). Each
+run also prints the user CPU a write took on each side: the file system's state moves the
+clock (raw pygit2's 2.5x within minutes) and the kernel's time, hardly the user CPU, so
+that is the figure that shows what a change of code changed. The load average at the end
+of each run is printed beside it: absolute figures move with whatever else the machine
+does, and the ratio moves too, since raw pygit2 is mostly file work (loose objects, ref
+files) and the service mostly CPU; on a busy machine the file system slows and the ratio
+rises. Before the sides were interleaved, raw pygit2 ran first on the freshest file system
+and the ratio swung 0.23-0.45 between runs minutes apart.
 
     python -m bench.core --tmp /dev/shm       # both sides in memory: what is CPU
 
@@ -30,6 +33,7 @@ than the service's CPU time x 0.35, no run on that disk can reach 0.35.
 import argparse
 import copy
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -70,6 +74,27 @@ def documents(count: int) -> list[dict[str, Any]]:
     return docs
 
 
+@dataclass(frozen=True)
+class Spent:
+    """What one side took: seconds by the clock and of this process's user CPU. The clock
+    moves with the file system's state (raw pygit2's by 2.5x within minutes), and so does
+    the kernel's time; the user CPU hardly does: it shows what a change of code changed."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def __add__(self, other: "Spent") -> "Spent":
+        return Spent(self.wall + other.wall, self.cpu + other.cpu)
+
+
+def user_cpu() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_utime
+
+
+def since(started: float, cpu: float) -> Spent:
+    return Spent(time.perf_counter() - started, user_cpu() - cpu)
+
+
 class RawPygit2:
     """Baseline: blob, tree, commit and ref update per document, nothing else."""
 
@@ -78,9 +103,9 @@ class RawPygit2:
         self.signature = pygit2.Signature("alice", "alice@example.test")
         self.parents: list[pygit2.Oid] = []
 
-    def commit(self, docs: list[dict[str, Any]]) -> float:
-        """Commit ``docs`` one after another; the seconds it took."""
-        started = time.perf_counter()
+    def commit(self, docs: list[dict[str, Any]]) -> Spent:
+        """Commit ``docs`` one after another; what it took."""
+        started, cpu = time.perf_counter(), user_cpu()
         for doc in docs:
             builder = self.repo.TreeBuilder()
             blob = self.repo.create_blob(canonical_json(doc))
@@ -89,7 +114,7 @@ class RawPygit2:
                 "refs/heads/main", self.signature, self.signature, "v", builder.write(), self.parents
             )
             self.parents = [oid]
-        return time.perf_counter() - started
+        return since(started, cpu)
 
 
 class ServiceVersions:
@@ -99,10 +124,10 @@ class ServiceVersions:
         self.container = container
         self.workflow: Any = None
 
-    def create(self, docs: list[dict[str, Any]]) -> float:
-        """The first document creates the workflow, each other one a version; the seconds it took."""
+    def create(self, docs: list[dict[str, Any]]) -> Spent:
+        """The first document creates the workflow, each other one a version; what it took."""
         definitions = [WorkflowDefinition.model_validate(doc) for doc in docs]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), user_cpu()
         for definition in definitions:
             with self.container.uow(ALICE.tenant_id, write=True) as uow:
                 if self.workflow is None:
@@ -114,22 +139,22 @@ class ServiceVersions:
                         uow=uow, principal=ALICE, workflow_id=self.workflow.id, definition=definition
                     )
                 uow.commit()
-        return time.perf_counter() - started
+        return since(started, cpu)
 
 
-def interleaved(root: Path, container: Container, docs: list[dict[str, Any]]) -> tuple[Any, float, float]:
+def interleaved(root: Path, container: Container, docs: list[dict[str, Any]]) -> tuple[Any, Spent, Spent]:
     """Raw pygit2 and the service in alternating blocks of ``BLOCK`` documents, so what the
     file system does meanwhile (it slows as a run writes thousands of files, and with
     whatever else the machine does) falls on both sides alike; returns the workflow and
-    both rates. Run one after the other, the first side always had the fresher file
+    what each side took. Run one after the other, the first side always had the fresher file
     system: raw pygit2 swung 600-1,500 commits/s between runs."""
     raw, service = RawPygit2(root), ServiceVersions(container)
-    raw_seconds = service_seconds = 0.0
+    raw_spent = service_spent = Spent()
     for start in range(0, len(docs), BLOCK):
         block = docs[start : start + BLOCK]
-        raw_seconds += raw.commit(block)
-        service_seconds += service.create(block)
-    return service.workflow, len(docs) / raw_seconds, len(docs) / service_seconds
+        raw_spent += raw.commit(block)
+        service_spent += service.create(block)
+    return service.workflow, raw_spent, service_spent
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -200,15 +225,29 @@ def http_gets(
 @dataclass(frozen=True)
 class Run:
     database: str
-    raw_rate: float
-    rate: float
+    writes: int
+    raw: Spent
+    service: Spent
     publishes: list[float]
     gets: list[float]
     http: WrkResult
 
     @property
+    def raw_rate(self) -> float:
+        return self.writes / self.raw.wall
+
+    @property
+    def rate(self) -> float:
+        return self.writes / self.service.wall
+
+    @property
     def ratio(self) -> float:
         return self.rate / self.raw_rate
+
+    @property
+    def cpu_ratio(self) -> float:
+        """Raw pygit2's user CPU a write over the service's: what the code costs, the disk aside."""
+        return self.raw.cpu / self.service.cpu
 
     @property
     def publish_p50_ms(self) -> float:
@@ -228,13 +267,13 @@ def one_run(args: argparse.Namespace, root: Path) -> Run:
     interleaved, then the publishes and the reads."""
     container = in_process(root / "var", database_url=args.database_url, migration_url=args.migration_url)
     docs = documents(args.versions)
-    workflow, raw_rate, rate = interleaved(root, container, docs)
+    workflow, raw, service = interleaved(root, container, docs)
     publishes = publish_latencies(container, workflow.id, 200)
     gets = get_latencies(container, workflow.id, 1000, args.versions)
     http = http_gets(container, workflow.id, args.versions, args.http_seconds, root)
     container.close()
     database = container.settings.resolved_database_url.split(":")[0]
-    return Run(database, raw_rate, rate, publishes, gets, http)
+    return Run(database, len(docs), raw, service, publishes, gets, http)
 
 
 def report(number: int, runs: int, run: Run) -> None:
@@ -243,6 +282,10 @@ def report(number: int, runs: int, run: Run) -> None:
     print(f"raw pygit2          {run.raw_rate:8.0f} commits/s")
     print(
         f"service             {run.rate:8.0f} versions/s   ratio {run.ratio:.2f} (target >= {RATIO_TARGET})"
+    )
+    raw_ms, service_ms = (spent.cpu * 1000 / run.writes for spent in (run.raw, run.service))
+    print(
+        f"user CPU a write     raw {raw_ms:.2f} ms, service {service_ms:.2f} ms   ratio {run.cpu_ratio:.2f}"
     )
     print(latency_line("publish", run.publishes) + f"  (target p50 < {PUBLISH_P50_TARGET_MS:g} ms)")
     print(latency_line("GET version (uc)", run.gets))
@@ -288,9 +331,11 @@ def main(argv: list[str] | None = None) -> list[Run]:
             runs.append(run)
             report(number, args.runs, run)
     ratios = [run.ratio for run in runs]
+    cpu_ratios = [run.cpu_ratio for run in runs]
     p50s = [run.publish_p50_ms for run in runs]
     print(
-        f"all {len(runs)} runs: ratio {min(ratios):.2f}-{max(ratios):.2f}, "
+        f"all {len(runs)} runs: ratio {min(ratios):.2f}-{max(ratios):.2f} "
+        f"(of CPU {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}), "
         f"publish p50 {min(p50s):.2f}-{max(p50s):.2f} ms; "
         f"targets met in {sum(run.on_target for run in runs)} of {len(runs)}"
     )
