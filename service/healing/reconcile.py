@@ -9,6 +9,9 @@ refused with ``RefsMoved`` rather than turned into rows.
 """
 
 import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from indexer.healing import version_ids_by_number
 from indexer.models import Workflow
@@ -17,12 +20,16 @@ from indexer.rebuild import GitState, apply_records
 from repo_store import WorkflowRepo
 from repo_store.history import HistoryUnreadable, read_versions
 from repo_store.refcheck import RefIssue, read_refs
-from schemas.history import WATERMARK_REF
+from schemas.history import WATERMARK_REF, VersionRecord
 from service.clock import utcnow
 from service.healing.ref_guard import RECONCILER, check_not_behind, check_records, check_state_line, refuse
 from service.uow import UnitOfWork
 
 log = logging.getLogger("wfv.refs")
+
+# Versions whose record a ``reconcile`` entry carries: a crash loses one write's, a database
+# restored from an older dump may heal thousands, and an entry stays one readable row.
+MAX_RECORDS = 100
 
 
 def needs_healing(uow: UnitOfWork, workflow: Workflow) -> bool:
@@ -73,6 +80,37 @@ def reconcile(uow: UnitOfWork, workflow: Workflow) -> list[int]:
             action="reconcile",
             actor_id=RECONCILER,
             at=utcnow(),
-            details={"versions": changed, "git_head": snapshot.watermark},
+            details={"versions": changed, "git_head": snapshot.watermark} | as_git_tells(records, changed),
         )
     return changed
+
+
+def as_git_tells(records: Sequence[VersionRecord], changed: Sequence[int]) -> dict[str, Any]:
+    """Who created, published and deleted each healed version, and when, as git records it
+    (wfv's own trailers and records, never a pushed commit's text). The entries of the
+    writes healing stands in for were lost with their transaction; without this the trail
+    would name ``system:reconcile`` where it named the user who published. The newest
+    ``MAX_RECORDS`` versions; ``records_truncated`` says when there were more."""
+    numbers = set(changed)
+    healed = sorted((r for r in records if r.number in numbers), key=lambda r: r.number)
+    return {
+        "records": [_record(r) for r in healed[-MAX_RECORDS:]],
+        "records_truncated": len(healed) > MAX_RECORDS,
+    }
+
+
+def _record(record: VersionRecord) -> dict[str, Any]:
+    def at(moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment is not None else None
+
+    return {
+        "version_number": record.number,
+        "lock_version": record.lock_version,
+        "commit": record.commit_sha,
+        "created_by": record.created_by,
+        "created_at": at(record.created_at),
+        "published_by": record.published_by,
+        "published_at": at(record.published_at),
+        "deleted_at": at(record.deleted_at),
+        "rollback_of_version_id": record.rollback_of_version_id,
+    }

@@ -3,14 +3,16 @@ of the index is healed on the next access or by the reconcile pass."""
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
-from schemas.history import WATERMARK_REF, draft_ref
+from schemas.history import WATERMARK_REF, VersionRecord, draft_ref
 from schemas.workflow import WorkflowDefinition
 from service.container import Container
+from service.healing import reconcile as reconcile_module
 from service.healing.scan import reconcile_all, reindex_all
 from service.uow import UnitOfWork
 from service.versions import editing as versions
@@ -131,6 +133,15 @@ def test_a_read_heals_a_workflow_whose_needs_healing(container: Container) -> No
     with container.uow("acme") as uow:
         healed = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "reconcile")).one()
         assert healed.details["versions"] == [6]
+        # The creation's own entry was lost with its transaction; git says who made it.
+        (record,) = healed.details["records"]
+        assert (record["version_number"], record["created_by"], record["published_by"]) == (
+            6,
+            ALICE.user_id,
+            None,
+        )
+        assert record["commit"] == repo.ref_target(draft_ref(6))
+        assert healed.details["records_truncated"] is False
         stored = uow.session.get(Workflow, workflow.id)
         assert stored is not None
         assert stored.git_head == repo.ref_target(WATERMARK_REF)
@@ -225,3 +236,34 @@ def test_scans_skip_a_repository_a_creation_is_still_making(container: Container
     assert known_tenants(container) == {"acme"}
     assert tenants(container) == ["acme"]
     assert check_consistency(container).ok
+
+
+def test_a_reconcile_entry_carries_the_newest_records_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database restored from an old dump may heal thousands of versions: the entry stays
+    one readable row, and says it left some out."""
+    monkeypatch.setattr(reconcile_module, "MAX_RECORDS", 2)
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    records = [
+        VersionRecord(
+            id=str(uuid.uuid4()),
+            number=number,
+            lock_version=1,
+            commit_sha=f"{number:040x}",
+            tree_sha=f"{number:040x}",
+            parent_version_id=None,
+            rollback_of_version_id=None,
+            created_by="alice",
+            created_at=at,
+            published_by="bob" if number == 4 else None,
+            published_at=at if number == 4 else None,
+            deleted_at=None,
+            is_current=number == 4,
+            definition={},
+        )
+        for number in (1, 2, 3, 4)
+    ]
+    told = reconcile_module.as_git_tells(records, [4, 2, 3])
+    assert [(r["version_number"], r["published_by"]) for r in told["records"]] == [(3, None), (4, "bob")]
+    assert told["records"][1]["published_at"] == at.isoformat()
+    assert told["records_truncated"] is True
+    assert reconcile_module.as_git_tells(records, [1])["records_truncated"] is False
