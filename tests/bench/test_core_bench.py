@@ -26,7 +26,8 @@ def test_a_small_core_benchmark_measures_both_sides(tmp_path: Path) -> None:
         assert run.rate > 0
         assert run.ratio == run.rate / run.raw_rate
         assert run.writes == 300
-        assert 0 < run.raw.cpu and 0 < run.service.cpu
+        assert run.raw.cpu > 0
+        assert run.service.cpu > 0
         assert run.cpu_ratio == run.raw.cpu / run.service.cpu
         assert len(run.publishes) == 200
         assert all(seconds > 0 for seconds in run.publishes)
