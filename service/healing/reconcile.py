@@ -21,6 +21,7 @@ from repo_store import WorkflowRepo
 from repo_store.history import HistoryUnreadable, read_versions
 from repo_store.refcheck import RefIssue, read_refs
 from schemas.history import WATERMARK_REF, VersionRecord
+from schemas.state import VersionState
 from service.clock import utcnow
 from service.healing.ref_guard import RECONCILER, check_not_behind, check_records, check_state_line, refuse
 from service.uow import UnitOfWork
@@ -80,29 +81,32 @@ def reconcile(uow: UnitOfWork, workflow: Workflow) -> list[int]:
             action="reconcile",
             actor_id=RECONCILER,
             at=utcnow(),
-            details={"versions": changed, "git_head": snapshot.watermark} | as_git_tells(records, changed),
+            details={"versions": changed, "git_head": snapshot.watermark}
+            | as_git_tells(records, changed, state),
         )
     return changed
 
 
-def as_git_tells(records: Sequence[VersionRecord], changed: Sequence[int]) -> dict[str, Any]:
-    """Who created, published and deleted each healed version, and when, as git records it
-    (wfv's own trailers and records, never a pushed commit's text). The entries of the
-    writes healing stands in for were lost with their transaction; without this the trail
-    would name ``system:reconcile`` where it named the user who published. The newest
-    ``MAX_RECORDS`` versions; ``records_truncated`` says when there were more."""
+def as_git_tells(records: Sequence[VersionRecord], changed: Sequence[int], state: GitState) -> dict[str, Any]:
+    """Who created, published, deleted and held each healed version, and when, as git
+    records it (wfv's own trailers, records and ``refs/wfv/state``, never a pushed
+    commit's text). The entries of the writes healing stands in for were lost with their
+    transaction; without this the trail would name ``system:reconcile`` where it named
+    the user who published. The newest ``MAX_RECORDS`` versions; ``records_truncated``
+    says when there were more."""
     numbers = set(changed)
     healed = sorted((r for r in records if r.number in numbers), key=lambda r: r.number)
     return {
-        "records": [_record(r) for r in healed[-MAX_RECORDS:]],
+        "records": [_record(r, state.versions.get(r.number)) for r in healed[-MAX_RECORDS:]],
         "records_truncated": len(healed) > MAX_RECORDS,
     }
 
 
-def _record(record: VersionRecord) -> dict[str, Any]:
+def _record(record: VersionRecord, retention: VersionState | None) -> dict[str, Any]:
     def at(moment: datetime | None) -> str | None:
         return moment.isoformat() if moment is not None else None
 
+    hold = retention.legal_hold if retention is not None else None
     return {
         "version_number": record.number,
         "lock_version": record.lock_version,
@@ -113,4 +117,8 @@ def _record(record: VersionRecord) -> dict[str, Any]:
         "published_at": at(record.published_at),
         "deleted_at": at(record.deleted_at),
         "rollback_of_version_id": record.rollback_of_version_id,
+        "archived_at": at(retention.archived_at if retention is not None else None),
+        "unarchived_at": at(retention.unarchived_at if retention is not None else None),
+        "legal_hold_by": hold.by if hold is not None else None,
+        "legal_hold_at": at(hold.at if hold is not None else None),
     }

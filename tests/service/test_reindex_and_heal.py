@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from indexer.models import AuditEntry, Workflow, WorkflowVersion
+from indexer.rebuild import GitState
 from schemas.history import WATERMARK_REF, VersionRecord, draft_ref
 from schemas.workflow import WorkflowDefinition
 from service.container import Container
@@ -262,8 +263,9 @@ def test_a_reconcile_entry_carries_the_newest_records_only(monkeypatch: pytest.M
         )
         for number in (1, 2, 3, 4)
     ]
-    told = reconcile_module.as_git_tells(records, [4, 2, 3])
+    nothing = GitState(None, {})
+    told = reconcile_module.as_git_tells(records, [4, 2, 3], nothing)
     assert [(r["version_number"], r["published_by"]) for r in told["records"]] == [(3, None), (4, "bob")]
     assert told["records"][1]["published_at"] == at.isoformat()
     assert told["records_truncated"] is True
-    assert reconcile_module.as_git_tells(records, [1])["records_truncated"] is False
+    assert reconcile_module.as_git_tells(records, [1], nothing)["records_truncated"] is False

@@ -213,6 +213,16 @@ def test_a_crash_between_the_state_ref_move_and_the_commit_heals(
     with container.uow("acme") as uow:
         reconciled = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "reconcile")).one()
         assert reconciled.details["versions"] == [4]
+        # The hold's own entry was lost with its transaction; git's state says who held it.
+        (record,) = reconciled.details["records"]
+        assert (record["version_number"], record["legal_hold_by"]) == (4, BOB.user_id)
+        held_at, archived_at = wanted[2], expected.archived_at
+        assert held_at is not None
+        assert archived_at is not None
+        assert (record["legal_hold_at"], record["archived_at"]) == (
+            held_at.isoformat(),
+            archived_at.isoformat(),
+        )
         workflow = uow.session.get(Workflow, history)
         assert workflow is not None
         assert workflow.state_head == container.store.read_ref("acme", history, STATE_REF)
