@@ -22,6 +22,11 @@ files) and the service mostly CPU; on a busy machine the file system slows and t
 rises. Before the sides were interleaved, raw pygit2 ran first on the freshest file system
 and the ratio swung 0.23-0.45 between runs minutes apart.
 
+On SQLite a third side runs interleaved with the two: the design's floor
+(``bench.floor``), raw pygit2 plus the refs and index rows a version write needs, by hand
+with the standard library's ``sqlite3``. Its ratio to raw pygit2 says what the design
+allows on this run's disk; the service's ratio to it, what the service's own code costs.
+
     python -m bench.core --tmp /dev/shm       # both sides in memory: what is CPU
 
 With ``--tmp /dev/shm`` the file work of both sides nearly vanishes: raw pygit2 is then
@@ -45,6 +50,7 @@ import pygit2
 
 from bench import wrk
 from bench.database import SECRET, in_process
+from bench.floor import IndexedPygit2
 from bench.wrk import WrkResult
 from schemas.api import VersionDetail
 from schemas.canonical import canonical_json
@@ -142,19 +148,46 @@ class ServiceVersions:
         return since(started, cpu)
 
 
-def interleaved(root: Path, container: Container, docs: list[dict[str, Any]]) -> tuple[Any, Spent, Spent]:
-    """Raw pygit2 and the service in alternating blocks of ``BLOCK`` documents, so what the
-    file system does meanwhile (it slows as a run writes thousands of files, and with
-    whatever else the machine does) falls on both sides alike; returns the workflow and
-    what each side took. Run one after the other, the first side always had the fresher file
-    system: raw pygit2 swung 600-1,500 commits/s between runs."""
+def interleaved(
+    root: Path, container: Container, docs: list[dict[str, Any]]
+) -> tuple[Any, Spent, Spent, Spent | None]:
+    """Raw pygit2, the design's floor (SQLite only: ``bench.floor``) and the service in
+    alternating blocks of ``BLOCK`` documents, so what the file system does meanwhile (it
+    slows as a run writes thousands of files, and with whatever else the machine does)
+    falls on every side alike; returns the workflow and what each side took. Run one after
+    the other, the first side always had the fresher file system: raw pygit2 swung
+    600-1,500 commits/s between runs."""
     raw, service = RawPygit2(root), ServiceVersions(container)
-    raw_spent = service_spent = Spent()
+    floor = the_floor(container)
+    raw_spent = service_spent = floor_spent = Spent()
     for start in range(0, len(docs), BLOCK):
         block = docs[start : start + BLOCK]
         raw_spent += raw.commit(block)
+        if floor is not None:
+            started, cpu = time.perf_counter(), user_cpu()
+            for doc in block:
+                floor.write(doc)
+            floor_spent += since(started, cpu)
         service_spent += service.create(block)
-    return service.workflow, raw_spent, service_spent
+    if floor is not None:
+        floor.close()
+    return service.workflow, raw_spent, service_spent, floor_spent if floor is not None else None
+
+
+def the_floor(container: Container) -> IndexedPygit2 | None:
+    """On SQLite, the floor's side, writing versions of a workflow of its own (its row and
+    repository made by the service, so the schema's constraints hold and git's watermark
+    and the row's agree)."""
+    url = container.settings.resolved_database_url
+    if not url.startswith("sqlite"):
+        return None
+    definition = WorkflowDefinition.model_validate(example("nurture-50"))
+    with container.uow(ALICE.tenant_id, write=True) as uow:
+        workflow, _ = workflows.create_workflow(uow=uow, principal=ALICE, name="floor", definition=definition)
+        path = uow.repo(workflow.id).path
+        uow.commit()
+    assert workflow.git_head is not None  # version 1's commit
+    return IndexedPygit2(path, url, ALICE.tenant_id, workflow.id, workflow.git_head)
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -231,6 +264,7 @@ class Run:
     publishes: list[float]
     gets: list[float]
     http: WrkResult
+    floor: Spent | None = None  # SQLite only (``bench.floor``)
 
     @property
     def raw_rate(self) -> float:
@@ -250,6 +284,17 @@ class Run:
         return self.raw.cpu / self.service.cpu
 
     @property
+    def floor_ratio(self) -> float | None:
+        """The design's floor against raw pygit2: the most any code of this design could
+        reach on this run's disk."""
+        return None if self.floor is None else self.raw.wall / self.floor.wall
+
+    @property
+    def of_floor(self) -> float | None:
+        """The service against the floor: what the service's own code costs."""
+        return None if self.floor is None else self.floor.wall / self.service.wall
+
+    @property
     def publish_p50_ms(self) -> float:
         return statistics.median(self.publishes) * 1000
 
@@ -267,13 +312,13 @@ def one_run(args: argparse.Namespace, root: Path) -> Run:
     interleaved, then the publishes and the reads."""
     container = in_process(root / "var", database_url=args.database_url, migration_url=args.migration_url)
     docs = documents(args.versions)
-    workflow, raw, service = interleaved(root, container, docs)
+    workflow, raw, service, floor = interleaved(root, container, docs)
     publishes = publish_latencies(container, workflow.id, 200)
     gets = get_latencies(container, workflow.id, 1000, args.versions)
     http = http_gets(container, workflow.id, args.versions, args.http_seconds, root)
     container.close()
     database = container.settings.resolved_database_url.split(":")[0]
-    return Run(database, len(docs), raw, service, publishes, gets, http)
+    return Run(database, len(docs), raw, service, publishes, gets, http, floor)
 
 
 def report(number: int, runs: int, run: Run) -> None:
@@ -283,9 +328,17 @@ def report(number: int, runs: int, run: Run) -> None:
     print(
         f"service             {run.rate:8.0f} versions/s   ratio {run.ratio:.2f} (target >= {RATIO_TARGET})"
     )
+    if run.floor is not None:
+        print(
+            f"floor               {run.writes / run.floor.wall:8.0f} versions/s   "
+            f"ratio {run.floor_ratio:.2f} "
+            f"(git + sqlite3 by hand: bench.floor); the service is {run.of_floor:.2f} of it"
+        )
     raw_ms, service_ms = (spent.cpu * 1000 / run.writes for spent in (run.raw, run.service))
+    floor_ms = "" if run.floor is None else f", floor {run.floor.cpu * 1000 / run.writes:.2f} ms"
     print(
-        f"user CPU a write     raw {raw_ms:.2f} ms, service {service_ms:.2f} ms   ratio {run.cpu_ratio:.2f}"
+        f"user CPU a write     raw {raw_ms:.2f} ms{floor_ms}, service {service_ms:.2f} ms   "
+        f"ratio {run.cpu_ratio:.2f}"
     )
     print(latency_line("publish", run.publishes) + f"  (target p50 < {PUBLISH_P50_TARGET_MS:g} ms)")
     print(latency_line("GET version (uc)", run.gets))
@@ -333,9 +386,11 @@ def main(argv: list[str] | None = None) -> list[Run]:
     ratios = [run.ratio for run in runs]
     cpu_ratios = [run.cpu_ratio for run in runs]
     p50s = [run.publish_p50_ms for run in runs]
+    floors = [run.floor_ratio for run in runs if run.floor_ratio is not None]
+    floor = f", the floor's {min(floors):.2f}-{max(floors):.2f}" if floors else ""
     print(
         f"all {len(runs)} runs: ratio {min(ratios):.2f}-{max(ratios):.2f} "
-        f"(of CPU {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}), "
+        f"(of CPU {min(cpu_ratios):.2f}-{max(cpu_ratios):.2f}{floor}), "
         f"publish p50 {min(p50s):.2f}-{max(p50s):.2f} ms; "
         f"targets met in {sum(run.on_target for run in runs)} of {len(runs)}"
     )

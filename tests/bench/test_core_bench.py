@@ -1,8 +1,8 @@
 """The core benchmark (``bench/core.py``) run small so it cannot rot: its real ``main`` on
-SQLite, two runs of 300 versions each against raw pygit2, every figure present and
-consistent, reads over HTTP from a real ``wfv serve`` driven by wrk, and the runs' files
-gone once the last run ends (they are kept until then: deleting them slowed the next
-run's file work)."""
+SQLite, two runs of 300 versions each against raw pygit2 and the design's floor, every
+figure present and consistent, reads over HTTP from a real ``wfv serve`` driven by wrk,
+and the runs' files gone once the last run ends (they are kept until then: deleting them
+slowed the next run's file work)."""
 
 from pathlib import Path
 
@@ -29,6 +29,12 @@ def test_a_small_core_benchmark_measures_both_sides(tmp_path: Path) -> None:
         assert run.raw.cpu > 0
         assert run.service.cpu > 0
         assert run.cpu_ratio == run.raw.cpu / run.service.cpu
+        # The design's floor (bench/floor.py), interleaved with both sides on SQLite.
+        assert run.floor is not None
+        assert run.floor.wall > 0
+        assert run.floor.cpu > 0
+        assert run.floor_ratio == run.raw.wall / run.floor.wall
+        assert run.of_floor == run.floor.wall / run.service.wall
         assert len(run.publishes) == 200
         assert all(seconds > 0 for seconds in run.publishes)
         assert len(run.gets) == 1000
