@@ -1,6 +1,7 @@
 """The draft write-behind and the retention task through real processes: ``wfv serve``
 (API only) and ``wfv worker`` on a Huey queue in a real redis-server of the test's own,
-with SQLite and with PostgreSQL as the database."""
+with SQLite and with PostgreSQL as the database; and the write-behind after a Redis
+outage that took a scheduled flush with it."""
 
 import subprocess
 import sys
@@ -24,9 +25,10 @@ from service.versions import workflows
 from tests.conftest import JWT_SECRET, app_role_url
 from tests.e2e.helpers import WFV, free_port, running, wfv_env
 from tests.factories import example, principal
-from tests.redis_support import own_redis
+from tests.redis_support import RedisProcess, own_redis
 
 FLUSH_SECONDS = 1.0
+SCHEDULE = "huey.schedule.wfv"  # Huey's scheduled tasks, in the queue's Redis
 BOUND_SECONDS = 10.0  # flush delay + the consumer's one-second scheduler tick + slack
 
 
@@ -139,4 +141,62 @@ def test_the_daily_task_deletes_drafts_older_than_the_retention(database_url: st
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip().splitlines()[-1] == "1"
         assert _stored(container) == {"alice": 1}
+        container.close()
+
+
+def _unschedule_flushes(server: RedisProcess) -> int:
+    """Take the scheduled write-behind out of Huey's schedule, as a worker that took it and
+    failed on a Redis outage did; how many there were."""
+    client = server.client()
+    entries: list[bytes] = client.zrange(SCHEDULE, 0, -1)  # type: ignore[assignment]
+    taken = [entry for entry in entries if b"flush_drafts" in entry]
+    for entry in taken:
+        client.zrem(SCHEDULE, entry)
+    return len(taken)
+
+
+def test_a_flush_lost_to_a_redis_outage_runs_when_the_queue_answers_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The chaos run's finding: a flush taken from the schedule failed on a Redis outage,
+    leaving the save's flag set (an append-only Redis keeps it, for up to 30 s), so no
+    later save scheduled another; the acknowledged save stayed only in Redis until the
+    minute sweep. Now the worker queues a flush as soon as the queue answers again."""
+    with own_redis(tmp_path, appendonly=True) as server:
+        env = _env(database_url, tmp_path / "var", server.url)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        serve = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
+        worker_log = tmp_path / "worker.log"
+        with (
+            running(serve, env, tmp_path / "serve.log", f"{base}/healthz"),
+            running([WFV, "worker", "--workers", "2"], env, worker_log),
+        ):
+            token = issue_token(secret=JWT_SECRET, user="alice", org="acme", permissions=["workflows:edit"])
+            api = httpx.Client(
+                base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=10
+            )
+            created = api.post("/workflows", json={"name": "W", "definition": example("welcome-small")})
+            url = f"/workflows/{created.json()['id']}/versions/1/draft"
+            container = _database_only(env)
+            assert (
+                api.post(url, json={"definition": example("welcome-small-b"), "revision": 0}).status_code
+                == 200
+            )
+            _wait_for(container, "alice", 1)
+            assert (
+                api.post(url, json={"definition": example("welcome-small"), "revision": 1}).status_code == 200
+            )
+            assert _unschedule_flushes(server) == 1  # within the flush delay: not yet taken
+            assert server.client().exists("wfv:drafts:flush-pending")  # no later save schedules one
+            flushes = worker_log.read_text().count("Executing tasks.drafts.flush_drafts")
+            server.kill()
+            time.sleep(2.5)  # the worker's scheduler, reading every second, meets the outage
+            server.start()  # with the dirty draft and the flag, from the append-only file
+            assert _wait_for(container, "alice", 2) < BOUND_SECONDS
+            assert api.get(url).json()["revision"] == 2
+        log = worker_log.read_text()
+        assert "the queue answers again after an outage: resuming the work it carried" in log
+        # The queued flush did it, not the minute sweep (which flushes inline, as its own task).
+        assert log.count("Executing tasks.drafts.flush_drafts") > flushes
         container.close()
