@@ -32,12 +32,14 @@ SCHEDULE = "huey.schedule.wfv"  # Huey's scheduled tasks, in the queue's Redis
 BOUND_SECONDS = 10.0  # flush delay + the consumer's one-second scheduler tick + slack
 
 
-def _env(database_url: str, data: Path, redis_url: str) -> dict[str, str]:
+def _env(
+    database_url: str, data: Path, redis_url: str, flush_seconds: float = FLUSH_SECONDS
+) -> dict[str, str]:
     extra = {
         "WFV_QUEUE": "redis",
         "WFV_REDIS_URL": redis_url,
         "WFV_JWT_SECRET": JWT_SECRET,
-        "WFV_DRAFT_FLUSH_SECONDS": str(FLUSH_SECONDS),
+        "WFV_DRAFT_FLUSH_SECONDS": str(flush_seconds),
     }
     if database_url.startswith("sqlite"):
         return wfv_env(data, WFV_DATABASE_URL=database_url, **extra)
@@ -144,15 +146,20 @@ def test_the_daily_task_deletes_drafts_older_than_the_retention(database_url: st
         container.close()
 
 
-def _unschedule_flushes(server: RedisProcess) -> int:
-    """Take the scheduled write-behind out of Huey's schedule, as a worker that took it and
-    failed on a Redis outage did; how many there were."""
+def _unschedule_flushes(server: RedisProcess, worker_log: Path, *, scheduled: int) -> None:
+    """Take the saves' write-behind out of Huey's schedule, as a worker that took it and
+    failed on a Redis outage did. A task with a delay waits in the queue until a running
+    worker moves it to the schedule (its time not come) and logs it: ``scheduled`` such
+    lines are waited for, so the worker is up before Redis goes away."""
+    deadline = time.monotonic() + 30
+    while (worker_log.read_text() if worker_log.exists() else "").count("Added task") < scheduled:
+        assert time.monotonic() < deadline, "the worker never took the scheduled flush"
+        time.sleep(0.1)
     client = server.client()
     entries: list[bytes] = client.zrange(SCHEDULE, 0, -1)  # type: ignore[assignment]
-    taken = [entry for entry in entries if b"flush_drafts" in entry]
-    for entry in taken:
-        client.zrem(SCHEDULE, entry)
-    return len(taken)
+    for entry in entries:
+        if b"flush_drafts" in entry:
+            client.zrem(SCHEDULE, entry)
 
 
 def test_a_flush_lost_to_a_redis_outage_runs_when_the_queue_answers_again(
@@ -163,7 +170,9 @@ def test_a_flush_lost_to_a_redis_outage_runs_when_the_queue_answers_again(
     later save scheduled another; the acknowledged save stayed only in Redis until the
     minute sweep. Now the worker queues a flush as soon as the queue answers again."""
     with own_redis(tmp_path, appendonly=True) as server:
-        env = _env(database_url, tmp_path / "var", server.url)
+        # The save's flush is scheduled a minute ahead, so the test takes it out of the
+        # schedule before any worker can (a one-second delay raced the worker under load).
+        env = _env(database_url, tmp_path / "var", server.url, flush_seconds=60)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         serve = [WFV, "serve", "--port", str(port), "--no-embedded-worker"]
@@ -179,19 +188,19 @@ def test_a_flush_lost_to_a_redis_outage_runs_when_the_queue_answers_again(
             created = api.post("/workflows", json={"name": "W", "definition": example("welcome-small")})
             url = f"/workflows/{created.json()['id']}/versions/1/draft"
             container = _database_only(env)
-            assert (
-                api.post(url, json={"definition": example("welcome-small-b"), "revision": 0}).status_code
-                == 200
-            )
-            _wait_for(container, "alice", 1)
-            assert (
-                api.post(url, json={"definition": example("welcome-small"), "revision": 1}).status_code == 200
-            )
-            assert _unschedule_flushes(server) == 1  # within the flush delay: not yet taken
-            assert server.client().exists("wfv:drafts:flush-pending")  # no later save schedules one
+            save = {"definition": example("welcome-small-b"), "revision": 0}
+            assert api.post(url, json=save).status_code == 200
+            _unschedule_flushes(server, worker_log, scheduled=1)  # the worker is up
+            # The worker's periodic sweep may have flushed r1 (and cleared the flag): then
+            # r2's save schedules a flush of its own, taken out too; else the flag stops it.
+            scheduled = 1 + int(_stored(container).get("alice") == 1)
+            save = {"definition": example("welcome-small"), "revision": 1}
+            assert api.post(url, json=save).status_code == 200
+            _unschedule_flushes(server, worker_log, scheduled=scheduled)
+            assert _stored(container).get("alice") != 2  # only Redis holds r2
             flushes = worker_log.read_text().count("Executing tasks.drafts.flush_drafts")
             server.kill()
-            time.sleep(2.5)  # the worker's scheduler, reading every second, meets the outage
+            time.sleep(3.5)  # the worker's scheduler, reading every second, meets the outage
             server.start()  # with the dirty draft and the flag, from the append-only file
             assert _wait_for(container, "alice", 2) < BOUND_SECONDS
             assert api.get(url).json()["revision"] == 2
